@@ -1,0 +1,199 @@
+//! Loads the standard AWS configuration chain (env, shared profiles incl. SSO, process
+//! credentials, ECS/IMDS) once, checks region and credentials up front so that a missing one
+//! is a clear error instead of an SDK dump, and builds the ECR client.
+
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::error::CredentialsError;
+use aws_sdk_ecr::config::ProvideCredentials;
+
+use crate::cli::GlobalArgs;
+use crate::error::{CliError, Result};
+
+/// Attempts per AWS call (standard retry mode: exponential backoff with jitter on
+/// throttling, 5xx and connection resets) unless AWS_MAX_ATTEMPTS says otherwise.
+const DEFAULT_MAX_ATTEMPTS: u32 = 5;
+
+/// A loaded AWS configuration and the ECR client built from it.
+#[derive(Debug, Clone)]
+pub struct AwsContext {
+    pub sdk: SdkConfig,
+    pub ecr: aws_sdk_ecr::Client,
+    pub region: String,
+    /// `--registry-id`: the account whose registry is meant (default: the caller's).
+    pub registry_id: Option<String>,
+}
+
+/// Loads configuration, verifies a region and credentials exist, and builds the client.
+pub async fn load(global: &GlobalArgs) -> Result<AwsContext> {
+    let retry = retry_config_from_env()?;
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(retry)
+        .timeout_config(timeouts());
+    if let Some(profile) = &global.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(region) = &global.region {
+        loader = loader.region(Region::new(region.clone()));
+    }
+    if let Some(url) = &global.endpoint_url {
+        loader = loader.endpoint_url(validate_endpoint_url(url)?);
+    }
+    let sdk = loader.load().await;
+
+    let region = sdk.region().map(|r| r.to_string()).ok_or_else(|| {
+        CliError::usage("no AWS region is configured")
+            .with_hint("set AWS_REGION or pass --region (e.g. --region us-east-1)")
+    })?;
+    check_credentials(&sdk, global.profile.as_deref()).await?;
+    if let Some(id) = &global.registry_id {
+        validate_account_id(id)?;
+    }
+    let ecr = aws_sdk_ecr::Client::new(&sdk);
+    Ok(AwsContext {
+        sdk,
+        ecr,
+        region,
+        registry_id: global.registry_id.clone(),
+    })
+}
+
+/// Connect fails fast; a single attempt or a whole operation (with retries) never hangs.
+fn timeouts() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .read_timeout(Duration::from_secs(60))
+        .operation_attempt_timeout(Duration::from_secs(90))
+        .operation_timeout(Duration::from_secs(300))
+        .build()
+}
+
+/// aws-config panics on a malformed AWS_MAX_ATTEMPTS / AWS_RETRY_MODE unless given an
+/// explicit retry config, so we read and validate them ourselves.
+fn retry_config_from_env() -> Result<RetryConfig> {
+    let attempts = match std::env::var("AWS_MAX_ATTEMPTS") {
+        Ok(raw) => parse_max_attempts(&raw)?,
+        Err(_) => DEFAULT_MAX_ATTEMPTS,
+    };
+    let mode = std::env::var("AWS_RETRY_MODE").unwrap_or_default();
+    let config = match mode.to_ascii_lowercase().as_str() {
+        "" | "standard" | "legacy" => RetryConfig::standard(),
+        "adaptive" => RetryConfig::adaptive(),
+        _ => {
+            return Err(CliError::usage(format!(
+                "AWS_RETRY_MODE is `{mode}`, which is not a retry mode"
+            ))
+            .with_hint("set AWS_RETRY_MODE to `standard` or `adaptive`, or unset it"));
+        }
+    };
+    Ok(config.with_max_attempts(attempts))
+}
+
+fn parse_max_attempts(raw: &str) -> Result<u32> {
+    match raw.trim().parse::<u32>() {
+        Ok(n) if (1..=20).contains(&n) => Ok(n),
+        _ => Err(CliError::usage(format!(
+            "AWS_MAX_ATTEMPTS is `{raw}`, not a whole number from 1 to 20"
+        ))
+        .with_hint("set AWS_MAX_ATTEMPTS to e.g. 5, or unset it")),
+    }
+}
+
+fn validate_endpoint_url(url: &str) -> Result<String> {
+    let ok = (url.starts_with("http://") || url.starts_with("https://"))
+        && url.split("://").nth(1).is_some_and(|rest| !rest.is_empty());
+    if ok {
+        Ok(url.trim_end_matches('/').to_string())
+    } else {
+        Err(
+            CliError::usage(format!("--endpoint-url `{url}` is not an http(s) URL")).with_hint(
+                "pass a URL such as https://ecr.us-east-1.amazonaws.com or http://127.0.0.1:5000",
+            ),
+        )
+    }
+}
+
+/// ECR account IDs are exactly 12 digits.
+pub fn validate_account_id(id: &str) -> Result<()> {
+    if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(
+            CliError::usage(format!("--registry-id `{id}` is not an AWS account ID"))
+                .with_hint("an account ID is 12 digits, e.g. 123456789012"),
+        )
+    }
+}
+
+async fn check_credentials(sdk: &SdkConfig, profile: Option<&str>) -> Result<()> {
+    let provider = sdk
+        .credentials_provider()
+        .ok_or_else(|| no_credentials(profile))?;
+    match provider.provide_credentials().await {
+        Ok(_) => Ok(()),
+        Err(CredentialsError::CredentialsNotLoaded(_)) => Err(no_credentials(profile)),
+        Err(err) => Err(credentials_failed(&err, profile)),
+    }
+}
+
+fn no_credentials(profile: Option<&str>) -> CliError {
+    match profile {
+        Some(p) => CliError::remote(format!("no AWS credentials found for profile `{p}`")).with_hint(format!(
+            "check that `[profile {p}]` exists in ~/.aws/config (or AWS_CONFIG_FILE) with credentials, \
+             an SSO session (`aws sso login --profile {p}`) or a role to assume"
+        )),
+        None => CliError::remote("no AWS credentials found").with_hint(
+            "set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, pass --profile NAME, \
+             or run `aws configure` / `aws sso login`",
+        ),
+    }
+}
+
+fn credentials_failed(err: &CredentialsError, profile: Option<&str>) -> CliError {
+    let detail = aws_smithy_types::error::display::DisplayErrorContext(err).to_string();
+    let sso = detail.to_ascii_lowercase().contains("sso");
+    let hint = match (sso, profile) {
+        (true, Some(p)) => {
+            format!("the SSO session may have expired: run `aws sso login --profile {p}`")
+        }
+        (true, None) => "the SSO session may have expired: run `aws sso login`".to_string(),
+        (false, Some(p)) => format!("check profile `{p}` in ~/.aws/config and ~/.aws/credentials"),
+        (false, None) => "check AWS_PROFILE, ~/.aws/config and ~/.aws/credentials".to_string(),
+    };
+    CliError::remote("could not load AWS credentials")
+        .with_cause(detail)
+        .with_hint(hint)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn max_attempts_must_be_a_small_whole_number() {
+        assert_eq!(parse_max_attempts("3").unwrap(), 3);
+        assert!(parse_max_attempts("0").is_err());
+        assert!(parse_max_attempts("lots").is_err());
+        assert_eq!(parse_max_attempts("99").unwrap_err().exit.code(), 2);
+    }
+
+    #[test]
+    fn endpoint_urls_need_a_scheme_and_a_host() {
+        assert_eq!(
+            validate_endpoint_url("http://127.0.0.1:5000/").unwrap(),
+            "http://127.0.0.1:5000"
+        );
+        assert!(validate_endpoint_url("127.0.0.1:5000").is_err());
+        assert!(validate_endpoint_url("https://").is_err());
+    }
+
+    #[test]
+    fn account_ids_are_twelve_digits() {
+        assert!(validate_account_id("123456789012").is_ok());
+        assert!(validate_account_id("12345678901").is_err());
+        assert!(validate_account_id("12345678901a").is_err());
+    }
+}

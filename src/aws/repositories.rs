@@ -1,0 +1,372 @@
+//! ECR repository API calls, translated to and from ecrctl's own types.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_ecr::types::{
+    EncryptionConfiguration, ImageScanningConfiguration, ImageTagMutability,
+    ImageTagMutabilityExclusionFilter, ImageTagMutabilityExclusionFilterType, Repository, Tag,
+};
+use serde_json::Value;
+
+use super::{AwsContext, error_code, sdk_error};
+use crate::error::{CliError, Result};
+use crate::repo::plan::{Field, ObservedRepo, default_mutability, missing_tags};
+use crate::repo::settings::{Encryption, EncryptionType, Mutability, MutabilityMode, RepoSettings};
+
+/// What ECR says about one repository, for listings.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RepoSummary {
+    pub repository_name: String,
+    pub repository_uri: String,
+    pub repository_arn: String,
+    pub image_tag_mutability: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub image_tag_mutability_exclusion_filters: Vec<String>,
+    pub scan_on_push: bool,
+    pub encryption_type: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kms_key: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+}
+
+/// The repository as it stands, or `None` if it does not exist. Lifecycle policy,
+/// repository policy and tags are fetched only when `wanted` sets them.
+pub async fn observe(
+    ctx: &AwsContext,
+    name: &str,
+    wanted: &RepoSettings,
+) -> Result<Option<ObservedRepo>> {
+    let result = ctx
+        .ecr
+        .describe_repositories()
+        .set_registry_id(ctx.registry_id.clone())
+        .repository_names(name)
+        .send()
+        .await;
+    let repo = match result {
+        Ok(out) => match out.repositories.unwrap_or_default().into_iter().next() {
+            Some(repo) => repo,
+            None => return Ok(None),
+        },
+        Err(err) if error_code(&err) == Some("RepositoryNotFoundException") => return Ok(None),
+        Err(err) => {
+            return Err(sdk_error(
+                format!("could not describe repository `{name}`"),
+                err,
+            ));
+        }
+    };
+    let mut observed = observed_from(&repo);
+    if wanted.lifecycle_policy.is_some() {
+        observed.lifecycle_policy = lifecycle_policy(ctx, name).await?;
+    }
+    if wanted.repository_policy.is_some() {
+        observed.repository_policy = repository_policy(ctx, name).await?;
+    }
+    if !wanted.tags.is_empty() {
+        observed.tags = tags(ctx, &observed.arn).await?;
+    }
+    Ok(Some(observed))
+}
+
+fn observed_from(repo: &Repository) -> ObservedRepo {
+    let summary = summary_from(repo);
+    ObservedRepo {
+        arn: summary.repository_arn,
+        uri: summary.repository_uri,
+        scan_on_push: summary.scan_on_push,
+        mutability: MutabilityMode::parse(&summary.image_tag_mutability)
+            .map(|mode| Mutability {
+                mode,
+                exclusions: sorted(summary.image_tag_mutability_exclusion_filters),
+            })
+            .unwrap_or_else(default_mutability),
+        encryption: Encryption {
+            encryption_type: EncryptionType::parse(&summary.encryption_type)
+                .unwrap_or(EncryptionType::Aes256),
+            kms_key: summary.kms_key,
+        },
+        lifecycle_policy: None,
+        repository_policy: None,
+        tags: BTreeMap::new(),
+    }
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+fn summary_from(repo: &Repository) -> RepoSummary {
+    let encryption = repo.encryption_configuration();
+    RepoSummary {
+        repository_name: repo.repository_name().unwrap_or_default().to_string(),
+        repository_uri: repo.repository_uri().unwrap_or_default().to_string(),
+        repository_arn: repo.repository_arn().unwrap_or_default().to_string(),
+        image_tag_mutability: repo
+            .image_tag_mutability()
+            .map(|m| m.as_str().to_string())
+            .unwrap_or_else(|| "MUTABLE".into()),
+        image_tag_mutability_exclusion_filters: repo
+            .image_tag_mutability_exclusion_filters()
+            .iter()
+            .map(|f| f.filter().to_string())
+            .collect(),
+        scan_on_push: repo
+            .image_scanning_configuration()
+            .is_some_and(|s| s.scan_on_push()),
+        encryption_type: encryption
+            .map(|e| e.encryption_type().as_str().to_string())
+            .unwrap_or_else(|| "AES256".into()),
+        kms_key: encryption.and_then(|e| e.kms_key()).map(String::from),
+        created_at: repo.created_at().map(|t| t.to_string()),
+    }
+}
+
+async fn lifecycle_policy(ctx: &AwsContext, name: &str) -> Result<Option<Value>> {
+    let result = ctx
+        .ecr
+        .get_lifecycle_policy()
+        .set_registry_id(ctx.registry_id.clone())
+        .repository_name(name)
+        .send()
+        .await;
+    match result {
+        Ok(out) => Ok(out
+            .lifecycle_policy_text()
+            .and_then(|t| serde_json::from_str(t).ok())),
+        Err(err) if error_code(&err) == Some("LifecyclePolicyNotFoundException") => Ok(None),
+        Err(err) => Err(sdk_error(
+            format!("could not read the lifecycle policy of `{name}`"),
+            err,
+        )),
+    }
+}
+
+async fn repository_policy(ctx: &AwsContext, name: &str) -> Result<Option<Value>> {
+    let result = ctx
+        .ecr
+        .get_repository_policy()
+        .set_registry_id(ctx.registry_id.clone())
+        .repository_name(name)
+        .send()
+        .await;
+    match result {
+        Ok(out) => Ok(out.policy_text().and_then(|t| serde_json::from_str(t).ok())),
+        Err(err) if error_code(&err) == Some("RepositoryPolicyNotFoundException") => Ok(None),
+        Err(err) => Err(sdk_error(
+            format!("could not read the repository policy of `{name}`"),
+            err,
+        )),
+    }
+}
+
+async fn tags(ctx: &AwsContext, arn: &str) -> Result<BTreeMap<String, String>> {
+    let out = ctx
+        .ecr
+        .list_tags_for_resource()
+        .resource_arn(arn)
+        .send()
+        .await
+        .map_err(|err| sdk_error(format!("could not list the tags of {arn}"), err))?;
+    Ok(out
+        .tags()
+        .iter()
+        .map(|t| (t.key().to_string(), t.value().to_string()))
+        .collect())
+}
+
+/// Creates a repository with every setting CreateRepository takes, then puts its
+/// policies. Returns its ARN and URI.
+pub async fn create(
+    ctx: &AwsContext,
+    name: &str,
+    settings: &RepoSettings,
+) -> Result<(String, String)> {
+    let mut request = ctx
+        .ecr
+        .create_repository()
+        .set_registry_id(ctx.registry_id.clone())
+        .repository_name(name)
+        .set_tags(sdk_tags(&settings.tags));
+    if let Some(scan) = settings.scan_on_push {
+        request = request.image_scanning_configuration(scanning(scan));
+    }
+    if let Some(m) = &settings.mutability {
+        request = request
+            .image_tag_mutability(ImageTagMutability::from(m.mode.as_str()))
+            .set_image_tag_mutability_exclusion_filters(exclusion_filters(m));
+    }
+    if let Some(e) = &settings.encryption {
+        let config = EncryptionConfiguration::builder()
+            .encryption_type(e.encryption_type.as_str().into())
+            .set_kms_key(e.kms_key.clone())
+            .build()
+            .map_err(|err| CliError::usage(err.to_string()))?;
+        request = request.encryption_configuration(config);
+    }
+    let out = request
+        .send()
+        .await
+        .map_err(|err| sdk_error(format!("could not create repository `{name}`"), err))?;
+    let repo = out
+        .repository
+        .ok_or_else(|| CliError::remote("CreateRepository returned no repository"))?;
+    let summary = summary_from(&repo);
+    if settings.lifecycle_policy.is_some() {
+        update(
+            ctx,
+            name,
+            &summary.repository_arn,
+            Field::LifecyclePolicy,
+            settings,
+        )
+        .await?;
+    }
+    if settings.repository_policy.is_some() {
+        update(
+            ctx,
+            name,
+            &summary.repository_arn,
+            Field::RepositoryPolicy,
+            settings,
+        )
+        .await?;
+    }
+    Ok((summary.repository_arn, summary.repository_uri))
+}
+
+/// Brings one field of an existing repository to `settings`.
+pub async fn update(
+    ctx: &AwsContext,
+    name: &str,
+    arn: &str,
+    field: Field,
+    settings: &RepoSettings,
+) -> Result<()> {
+    let what = format!("could not update {} of `{name}`", field.as_str());
+    let registry = ctx.registry_id.clone();
+    let ecr = &ctx.ecr;
+    match field {
+        Field::ScanOnPush => {
+            ecr.put_image_scanning_configuration()
+                .set_registry_id(registry)
+                .repository_name(name)
+                .image_scanning_configuration(scanning(settings.scan_on_push.unwrap_or(false)))
+                .send()
+                .await
+                .map_err(|err| sdk_error(what, err))?;
+        }
+        Field::TagMutability => {
+            let m = settings
+                .mutability
+                .clone()
+                .unwrap_or_else(default_mutability);
+            ecr.put_image_tag_mutability()
+                .set_registry_id(registry)
+                .repository_name(name)
+                .image_tag_mutability(ImageTagMutability::from(m.mode.as_str()))
+                .set_image_tag_mutability_exclusion_filters(exclusion_filters(&m))
+                .send()
+                .await
+                .map_err(|err| sdk_error(what, err))?;
+        }
+        Field::LifecyclePolicy => {
+            let text = settings.lifecycle_policy.as_ref().map(|p| p.text.clone());
+            ecr.put_lifecycle_policy()
+                .set_registry_id(registry)
+                .repository_name(name)
+                .set_lifecycle_policy_text(text)
+                .send()
+                .await
+                .map_err(|err| sdk_error(what, err))?;
+        }
+        Field::RepositoryPolicy => {
+            let text = settings.repository_policy.as_ref().map(|p| p.text.clone());
+            ecr.set_repository_policy()
+                .set_registry_id(registry)
+                .repository_name(name)
+                .set_policy_text(text)
+                .send()
+                .await
+                .map_err(|err| sdk_error(what, err))?;
+        }
+        Field::Tags => {
+            let current = tags(ctx, arn).await?;
+            let delta = missing_tags(&settings.tags, &current);
+            ecr.tag_resource()
+                .resource_arn(arn)
+                .set_tags(sdk_tags(&delta))
+                .send()
+                .await
+                .map_err(|err| sdk_error(what, err))?;
+        }
+    }
+    Ok(())
+}
+
+/// Every repository in the registry (all pages), optionally only names with `prefix`.
+pub async fn list(ctx: &AwsContext, prefix: Option<&str>) -> Result<Vec<RepoSummary>> {
+    let mut pages = ctx
+        .ecr
+        .describe_repositories()
+        .set_registry_id(ctx.registry_id.clone())
+        .max_results(1000)
+        .into_paginator()
+        .send();
+    let mut out = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|err| sdk_error("could not list repositories", err))?;
+        out.extend(
+            page.repositories()
+                .iter()
+                .map(summary_from)
+                .filter(|r| prefix.is_none_or(|p| r.repository_name.starts_with(p))),
+        );
+    }
+    out.sort_by(|a, b| a.repository_name.cmp(&b.repository_name));
+    Ok(out)
+}
+
+fn scanning(scan_on_push: bool) -> ImageScanningConfiguration {
+    ImageScanningConfiguration::builder()
+        .scan_on_push(scan_on_push)
+        .build()
+}
+
+fn exclusion_filters(m: &Mutability) -> Option<Vec<ImageTagMutabilityExclusionFilter>> {
+    if m.exclusions.is_empty() {
+        return None;
+    }
+    Some(
+        m.exclusions
+            .iter()
+            .map(|f| {
+                ImageTagMutabilityExclusionFilter::builder()
+                    .filter_type(ImageTagMutabilityExclusionFilterType::Wildcard)
+                    .filter(f)
+                    .build()
+                    .expect("filter type and filter are set")
+            })
+            .collect(),
+    )
+}
+
+fn sdk_tags(tags: &BTreeMap<String, String>) -> Option<Vec<Tag>> {
+    if tags.is_empty() {
+        return None;
+    }
+    Some(
+        tags.iter()
+            .map(|(k, v)| {
+                Tag::builder()
+                    .key(k)
+                    .value(v)
+                    .build()
+                    .expect("key and value are set")
+            })
+            .collect(),
+    )
+}

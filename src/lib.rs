@@ -1,0 +1,60 @@
+//! ecrctl: a command-line tool for Amazon ECR. `main.rs` only calls [`run`].
+
+pub mod aws;
+pub mod cli;
+pub mod error;
+pub mod exit;
+pub mod generate;
+pub mod logging;
+pub mod names;
+pub mod output;
+pub mod registry;
+pub mod repo;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command, RepoCommand};
+use crate::error::CliError;
+use crate::exit::ExitCode;
+use crate::output::Printer;
+
+/// Parses arguments, runs the command, prints any error, and returns the exit code.
+pub fn run() -> i32 {
+    let cli = Cli::parse();
+    logging::init(cli.global.verbose, cli.global.quiet);
+    let printer = Printer::from_args(&cli.global);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("the tokio runtime starts");
+    let result = runtime.block_on(async {
+        tokio::select! {
+            result = dispatch(&cli, &printer) => result,
+            _ = tokio::signal::ctrl_c() => Err(CliError::interrupted()
+                .with_hint("every finished step is kept: run the same command again to continue")),
+        }
+    });
+    // Do not wait for in-flight requests after Ctrl-C or an error.
+    runtime.shutdown_background();
+    match result {
+        Ok(()) => ExitCode::Success.code(),
+        Err(error) if error.silent => error.exit.code(),
+        Err(error) => {
+            eprint!("{}", error::render(&error, &printer.stderr_paint));
+            error.exit.code()
+        }
+    }
+}
+
+async fn dispatch(cli: &Cli, printer: &Printer) -> Result<(), CliError> {
+    let global = &cli.global;
+    match &cli.command {
+        Command::Repo(RepoCommand::Create(args)) => repo::create::run(global, args, printer).await,
+        Command::Repo(RepoCommand::List(args)) => repo::list::run(global, args, printer).await,
+        Command::Completions(args) => {
+            let text = generate::completions(args.shell);
+            printer.stdout(&String::from_utf8_lossy(&text))?;
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! The `ecrctl` binary: everything lives in the library.
+
+fn main() {
+    std::process::exit(ecrctl::run());
+}

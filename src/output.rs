@@ -1,0 +1,151 @@
+//! Output shared by all commands: stdout for results (table or JSON), stderr for people.
+//!
+//! A broken pipe on stdout (`ecrctl repo list | head`) ends the program quietly with exit 0.
+
+use std::io::{self, IsTerminal, Write};
+
+use comfy_table::{ContentArrangement, Table, presets};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+
+use crate::cli::{GlobalArgs, OutputFormat};
+
+/// ANSI colours for stderr labels, or none.
+#[derive(Debug, Clone, Copy)]
+pub struct Paint {
+    enabled: bool,
+}
+
+impl Paint {
+    pub fn plain() -> Self {
+        Self { enabled: false }
+    }
+
+    fn wrap(&self, code: &str, text: &str) -> String {
+        if self.enabled {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    pub fn error(&self, text: &str) -> String {
+        self.wrap("1;31", text)
+    }
+    pub fn warn(&self, text: &str) -> String {
+        self.wrap("1;33", text)
+    }
+    pub fn hint(&self, text: &str) -> String {
+        self.wrap("1;36", text)
+    }
+    pub fn dim(&self, text: &str) -> String {
+        self.wrap("2", text)
+    }
+}
+
+/// How this run prints: format, colour, verbosity, progress.
+#[derive(Debug, Clone)]
+pub struct Printer {
+    pub format: OutputFormat,
+    pub quiet: bool,
+    pub stderr_paint: Paint,
+    stdout_color: bool,
+    progress: bool,
+}
+
+/// Raised when stdout's reader went away; main turns it into a quiet exit 0.
+#[derive(Debug)]
+pub struct BrokenPipe;
+
+impl Printer {
+    pub fn from_args(args: &GlobalArgs) -> Self {
+        let no_color = args.no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let stdout_tty = io::stdout().is_terminal();
+        let stderr_tty = io::stderr().is_terminal();
+        let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+        Self {
+            // Table stays the default when piped too: scripts ask for JSON explicitly.
+            format: args.output.unwrap_or(OutputFormat::Table),
+            quiet: args.quiet,
+            stderr_paint: Paint {
+                enabled: stderr_tty && !no_color,
+            },
+            stdout_color: stdout_tty && !no_color,
+            progress: stderr_tty && !args.no_progress && !ci && !args.quiet,
+        }
+    }
+
+    pub fn is_json(&self) -> bool {
+        self.format == OutputFormat::Json
+    }
+
+    /// Writes a result to stdout.
+    pub fn stdout(&self, text: &str) -> Result<(), BrokenPipe> {
+        let mut out = io::stdout().lock();
+        match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Err(BrokenPipe),
+            // Any other stdout failure is as final as a closed pipe for a CLI.
+            Err(_) => Err(BrokenPipe),
+            Ok(()) => Ok(()),
+        }
+    }
+
+    /// Writes one JSON document (pretty, with a final newline) to stdout.
+    pub fn json<T: Serialize>(&self, value: &T) -> Result<(), BrokenPipe> {
+        let mut text = serde_json::to_string_pretty(value).expect("output types serialize");
+        text.push('\n');
+        self.stdout(&text)
+    }
+
+    /// A table styled for this terminal.
+    pub fn table(&self, header: &[&str]) -> Table {
+        let mut table = Table::new();
+        table
+            .load_preset(presets::UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_header(header.to_vec());
+        if !self.stdout_color {
+            table.force_no_tty();
+        }
+        table
+    }
+
+    /// Prints a table (with a trailing newline) to stdout.
+    pub fn print_table(&self, table: &Table) -> Result<(), BrokenPipe> {
+        self.stdout(&format!("{table}\n"))
+    }
+
+    /// A note for people on stderr, suppressed by --quiet.
+    pub fn info(&self, text: &str) {
+        if !self.quiet {
+            eprintln!("{text}");
+        }
+    }
+
+    pub fn warn(&self, text: &str) {
+        if !self.quiet {
+            eprintln!("{} {text}", self.stderr_paint.warn("warning:"));
+        }
+    }
+
+    /// A progress bar on stderr for `len` items, hidden when stderr is not a terminal,
+    /// with --no-progress or --quiet, and under CI=true.
+    pub fn progress(&self, len: u64, what: &str) -> ProgressBar {
+        if !self.progress {
+            return ProgressBar::hidden();
+        }
+        let bar = ProgressBar::new(len);
+        let style =
+            ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} ({elapsed})")
+                .expect("static template")
+                .progress_chars("=> ");
+        bar.set_style(style);
+        bar.set_message(what.to_string());
+        bar
+    }
+}
+
+/// "1 repository", "3 repositories".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}

@@ -1,0 +1,131 @@
+//! ECR registry host names: building them for an account and region, recognising them, and
+//! the `--registry-endpoint` override (VPC endpoints, proxies, local stand-ins).
+
+use crate::error::{CliError, Result};
+
+/// The registry host of an account in a region: `ACCOUNT.dkr.ecr.REGION.amazonaws.com`
+/// (`.amazonaws.com.cn` in the China regions).
+pub fn ecr_registry_host(account: &str, region: &str) -> String {
+    let suffix = if region.starts_with("cn-") {
+        "amazonaws.com.cn"
+    } else {
+        "amazonaws.com"
+    };
+    format!("{account}.dkr.ecr.{region}.{suffix}")
+}
+
+/// An ECR registry host split into account and region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EcrHost {
+    pub account: String,
+    pub region: String,
+    pub fips: bool,
+}
+
+/// Recognises ECR registry hosts: `ACCOUNT.dkr.ecr[-fips].REGION.amazonaws.com[.cn]` and
+/// the dual-stack `ACCOUNT.dkr-ecr[-fips].REGION.on.aws`. Any port is ignored.
+pub fn parse_ecr_host(host: &str) -> Option<EcrHost> {
+    let host = host.split(':').next()?.to_ascii_lowercase();
+    let parts: Vec<&str> = host.split('.').collect();
+    let (account, service, region, rest) = match parts.as_slice() {
+        [account, "dkr", service, region, rest @ ..] => (*account, *service, *region, rest),
+        [account, service, region, rest @ ..] if service.starts_with("dkr-ecr") => {
+            (*account, *service, *region, rest)
+        }
+        _ => return None,
+    };
+    let known_suffix = matches!(
+        rest,
+        ["amazonaws", "com"] | ["amazonaws", "com", "cn"] | ["on", "aws"]
+    );
+    let fips = service.ends_with("-fips");
+    let service_ok = matches!(service, "ecr" | "ecr-fips" | "dkr-ecr" | "dkr-ecr-fips");
+    let account_ok = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
+    (known_suffix && service_ok && account_ok && !region.is_empty()).then(|| EcrHost {
+        account: account.to_string(),
+        region: region.to_string(),
+        fips,
+    })
+}
+
+/// Validates `--registry-endpoint HOST[:PORT]`.
+pub fn parse_registry_endpoint(value: &str) -> Result<String> {
+    let bad = || {
+        CliError::usage(format!("--registry-endpoint `{value}` is not HOST[:PORT]")).with_hint(
+            "give a host name and optional port without a scheme or path, e.g. \
+             vpce-0abc.dkr.ecr.us-east-1.vpce.amazonaws.com or 127.0.0.1:5443",
+        )
+    };
+    if value.contains("://") || value.contains('/') || value.is_empty() {
+        return Err(bad());
+    }
+    let (host, port) = match value.rsplit_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (value, None),
+    };
+    let host_ok = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '[' | ']'));
+    let port_ok = port.is_none_or(|p| p.parse::<u16>().is_ok_and(|n| n > 0));
+    if host_ok && port_ok {
+        Ok(value.to_ascii_lowercase())
+    } else {
+        Err(bad())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builds_hosts_for_commercial_and_china_regions() {
+        assert_eq!(
+            ecr_registry_host("123456789012", "us-east-1"),
+            "123456789012.dkr.ecr.us-east-1.amazonaws.com"
+        );
+        assert_eq!(
+            ecr_registry_host("123456789012", "cn-north-1"),
+            "123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn"
+        );
+    }
+
+    #[test]
+    fn recognises_ecr_hosts_and_nothing_else() {
+        let h = parse_ecr_host("123456789012.dkr.ecr.eu-west-1.amazonaws.com").unwrap();
+        assert_eq!(
+            (h.account.as_str(), h.region.as_str(), h.fips),
+            ("123456789012", "eu-west-1", false)
+        );
+        assert!(
+            parse_ecr_host("123456789012.dkr.ecr-fips.us-east-1.amazonaws.com")
+                .unwrap()
+                .fips
+        );
+        assert!(parse_ecr_host("123456789012.dkr-ecr.us-east-1.on.aws").is_some());
+        assert!(parse_ecr_host("123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn").is_some());
+        assert!(parse_ecr_host("ghcr.io").is_none());
+        assert!(parse_ecr_host("123.dkr.ecr.us-east-1.amazonaws.com").is_none());
+        assert!(parse_ecr_host("123456789012.dkr.ecr.us-east-1.evil.com").is_none());
+    }
+
+    #[test]
+    fn registry_endpoint_is_host_and_optional_port() {
+        assert_eq!(
+            parse_registry_endpoint("127.0.0.1:5443").unwrap(),
+            "127.0.0.1:5443"
+        );
+        assert_eq!(
+            parse_registry_endpoint("Registry.Example.com").unwrap(),
+            "registry.example.com"
+        );
+        for bad in ["https://x", "x/y", "x:0", "x:99999", "", "a b"] {
+            assert_eq!(
+                parse_registry_endpoint(bad).unwrap_err().exit.code(),
+                2,
+                "{bad}"
+            );
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! The registry data plane (OCI distribution API): hosts and TLS trust. Later commands
+//! (login, push-check, migrate) build their HTTP clients here.
+
+pub mod endpoint;
+pub mod tls;

@@ -1,0 +1,195 @@
+//! `ecrctl repo create`: validate everything, look at what exists, plan, then converge.
+
+use futures::stream::{self, StreamExt, TryStreamExt};
+
+use super::plan::{self, ObservedRepo, Plan};
+use super::report::{self, EffectiveSettings, RepoRow, Status};
+use super::request;
+use super::settings::DesiredRepo;
+use crate::aws::{self, AwsContext, repositories};
+use crate::cli::{GlobalArgs, RepoCreateArgs};
+use crate::error::{CliError, Result};
+use crate::output::Printer;
+
+pub async fn run(global: &GlobalArgs, args: &RepoCreateArgs, printer: &Printer) -> Result<()> {
+    let desired = request::desired_repos(args)?;
+    let ctx = aws::load(global).await?;
+    let jobs = usize::from(args.jobs);
+
+    let observed = observe_all(&ctx, &desired, jobs).await?;
+    let plans: Vec<Plan> = desired
+        .iter()
+        .zip(&observed)
+        .map(|(d, o)| plan::plan(&d.settings, o.as_ref()))
+        .collect();
+    refuse_conflicts(&desired, &plans)?;
+
+    let rows = if args.dry_run {
+        desired
+            .iter()
+            .zip(&observed)
+            .zip(&plans)
+            .map(|((d, o), p)| dry_run_row(d, o.as_ref(), p))
+            .collect()
+    } else {
+        apply_all(&ctx, &desired, &observed, &plans, jobs, printer).await
+    };
+    report::print(printer, &rows, args.dry_run)?;
+
+    let failed: Vec<&RepoRow> = rows.iter().filter(|r| r.status == Status::Failed).collect();
+    if failed.is_empty() {
+        return Ok(());
+    }
+    let mut error = CliError::remote(format!(
+        "{} of {} failed",
+        failed.len(),
+        crate::output::count(rows.len(), "repository", "repositories")
+    ));
+    for row in failed {
+        error = error.with_cause(format!(
+            "{}: {}",
+            row.repository_name,
+            row.error.as_deref().unwrap_or("")
+        ));
+    }
+    Err(error.with_hint(
+        "fix the cause and run the same command again: finished repositories are left as they are",
+    ))
+}
+
+/// Describes every requested repository (concurrently) before anything changes.
+async fn observe_all(
+    ctx: &AwsContext,
+    desired: &[DesiredRepo],
+    jobs: usize,
+) -> Result<Vec<Option<ObservedRepo>>> {
+    stream::iter(desired)
+        .map(|d| repositories::observe(ctx, &d.name, &d.settings))
+        .buffered(jobs)
+        .try_collect()
+        .await
+}
+
+fn refuse_conflicts(desired: &[DesiredRepo], plans: &[Plan]) -> Result<()> {
+    let conflicts: Vec<String> = desired
+        .iter()
+        .zip(plans)
+        .filter_map(|(d, p)| match p {
+            Plan::Conflict(why) => Some(format!("{}: {why}", d.name)),
+            _ => None,
+        })
+        .collect();
+    if conflicts.is_empty() {
+        return Ok(());
+    }
+    let mut error = CliError::usage(format!(
+        "{} cannot be brought to the settings asked for; nothing was changed",
+        crate::output::count(
+            conflicts.len(),
+            "existing repository",
+            "existing repositories"
+        )
+    ));
+    for conflict in conflicts {
+        error = error.with_cause(conflict);
+    }
+    Err(error.with_hint(
+        "drop the encryption settings for existing repositories, or create a new repository \
+         and copy the images into it",
+    ))
+}
+
+fn dry_run_row(desired: &DesiredRepo, observed: Option<&ObservedRepo>, plan: &Plan) -> RepoRow {
+    let (status, changes) = match plan {
+        Plan::Create => (Status::WouldCreate, Vec::new()),
+        Plan::Update(fields) => (Status::WouldUpdate, fields.clone()),
+        Plan::Unchanged | Plan::Conflict(_) => (Status::Unchanged, Vec::new()),
+    };
+    row(desired, observed, status, changes)
+}
+
+fn row(
+    desired: &DesiredRepo,
+    observed: Option<&ObservedRepo>,
+    status: Status,
+    changes: Vec<plan::Field>,
+) -> RepoRow {
+    RepoRow {
+        repository_name: desired.name.clone(),
+        repository_uri: observed.map(|o| o.uri.clone()),
+        repository_arn: observed.map(|o| o.arn.clone()),
+        status,
+        changes,
+        settings: EffectiveSettings::new(&desired.settings, observed),
+        error: None,
+    }
+}
+
+async fn apply_all(
+    ctx: &AwsContext,
+    desired: &[DesiredRepo],
+    observed: &[Option<ObservedRepo>],
+    plans: &[Plan],
+    jobs: usize,
+    printer: &Printer,
+) -> Vec<RepoRow> {
+    let bar = printer.progress(desired.len() as u64, "converging repositories");
+    let rows = stream::iter(desired.iter().zip(observed).zip(plans))
+        .map(|((d, o), p)| {
+            let bar = bar.clone();
+            async move {
+                let row = apply_one(ctx, d, o.as_ref(), p).await;
+                bar.inc(1);
+                row
+            }
+        })
+        .buffered(jobs)
+        .collect()
+        .await;
+    bar.finish_and_clear();
+    rows
+}
+
+async fn apply_one(
+    ctx: &AwsContext,
+    desired: &DesiredRepo,
+    observed: Option<&ObservedRepo>,
+    plan: &Plan,
+) -> RepoRow {
+    let outcome = match (plan, observed) {
+        (Plan::Create, _) => repositories::create(ctx, &desired.name, &desired.settings)
+            .await
+            .map(|(arn, uri)| (Status::Created, Vec::new(), Some((arn, uri)))),
+        (Plan::Update(fields), Some(current)) => update_fields(ctx, desired, current, fields)
+            .await
+            .map(|()| (Status::Updated, fields.clone(), None)),
+        _ => Ok((Status::Unchanged, Vec::new(), None)),
+    };
+    match outcome {
+        Ok((status, changes, created)) => {
+            let mut row = row(desired, observed, status, changes);
+            if let Some((arn, uri)) = created {
+                row.repository_arn = Some(arn);
+                row.repository_uri = Some(uri);
+            }
+            row
+        }
+        Err(error) => {
+            let mut row = row(desired, observed, Status::Failed, Vec::new());
+            row.error = Some(error.to_string());
+            row
+        }
+    }
+}
+
+async fn update_fields(
+    ctx: &AwsContext,
+    desired: &DesiredRepo,
+    current: &ObservedRepo,
+    fields: &[plan::Field],
+) -> Result<()> {
+    for field in fields {
+        repositories::update(ctx, &desired.name, &current.arn, *field, &desired.settings).await?;
+    }
+    Ok(())
+}

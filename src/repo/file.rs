@@ -1,0 +1,429 @@
+//! Bulk repository files (`repo create --from-file`), JSON or TOML:
+//!
+//! ```toml
+//! [defaults]
+//! scanOnPush = true
+//! tags = { team = "platform" }
+//!
+//! [[repositories]]
+//! name = "team/api"
+//! imageTagMutability = "IMMUTABLE"
+//! lifecyclePolicyFile = "keep-10.json"
+//! ```
+//!
+//! A JSON file may also be a plain list of entries, or the output of
+//! `aws ecr describe-repositories` (read-only fields such as `repositoryUri` are ignored),
+//! which clones one registry's repository settings into another.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::settings::{self, EncryptionType, MutabilityMode, RepoSettings};
+use crate::error::{CliError, Result};
+
+/// What a bulk file asks for: shared defaults and named entries, in file order.
+#[derive(Debug, Clone, Default)]
+pub struct RepoFile {
+    pub defaults: RepoSettings,
+    pub entries: Vec<(String, RepoSettings)>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RawEntry {
+    #[serde(alias = "repositoryName")]
+    name: Option<String>,
+    scan_on_push: Option<bool>,
+    image_scanning_configuration: Option<RawScanning>,
+    image_tag_mutability: Option<String>,
+    #[serde(default)]
+    image_tag_mutability_exclusion_filters: Vec<RawFilter>,
+    encryption_configuration: Option<RawEncryption>,
+    lifecycle_policy: Option<RawPolicy>,
+    lifecycle_policy_file: Option<PathBuf>,
+    repository_policy: Option<RawPolicy>,
+    repository_policy_file: Option<PathBuf>,
+    tags: Option<RawTags>,
+    // Printed by `aws ecr describe-repositories`; accepted so its output can be replayed.
+    #[serde(rename = "repositoryArn")]
+    _arn: Option<Value>,
+    #[serde(rename = "registryId")]
+    _registry_id: Option<Value>,
+    #[serde(rename = "repositoryUri")]
+    _uri: Option<Value>,
+    #[serde(rename = "createdAt")]
+    _created_at: Option<Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RawScanning {
+    scan_on_push: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawFilter {
+    Pattern(String),
+    Filter {
+        filter: String,
+        #[serde(rename = "filterType")]
+        filter_type: Option<String>,
+    },
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RawEncryption {
+    encryption_type: String,
+    kms_key: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawPolicy {
+    Text(String),
+    Wrapped {
+        #[serde(rename = "policyText")]
+        policy_text: String,
+    },
+    Document(serde_json::Map<String, Value>),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawTags {
+    Map(BTreeMap<String, String>),
+    List(Vec<RawTag>),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTag {
+    #[serde(rename = "Key", alias = "key")]
+    key: String,
+    #[serde(rename = "Value", alias = "value")]
+    value: String,
+}
+
+/// Reads and validates a bulk file; every error names the file and the entry.
+pub fn read(path: &Path) -> Result<RepoFile> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        CliError::usage(format!("cannot read {}", path.display())).with_cause(e.to_string())
+    })?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    parse(&text, &path.display().to_string(), base)
+}
+
+/// Parses file text; `base` is where relative policy file paths start.
+pub fn parse(text: &str, source: &str, base: &Path) -> Result<RepoFile> {
+    let document = to_json(text, source)?;
+    let (defaults, entries) = split_document(document, source)?;
+    let defaults = match defaults {
+        Some(value) => {
+            let raw = entry_from_value(value, &format!("{source}: [defaults]"))?;
+            if raw.name.is_some() {
+                return Err(CliError::usage(format!(
+                    "{source}: [defaults] cannot have a name"
+                )));
+            }
+            convert(raw, base, &format!("{source}: [defaults]"))?
+        }
+        None => RepoSettings::default(),
+    };
+    let mut out = Vec::with_capacity(entries.len());
+    for (index, value) in entries.into_iter().enumerate() {
+        let place = format!("{source}: repository #{}", index + 1);
+        let mut raw = entry_from_value(value, &place)?;
+        let name = raw
+            .name
+            .take()
+            .ok_or_else(|| CliError::usage(format!("{place} has no `name`")))?;
+        let place = format!("{place} (`{name}`)");
+        out.push((name, convert(raw, base, &place)?));
+    }
+    Ok(RepoFile {
+        defaults,
+        entries: out,
+    })
+}
+
+/// JSON when it looks like JSON (or the file says .json), TOML otherwise.
+fn to_json(text: &str, source: &str) -> Result<Value> {
+    let trimmed = text.trim_start();
+    let json_like =
+        source.ends_with(".json") || trimmed.starts_with('{') || trimmed.starts_with('[');
+    if json_like && !source.ends_with(".toml") {
+        serde_json::from_str(text).map_err(|e| {
+            CliError::usage(format!("{source} is not valid JSON"))
+                .with_cause(e.to_string())
+                .with_hint("fix the syntax at the line and column shown")
+        })
+    } else {
+        let value: toml::Value = toml::from_str(text).map_err(|e| {
+            CliError::usage(format!("{source} is not valid TOML"))
+                .with_cause(e.to_string().trim_end().to_string())
+        })?;
+        serde_json::to_value(value).map_err(|e| CliError::usage(format!("{source}: {e}")))
+    }
+}
+
+fn split_document(document: Value, source: &str) -> Result<(Option<Value>, Vec<Value>)> {
+    match document {
+        Value::Array(entries) => Ok((None, entries)),
+        Value::Object(mut map) => {
+            let defaults = map.remove("defaults");
+            let entries = match map.remove("repositories") {
+                Some(Value::Array(entries)) => entries,
+                Some(_) => {
+                    return Err(CliError::usage(format!(
+                        "{source}: `repositories` must be a list"
+                    )));
+                }
+                None => Vec::new(),
+            };
+            if let Some(key) = map.keys().next() {
+                return Err(
+                    CliError::usage(format!("{source}: unknown top-level key `{key}`"))
+                        .with_hint("a repositories file has `defaults` and `repositories` only"),
+                );
+            }
+            if entries.is_empty() {
+                return Err(CliError::usage(format!("{source} lists no repositories")));
+            }
+            Ok((defaults, entries))
+        }
+        _ => Err(CliError::usage(format!(
+            "{source} must hold a list of repositories"
+        ))),
+    }
+}
+
+fn entry_from_value(value: Value, place: &str) -> Result<RawEntry> {
+    serde_json::from_value(value).map_err(|e| {
+        CliError::usage(format!("{place} is not valid"))
+            .with_cause(e.to_string())
+            .with_hint("see docs/repo.md for the fields a repositories file accepts")
+    })
+}
+
+fn convert(raw: RawEntry, base: &Path, place: &str) -> Result<RepoSettings> {
+    let at = |e: CliError| e.context(format!("{place} is not valid"));
+    let scan_on_push = match (raw.scan_on_push, raw.image_scanning_configuration) {
+        (Some(_), Some(_)) => {
+            return Err(CliError::usage(format!(
+                "{place} sets both scanOnPush and imageScanningConfiguration"
+            )));
+        }
+        (flag, nested) => flag.or(nested.map(|n| n.scan_on_push)),
+    };
+    let mode = match raw.image_tag_mutability.as_deref() {
+        None => None,
+        Some(text) => Some(MutabilityMode::parse(text).ok_or_else(|| {
+            CliError::usage(format!(
+                "{place}: imageTagMutability `{text}` is not a mutability"
+            ))
+            .with_hint("use MUTABLE, IMMUTABLE, IMMUTABLE_WITH_EXCLUSION or MUTABLE_WITH_EXCLUSION")
+        })?),
+    };
+    let exclusions = raw
+        .image_tag_mutability_exclusion_filters
+        .into_iter()
+        .map(|f| match f {
+            RawFilter::Pattern(p) => Ok(p),
+            RawFilter::Filter {
+                filter,
+                filter_type,
+            } => match filter_type.as_deref() {
+                None | Some("WILDCARD") => Ok(filter),
+                Some(other) => Err(CliError::usage(format!(
+                    "{place}: filterType `{other}` is not supported (only WILDCARD)"
+                ))),
+            },
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let encryption = match raw.encryption_configuration {
+        None => None,
+        Some(e) => {
+            let kind = EncryptionType::parse(&e.encryption_type).ok_or_else(|| {
+                CliError::usage(format!(
+                    "{place}: encryptionType `{}` is not AES256, KMS or KMS_DSSE",
+                    e.encryption_type
+                ))
+            })?;
+            settings::encryption(Some(kind), e.kms_key).map_err(at)?
+        }
+    };
+    let lifecycle_policy = policy_text(
+        raw.lifecycle_policy,
+        raw.lifecycle_policy_file,
+        base,
+        place,
+        "lifecyclePolicy",
+    )?
+    .map(|(text, source)| settings::lifecycle_policy(text, &source))
+    .transpose()
+    .map_err(at)?;
+    let repository_policy = policy_text(
+        raw.repository_policy,
+        raw.repository_policy_file,
+        base,
+        place,
+        "repositoryPolicy",
+    )?
+    .map(|(text, source)| settings::repository_policy(text, &source))
+    .transpose()
+    .map_err(at)?;
+    let tags = match raw.tags {
+        None => BTreeMap::new(),
+        Some(RawTags::Map(map)) => map,
+        Some(RawTags::List(list)) => list.into_iter().map(|t| (t.key, t.value)).collect(),
+    };
+    settings::check_tags(&tags).map_err(at)?;
+    Ok(RepoSettings {
+        scan_on_push,
+        mutability: settings::mutability(mode, exclusions).map_err(at)?,
+        encryption,
+        lifecycle_policy,
+        repository_policy,
+        tags,
+    })
+}
+
+/// The policy text and where it came from, from inline text/object or a file path.
+fn policy_text(
+    inline: Option<RawPolicy>,
+    file: Option<PathBuf>,
+    base: &Path,
+    place: &str,
+    key: &str,
+) -> Result<Option<(String, String)>> {
+    match (inline, file) {
+        (Some(_), Some(_)) => Err(CliError::usage(format!(
+            "{place} sets both {key} and {key}File"
+        ))),
+        (None, None) => Ok(None),
+        (Some(RawPolicy::Text(text)), None)
+        | (Some(RawPolicy::Wrapped { policy_text: text }), None) => {
+            Ok(Some((text, format!("{key} of {place}"))))
+        }
+        (Some(RawPolicy::Document(map)), None) => {
+            let text = serde_json::to_string(&Value::Object(map)).expect("a JSON map serializes");
+            Ok(Some((text, format!("{key} of {place}"))))
+        }
+        (None, Some(path)) => {
+            let path = base.join(path);
+            let text = std::fs::read_to_string(&path).map_err(|e| {
+                CliError::usage(format!("{place}: cannot read {}", path.display()))
+                    .with_cause(e.to_string())
+            })?;
+            Ok(Some((text, path.display().to_string())))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const POLICY: &str = r#"{"rules":[{"rulePriority":1,"selection":{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":10},"action":{"type":"expire"}}]}"#;
+
+    #[test]
+    fn toml_with_defaults_and_entries() {
+        let text = format!(
+            r#"
+[defaults]
+scanOnPush = true
+tags = {{ team = "platform" }}
+
+[[repositories]]
+name = "team/api"
+imageTagMutability = "IMMUTABLE"
+lifecyclePolicy = '{POLICY}'
+
+[[repositories]]
+name = "team/web"
+imageTagMutabilityExclusionFilters = ["dev-*"]
+tags = {{ tier = "web" }}
+"#
+        );
+        let file = parse(&text, "repos.toml", Path::new(".")).unwrap();
+        assert_eq!(file.defaults.scan_on_push, Some(true));
+        assert_eq!(file.entries.len(), 2);
+        let (name, api) = &file.entries[0];
+        assert_eq!(name, "team/api");
+        assert_eq!(
+            api.mutability.as_ref().unwrap().mode,
+            MutabilityMode::Immutable
+        );
+        assert!(api.lifecycle_policy.is_some());
+        let web = &file.entries[1].1;
+        assert_eq!(
+            web.mutability.as_ref().unwrap().mode,
+            MutabilityMode::ImmutableWithExclusion
+        );
+        assert_eq!(web.tags["tier"], "web");
+    }
+
+    #[test]
+    fn describe_repositories_output_is_accepted() {
+        let text = r#"{"repositories":[{"repositoryArn":"arn:aws:ecr:us-east-1:123456789012:repository/a1",
+          "registryId":"123456789012","repositoryName":"a1","repositoryUri":"x/a1","createdAt":"2024-01-01T00:00:00Z",
+          "imageTagMutability":"IMMUTABLE_WITH_EXCLUSION",
+          "imageTagMutabilityExclusionFilters":[{"filterType":"WILDCARD","filter":"dev-*"}],
+          "imageScanningConfiguration":{"scanOnPush":true},
+          "encryptionConfiguration":{"encryptionType":"AES256"}}]}"#;
+        let file = parse(text, "repos.json", Path::new(".")).unwrap();
+        let (name, s) = &file.entries[0];
+        assert_eq!(name, "a1");
+        assert_eq!(s.scan_on_push, Some(true));
+        assert_eq!(s.mutability.as_ref().unwrap().exclusions, vec!["dev-*"]);
+        assert_eq!(
+            s.encryption.as_ref().unwrap().encryption_type,
+            EncryptionType::Aes256
+        );
+    }
+
+    #[test]
+    fn plain_json_list_with_inline_policy_objects_and_aws_tag_lists() {
+        let text = format!(
+            r#"[{{"name":"a1","lifecyclePolicy":{POLICY},"tags":[{{"Key":"k","Value":"v"}}]}}]"#
+        );
+        let file = parse(&text, "repos.json", Path::new(".")).unwrap();
+        let s = &file.entries[0].1;
+        assert_eq!(s.tags["k"], "v");
+        assert_eq!(
+            s.lifecycle_policy.as_ref().unwrap().value["rules"][0]["rulePriority"],
+            1
+        );
+    }
+
+    #[test]
+    fn errors_name_the_entry_and_the_problem() {
+        let err = parse(
+            r#"[{"name":"a1"},{"name":"b1","scanOnPsh":true}]"#,
+            "r.json",
+            Path::new("."),
+        )
+        .unwrap_err();
+        assert_eq!(err.exit.code(), 2);
+        assert!(err.message.contains("repository #2"), "{}", err.message);
+        assert!(err.causes[0].contains("scanOnPsh"), "{:?}", err.causes);
+
+        let err = parse(
+            "[[repositories]]\nname = 'a1'\nimageTagMutability = 'SOMETIMES'\n",
+            "r.toml",
+            Path::new("."),
+        )
+        .unwrap_err();
+        assert!(err.message.contains("SOMETIMES"));
+
+        let err = parse("{\"repositories\": [", "r.json", Path::new(".")).unwrap_err();
+        assert!(err.message.contains("not valid JSON"));
+        assert!(parse(r#"{"repos":[]}"#, "r.json", Path::new(".")).is_err());
+        assert!(parse(r#"[{"scanOnPush":true}]"#, "r.json", Path::new(".")).is_err());
+    }
+}

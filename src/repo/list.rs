@@ -1,0 +1,47 @@
+//! `ecrctl repo list`: every repository with its settings.
+
+use crate::aws::{self, repositories};
+use crate::cli::{GlobalArgs, RepoListArgs};
+use crate::error::Result;
+use crate::output::Printer;
+
+pub async fn run(global: &GlobalArgs, args: &RepoListArgs, printer: &Printer) -> Result<()> {
+    let ctx = aws::load(global).await?;
+    let repos = repositories::list(&ctx, args.prefix.as_deref()).await?;
+    if printer.is_json() {
+        printer.json(&serde_json::json!({ "repositories": repos }))?;
+        return Ok(());
+    }
+    let mut table = printer.table(&[
+        "REPOSITORY",
+        "URI",
+        "TAG MUTABILITY",
+        "SCAN ON PUSH",
+        "ENCRYPTION",
+    ]);
+    for repo in &repos {
+        let mutability = if repo.image_tag_mutability_exclusion_filters.is_empty() {
+            repo.image_tag_mutability.clone()
+        } else {
+            format!(
+                "{} ({})",
+                repo.image_tag_mutability,
+                repo.image_tag_mutability_exclusion_filters.join(", ")
+            )
+        };
+        table.add_row(vec![
+            repo.repository_name.clone(),
+            repo.repository_uri.clone(),
+            mutability,
+            repo.scan_on_push.to_string(),
+            repo.encryption_type.clone(),
+        ]);
+    }
+    printer.print_table(&table)?;
+    printer.info(&crate::output::count(
+        repos.len(),
+        "repository",
+        "repositories",
+    ));
+    Ok(())
+}

@@ -1,0 +1,12 @@
+//! Repositories: `repo create` (idempotent convergence) and `repo list`.
+//!
+//! `settings`, `file`, `request` and `plan` are pure; `create` and `list` are the thin
+//! commands; the AWS calls live in `crate::aws::repositories`.
+
+pub mod create;
+pub mod file;
+pub mod list;
+pub mod plan;
+pub mod report;
+pub mod request;
+pub mod settings;

@@ -1,0 +1,414 @@
+//! The repository settings model shared by flags, bulk files and the convergence engine,
+//! with the checks ECR would make, done locally so bad input fails before any change.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::error::{CliError, Result};
+
+/// Tag mutability as ECR names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum MutabilityMode {
+    Mutable,
+    Immutable,
+    ImmutableWithExclusion,
+    MutableWithExclusion,
+}
+
+impl MutabilityMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Mutable => "MUTABLE",
+            Self::Immutable => "IMMUTABLE",
+            Self::ImmutableWithExclusion => "IMMUTABLE_WITH_EXCLUSION",
+            Self::MutableWithExclusion => "MUTABLE_WITH_EXCLUSION",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [
+            Self::Mutable,
+            Self::Immutable,
+            Self::ImmutableWithExclusion,
+            Self::MutableWithExclusion,
+        ]
+        .into_iter()
+        .find(|m| m.as_str() == text)
+    }
+
+    fn takes_exclusions(self) -> bool {
+        matches!(
+            self,
+            Self::ImmutableWithExclusion | Self::MutableWithExclusion
+        )
+    }
+}
+
+/// Mutability plus its exclusion filters (wildcard tag patterns), kept sorted.
+/// Serialized with ECR's field names, to be flattened into a repository's settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Mutability {
+    #[serde(rename = "imageTagMutability")]
+    pub mode: MutabilityMode,
+    #[serde(
+        rename = "imageTagMutabilityExclusionFilters",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub exclusions: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum EncryptionType {
+    #[serde(rename = "AES256")]
+    Aes256,
+    #[serde(rename = "KMS")]
+    Kms,
+    #[serde(rename = "KMS_DSSE")]
+    KmsDsse,
+}
+
+impl EncryptionType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Aes256 => "AES256",
+            Self::Kms => "KMS",
+            Self::KmsDsse => "KMS_DSSE",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Aes256, Self::Kms, Self::KmsDsse]
+            .into_iter()
+            .find(|e| e.as_str() == text)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Encryption {
+    pub encryption_type: EncryptionType,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kms_key: Option<String>,
+}
+
+/// A JSON policy document: the text sent to ECR and its parsed value for comparison
+/// (ECR may re-format a stored policy, so equality is on the parsed JSON).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyDocument {
+    pub text: String,
+    pub value: Value,
+}
+
+/// Settings for one repository; `None` means "not asked for": left alone on an existing
+/// repository and ECR's default on a new one.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RepoSettings {
+    pub scan_on_push: Option<bool>,
+    pub mutability: Option<Mutability>,
+    pub encryption: Option<Encryption>,
+    pub lifecycle_policy: Option<PolicyDocument>,
+    pub repository_policy: Option<PolicyDocument>,
+    pub tags: BTreeMap<String, String>,
+}
+
+impl RepoSettings {
+    /// `self` with every setting that `over` specifies replaced by `over`'s; tags merge,
+    /// `over` winning on equal keys.
+    pub fn overlaid_with(&self, over: &RepoSettings) -> RepoSettings {
+        let mut tags = self.tags.clone();
+        tags.extend(over.tags.clone());
+        RepoSettings {
+            scan_on_push: over.scan_on_push.or(self.scan_on_push),
+            mutability: over.mutability.clone().or_else(|| self.mutability.clone()),
+            encryption: over.encryption.clone().or_else(|| self.encryption.clone()),
+            lifecycle_policy: over
+                .lifecycle_policy
+                .clone()
+                .or_else(|| self.lifecycle_policy.clone()),
+            repository_policy: over
+                .repository_policy
+                .clone()
+                .or_else(|| self.repository_policy.clone()),
+            tags,
+        }
+    }
+}
+
+/// One repository the user asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DesiredRepo {
+    pub name: String,
+    pub settings: RepoSettings,
+}
+
+const MAX_EXCLUSION_FILTERS: usize = 5;
+const MAX_TAGS: usize = 50;
+const MAX_LIFECYCLE_POLICY_CHARS: usize = 30_720;
+const MAX_LIFECYCLE_RULES: usize = 50;
+const MAX_REPOSITORY_POLICY_CHARS: usize = 10_240;
+
+/// Builds a mutability setting from a mode and exclusion patterns, as ECR requires:
+/// exclusions only with a `*_WITH_EXCLUSION` mode, and such a mode needs at least one.
+/// Exclusions without a mode mean IMMUTABLE_WITH_EXCLUSION.
+pub fn mutability(
+    mode: Option<MutabilityMode>,
+    exclusions: Vec<String>,
+) -> Result<Option<Mutability>> {
+    let mode = match (mode, exclusions.is_empty()) {
+        (None, true) => return Ok(None),
+        (None, false) => MutabilityMode::ImmutableWithExclusion,
+        (Some(MutabilityMode::Immutable), false) => MutabilityMode::ImmutableWithExclusion,
+        (Some(m), _) => m,
+    };
+    if mode.takes_exclusions() && exclusions.is_empty() {
+        return Err(CliError::usage(format!(
+            "{} needs at least one exclusion filter",
+            mode.as_str()
+        ))
+        .with_hint("add --immutable-exclude PATTERN, e.g. --immutable-exclude 'dev-*'"));
+    }
+    if !mode.takes_exclusions() && !exclusions.is_empty() {
+        return Err(CliError::usage(format!(
+            "exclusion filters need IMMUTABLE_WITH_EXCLUSION or MUTABLE_WITH_EXCLUSION, not {}",
+            mode.as_str()
+        ))
+        .with_hint("use --tag-mutability IMMUTABLE_WITH_EXCLUSION (or --immutable)"));
+    }
+    if exclusions.len() > MAX_EXCLUSION_FILTERS {
+        return Err(CliError::usage(format!(
+            "{} exclusion filters given; ECR allows at most {MAX_EXCLUSION_FILTERS}",
+            exclusions.len()
+        )));
+    }
+    for pattern in &exclusions {
+        check_exclusion_pattern(pattern)?;
+    }
+    let mut exclusions = exclusions;
+    exclusions.sort();
+    exclusions.dedup();
+    Ok(Some(Mutability { mode, exclusions }))
+}
+
+fn check_exclusion_pattern(pattern: &str) -> Result<()> {
+    let ok_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '*' | '-');
+    if (1..=128).contains(&pattern.len()) && pattern.chars().all(ok_char) {
+        Ok(())
+    } else {
+        Err(
+            CliError::usage(format!("invalid exclusion filter `{pattern}`")).with_hint(
+                "a filter is 1-128 characters of letters, digits, `.`, `_`, `-` and `*` wildcards",
+            ),
+        )
+    }
+}
+
+/// Builds an encryption setting; a KMS key only goes with KMS or KMS_DSSE.
+pub fn encryption(
+    kind: Option<EncryptionType>,
+    kms_key: Option<String>,
+) -> Result<Option<Encryption>> {
+    match (kind, kms_key) {
+        (None, None) => Ok(None),
+        (None, Some(key)) => Ok(Some(Encryption {
+            encryption_type: EncryptionType::Kms,
+            kms_key: Some(key),
+        })),
+        (Some(EncryptionType::Aes256), Some(_)) => Err(CliError::usage(
+            "a KMS key was given with AES256 encryption",
+        )
+        .with_hint("use --encryption KMS with --kms-key, or drop --kms-key")),
+        (Some(kind), key) => Ok(Some(Encryption {
+            encryption_type: kind,
+            kms_key: key,
+        })),
+    }
+}
+
+/// Parses `KEY=VALUE` resource tags (repeatable flag).
+pub fn parse_tag_flags(flags: &[String]) -> Result<BTreeMap<String, String>> {
+    let mut tags = BTreeMap::new();
+    for flag in flags {
+        let (key, value) = flag.split_once('=').ok_or_else(|| {
+            CliError::usage(format!("--tag `{flag}` is not KEY=VALUE"))
+                .with_hint("write tags as --tag team=platform (repeat for more)")
+        })?;
+        tags.insert(key.to_string(), value.to_string());
+    }
+    check_tags(&tags)?;
+    Ok(tags)
+}
+
+/// ECR resource tag limits.
+pub fn check_tags(tags: &BTreeMap<String, String>) -> Result<()> {
+    if tags.len() > MAX_TAGS {
+        return Err(CliError::usage(format!(
+            "{} tags given; ECR allows at most {MAX_TAGS}",
+            tags.len()
+        )));
+    }
+    for (key, value) in tags {
+        if key.is_empty() || key.chars().count() > 128 {
+            return Err(CliError::usage(format!(
+                "tag key `{key}` must be 1-128 characters"
+            )));
+        }
+        if key.to_ascii_lowercase().starts_with("aws:") {
+            return Err(CliError::usage(format!(
+                "tag key `{key}` uses the reserved `aws:` prefix"
+            )));
+        }
+        if value.chars().count() > 256 {
+            return Err(CliError::usage(format!(
+                "the value of tag `{key}` is over 256 characters"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Checks a lifecycle policy's shape (full rule semantics belong to the lifecycle engine).
+pub fn lifecycle_policy(text: String, source: &str) -> Result<PolicyDocument> {
+    let doc = policy_document(text, source, MAX_LIFECYCLE_POLICY_CHARS)?;
+    let bad = |why: String| {
+        CliError::usage(format!("lifecycle policy {source} is not valid: {why}")).with_hint(
+            "a lifecycle policy is {\"rules\":[{\"rulePriority\":1,\"selection\":{…},\"action\":{\"type\":\"expire\"}}]}",
+        )
+    };
+    let rules = doc
+        .value
+        .get("rules")
+        .and_then(Value::as_array)
+        .ok_or_else(|| bad("it has no `rules` list".into()))?;
+    if rules.is_empty() || rules.len() > MAX_LIFECYCLE_RULES {
+        return Err(bad(format!(
+            "it has {} rules; 1 to {MAX_LIFECYCLE_RULES} are allowed",
+            rules.len()
+        )));
+    }
+    let mut priorities = Vec::new();
+    for (i, rule) in rules.iter().enumerate() {
+        let priority = rule
+            .get("rulePriority")
+            .and_then(Value::as_u64)
+            .ok_or_else(|| bad(format!("rule {} has no whole-number `rulePriority`", i + 1)))?;
+        if priorities.contains(&priority) {
+            return Err(bad(format!("two rules have rulePriority {priority}")));
+        }
+        priorities.push(priority);
+        for key in ["selection", "action"] {
+            if !rule.get(key).is_some_and(Value::is_object) {
+                return Err(bad(format!(
+                    "rule with rulePriority {priority} has no `{key}` object"
+                )));
+            }
+        }
+    }
+    Ok(doc)
+}
+
+/// Checks a repository (IAM resource) policy's shape.
+pub fn repository_policy(text: String, source: &str) -> Result<PolicyDocument> {
+    let doc = policy_document(text, source, MAX_REPOSITORY_POLICY_CHARS)?;
+    if doc.value.get("Statement").is_none() {
+        return Err(
+            CliError::usage(format!("repository policy {source} has no `Statement`"))
+                .with_hint("a repository policy is {\"Version\":\"2012-10-17\",\"Statement\":[…]}"),
+        );
+    }
+    Ok(doc)
+}
+
+fn policy_document(text: String, source: &str, max_chars: usize) -> Result<PolicyDocument> {
+    let value: Value = serde_json::from_str(&text).map_err(|e| {
+        CliError::usage(format!("policy {source} is not valid JSON"))
+            .with_cause(e.to_string())
+            .with_hint("check the document with `jq . FILE`")
+    })?;
+    if !value.is_object() {
+        return Err(CliError::usage(format!(
+            "policy {source} is not a JSON object"
+        )));
+    }
+    let chars = text.chars().count();
+    if chars > max_chars {
+        return Err(CliError::usage(format!(
+            "policy {source} is {chars} characters; ECR allows at most {max_chars}"
+        )));
+    }
+    Ok(PolicyDocument { text, value })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exclusions_imply_and_require_an_exclusion_mode() {
+        let m = mutability(None, vec!["dev-*".into()]).unwrap().unwrap();
+        assert_eq!(m.mode, MutabilityMode::ImmutableWithExclusion);
+        let m = mutability(
+            Some(MutabilityMode::Immutable),
+            vec!["b*".into(), "a*".into()],
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(m.exclusions, vec!["a*", "b*"]);
+        assert!(mutability(Some(MutabilityMode::Mutable), vec!["x".into()]).is_err());
+        assert!(mutability(Some(MutabilityMode::MutableWithExclusion), vec![]).is_err());
+        assert!(mutability(None, vec!["bad pattern".into()]).is_err());
+        assert_eq!(mutability(None, vec![]).unwrap(), None);
+    }
+
+    #[test]
+    fn kms_key_goes_with_kms_only() {
+        assert!(encryption(Some(EncryptionType::Aes256), Some("k".into())).is_err());
+        let e = encryption(None, Some("alias/x".into())).unwrap().unwrap();
+        assert_eq!(e.encryption_type, EncryptionType::Kms);
+    }
+
+    #[test]
+    fn tags_parse_and_respect_limits() {
+        let tags = parse_tag_flags(&["team=platform".into(), "empty=".into()]).unwrap();
+        assert_eq!(tags["team"], "platform");
+        assert_eq!(tags["empty"], "");
+        assert!(parse_tag_flags(&["novalue".into()]).is_err());
+        assert!(parse_tag_flags(&["aws:x=1".into()]).is_err());
+        assert!(parse_tag_flags(&["=v".into()]).is_err());
+    }
+
+    #[test]
+    fn lifecycle_policies_are_checked_for_shape() {
+        let ok = r#"{"rules":[{"rulePriority":1,"selection":{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":10},"action":{"type":"expire"}}]}"#;
+        assert!(lifecycle_policy(ok.into(), "x").is_ok());
+        assert!(lifecycle_policy("{".into(), "x").is_err());
+        assert!(lifecycle_policy(r#"{"rules":[]}"#.into(), "x").is_err());
+        let dup = r#"{"rules":[{"rulePriority":1,"selection":{},"action":{}},{"rulePriority":1,"selection":{},"action":{}}]}"#;
+        assert!(
+            lifecycle_policy(dup.into(), "x")
+                .unwrap_err()
+                .message
+                .contains("two rules")
+        );
+    }
+
+    #[test]
+    fn overlay_prefers_the_more_specific_settings() {
+        let base = RepoSettings {
+            scan_on_push: Some(true),
+            tags: [("a".to_string(), "1".to_string()), ("b".into(), "1".into())].into(),
+            ..Default::default()
+        };
+        let over = RepoSettings {
+            scan_on_push: Some(false),
+            tags: [("b".to_string(), "2".to_string())].into(),
+            ..Default::default()
+        };
+        let merged = base.overlaid_with(&over);
+        assert_eq!(merged.scan_on_push, Some(false));
+        assert_eq!(merged.tags["a"], "1");
+        assert_eq!(merged.tags["b"], "2");
+    }
+}

@@ -1,0 +1,151 @@
+//! Seeding images into the stand-in registries (OCI layouts written here, pushed with
+//! skopeo) and reading them back with skopeo: clients written by nobody here.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use base64::Engine;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::client::unique;
+use crate::harness::{MOTO_PASSWORD, stand_ins, tool};
+
+fn sha256(bytes: &[u8]) -> String {
+    format!("sha256:{}", hex::encode(Sha256::digest(bytes)))
+}
+
+fn write_blob(layout: &Path, bytes: &[u8]) -> (String, usize) {
+    let digest = sha256(bytes);
+    let path = layout
+        .join("blobs/sha256")
+        .join(digest.trim_start_matches("sha256:"));
+    std::fs::write(path, bytes).unwrap();
+    (digest, bytes.len())
+}
+
+/// An OCI image layout with one single-layer image tagged `tag`; the layer's bytes are
+/// derived from `seed`, so different seeds give different digests. Returns the layout
+/// folder and the manifest digest.
+pub fn oci_layout(tag: &str, seed: &str) -> (PathBuf, String) {
+    let layout = stand_ins().root.join("layouts").join(unique("layout"));
+    std::fs::create_dir_all(layout.join("blobs/sha256")).unwrap();
+    std::fs::write(
+        layout.join("oci-layout"),
+        r#"{"imageLayoutVersion":"1.0.0"}"#,
+    )
+    .unwrap();
+    let layer: Vec<u8> = (0..4096u32)
+        .map(|i| (i as u8) ^ seed.bytes().fold(0u8, |a, b| a.wrapping_add(b)))
+        .chain(seed.bytes())
+        .collect();
+    let (layer_digest, layer_size) = write_blob(&layout, &layer);
+    let config = json!({
+        "architecture": "amd64", "os": "linux",
+        "rootfs": { "type": "layers", "diff_ids": [layer_digest] },
+        "config": { "Labels": { "seed": seed } }
+    });
+    let (config_digest, config_size) = write_blob(&layout, config.to_string().as_bytes());
+    let manifest = json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": { "mediaType": "application/vnd.oci.image.config.v1+json", "digest": config_digest, "size": config_size },
+        "layers": [{ "mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": layer_digest, "size": layer_size }]
+    });
+    let (manifest_digest, manifest_size) = write_blob(&layout, manifest.to_string().as_bytes());
+    let index = json!({
+        "schemaVersion": 2,
+        "manifests": [{
+            "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "digest": manifest_digest, "size": manifest_size,
+            "annotations": { "org.opencontainers.image.ref.name": tag }
+        }]
+    });
+    std::fs::write(layout.join("index.json"), index.to_string()).unwrap();
+    (layout, manifest_digest)
+}
+
+/// A docker-style auth file for the TLS registry, so the password never goes in argv.
+pub fn auth_file() -> PathBuf {
+    let s = stand_ins();
+    let path = s.root.join("skopeo-auth.json");
+    if !path.exists() {
+        let auth = base64::engine::general_purpose::STANDARD.encode(format!("AWS:{MOTO_PASSWORD}"));
+        let doc = json!({ "auths": { s.registry.clone(): { "auth": auth } } });
+        std::fs::write(&path, doc.to_string()).unwrap();
+    }
+    path
+}
+
+/// Which stand-in registry.
+#[derive(Clone, Copy)]
+pub enum Registry {
+    /// TLS + basic auth with moto's password: ECR's data plane.
+    Ecr,
+    /// Plain HTTP, no auth: a migration source.
+    Plain,
+}
+
+/// Pushes a fresh single-layer image as `repo:tag`; returns its manifest digest.
+pub fn seed_image(registry: Registry, repo: &str, tag: &str, seed: &str) -> String {
+    let s = stand_ins();
+    let (layout, digest) = oci_layout(tag, seed);
+    let mut command = Command::new(tool("skopeo"));
+    command.args(["copy", "--quiet", "--preserve-digests"]);
+    let host = match registry {
+        Registry::Ecr => {
+            command
+                .arg("--dest-authfile")
+                .arg(auth_file())
+                .arg("--dest-cert-dir")
+                .arg(&s.cert_dir);
+            &s.registry
+        }
+        Registry::Plain => {
+            command.arg("--dest-tls-verify=false");
+            &s.plain_registry
+        }
+    };
+    let out = command
+        .arg(format!("oci:{}:{tag}", layout.display()))
+        .arg(format!("docker://{host}/{repo}:{tag}"))
+        .output()
+        .expect("run skopeo");
+    assert!(
+        out.status.success(),
+        "skopeo copy: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    digest
+}
+
+/// `skopeo inspect` of an image.
+pub fn inspect(registry: Registry, repo: &str, tag: &str) -> Value {
+    let s = stand_ins();
+    let mut command = Command::new(tool("skopeo"));
+    command.arg("inspect");
+    let host = match registry {
+        Registry::Ecr => {
+            command
+                .arg("--authfile")
+                .arg(auth_file())
+                .arg("--cert-dir")
+                .arg(&s.cert_dir);
+            &s.registry
+        }
+        Registry::Plain => {
+            command.arg("--tls-verify=false");
+            &s.plain_registry
+        }
+    };
+    let out = command
+        .arg(format!("docker://{host}/{repo}:{tag}"))
+        .output()
+        .expect("run skopeo");
+    assert!(
+        out.status.success(),
+        "skopeo inspect: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}

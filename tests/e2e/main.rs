@@ -1,0 +1,10 @@
+//! End-to-end tests: the real `ecrctl` binary against real stand-ins for ECR (moto and
+//! the CNCF distribution registry), checked with independent clients (boto3, skopeo).
+
+mod cli;
+mod client;
+mod generated;
+mod harness;
+mod images;
+mod registry;
+mod repo_create;
