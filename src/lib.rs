@@ -5,6 +5,7 @@ pub mod cli;
 pub mod error;
 pub mod exit;
 pub mod generate;
+pub mod global;
 pub mod logging;
 pub mod names;
 pub mod output;
@@ -28,6 +29,7 @@ pub fn run() -> i32 {
         .build()
         .expect("the tokio runtime starts");
     let result = runtime.block_on(async {
+        global::validate(&cli.global)?;
         tokio::select! {
             result = dispatch(&cli, &printer) => result,
             _ = tokio::signal::ctrl_c() => Err(CliError::interrupted()

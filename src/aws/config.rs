@@ -49,9 +49,6 @@ pub async fn load(global: &GlobalArgs) -> Result<AwsContext> {
             .with_hint("set AWS_REGION or pass --region (e.g. --region us-east-1)")
     })?;
     check_credentials(&sdk, global.profile.as_deref()).await?;
-    if let Some(id) = &global.registry_id {
-        validate_account_id(id)?;
-    }
     let ecr = aws_sdk_ecr::Client::new(&sdk);
     Ok(AwsContext {
         sdk,

@@ -3,7 +3,9 @@
 
 mod config;
 mod errors;
+mod explicit_false;
+pub use explicit_false::ExplicitScanOnPushFalse;
 pub mod repositories;
 
-pub use config::{AwsContext, load};
+pub use config::{AwsContext, load, validate_account_id};
 pub use errors::{error_code, sdk_error};

@@ -255,6 +255,8 @@ pub async fn update(
                 .set_registry_id(registry)
                 .repository_name(name)
                 .image_scanning_configuration(scanning(settings.scan_on_push.unwrap_or(false)))
+                .customize()
+                .interceptor(super::ExplicitScanOnPushFalse)
                 .send()
                 .await
                 .map_err(|err| sdk_error(what, err))?;

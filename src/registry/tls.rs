@@ -46,6 +46,11 @@ fn docker_ca_files(host: &str, certs_d: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// Checks that `path` is a readable PEM file with at least one certificate.
+pub fn check_ca_file(path: &Path) -> Result<()> {
+    add_pem_file(&mut RootCertStore::empty(), path)
+}
+
 fn add_pem_file(roots: &mut RootCertStore, path: &Path) -> Result<()> {
     let bad = |why: String| {
         CliError::usage(format!("cannot use CA certificate {}", path.display()))

@@ -132,6 +132,15 @@ fn unreachable_api_is_exit_3_with_a_network_hint() {
 fn bad_global_values_are_rejected_up_front() {
     ecr(&["--endpoint-url", "127.0.0.1:5000", "repo", "list"]).assert_code(2);
     ecr(&["--registry-id", "12", "repo", "list"]).assert_code(2);
+    ecr(&["--registry-endpoint", "https://x/y", "repo", "list"]).assert_code(2);
+    let r = ecr(&["--ca-cert", "/nonexistent/ca.pem", "repo", "list"]);
+    r.assert_code(2);
+    assert!(
+        r.stderr
+            .contains("cannot use CA certificate /nonexistent/ca.pem"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]

@@ -154,6 +154,32 @@ fn rerun_is_unchanged_and_a_changed_setting_is_updated() {
     let table = ecr(&["repo", "create", &name, "--scan-on-push"]);
     table.assert_code(0);
     assert!(table.stdout.contains("unchanged"), "{}", table.stdout);
+
+    let off = ecr(&[
+        "repo",
+        "create",
+        &name,
+        "--scan-on-push=false",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(
+        off.json()["repositories"][0]["changes"],
+        json!(["scanOnPush"])
+    );
+    assert_eq!(
+        describe_repo(&name).unwrap()["imageScanningConfiguration"]["scanOnPush"],
+        false
+    );
+    let again = ecr(&[
+        "repo",
+        "create",
+        &name,
+        "--scan-on-push=false",
+        "-o",
+        "json",
+    ]);
+    assert_eq!(again.json()["repositories"][0]["status"], "unchanged");
 }
 
 #[test]
