@@ -57,7 +57,7 @@ pub struct GlobalArgs {
 
     /// Extra CA certificate (PEM) to trust for registries, besides the system roots,
     /// SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, env = "ECRCTL_CA_CERT", value_name = "FILE")]
     pub ca_cert: Option<PathBuf>,
 
     /// Output format: a table for people, JSON for scripts

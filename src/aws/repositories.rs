@@ -24,9 +24,7 @@ pub struct RepoSummary {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub image_tag_mutability_exclusion_filters: Vec<String>,
     pub scan_on_push: bool,
-    pub encryption_type: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub kms_key: Option<String>,
+    pub encryption_configuration: Encryption,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
 }
@@ -83,11 +81,7 @@ fn observed_from(repo: &Repository) -> ObservedRepo {
                 exclusions: sorted(summary.image_tag_mutability_exclusion_filters),
             })
             .unwrap_or_else(default_mutability),
-        encryption: Encryption {
-            encryption_type: EncryptionType::parse(&summary.encryption_type)
-                .unwrap_or(EncryptionType::Aes256),
-            kms_key: summary.kms_key,
-        },
+        encryption: summary.encryption_configuration,
         lifecycle_policy: None,
         repository_policy: None,
         tags: BTreeMap::new(),
@@ -117,10 +111,12 @@ fn summary_from(repo: &Repository) -> RepoSummary {
         scan_on_push: repo
             .image_scanning_configuration()
             .is_some_and(|s| s.scan_on_push()),
-        encryption_type: encryption
-            .map(|e| e.encryption_type().as_str().to_string())
-            .unwrap_or_else(|| "AES256".into()),
-        kms_key: encryption.and_then(|e| e.kms_key()).map(String::from),
+        encryption_configuration: Encryption {
+            encryption_type: encryption
+                .and_then(|e| EncryptionType::parse(e.encryption_type().as_str()))
+                .unwrap_or(EncryptionType::Aes256),
+            kms_key: encryption.and_then(|e| e.kms_key()).map(String::from),
+        },
         created_at: repo.created_at().map(|t| t.to_string()),
     }
 }

@@ -1,4 +1,5 @@
-//! `ecrctl repo list`: every repository with its settings.
+//! `ecrctl repo list`: every repository with its settings. The JSON form uses ECR's field
+//! names, so it can be fed back to `repo create --from-file` (e.g. in another region).
 
 use crate::aws::{self, repositories};
 use crate::cli::{GlobalArgs, RepoListArgs};
@@ -34,7 +35,10 @@ pub async fn run(global: &GlobalArgs, args: &RepoListArgs, printer: &Printer) ->
             repo.repository_uri.clone(),
             mutability,
             repo.scan_on_push.to_string(),
-            repo.encryption_type.clone(),
+            repo.encryption_configuration
+                .encryption_type
+                .as_str()
+                .to_string(),
         ]);
     }
     printer.print_table(&table)?;

@@ -492,3 +492,32 @@ fn repo_list_shows_what_was_made() {
     table.assert_code(0);
     assert!(table.stdout.contains(&format!("{prefix}/b")) && table.stdout.contains("IMMUTABLE"));
 }
+
+#[test]
+fn repo_list_json_replays_into_repo_create() {
+    let prefix = unique("roundtrip");
+    ecr(&[
+        "repo",
+        "create",
+        &format!("{prefix}/src"),
+        "--scan-on-push",
+        "--immutable-exclude",
+        "rc-*",
+    ])
+    .assert_code(0);
+    let mut listed = ecr(&[
+        "repo",
+        "list",
+        "--prefix",
+        &format!("{prefix}/"),
+        "-o",
+        "json",
+    ])
+    .json();
+    listed["repositories"][0]["repositoryName"] = json!(format!("{prefix}/copy"));
+    let file = temp_file("listed.json", &listed.to_string());
+    ecr(&["repo", "create", "--from-file", file.to_str().unwrap()]).assert_code(0);
+    let copy = describe_repo(&format!("{prefix}/copy")).unwrap();
+    assert_eq!(copy["imageTagMutability"], "IMMUTABLE_WITH_EXCLUSION");
+    assert_eq!(copy["imageScanningConfiguration"]["scanOnPush"], true);
+}
