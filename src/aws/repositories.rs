@@ -174,8 +174,8 @@ async fn tags(ctx: &AwsContext, arn: &str) -> Result<BTreeMap<String, String>> {
         .collect())
 }
 
-/// Creates a repository with every setting CreateRepository takes, then puts its
-/// policies. Returns its ARN and URI.
+/// Creates a repository with every setting CreateRepository takes (policies are put
+/// afterwards with [`update`]). Returns its ARN and URI.
 pub async fn create(
     ctx: &AwsContext,
     name: &str,
@@ -211,26 +211,6 @@ pub async fn create(
         .repository
         .ok_or_else(|| CliError::remote("CreateRepository returned no repository"))?;
     let summary = summary_from(&repo);
-    if settings.lifecycle_policy.is_some() {
-        update(
-            ctx,
-            name,
-            &summary.repository_arn,
-            Field::LifecyclePolicy,
-            settings,
-        )
-        .await?;
-    }
-    if settings.repository_policy.is_some() {
-        update(
-            ctx,
-            name,
-            &summary.repository_arn,
-            Field::RepositoryPolicy,
-            settings,
-        )
-        .await?;
-    }
     Ok((summary.repository_arn, summary.repository_uri))
 }
 

@@ -156,40 +156,56 @@ async fn apply_one(
     observed: Option<&ObservedRepo>,
     plan: &Plan,
 ) -> RepoRow {
-    let outcome = match (plan, observed) {
-        (Plan::Create, _) => repositories::create(ctx, &desired.name, &desired.settings)
-            .await
-            .map(|(arn, uri)| (Status::Created, Vec::new(), Some((arn, uri)))),
-        (Plan::Update(fields), Some(current)) => update_fields(ctx, desired, current, fields)
-            .await
-            .map(|()| (Status::Updated, fields.clone(), None)),
-        _ => Ok((Status::Unchanged, Vec::new(), None)),
-    };
-    match outcome {
-        Ok((status, changes, created)) => {
-            let mut row = row(desired, observed, status, changes);
-            if let Some((arn, uri)) = created {
-                row.repository_arn = Some(arn);
-                row.repository_uri = Some(uri);
+    match (plan, observed) {
+        (Plan::Create, _) => create_one(ctx, desired).await,
+        (Plan::Update(fields), Some(current)) => {
+            let mut row = row(desired, observed, Status::Updated, fields.clone());
+            if let Err(error) = update_fields(ctx, desired, &current.arn, fields).await {
+                row.status = Status::Failed;
+                row.error = Some(error.to_string());
             }
             row
         }
-        Err(error) => {
-            let mut row = row(desired, observed, Status::Failed, Vec::new());
-            row.error = Some(error.to_string());
-            row
-        }
+        _ => row(desired, observed, Status::Unchanged, Vec::new()),
     }
+}
+
+/// CreateRepository, then the policies it cannot take. A repository created whose policy
+/// failed is reported as failed, with its URI, so a re-run finishes it.
+async fn create_one(ctx: &AwsContext, desired: &DesiredRepo) -> RepoRow {
+    let mut row = row(desired, None, Status::Created, Vec::new());
+    let (arn, uri) = match repositories::create(ctx, &desired.name, &desired.settings).await {
+        Ok(created) => created,
+        Err(error) => {
+            row.status = Status::Failed;
+            row.error = Some(error.to_string());
+            return row;
+        }
+    };
+    let mut policies = Vec::new();
+    if desired.settings.lifecycle_policy.is_some() {
+        policies.push(plan::Field::LifecyclePolicy);
+    }
+    if desired.settings.repository_policy.is_some() {
+        policies.push(plan::Field::RepositoryPolicy);
+    }
+    if let Err(error) = update_fields(ctx, desired, &arn, &policies).await {
+        row.status = Status::Failed;
+        row.error = Some(format!("created, but {error}"));
+    }
+    row.repository_arn = Some(arn);
+    row.repository_uri = Some(uri);
+    row
 }
 
 async fn update_fields(
     ctx: &AwsContext,
     desired: &DesiredRepo,
-    current: &ObservedRepo,
+    arn: &str,
     fields: &[plan::Field],
 ) -> Result<()> {
     for field in fields {
-        repositories::update(ctx, &desired.name, &current.arn, *field, &desired.settings).await?;
+        repositories::update(ctx, &desired.name, arn, *field, &desired.settings).await?;
     }
     Ok(())
 }

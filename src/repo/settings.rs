@@ -312,11 +312,25 @@ pub fn lifecycle_policy(text: String, source: &str) -> Result<PolicyDocument> {
 /// Checks a repository (IAM resource) policy's shape.
 pub fn repository_policy(text: String, source: &str) -> Result<PolicyDocument> {
     let doc = policy_document(text, source, MAX_REPOSITORY_POLICY_CHARS)?;
-    if doc.value.get("Statement").is_none() {
-        return Err(
-            CliError::usage(format!("repository policy {source} has no `Statement`"))
-                .with_hint("a repository policy is {\"Version\":\"2012-10-17\",\"Statement\":[…]}"),
-        );
+    let bad = |why: &str| {
+        CliError::usage(format!("repository policy {source} is not valid: {why}")).with_hint(
+            "a repository policy is {\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":…,\"Action\":…}]}",
+        )
+    };
+    let statements = match doc.value.get("Statement") {
+        Some(Value::Array(list)) if !list.is_empty() => list.clone(),
+        Some(one @ Value::Object(_)) => vec![one.clone()],
+        Some(_) => return Err(bad("`Statement` must be an object or a non-empty list")),
+        None => return Err(bad("it has no `Statement`")),
+    };
+    let effect_ok = |s: &Value| {
+        matches!(
+            s.get("Effect").and_then(Value::as_str),
+            Some("Allow" | "Deny")
+        )
+    };
+    if !statements.iter().all(effect_ok) {
+        return Err(bad("every statement needs `Effect`: `Allow` or `Deny`"));
     }
     Ok(doc)
 }
@@ -392,6 +406,20 @@ mod tests {
                 .message
                 .contains("two rules")
         );
+    }
+
+    #[test]
+    fn repository_policies_need_statements_with_an_effect() {
+        let ok = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:*"}]}"#;
+        assert!(repository_policy(ok.into(), "x").is_ok());
+        for bad in [
+            r#"{"Statement":"x"}"#,
+            r#"{"Statement":[]}"#,
+            r#"{"Statement":[{"Effect":"Maybe"}]}"#,
+            "{}",
+        ] {
+            assert!(repository_policy(bad.into(), "x").is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -182,3 +182,33 @@ fn closed_stdout_is_not_an_error() {
     let status = child.wait().unwrap();
     assert!(status.success() || status.code() == Some(0), "{status:?}");
 }
+
+#[test]
+fn ctrl_c_exits_130_with_a_resume_hint() {
+    use std::net::TcpListener;
+    use std::time::Duration;
+    // An "API" that accepts connections and never answers, so the call is in flight.
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in silent.incoming() {
+            held.push(stream);
+        }
+    });
+    let child = ecrctl()
+        .args(["--endpoint-url", &format!("http://127.0.0.1:{port}"), "repo", "list"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGINT);
+    }
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("error: interrupted"), "{stderr}");
+    assert!(stderr.contains("run the same command again"), "{stderr}");
+}

@@ -521,3 +521,68 @@ fn repo_list_json_replays_into_repo_create() {
     assert_eq!(copy["imageTagMutability"], "IMMUTABLE_WITH_EXCLUSION");
     assert_eq!(copy["imageScanningConfiguration"]["scanOnPush"], true);
 }
+
+#[test]
+fn ecr_rejections_are_reported_per_repository_with_exit_3() {
+    let prefix = unique("partial");
+    // Valid in shape, but ECR (and moto) reject an action without a service prefix.
+    let policy = temp_file(
+        "p.json",
+        &PULL_POLICY.replace("ecr:BatchGetImage", "BatchGetImage"),
+    );
+    let ok = format!("{prefix}/ok");
+    let bad = format!("{prefix}/bad");
+    let run = ecr(&["repo", "create", &ok, "-o", "json"]);
+    run.assert_code(0);
+    let run = ecr(&[
+        "repo",
+        "create",
+        &bad,
+        &ok,
+        "--tag",
+        "x=1",
+        "--repository-policy",
+        policy.to_str().unwrap(),
+        "-o",
+        "json",
+    ]);
+    run.assert_code(3);
+    let rows = run.json()["repositories"].as_array().unwrap().clone();
+    assert_eq!(rows[0]["status"], "failed");
+    let error = rows[0]["error"].as_str().unwrap();
+    assert!(
+        error.starts_with("created, but could not update repositoryPolicy"),
+        "{error}"
+    );
+    assert!(error.contains("InvalidParameterException"), "{error}");
+    assert!(rows[0]["repositoryUri"].as_str().unwrap().ends_with(&bad));
+    assert_eq!(rows[1]["status"], "failed");
+    assert!(
+        run.stderr.contains("error: 2 of 2 repositories failed"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("hint: fix the cause and run the same command again"),
+        "{}",
+        run.stderr
+    );
+    // The repository itself exists: a fixed re-run finishes it.
+    assert!(describe_repo(&bad).is_some());
+    let fixed = temp_file("p.json", PULL_POLICY);
+    let run = ecr(&[
+        "repo",
+        "create",
+        &bad,
+        "--repository-policy",
+        fixed.to_str().unwrap(),
+        "-o",
+        "json",
+    ]);
+    run.assert_code(0);
+    assert_eq!(
+        run.json()["repositories"][0]["changes"],
+        json!(["repositoryPolicy"])
+    );
+}
