@@ -197,7 +197,12 @@ fn ctrl_c_exits_130_with_a_resume_hint() {
         }
     });
     let child = ecrctl()
-        .args(["--endpoint-url", &format!("http://127.0.0.1:{port}"), "repo", "list"])
+        .args([
+            "--endpoint-url",
+            &format!("http://127.0.0.1:{port}"),
+            "repo",
+            "list",
+        ])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()

@@ -86,66 +86,55 @@ pub enum Registry {
     Plain,
 }
 
-/// Pushes a fresh single-layer image as `repo:tag`; returns its manifest digest.
-pub fn seed_image(registry: Registry, repo: &str, tag: &str, seed: &str) -> String {
+/// Adds skopeo's credentials and TLS flags for `registry` (`prefix` is "" for the
+/// source or inspected image, "dest-" for a copy's destination); returns its host.
+fn with_access(command: &mut Command, registry: Registry, prefix: &str) -> &'static str {
     let s = stand_ins();
-    let (layout, digest) = oci_layout(tag, seed);
-    let mut command = Command::new(tool("skopeo"));
-    command.args(["copy", "--quiet", "--preserve-digests"]);
-    let host = match registry {
+    match registry {
         Registry::Ecr => {
             command
-                .arg("--dest-authfile")
+                .arg(format!("--{prefix}authfile"))
                 .arg(auth_file())
-                .arg("--dest-cert-dir")
+                .arg(format!("--{prefix}cert-dir"))
                 .arg(&s.cert_dir);
             &s.registry
         }
         Registry::Plain => {
-            command.arg("--dest-tls-verify=false");
+            command.arg(format!("--{prefix}tls-verify=false"));
             &s.plain_registry
         }
-    };
-    let out = command
-        .arg(format!("oci:{}:{tag}", layout.display()))
-        .arg(format!("docker://{host}/{repo}:{tag}"))
-        .output()
-        .expect("run skopeo");
+    }
+}
+
+fn skopeo_ok(command: &mut Command) -> Vec<u8> {
+    let out = command.output().expect("run skopeo");
     assert!(
         out.status.success(),
-        "skopeo copy: {}",
+        "{command:?}: {}",
         String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// Pushes a fresh single-layer image as `repo:tag`; returns its manifest digest.
+pub fn seed_image(registry: Registry, repo: &str, tag: &str, seed: &str) -> String {
+    let (layout, digest) = oci_layout(tag, seed);
+    let mut command = Command::new(tool("skopeo"));
+    command.args(["copy", "--quiet", "--preserve-digests"]);
+    let host = with_access(&mut command, registry, "dest-");
+    skopeo_ok(
+        command
+            .arg(format!("oci:{}:{tag}", layout.display()))
+            .arg(format!("docker://{host}/{repo}:{tag}")),
     );
     digest
 }
 
 /// `skopeo inspect` of an image.
 pub fn inspect(registry: Registry, repo: &str, tag: &str) -> Value {
-    let s = stand_ins();
     let mut command = Command::new(tool("skopeo"));
     command.arg("inspect");
-    let host = match registry {
-        Registry::Ecr => {
-            command
-                .arg("--authfile")
-                .arg(auth_file())
-                .arg("--cert-dir")
-                .arg(&s.cert_dir);
-            &s.registry
-        }
-        Registry::Plain => {
-            command.arg("--tls-verify=false");
-            &s.plain_registry
-        }
-    };
-    let out = command
-        .arg(format!("docker://{host}/{repo}:{tag}"))
-        .output()
-        .expect("run skopeo");
-    assert!(
-        out.status.success(),
-        "skopeo inspect: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    let host = with_access(&mut command, registry, "");
+    let stdout = skopeo_ok(command.arg(format!("docker://{host}/{repo}:{tag}")));
+    serde_json::from_slice(&stdout).unwrap()
 }
