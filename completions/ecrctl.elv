@@ -19,8 +19,8 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
     var completions = [
         &'ecrctl'= {
             cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included)'
-            cand --region 'AWS region, e.g. us-east-1'
-            cand --registry-id 'AWS account ID of the registry (default: the caller''s account)'
+            cand --region 'AWS region, e.g. us-east-1 (`login` takes several)'
+            cand --registry-id 'AWS account ID of the registry; default: the caller''s (`login` takes several)'
             cand --endpoint-url 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply'
             cand --registry-endpoint 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com'
             cand --ca-cert 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt'
@@ -36,14 +36,72 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand login 'Log a container client in to ECR with a cached, auto-refreshed token'
             cand repo 'Create repositories, or converge existing ones to the settings given; list them'
             cand completions 'Print shell completions to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
+        &'ecrctl;login'= {
+            cand --client 'Container client to log in (default: docker, else the first one found on PATH)'
+            cand --min-validity 'Reuse a cached token only while it has at least this long left'
+            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included)'
+            cand --region 'AWS region, e.g. us-east-1 (`login` takes several)'
+            cand --registry-id 'AWS account ID of the registry; default: the caller''s (`login` takes several)'
+            cand --endpoint-url 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply'
+            cand --registry-endpoint 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com'
+            cand --ca-cert 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt'
+            cand -o 'Output format: a table for people, JSON for scripts'
+            cand --output 'Output format: a table for people, JSON for scripts'
+            cand --print-password 'Print only the password, for tools that read it on stdin (like `aws ecr get-login-password`); logs no client in'
+            cand --force 'Always get a new token from AWS, ignoring the cache'
+            cand --install-helper 'Make docker ask ecrctl for ECR credentials (credHelpers in config.json), so it never holds an expired token'
+            cand --no-creds-store 'Log docker in through a separate DOCKER_CONFIG that stores credentials in `auths`, bypassing a broken credsStore such as Docker Desktop''s'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
+            cand --verbose 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
+            cand --no-color 'Never colour output (also NO_COLOR)'
+            cand --no-progress 'Never draw progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand status 'Show every known ECR login and how long it has left; exit 1 if any is expired or expires within --warn-within'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ecrctl;login;status'= {
+            cand --warn-within 'Count a login as expiring (exit 1) when it has less than this left'
+            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included)'
+            cand --region 'AWS region, e.g. us-east-1 (`login` takes several)'
+            cand --registry-id 'AWS account ID of the registry; default: the caller''s (`login` takes several)'
+            cand --endpoint-url 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply'
+            cand --registry-endpoint 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com'
+            cand --ca-cert 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt'
+            cand -o 'Output format: a table for people, JSON for scripts'
+            cand --output 'Output format: a table for people, JSON for scripts'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
+            cand --verbose 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
+            cand --no-color 'Never colour output (also NO_COLOR)'
+            cand --no-progress 'Never draw progress bars'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ecrctl;login;help'= {
+            cand status 'Show every known ECR login and how long it has left; exit 1 if any is expired or expires within --warn-within'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ecrctl;login;help;status'= {
+        }
+        &'ecrctl;login;help;help'= {
+        }
         &'ecrctl;repo'= {
             cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included)'
-            cand --region 'AWS region, e.g. us-east-1'
-            cand --registry-id 'AWS account ID of the registry (default: the caller''s account)'
+            cand --region 'AWS region, e.g. us-east-1 (`login` takes several)'
+            cand --registry-id 'AWS account ID of the registry; default: the caller''s (`login` takes several)'
             cand --endpoint-url 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply'
             cand --registry-endpoint 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com'
             cand --ca-cert 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt'
@@ -77,8 +135,8 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
             cand -j 'How many repositories to create or update at once'
             cand --jobs 'How many repositories to create or update at once'
             cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included)'
-            cand --region 'AWS region, e.g. us-east-1'
-            cand --registry-id 'AWS account ID of the registry (default: the caller''s account)'
+            cand --region 'AWS region, e.g. us-east-1 (`login` takes several)'
+            cand --registry-id 'AWS account ID of the registry; default: the caller''s (`login` takes several)'
             cand --endpoint-url 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply'
             cand --registry-endpoint 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com'
             cand --ca-cert 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt'
@@ -100,8 +158,8 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
         &'ecrctl;repo;list'= {
             cand --prefix 'Only repositories whose name starts with this prefix'
             cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included)'
-            cand --region 'AWS region, e.g. us-east-1'
-            cand --registry-id 'AWS account ID of the registry (default: the caller''s account)'
+            cand --region 'AWS region, e.g. us-east-1 (`login` takes several)'
+            cand --registry-id 'AWS account ID of the registry; default: the caller''s (`login` takes several)'
             cand --endpoint-url 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply'
             cand --registry-endpoint 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com'
             cand --ca-cert 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt'
@@ -131,8 +189,8 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
         }
         &'ecrctl;completions'= {
             cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included)'
-            cand --region 'AWS region, e.g. us-east-1'
-            cand --registry-id 'AWS account ID of the registry (default: the caller''s account)'
+            cand --region 'AWS region, e.g. us-east-1 (`login` takes several)'
+            cand --registry-id 'AWS account ID of the registry; default: the caller''s (`login` takes several)'
             cand --endpoint-url 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply'
             cand --registry-endpoint 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com'
             cand --ca-cert 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt'
@@ -150,9 +208,15 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
             cand --version 'Print version'
         }
         &'ecrctl;help'= {
+            cand login 'Log a container client in to ECR with a cached, auto-refreshed token'
             cand repo 'Create repositories, or converge existing ones to the settings given; list them'
             cand completions 'Print shell completions to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ecrctl;help;login'= {
+            cand status 'Show every known ECR login and how long it has left; exit 1 if any is expired or expires within --warn-within'
+        }
+        &'ecrctl;help;login;status'= {
         }
         &'ecrctl;help;repo'= {
             cand create 'Create repositories, or bring existing ones to the settings given (idempotent)'

@@ -25,8 +25,8 @@ function __fish_ecrctl_using_subcommand
 end
 
 complete -c ecrctl -n "__fish_ecrctl_needs_command" -l profile -d 'AWS named profile from ~/.aws/config (SSO profiles included)' -r
-complete -c ecrctl -n "__fish_ecrctl_needs_command" -l region -d 'AWS region, e.g. us-east-1' -r
-complete -c ecrctl -n "__fish_ecrctl_needs_command" -l registry-id -d 'AWS account ID of the registry (default: the caller\'s account)' -r
+complete -c ecrctl -n "__fish_ecrctl_needs_command" -l region -d 'AWS region, e.g. us-east-1 (`login` takes several)' -r
+complete -c ecrctl -n "__fish_ecrctl_needs_command" -l registry-id -d 'AWS account ID of the registry; default: the caller\'s (`login` takes several)' -r
 complete -c ecrctl -n "__fish_ecrctl_needs_command" -l endpoint-url -d 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile\'s endpoint_url apply' -r
 complete -c ecrctl -n "__fish_ecrctl_needs_command" -l registry-endpoint -d 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com' -r
 complete -c ecrctl -n "__fish_ecrctl_needs_command" -l ca-cert -d 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt' -r -F
@@ -38,12 +38,57 @@ complete -c ecrctl -n "__fish_ecrctl_needs_command" -l no-color -d 'Never colour
 complete -c ecrctl -n "__fish_ecrctl_needs_command" -l no-progress -d 'Never draw progress bars'
 complete -c ecrctl -n "__fish_ecrctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ecrctl -n "__fish_ecrctl_needs_command" -s V -l version -d 'Print version'
+complete -c ecrctl -n "__fish_ecrctl_needs_command" -f -a "login" -d 'Log a container client in to ECR with a cached, auto-refreshed token'
 complete -c ecrctl -n "__fish_ecrctl_needs_command" -f -a "repo" -d 'Create repositories, or converge existing ones to the settings given; list them'
 complete -c ecrctl -n "__fish_ecrctl_needs_command" -f -a "completions" -d 'Print shell completions to stdout'
 complete -c ecrctl -n "__fish_ecrctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and not __fish_seen_subcommand_from status help" -l client -d 'Container client to log in (default: docker, else the first one found on PATH)' -r -f -a "docker\t''
+podman\t''
+nerdctl\t''
+finch\t''
+helm\t''
+oras\t''"
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and not __fish_seen_subcommand_from status help" -l min-validity -d 'Reuse a cached token only while it has at least this long left' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and not __fish_seen_subcommand_from status help" -l profile -d 'AWS named profile from ~/.aws/config (SSO profiles included)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and not __fish_seen_subcommand_from status help" -l region -d 'AWS region, e.g. us-east-1 (`login` takes several)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and not __fish_seen_subcommand_from status help" -l registry-id -d 'AWS account ID of the registry; default: the caller\'s (`login` takes several)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and not __fish_seen_subcommand_from status help" -l endpoint-url -d 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile\'s endpoint_url apply' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and not __fish_seen_subcommand_from status help" -l registry-endpoint -d 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and not __fish_seen_subcommand_from status help" -l ca-cert -d 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt' -r -F
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and not __fish_seen_subcommand_from status help" -s o -l output -d 'Output format: a table for people, JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and not __fish_seen_subcommand_from status help" -l print-password -d 'Print only the password, for tools that read it on stdin (like `aws ecr get-login-password`); logs no client in'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and not __fish_seen_subcommand_from status help" -l force -d 'Always get a new token from AWS, ignoring the cache'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and not __fish_seen_subcommand_from status help" -l install-helper -d 'Make docker ask ecrctl for ECR credentials (credHelpers in config.json), so it never holds an expired token'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and not __fish_seen_subcommand_from status help" -l no-creds-store -d 'Log docker in through a separate DOCKER_CONFIG that stores credentials in `auths`, bypassing a broken credsStore such as Docker Desktop\'s'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and not __fish_seen_subcommand_from status help" -s q -l quiet -d 'Print only errors'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and not __fish_seen_subcommand_from status help" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and not __fish_seen_subcommand_from status help" -l no-color -d 'Never colour output (also NO_COLOR)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and not __fish_seen_subcommand_from status help" -l no-progress -d 'Never draw progress bars'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and not __fish_seen_subcommand_from status help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and not __fish_seen_subcommand_from status help" -s V -l version -d 'Print version'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and not __fish_seen_subcommand_from status help" -f -a "status" -d 'Show every known ECR login and how long it has left; exit 1 if any is expired or expires within --warn-within'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and not __fish_seen_subcommand_from status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and __fish_seen_subcommand_from status" -l warn-within -d 'Count a login as expiring (exit 1) when it has less than this left' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and __fish_seen_subcommand_from status" -l profile -d 'AWS named profile from ~/.aws/config (SSO profiles included)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and __fish_seen_subcommand_from status" -l region -d 'AWS region, e.g. us-east-1 (`login` takes several)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and __fish_seen_subcommand_from status" -l registry-id -d 'AWS account ID of the registry; default: the caller\'s (`login` takes several)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and __fish_seen_subcommand_from status" -l endpoint-url -d 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile\'s endpoint_url apply' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and __fish_seen_subcommand_from status" -l registry-endpoint -d 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and __fish_seen_subcommand_from status" -l ca-cert -d 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt' -r -F
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and __fish_seen_subcommand_from status" -s o -l output -d 'Output format: a table for people, JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print only errors'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and __fish_seen_subcommand_from status" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and __fish_seen_subcommand_from status" -l no-color -d 'Never colour output (also NO_COLOR)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and __fish_seen_subcommand_from status" -l no-progress -d 'Never draw progress bars'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show every known ECR login and how long it has left; exit 1 if any is expired or expires within --warn-within'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and not __fish_seen_subcommand_from create list help" -l profile -d 'AWS named profile from ~/.aws/config (SSO profiles included)' -r
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and not __fish_seen_subcommand_from create list help" -l region -d 'AWS region, e.g. us-east-1' -r
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and not __fish_seen_subcommand_from create list help" -l registry-id -d 'AWS account ID of the registry (default: the caller\'s account)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and not __fish_seen_subcommand_from create list help" -l region -d 'AWS region, e.g. us-east-1 (`login` takes several)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and not __fish_seen_subcommand_from create list help" -l registry-id -d 'AWS account ID of the registry; default: the caller\'s (`login` takes several)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and not __fish_seen_subcommand_from create list help" -l endpoint-url -d 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile\'s endpoint_url apply' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and not __fish_seen_subcommand_from create list help" -l registry-endpoint -d 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and not __fish_seen_subcommand_from create list help" -l ca-cert -d 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt' -r -F
@@ -75,8 +120,8 @@ complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and __fish_seen_subc
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and __fish_seen_subcommand_from create" -l tag -d 'Resource tag KEY=VALUE (repeatable)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and __fish_seen_subcommand_from create" -s j -l jobs -d 'How many repositories to create or update at once' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and __fish_seen_subcommand_from create" -l profile -d 'AWS named profile from ~/.aws/config (SSO profiles included)' -r
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and __fish_seen_subcommand_from create" -l region -d 'AWS region, e.g. us-east-1' -r
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and __fish_seen_subcommand_from create" -l registry-id -d 'AWS account ID of the registry (default: the caller\'s account)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and __fish_seen_subcommand_from create" -l region -d 'AWS region, e.g. us-east-1 (`login` takes several)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and __fish_seen_subcommand_from create" -l registry-id -d 'AWS account ID of the registry; default: the caller\'s (`login` takes several)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and __fish_seen_subcommand_from create" -l endpoint-url -d 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile\'s endpoint_url apply' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and __fish_seen_subcommand_from create" -l registry-endpoint -d 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and __fish_seen_subcommand_from create" -l ca-cert -d 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt' -r -F
@@ -92,8 +137,8 @@ complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and __fish_seen_subc
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and __fish_seen_subcommand_from list" -l prefix -d 'Only repositories whose name starts with this prefix' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and __fish_seen_subcommand_from list" -l profile -d 'AWS named profile from ~/.aws/config (SSO profiles included)' -r
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and __fish_seen_subcommand_from list" -l region -d 'AWS region, e.g. us-east-1' -r
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and __fish_seen_subcommand_from list" -l registry-id -d 'AWS account ID of the registry (default: the caller\'s account)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and __fish_seen_subcommand_from list" -l region -d 'AWS region, e.g. us-east-1 (`login` takes several)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and __fish_seen_subcommand_from list" -l registry-id -d 'AWS account ID of the registry; default: the caller\'s (`login` takes several)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and __fish_seen_subcommand_from list" -l endpoint-url -d 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile\'s endpoint_url apply' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and __fish_seen_subcommand_from list" -l registry-endpoint -d 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and __fish_seen_subcommand_from list" -l ca-cert -d 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt' -r -F
@@ -109,8 +154,8 @@ complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and __fish_seen_subc
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and __fish_seen_subcommand_from help" -f -a "list" -d 'List repositories with their settings'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand completions" -l profile -d 'AWS named profile from ~/.aws/config (SSO profiles included)' -r
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand completions" -l region -d 'AWS region, e.g. us-east-1' -r
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand completions" -l registry-id -d 'AWS account ID of the registry (default: the caller\'s account)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand completions" -l region -d 'AWS region, e.g. us-east-1 (`login` takes several)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand completions" -l registry-id -d 'AWS account ID of the registry; default: the caller\'s (`login` takes several)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand completions" -l endpoint-url -d 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile\'s endpoint_url apply' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand completions" -l registry-endpoint -d 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand completions" -l ca-cert -d 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt' -r -F
@@ -122,8 +167,10 @@ complete -c ecrctl -n "__fish_ecrctl_using_subcommand completions" -l no-color -
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand completions" -l no-progress -d 'Never draw progress bars'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from repo completions help" -f -a "repo" -d 'Create repositories, or converge existing ones to the settings given; list them'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from repo completions help" -f -a "completions" -d 'Print shell completions to stdout'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from repo completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo completions help" -f -a "login" -d 'Log a container client in to ECR with a cached, auto-refreshed token'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo completions help" -f -a "repo" -d 'Create repositories, or converge existing ones to the settings given; list them'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo completions help" -f -a "completions" -d 'Print shell completions to stdout'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and __fish_seen_subcommand_from login" -f -a "status" -d 'Show every known ECR login and how long it has left; exit 1 if any is expired or expires within --warn-within'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and __fish_seen_subcommand_from repo" -f -a "create" -d 'Create repositories, or bring existing ones to the settings given (idempotent)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and __fish_seen_subcommand_from repo" -f -a "list" -d 'List repositories with their settings'

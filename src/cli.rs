@@ -2,6 +2,7 @@
 //! Validation that needs more than a type lives in the command modules' settings step.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -27,19 +28,19 @@ pub struct Cli {
 }
 
 /// Flags every command shares (see docs/conventions.md).
-#[derive(Debug, Args, Clone)]
+#[derive(Debug, Args, Clone, Default)]
 pub struct GlobalArgs {
     /// AWS named profile from ~/.aws/config (SSO profiles included)
     #[arg(long, global = true, env = "AWS_PROFILE", value_name = "NAME")]
     pub profile: Option<String>,
 
-    /// AWS region, e.g. us-east-1
+    /// AWS region, e.g. us-east-1 (`login` takes several)
     #[arg(long, global = true, env = "AWS_REGION", value_name = "REGION")]
-    pub region: Option<String>,
+    pub region: Vec<String>,
 
-    /// AWS account ID of the registry (default: the caller's account)
+    /// AWS account ID of the registry; default: the caller's (`login` takes several)
     #[arg(long, global = true, value_name = "ACCOUNT_ID")]
-    pub registry_id: Option<String>,
+    pub registry_id: Vec<String>,
 
     /// ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard
     /// AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile's endpoint_url apply
@@ -81,14 +82,18 @@ pub struct GlobalArgs {
     pub no_progress: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum OutputFormat {
+    #[default]
     Table,
     Json,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Log a container client in to ECR with a cached, auto-refreshed token
+    Login(LoginArgs),
+
     /// Create repositories, or converge existing ones to the settings given; list them
     #[command(subcommand)]
     Repo(RepoCommand),
@@ -202,4 +207,63 @@ pub struct CompletionsArgs {
     /// The shell to print completions for
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+#[command(after_long_help = "\
+Examples:
+  ecrctl login                                  # docker, this account and region
+  ecrctl login --region us-east-1 --region eu-west-1 --registry-id 111122223333
+  ecrctl login --print-password | crane auth login ACCOUNT.dkr.ecr.REGION.amazonaws.com -u AWS --password-stdin
+  ecrctl login --install-helper                 # docker asks ecrctl for tokens from now on
+  ecrctl login status --warn-within 2h          # exit 1 when a login expires within 2h")]
+pub struct LoginArgs {
+    #[command(subcommand)]
+    pub command: Option<LoginCommand>,
+
+    /// Container client to log in (default: docker, else the first one found on PATH)
+    #[arg(long, value_enum)]
+    pub client: Option<crate::login::client::ClientKind>,
+
+    /// Print only the password, for tools that read it on stdin (like
+    /// `aws ecr get-login-password`); logs no client in
+    #[arg(long, conflicts_with_all = ["client", "install_helper", "no_creds_store"])]
+    pub print_password: bool,
+
+    /// Reuse a cached token only while it has at least this long left
+    #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = duration_arg)]
+    pub min_validity: Duration,
+
+    /// Always get a new token from AWS, ignoring the cache
+    #[arg(long)]
+    pub force: bool,
+
+    /// Make docker ask ecrctl for ECR credentials (credHelpers in config.json), so it never
+    /// holds an expired token
+    #[arg(long, conflicts_with = "no_creds_store")]
+    pub install_helper: bool,
+
+    /// Log docker in through a separate DOCKER_CONFIG that stores credentials in `auths`,
+    /// bypassing a broken credsStore such as Docker Desktop's
+    #[arg(long)]
+    pub no_creds_store: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LoginCommand {
+    /// Show every known ECR login and how long it has left; exit 1 if any is expired or
+    /// expires within --warn-within
+    Status(LoginStatusArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LoginStatusArgs {
+    /// Count a login as expiring (exit 1) when it has less than this left
+    #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = duration_arg)]
+    pub warn_within: Duration,
+}
+
+fn duration_arg(text: &str) -> Result<Duration, String> {
+    crate::duration::parse_duration(text)
 }

@@ -91,6 +91,22 @@ impl From<crate::output::BrokenPipe> for CliError {
     }
 }
 
+/// An error and its sources as one line (`a: b: c`), from their `Display` only — never
+/// `Debug`, which can dump whole requests.
+pub fn display_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let next = cause.to_string();
+        if !text.contains(&next) {
+            text.push_str(": ");
+            text.push_str(&next);
+        }
+        source = cause.source();
+    }
+    text
+}
+
 /// Renders an error for stderr; `paint` colours the labels.
 pub fn render(error: &CliError, paint: &crate::output::Paint) -> String {
     let mut out = format!("{} {}\n", paint.error("error:"), error.message);

@@ -3,11 +3,11 @@
 
 use crate::aws::validate_account_id;
 use crate::cli::GlobalArgs;
-use crate::error::Result;
+use crate::error::{CliError, Result};
 use crate::registry::{endpoint, tls};
 
 pub fn validate(args: &GlobalArgs) -> Result<()> {
-    if let Some(id) = &args.registry_id {
+    for id in &args.registry_id {
         validate_account_id(id)?;
     }
     if let Some(host) = &args.registry_endpoint {
@@ -17,4 +17,19 @@ pub fn validate(args: &GlobalArgs) -> Result<()> {
         tls::check_ca_file(path)?;
     }
     Ok(())
+}
+
+/// The one value of a flag that only `login` may repeat.
+pub fn one<'a>(values: &'a [String], flag: &str) -> Result<Option<&'a str>> {
+    match values {
+        [] => Ok(None),
+        [one] => Ok(Some(one.as_str())),
+        _ => Err(CliError::usage(format!(
+            "{flag} was given {} times; this command takes one",
+            values.len()
+        ))
+        .with_hint(format!(
+            "pass a single {flag} (only `ecrctl login` takes several)"
+        ))),
+    }
 }

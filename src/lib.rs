@@ -2,25 +2,37 @@
 
 pub mod aws;
 pub mod cli;
+pub mod docker;
+pub mod duration;
 pub mod error;
 pub mod exit;
+pub mod fsutil;
 pub mod generate;
 pub mod global;
 pub mod logging;
+pub mod login;
 pub mod names;
 pub mod output;
 pub mod registry;
 pub mod repo;
+pub mod secret;
 
 use clap::Parser;
 
-use crate::cli::{Cli, Command, RepoCommand};
+use crate::cli::{Cli, Command, LoginCommand, RepoCommand};
 use crate::error::CliError;
 use crate::exit::ExitCode;
 use crate::output::Printer;
 
 /// Parses arguments, runs the command, prints any error, and returns the exit code.
+/// Installed or linked as `docker-credential-ecrctl`, the binary is a credential helper.
 pub fn run() -> i32 {
+    let mut args = std::env::args();
+    let argv0 = args.next().unwrap_or_default();
+    let program = std::path::Path::new(&argv0).file_name().unwrap_or_default();
+    if program == "docker-credential-ecrctl" {
+        return login::helper::main(args.next().as_deref());
+    }
     let cli = Cli::parse();
     logging::init(cli.global.verbose, cli.global.quiet);
     let printer = Printer::from_args(&cli.global);
@@ -53,6 +65,10 @@ async fn dispatch(cli: &Cli, printer: &Printer) -> Result<(), CliError> {
     match &cli.command {
         Command::Repo(RepoCommand::Create(args)) => repo::create::run(global, args, printer).await,
         Command::Repo(RepoCommand::List(args)) => repo::list::run(global, args, printer).await,
+        Command::Login(args) => match &args.command {
+            Some(LoginCommand::Status(status)) => login::status::run(status, printer).await,
+            None => login::command::run(global, args, printer).await,
+        },
         Command::Completions(args) => {
             let text = generate::completions(args.shell);
             printer.stdout(&String::from_utf8_lossy(&text))?;

@@ -29,6 +29,20 @@ pub struct AwsContext {
 
 /// Loads configuration, verifies a region and credentials exist, and builds the client.
 pub async fn load(global: &GlobalArgs) -> Result<AwsContext> {
+    let sdk = load_sdk_config(global, crate::global::one(&global.region, "--region")?).await?;
+    let region = region_of(&sdk)?;
+    ensure_credentials(&sdk, global.profile.as_deref()).await?;
+    Ok(AwsContext {
+        ecr: ecr_client(&sdk, &region),
+        sdk,
+        region,
+        registry_id: crate::global::one(&global.registry_id, "--registry-id")?.map(String::from),
+    })
+}
+
+/// The shared configuration (profile, region, endpoint, retries, timeouts). Reads files
+/// and the environment only: no credentials are resolved and no AWS call is made.
+pub async fn load_sdk_config(global: &GlobalArgs, region: Option<&str>) -> Result<SdkConfig> {
     let retry = retry_config_from_env()?;
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .retry_config(retry)
@@ -36,26 +50,29 @@ pub async fn load(global: &GlobalArgs) -> Result<AwsContext> {
     if let Some(profile) = &global.profile {
         loader = loader.profile_name(profile);
     }
-    if let Some(region) = &global.region {
-        loader = loader.region(Region::new(region.clone()));
+    if let Some(region) = region {
+        loader = loader.region(Region::new(region.to_string()));
     }
     if let Some(url) = &global.endpoint_url {
         loader = loader.endpoint_url(validate_endpoint_url(url)?);
     }
-    let sdk = loader.load().await;
+    Ok(loader.load().await)
+}
 
-    let region = sdk.region().map(|r| r.to_string()).ok_or_else(|| {
+/// The configured region, or an error that says how to set one.
+pub fn region_of(sdk: &SdkConfig) -> Result<String> {
+    sdk.region().map(|r| r.to_string()).ok_or_else(|| {
         CliError::usage("no AWS region is configured")
             .with_hint("set AWS_REGION or pass --region (e.g. --region us-east-1)")
-    })?;
-    check_credentials(&sdk, global.profile.as_deref()).await?;
-    let ecr = aws_sdk_ecr::Client::new(&sdk);
-    Ok(AwsContext {
-        sdk,
-        ecr,
-        region,
-        registry_id: global.registry_id.clone(),
     })
+}
+
+/// An ECR client for `region`, sharing everything else with `sdk`.
+pub fn ecr_client(sdk: &SdkConfig, region: &str) -> aws_sdk_ecr::Client {
+    let config = aws_sdk_ecr::config::Builder::from(sdk)
+        .region(Region::new(region.to_string()))
+        .build();
+    aws_sdk_ecr::Client::from_conf(config)
 }
 
 /// Connect fails fast; a single attempt or a whole operation (with retries) never hangs.
@@ -125,7 +142,8 @@ pub fn validate_account_id(id: &str) -> Result<()> {
     }
 }
 
-async fn check_credentials(sdk: &SdkConfig, profile: Option<&str>) -> Result<()> {
+/// Resolves credentials once, so that missing or expired ones are a clear error.
+pub async fn ensure_credentials(sdk: &SdkConfig, profile: Option<&str>) -> Result<()> {
     let provider = sdk
         .credentials_provider()
         .ok_or_else(|| no_credentials(profile))?;
@@ -150,7 +168,7 @@ fn no_credentials(profile: Option<&str>) -> CliError {
 }
 
 fn credentials_failed(err: &CredentialsError, profile: Option<&str>) -> CliError {
-    let detail = aws_smithy_types::error::display::DisplayErrorContext(err).to_string();
+    let detail = crate::error::display_chain(err);
     let sso = detail.to_ascii_lowercase().contains("sso");
     let hint = match (sso, profile) {
         (true, Some(p)) => {

@@ -2,7 +2,6 @@
 //! what to do. Never formats a request or response with `{:?}` (they can hold tokens).
 
 use aws_sdk_ecr::error::{ProvideErrorMetadata, SdkError};
-use aws_smithy_types::error::display::DisplayErrorContext;
 
 use crate::error::CliError;
 
@@ -33,7 +32,7 @@ where
             .with_cause("the request timed out")
             .with_hint("check network access to the ECR API endpoint, then retry"),
         SdkError::DispatchFailure(dispatch) => {
-            let detail = DisplayErrorContext(&err).to_string();
+            let detail = crate::error::display_chain(&err);
             let hint = if dispatch.is_timeout() {
                 "the ECR API did not answer in time: check the network, proxy or VPC endpoint"
             } else {
@@ -42,7 +41,7 @@ where
             };
             base.with_cause(detail).with_hint(hint)
         }
-        _ => base.with_cause(DisplayErrorContext(&err).to_string()),
+        _ => base.with_cause(crate::error::display_chain(&err)),
     }
 }
 

@@ -7,5 +7,8 @@ mod explicit_false;
 pub use explicit_false::ExplicitScanOnPushFalse;
 pub mod repositories;
 
-pub use config::{AwsContext, load, validate_account_id};
+pub use config::{
+    AwsContext, ecr_client, ensure_credentials, load, load_sdk_config, region_of,
+    validate_account_id,
+};
 pub use errors::{error_code, sdk_error};

@@ -2,4 +2,5 @@
 //! (login, push-check, migrate) build their HTTP clients here.
 
 pub mod endpoint;
+pub mod probe;
 pub mod tls;

@@ -16,6 +16,11 @@ pub async fn run(global: &GlobalArgs, args: &RepoCreateArgs, printer: &Printer) 
     let ctx = aws::load(global).await?;
     let jobs = usize::from(args.jobs);
 
+    tracing::info!(
+        count = desired.len(),
+        jobs,
+        "describing the requested repositories"
+    );
     let observed = observe_all(&ctx, &desired, jobs).await?;
     let plans: Vec<Plan> = desired
         .iter()
@@ -173,6 +178,7 @@ async fn apply_one(
 /// CreateRepository, then the policies it cannot take. A repository created whose policy
 /// failed is reported as failed, with its URI, so a re-run finishes it.
 async fn create_one(ctx: &AwsContext, desired: &DesiredRepo) -> RepoRow {
+    tracing::debug!(repository = %desired.name, "CreateRepository");
     let mut row = row(desired, None, Status::Created, Vec::new());
     let (arn, uri) = match repositories::create(ctx, &desired.name, &desired.settings).await {
         Ok(created) => created,

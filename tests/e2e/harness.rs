@@ -26,6 +26,9 @@ pub struct StandIns {
     pub registry: String,
     /// `127.0.0.1:PORT` of the plain-HTTP registry without auth.
     pub plain_registry: String,
+    /// `127.0.0.1:PORT` of a TLS registry whose password was "rotated": moto's token
+    /// does not open it.
+    pub rotated_registry: String,
     /// Folder holding only `ca.crt`, for skopeo's --cert-dir (it reads any `*.key` there
     /// as a client key).
     pub cert_dir: PathBuf,
@@ -86,15 +89,31 @@ fn start() -> StandIns {
     std::fs::create_dir_all(&cert_dir).unwrap();
     std::fs::copy(tls_dir.join("ca.crt"), cert_dir.join("ca.crt")).unwrap();
     let htpasswd = root.join("htpasswd");
-    write_htpasswd(&htpasswd);
+    write_htpasswd(&htpasswd, MOTO_PASSWORD);
+    let rotated_htpasswd = root.join("htpasswd-rotated");
+    write_htpasswd(&rotated_htpasswd, "a-password-moto-never-issues");
 
     let registry = format!("127.0.0.1:{}", free_port());
-    let tls = format!(
-        "  tls: {{ certificate: {0}/cert.pem, key: {0}/key.pem }}\nauth:\n  htpasswd: {{ realm: ecr, path: {1} }}\n",
-        tls_dir.display(),
-        htpasswd.display()
+    let tls = |htpasswd: &Path| {
+        format!(
+            "  tls: {{ certificate: {0}/cert.pem, key: {0}/key.pem }}\nauth:\n  htpasswd: {{ realm: ecr, path: {1} }}\n",
+            tls_dir.display(),
+            htpasswd.display()
+        )
+    };
+    start_registry(
+        &registry_bin,
+        &root.join("registry"),
+        &registry,
+        &tls(&htpasswd),
     );
-    start_registry(&registry_bin, &root.join("registry"), &registry, &tls);
+    let rotated_registry = format!("127.0.0.1:{}", free_port());
+    start_registry(
+        &registry_bin,
+        &root.join("rotated-registry"),
+        &rotated_registry,
+        &tls(&rotated_htpasswd),
+    );
     let plain_registry = format!("127.0.0.1:{}", free_port());
     start_registry(
         &registry_bin,
@@ -123,6 +142,7 @@ fn start() -> StandIns {
         moto_url,
         registry,
         plain_registry,
+        rotated_registry,
     }
 }
 
@@ -279,8 +299,8 @@ fn make_certificates(dir: &Path) {
     ]));
 }
 
-/// htpasswd for user AWS with moto's password, given on stdin (never in argv).
-fn write_htpasswd(path: &Path) {
+/// htpasswd for user AWS with `password`, given on stdin (never in argv).
+fn write_htpasswd(path: &Path, password: &str) {
     let mut child = Command::new(tool("htpasswd"))
         .args(["-niB", "AWS"])
         .stdin(Stdio::piped())
@@ -292,7 +312,7 @@ fn write_htpasswd(path: &Path) {
         .stdin
         .take()
         .unwrap()
-        .write_all(MOTO_PASSWORD.as_bytes())
+        .write_all(password.as_bytes())
         .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(

@@ -6,5 +6,7 @@ mod client;
 mod generated;
 mod harness;
 mod images;
+mod login;
 mod registry;
 mod repo_create;
+mod secrets;

@@ -1,0 +1,206 @@
+//! Reading and safely editing docker's `config.json`.
+
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde_json::{Map, Value};
+
+use crate::error::{CliError, Result};
+use crate::secret::Secret;
+
+/// `$DOCKER_CONFIG`, else `~/.docker`.
+pub fn config_dir() -> PathBuf {
+    match std::env::var_os("DOCKER_CONFIG").filter(|d| !d.is_empty()) {
+        Some(dir) => PathBuf::from(dir),
+        None => std::env::var_os("HOME")
+            .map(PathBuf::from)
+            .unwrap_or_default()
+            .join(".docker"),
+    }
+}
+
+/// `https://host:port/v1/` → `host:port`, as docker keys its entries loosely.
+pub fn normalize_host(key: &str) -> String {
+    let without_scheme = key
+        .strip_prefix("https://")
+        .or_else(|| key.strip_prefix("http://"))
+        .unwrap_or(key);
+    without_scheme
+        .split('/')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+/// A docker config file, kept as JSON so that edits preserve every other key.
+#[derive(Debug, Clone)]
+pub struct DockerConfig {
+    pub path: PathBuf,
+    value: Map<String, Value>,
+}
+
+impl DockerConfig {
+    /// Loads `DIR/config.json`; a missing file is an empty config.
+    pub fn load(dir: &Path) -> Result<Self> {
+        let path = dir.join("config.json");
+        let value = match std::fs::read(&path) {
+            Ok(bytes) => match serde_json::from_slice::<Value>(&bytes) {
+                Ok(Value::Object(map)) => map,
+                Ok(_) | Err(_) => {
+                    return Err(CliError::usage(format!(
+                        "{} is not a JSON object",
+                        path.display()
+                    ))
+                    .with_hint("fix or move the file; docker cannot read it either"));
+                }
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Map::new(),
+            Err(e) => {
+                return Err(CliError::remote(format!("cannot read {}", path.display()))
+                    .with_cause(e.to_string()));
+            }
+        };
+        Ok(Self { path, value })
+    }
+
+    pub fn creds_store(&self) -> Option<&str> {
+        self.value
+            .get("credsStore")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+    }
+
+    /// `credHelpers` as (host, helper) pairs.
+    pub fn cred_helpers(&self) -> Vec<(String, String)> {
+        self.value
+            .get("credHelpers")
+            .and_then(Value::as_object)
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(k, v)| Some((normalize_host(k), v.as_str()?.to_string())))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The helper docker uses for `host`: its credHelpers entry, else credsStore.
+    pub fn helper_for(&self, host: &str) -> Option<String> {
+        self.cred_helpers()
+            .into_iter()
+            .find(|(h, _)| h == host)
+            .map(|(_, helper)| helper)
+            .or_else(|| self.creds_store().map(String::from))
+    }
+
+    /// Hosts under `auths`, each with the credentials stored inline (if any).
+    pub fn auths(&self) -> Vec<(String, Option<(String, Secret)>)> {
+        let Some(map) = self.value.get("auths").and_then(Value::as_object) else {
+            return Vec::new();
+        };
+        map.iter()
+            .map(|(key, entry)| (normalize_host(key), decode_auth(entry)))
+            .collect()
+    }
+
+    /// Inline credentials stored for `host`, if any.
+    pub fn stored_auth(&self, host: &str) -> Option<(String, Secret)> {
+        self.auths()
+            .into_iter()
+            .find(|(h, _)| h == host)
+            .and_then(|(_, auth)| auth)
+    }
+
+    /// Sets `credHelpers[host] = helper` for each host; returns the hosts that changed.
+    pub fn set_cred_helpers(&mut self, hosts: &[String], helper: &str) -> Vec<String> {
+        let helpers = self
+            .value
+            .entry("credHelpers")
+            .or_insert_with(|| Value::Object(Map::new()));
+        if !helpers.is_object() {
+            *helpers = Value::Object(Map::new());
+        }
+        let map = helpers.as_object_mut().expect("made an object above");
+        let mut changed = Vec::new();
+        for host in hosts {
+            if map.get(host).and_then(Value::as_str) != Some(helper) {
+                map.insert(host.clone(), Value::String(helper.to_string()));
+                changed.push(host.clone());
+            }
+        }
+        changed
+    }
+
+    /// A copy without `credsStore` (for a separate DOCKER_CONFIG that stores in `auths`).
+    pub fn without_creds_store(&self, dir: &Path) -> Self {
+        let mut value = self.value.clone();
+        value.remove("credsStore");
+        Self {
+            path: dir.join("config.json"),
+            value,
+        }
+    }
+
+    /// Writes the file atomically (0600), keeping the previous version as a backup.
+    /// Returns the backup's path when there was a previous version.
+    pub fn save_with_backup(&self) -> Result<Option<PathBuf>> {
+        let backup = self.path.with_file_name("config.json.ecrctl-backup");
+        let had_previous = self.path.exists();
+        if had_previous {
+            std::fs::copy(&self.path, &backup).map_err(|e| {
+                CliError::remote(format!("could not back up {}", self.path.display()))
+                    .with_cause(e.to_string())
+            })?;
+        }
+        let mut bytes =
+            serde_json::to_vec_pretty(&Value::Object(self.value.clone())).expect("JSON serializes");
+        bytes.push(b'\n');
+        crate::fsutil::write_atomic(&self.path, &bytes, 0o600)?;
+        Ok(had_previous.then_some(backup))
+    }
+}
+
+fn decode_auth(entry: &Value) -> Option<(String, Secret)> {
+    let encoded = entry.get("auth")?.as_str()?;
+    let text = String::from_utf8(STANDARD.decode(encoded).ok()?).ok()?;
+    let (user, password) = text.split_once(':')?;
+    Some((user.to_string(), Secret::new(password.to_string())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(json: &str) -> DockerConfig {
+        DockerConfig {
+            path: PathBuf::from("/nonexistent/config.json"),
+            value: serde_json::from_str(json).unwrap(),
+        }
+    }
+
+    #[test]
+    fn reads_auths_helpers_and_store() {
+        let auth = STANDARD.encode("AWS:pw");
+        let c = config(&format!(
+            r#"{{"auths":{{"https://a.example:5000/v1/":{{"auth":"{auth}"}},"b.example":{{}}}},
+               "credHelpers":{{"c.example":"ecr-login"}},"credsStore":"desktop"}}"#
+        ));
+        let (user, pw) = c.stored_auth("a.example:5000").unwrap();
+        assert_eq!((user.as_str(), pw.expose()), ("AWS", "pw"));
+        assert!(c.stored_auth("b.example").is_none());
+        assert_eq!(c.helper_for("c.example").as_deref(), Some("ecr-login"));
+        assert_eq!(c.helper_for("other").as_deref(), Some("desktop"));
+    }
+
+    #[test]
+    fn set_cred_helpers_keeps_other_keys_and_reports_changes() {
+        let mut c = config(r#"{"auths":{},"credHelpers":{"x":"y"},"psFormat":"table"}"#);
+        assert_eq!(
+            c.set_cred_helpers(&["h1".into(), "x".into()], "y"),
+            vec!["h1".to_string()]
+        );
+        assert_eq!(c.value["psFormat"], "table");
+        assert_eq!(c.value["credHelpers"]["h1"], "y");
+        assert!(c.set_cred_helpers(&["h1".into()], "y").is_empty());
+    }
+}

@@ -1,0 +1,353 @@
+//! `ecrctl login`: tokens from the cache or AWS, then the container client logged in with
+//! the password on stdin (or the credential helper installed, or the password printed).
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::cache;
+use super::client::{self, ClientKind};
+use super::diagnose::{self, Failure};
+use super::fetch::{self, LoginTarget, Obtained, TokenSettings, TokenSource};
+use super::token;
+use crate::aws;
+use crate::cli::{GlobalArgs, LoginArgs};
+use crate::docker::config::{DockerConfig, config_dir};
+use crate::duration::describe_seconds;
+use crate::error::{CliError, Result};
+use crate::output::Printer;
+use crate::registry::{endpoint, probe};
+
+/// The name docker knows the helper by: `docker-credential-ecrctl`.
+pub const HELPER_NAME: &str = "ecrctl";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Action {
+    LoggedIn,
+    AlreadyLoggedIn,
+    CredentialHelper,
+}
+
+impl Action {
+    fn label(self) -> &'static str {
+        match self {
+            Self::LoggedIn => "logged in",
+            Self::AlreadyLoggedIn => "already logged in",
+            Self::CredentialHelper => "via credential helper",
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LoginRow {
+    registry: String,
+    account: String,
+    region: String,
+    username: String,
+    expires_at: Option<String>,
+    #[serde(skip)]
+    expires_at_secs: Option<i64>,
+    token_source: TokenSource,
+    client: &'static str,
+    action: Action,
+}
+
+pub async fn run(global: &GlobalArgs, args: &LoginArgs, printer: &Printer) -> Result<()> {
+    let registry_endpoint = global
+        .registry_endpoint
+        .as_deref()
+        .map(endpoint::parse_registry_endpoint)
+        .transpose()?;
+    // Chosen before any AWS call, so a missing client fails fast.
+    let client = match args.print_password {
+        true => None,
+        false => Some(client::choose(args.client)?),
+    };
+    if args.no_creds_store
+        && let Some((kind, _)) = client
+        && kind != ClientKind::Docker
+    {
+        return Err(CliError::usage(format!(
+            "--no-creds-store is for docker, not {}",
+            kind.program()
+        )));
+    }
+    let sdk = aws::load_sdk_config(global, None).await?;
+    let targets = targets(global, &sdk)?;
+    if registry_endpoint.is_some() && targets.len() > 1 {
+        return Err(CliError::usage(
+            "--registry-endpoint stands for one registry, but several were asked for",
+        )
+        .with_hint("log in to one --region and --registry-id at a time with --registry-endpoint"));
+    }
+    let settings = TokenSettings {
+        profile: global.profile.clone(),
+        api_endpoint: fetch::effective_api_endpoint(global.endpoint_url.as_deref()),
+        registry_endpoint,
+        cache_dir: cache::cache_dir(),
+        min_validity: args.min_validity.as_secs() as i64,
+        force: args.force,
+    };
+    let obtained = fetch::obtain(&sdk, &settings, &targets).await?;
+    for o in obtained.iter().filter(|o| o.expired_at_birth) {
+        printer.warn(&format!(
+            "ECR issued a token for {} that had already expired (check this machine's clock); \
+             it is used once and not cached",
+            o.token.host
+        ));
+    }
+    let Some((kind, program)) = client else {
+        return print_password(printer, &obtained);
+    };
+    if args.install_helper {
+        return install_helper(printer, &obtained);
+    }
+    let docker_dir = match args.no_creds_store {
+        true => Some(plain_docker_config()?),
+        false => None,
+    };
+    let mut rows = Vec::new();
+    for o in &obtained {
+        let action = log_in(
+            kind,
+            &program,
+            o,
+            docker_dir.as_deref(),
+            global.ca_cert.as_deref(),
+        )
+        .await?;
+        rows.push(row(o, kind, action));
+    }
+    print_rows(printer, &rows)?;
+    if let Some(dir) = docker_dir {
+        printer.info(&format!(
+            "logged in through {}: run `export DOCKER_CONFIG={}` so docker uses it",
+            dir.join("config.json").display(),
+            dir.display()
+        ));
+    }
+    Ok(())
+}
+
+/// Every (account, region) pair asked for.
+fn targets(global: &GlobalArgs, sdk: &aws_config::SdkConfig) -> Result<Vec<LoginTarget>> {
+    let regions = match global.region.is_empty() {
+        true => vec![aws::region_of(sdk)?],
+        false => global.region.clone(),
+    };
+    let ids: Vec<Option<String>> = match global.registry_id.is_empty() {
+        true => vec![None],
+        false => global.registry_id.iter().cloned().map(Some).collect(),
+    };
+    let mut targets = Vec::new();
+    for region in &regions {
+        for id in &ids {
+            let target = LoginTarget {
+                registry_id: id.clone(),
+                region: region.clone(),
+            };
+            if !targets.contains(&target) {
+                targets.push(target);
+            }
+        }
+    }
+    Ok(targets)
+}
+
+fn row(o: &Obtained, kind: ClientKind, action: Action) -> LoginRow {
+    LoginRow {
+        registry: o.token.host.clone(),
+        account: o.token.account.clone(),
+        region: o.token.region.clone(),
+        username: o.token.username.clone(),
+        expires_at: o.token.expires_at.map(token::rfc3339),
+        expires_at_secs: o.token.expires_at,
+        token_source: o.source,
+        client: kind.program(),
+        action,
+    }
+}
+
+async fn log_in(
+    kind: ClientKind,
+    program: &PathBuf,
+    o: &Obtained,
+    docker_dir: Option<&Path>,
+    ca_cert: Option<&Path>,
+) -> Result<Action> {
+    let t = &o.token;
+    let config = match kind {
+        ClientKind::Docker => Some(DockerConfig::load(docker_dir.unwrap_or(&config_dir()))?),
+        _ => None,
+    };
+    if let Some(config) = &config {
+        if config.helper_for(&t.host).as_deref() == Some(HELPER_NAME) {
+            return Ok(Action::CredentialHelper);
+        }
+        if config
+            .stored_auth(&t.host)
+            .is_some_and(|(user, pw)| user == t.username && pw == t.password)
+        {
+            return Ok(Action::AlreadyLoggedIn);
+        }
+    }
+    let Err(said) =
+        client::login(kind, program, &t.host, &t.username, &t.password, docker_dir).await
+    else {
+        return Ok(Action::LoggedIn);
+    };
+    let probe = probe::check_credentials(&t.host, &t.username, &t.password, ca_cert).await;
+    let store = config.as_ref().and_then(|c| c.helper_for(&t.host));
+    Err(diagnose::explain(&Failure {
+        client: kind.program(),
+        host: &t.host,
+        account: &t.account,
+        region: &t.region,
+        said: &said,
+        store: store.as_deref(),
+        probe: Some(&probe),
+    }))
+}
+
+fn print_password(printer: &Printer, obtained: &[Obtained]) -> Result<()> {
+    let [o] = obtained else {
+        return Err(CliError::usage(
+            "--print-password prints one password, but several registries were asked for",
+        )
+        .with_hint("pass a single --region and --registry-id"));
+    };
+    if printer.is_json() {
+        printer.json(&serde_json::json!({
+            "registry": o.token.host,
+            "username": o.token.username,
+            "password": o.token.password.expose(),
+            "expiresAt": o.token.expires_at.map(token::rfc3339),
+        }))?;
+    } else {
+        printer.stdout(&format!("{}\n", o.token.password.expose()))?;
+    }
+    Ok(())
+}
+
+fn print_rows(printer: &Printer, rows: &[LoginRow]) -> Result<()> {
+    if printer.is_json() {
+        printer.json(&serde_json::json!({ "registries": rows }))?;
+        return Ok(());
+    }
+    let now = token::now();
+    let mut table = printer.table(&[
+        "REGISTRY", "ACCOUNT", "REGION", "EXPIRES", "TOKEN", "CLIENT",
+    ]);
+    for row in rows {
+        let expires = match (&row.expires_at, row.expires_at_secs) {
+            (Some(at), Some(secs)) if secs > now => {
+                format!("{at} (in {})", describe_seconds(secs - now))
+            }
+            (Some(at), Some(_)) => format!("{at} (expired)"),
+            _ => "unknown".into(),
+        };
+        table.add_row(vec![
+            row.registry.clone(),
+            row.account.clone(),
+            row.region.clone(),
+            expires,
+            match row.token_source {
+                TokenSource::Cache => "cached".into(),
+                TokenSource::Aws => "new".to_string(),
+            },
+            format!("{}: {}", row.client, row.action.label()),
+        ]);
+    }
+    printer.print_table(&table)?;
+    Ok(())
+}
+
+/// `credHelpers` entries for every host, and `docker-credential-ecrctl` on PATH.
+fn install_helper(printer: &Printer, obtained: &[Obtained]) -> Result<()> {
+    let link = ensure_helper_binary()?;
+    let dir = config_dir();
+    let mut config = DockerConfig::load(&dir)?;
+    let hosts: Vec<String> = obtained.iter().map(|o| o.token.host.clone()).collect();
+    let changed = config.set_cred_helpers(&hosts, HELPER_NAME);
+    if changed.is_empty() {
+        printer.info(&format!(
+            "{} already sends these registries to ecrctl",
+            config.path.display()
+        ));
+    } else {
+        let backup = config.save_with_backup()?;
+        printer.info(&format!(
+            "wrote credHelpers for {} to {}",
+            changed.join(", "),
+            config.path.display()
+        ));
+        let undo = match backup {
+            Some(b) => format!("to undo: mv {} {}", b.display(), config.path.display()),
+            None => format!(
+                "to undo: remove those credHelpers entries from {}",
+                config.path.display()
+            ),
+        };
+        printer.info(&undo);
+    }
+    if let Some(link) = link {
+        printer.info(&format!("linked {} to this ecrctl", link.display()));
+    }
+    let rows: Vec<LoginRow> = obtained
+        .iter()
+        .map(|o| row(o, ClientKind::Docker, Action::CredentialHelper))
+        .collect();
+    print_rows(printer, &rows)
+}
+
+/// Makes sure docker finds `docker-credential-ecrctl`; creates it as a link to this
+/// binary next to it when missing. Returns the link made, if any.
+fn ensure_helper_binary() -> Result<Option<PathBuf>> {
+    let name = format!("docker-credential-{HELPER_NAME}");
+    if client::find_on_path(&name).is_some() {
+        return Ok(None);
+    }
+    let exe = std::env::current_exe().map_err(|e| {
+        CliError::remote("cannot find this program's path").with_cause(e.to_string())
+    })?;
+    let dir = exe.parent().unwrap_or(Path::new("."));
+    let link = dir.join(&name);
+    let manual = format!(
+        "ln -s {} ~/.local/bin/{name}  (any folder on PATH)",
+        exe.display()
+    );
+    if !link.exists() {
+        std::os::unix::fs::symlink(&exe, &link).map_err(|e| {
+            CliError::remote(format!("could not create {}", link.display()))
+                .with_cause(e.to_string())
+                .with_hint(format!("create it yourself: {manual}"))
+        })?;
+    }
+    if client::find_on_path(&name).is_none() {
+        return Err(CliError::remote(format!(
+            "{} is not on PATH, so docker cannot run it",
+            dir.display()
+        ))
+        .with_hint(format!("add it to PATH, or {manual}")));
+    }
+    Ok(Some(link))
+}
+
+/// ecrctl's own docker config folder without credsStore (`--no-creds-store`).
+fn plain_docker_config() -> Result<PathBuf> {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            std::env::var_os("HOME")
+                .map(PathBuf::from)
+                .unwrap_or_default()
+                .join(".config")
+        });
+    let dir = base.join("ecrctl").join("docker");
+    let plain = DockerConfig::load(&config_dir())?.without_creds_store(&dir);
+    plain.save_with_backup()?;
+    Ok(dir)
+}

@@ -1,0 +1,193 @@
+//! `docker-credential-ecrctl`: docker's credential-helper protocol, served from the token
+//! cache and refreshed from AWS before a token runs out, so docker, buildx, skopeo, crane
+//! and podman never see an expired ECR token.
+//!
+//! `get` reads a host on stdin and prints `{"ServerURL","Username","Secret"}`; `list`
+//! prints the hosts it can serve. The helper is read-only: `store` and `erase` accept
+//! and ignore their input, since ECR tokens come from AWS, not from `docker login`.
+
+use std::io::Read;
+use std::time::Duration;
+
+use super::cache::{self, CacheEntry};
+use super::fetch::{self, LoginTarget, TokenSettings};
+use super::token::{self, RegistryToken};
+use crate::cli::GlobalArgs;
+use crate::docker::config::normalize_host;
+use crate::error::{CliError, Result};
+use crate::registry::endpoint::parse_ecr_host;
+
+/// What docker treats as "no credentials for this host" (then it goes anonymous).
+const NOT_FOUND: &str = "credentials not found in native keychain";
+
+/// Runs one helper action; returns the exit code.
+pub fn main(action: Option<&str>) -> i32 {
+    let mut input = String::new();
+    if matches!(action, Some("get" | "store" | "erase")) {
+        let _ = std::io::stdin().read_to_string(&mut input);
+    }
+    match action {
+        Some("get") => get_and_print(input.trim()),
+        Some("list") => {
+            let hosts: serde_json::Map<String, serde_json::Value> = cache::all(&cache::cache_dir())
+                .into_iter()
+                .map(|e| (e.registry, serde_json::Value::String(e.username)))
+                .collect();
+            println!("{}", serde_json::Value::Object(hosts));
+            0
+        }
+        // Read-only: nothing to store or erase; succeeding keeps `docker login/logout` quiet.
+        Some("store" | "erase") => 0,
+        Some("version") => {
+            println!(
+                "docker-credential-ecrctl (ecrctl {})",
+                env!("CARGO_PKG_VERSION")
+            );
+            0
+        }
+        _ => {
+            eprintln!(
+                "usage: docker-credential-ecrctl get|list|store|erase|version (docker runs this; see `ecrctl login --help`)"
+            );
+            2
+        }
+    }
+}
+
+fn get_and_print(server: &str) -> i32 {
+    let host = normalize_host(server);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("the tokio runtime starts");
+    match runtime.block_on(get(&host)) {
+        Ok(Some(token)) => {
+            let answer = serde_json::json!({
+                "ServerURL": server,
+                "Username": token.username,
+                "Secret": token.password.expose(),
+            });
+            println!("{answer}");
+            0
+        }
+        Ok(None) => {
+            println!("{NOT_FOUND}");
+            1
+        }
+        Err(error) => {
+            // docker shows what a failing helper prints on stdout.
+            let message = crate::error::render(&error, &crate::output::Paint::plain());
+            print!("{message}");
+            eprint!("{message}");
+            1
+        }
+    }
+}
+
+/// Minimum time left for a cached token to be served (`ECRCTL_MIN_VALIDITY`, default 1h).
+fn min_validity() -> i64 {
+    std::env::var("ECRCTL_MIN_VALIDITY")
+        .ok()
+        .and_then(|v| crate::duration::parse_duration(&v).ok())
+        .unwrap_or(Duration::from_secs(3600))
+        .as_secs() as i64
+}
+
+/// A token for `host`: cached while fresh, else refreshed; `None` if ecrctl does not
+/// serve that host. An expired token is never served, even when a refresh fails.
+async fn get(host: &str) -> Result<Option<RegistryToken>> {
+    let dir = cache::cache_dir();
+    let entry = cache::find_by_host(&dir, host);
+    let now = token::now();
+    if let Some(token) = entry
+        .as_ref()
+        .filter(|e| token::reusable(e.expires_at, now, min_validity()))
+        .and_then(CacheEntry::token)
+    {
+        return Ok(Some(token));
+    }
+    let Some(recipe) = recipe_for(host, entry.as_ref()) else {
+        return Ok(None);
+    };
+    match refresh(host, &recipe, &dir).await {
+        Ok(token) => Ok(Some(token)),
+        Err(error) => {
+            let still_valid =
+                entry.and_then(|e| e.expires_at.filter(|t| *t > now).and_then(|_| e.token()));
+            match still_valid {
+                Some(token) => {
+                    eprintln!(
+                        "warning: could not refresh the ECR token for {host}; serving the cached one: {error}"
+                    );
+                    Ok(Some(token))
+                }
+                None => Err(error.context(format!("could not get an ECR token for {host}"))),
+            }
+        }
+    }
+}
+
+/// How to get a token for `host`.
+struct Recipe {
+    profile: Option<String>,
+    region: String,
+    account: Option<String>,
+    api_endpoint: Option<String>,
+    registry_endpoint: Option<String>,
+}
+
+fn recipe_for(host: &str, entry: Option<&CacheEntry>) -> Option<Recipe> {
+    if let Some(e) = entry {
+        let is_ecr_host = parse_ecr_host(host).is_some();
+        return Some(Recipe {
+            profile: (e.profile != "default").then(|| e.profile.clone()),
+            region: e.region.clone(),
+            account: Some(e.account.clone()),
+            api_endpoint: e.api_endpoint.clone(),
+            registry_endpoint: (!is_ecr_host).then(|| host.to_string()),
+        });
+    }
+    // An ECR host names its account and region; the profile comes from the environment.
+    let ecr = parse_ecr_host(host)?;
+    Some(Recipe {
+        profile: std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty()),
+        region: ecr.region,
+        account: Some(ecr.account),
+        api_endpoint: None,
+        registry_endpoint: None,
+    })
+}
+
+async fn refresh(host: &str, recipe: &Recipe, dir: &std::path::Path) -> Result<RegistryToken> {
+    let global = GlobalArgs {
+        profile: recipe.profile.clone(),
+        region: vec![recipe.region.clone()],
+        endpoint_url: recipe.api_endpoint.clone(),
+        ..GlobalArgs::default()
+    };
+    let sdk = crate::aws::load_sdk_config(&global, Some(&recipe.region)).await?;
+    let settings = TokenSettings {
+        profile: recipe.profile.clone(),
+        api_endpoint: fetch::effective_api_endpoint(recipe.api_endpoint.as_deref()),
+        registry_endpoint: recipe.registry_endpoint.clone(),
+        cache_dir: dir.to_path_buf(),
+        min_validity: min_validity(),
+        force: true,
+    };
+    let target = LoginTarget {
+        registry_id: recipe.account.clone(),
+        region: recipe.region.clone(),
+    };
+    let mut obtained = fetch::obtain(&sdk, &settings, &[target]).await?;
+    let token = obtained
+        .pop()
+        .map(|o| o.token)
+        .ok_or_else(|| CliError::remote("no token returned"))?;
+    if token.host != host {
+        return Err(CliError::remote(format!(
+            "the token obtained is for {}, not {host}",
+            token.host
+        )));
+    }
+    Ok(token)
+}
