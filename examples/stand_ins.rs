@@ -15,7 +15,10 @@ use std::io::Read;
 fn main() {
     let s = harness::stand_ins();
     println!("export AWS_ENDPOINT_URL={}", s.moto_url);
-    println!("export AWS_REGION={}", harness::REGION);
+    println!(
+        "export AWS_REGION={0} AWS_DEFAULT_REGION={0}",
+        harness::REGION
+    );
     println!(
         "export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_EC2_METADATA_DISABLED=true"
     );

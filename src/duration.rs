@@ -43,6 +43,8 @@ pub fn describe_seconds(seconds: i64) -> String {
     let abs = seconds.unsigned_abs();
     let text = if abs >= 86_400 {
         format!("{}d {}h", abs / 86_400, (abs % 86_400) / 3600)
+    } else if abs >= 3600 && abs % 3600 < 60 {
+        format!("{}h", abs / 3600)
     } else if abs >= 3600 {
         format!("{}h {}m", abs / 3600, (abs % 3600) / 60)
     } else if abs >= 60 {
@@ -77,5 +79,6 @@ mod tests {
         assert_eq!(describe_seconds(43_080), "11h 58m");
         assert_eq!(describe_seconds(-90_000), "1d 1h ago");
         assert_eq!(describe_seconds(59), "59s");
+        assert_eq!(describe_seconds(3600), "1h");
     }
 }

@@ -1,6 +1,7 @@
 # Shared by scripts/test, scripts/demo and bench/: installs the local ECR stand-ins when
 # missing. Quick (a few checks) when everything is already there.
-#   Debian: docker-registry (CNCF distribution), skopeo, apache2-utils (htpasswd), openssl
+#   Debian: docker-registry (CNCF distribution), skopeo, apache2-utils (htpasswd), openssl,
+#           docker.io when there is no docker CLI (tests use the CLI only, never a daemon)
 #   PyPI:   moto[server] (pinned) in .venv-moto at the repository root
 
 MOTO_VERSION="5.2.1"
@@ -23,6 +24,7 @@ ensure_debian_packages() {
   command -v skopeo >/dev/null 2>&1 || missing+=(skopeo)
   command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
   command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+  command -v docker >/dev/null 2>&1 || missing+=(docker.io)   # the docker CLI, an independent client
   [ ${#missing[@]} -eq 0 ] && return 0
   command -v apt-get >/dev/null 2>&1 || die "missing ${missing[*]} and no apt-get to install them"
   log "installing ${missing[*]} (Debian packages)"
@@ -55,7 +57,7 @@ ensure_stand_ins() {
   ensure_debian_packages
   ensure_moto
   # Verify, rather than trust, that everything is there: a missing stand-in fails the run.
-  for tool in docker-registry skopeo htpasswd openssl; do
+  for tool in docker-registry skopeo htpasswd openssl docker; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool is still missing after the install step"
   done
   [ -x "$MOTO_VENV/bin/moto_server" ] || die "moto_server is still missing after the install step"

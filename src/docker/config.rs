@@ -131,6 +131,23 @@ impl DockerConfig {
         changed
     }
 
+    /// Removes `auths` entries for `hosts` (stale inline tokens a credential helper
+    /// replaces); returns the hosts removed.
+    pub fn remove_auths(&mut self, hosts: &[String]) -> Vec<String> {
+        let Some(auths) = self.value.get_mut("auths").and_then(Value::as_object_mut) else {
+            return Vec::new();
+        };
+        let keys: Vec<String> = auths
+            .keys()
+            .filter(|k| hosts.contains(&normalize_host(k)))
+            .cloned()
+            .collect();
+        for key in &keys {
+            auths.remove(key);
+        }
+        keys.iter().map(|k| normalize_host(k)).collect()
+    }
+
     /// A copy without `credsStore` (for a separate DOCKER_CONFIG that stores in `auths`).
     pub fn without_creds_store(&self, dir: &Path) -> Self {
         let mut value = self.value.clone();
@@ -202,5 +219,13 @@ mod tests {
         assert_eq!(c.value["psFormat"], "table");
         assert_eq!(c.value["credHelpers"]["h1"], "y");
         assert!(c.set_cred_helpers(&["h1".into()], "y").is_empty());
+    }
+
+    #[test]
+    fn remove_auths_matches_loosely_written_keys() {
+        let mut c = config(r#"{"auths":{"https://h1/v1/":{"auth":"x"},"h2":{}}}"#);
+        assert_eq!(c.remove_auths(&["h1".into()]), vec!["h1".to_string()]);
+        assert!(c.stored_auth("h1").is_none());
+        assert_eq!(c.auths().len(), 1);
     }
 }

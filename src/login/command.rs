@@ -270,7 +270,17 @@ fn install_helper(printer: &Printer, obtained: &[Obtained]) -> Result<()> {
     let dir = config_dir();
     let mut config = DockerConfig::load(&dir)?;
     let hosts: Vec<String> = obtained.iter().map(|o| o.token.host.clone()).collect();
-    let changed = config.set_cred_helpers(&hosts, HELPER_NAME);
+    let mut changed = config.set_cred_helpers(&hosts, HELPER_NAME);
+    // Inline tokens for these hosts would only go stale: the helper replaces them.
+    let removed = config.remove_auths(&hosts);
+    if !removed.is_empty() {
+        printer.info(&format!(
+            "removed the stored tokens for {} (the helper serves them now)",
+            removed.join(", ")
+        ));
+    }
+    changed.extend(removed);
+    changed.dedup();
     if changed.is_empty() {
         printer.info(&format!(
             "{} already sends these registries to ecrctl",

@@ -192,8 +192,15 @@ fn credential_helper_serves_docker_with_no_stored_password() {
     seed_image(Registry::Ecr, &repo, "v1", "helper-image");
     let sandbox = Sandbox::new();
     sandbox.write_docker_config(&json!({ "psFormat": "table {{.ID}}", "auths": {} }));
+    sandbox.ecrctl(&["login"]).assert_code(0);
+    assert!(sandbox.read_docker_config()["auths"][&sandbox.registry].is_object());
     let install = sandbox.ecrctl(&["login", "--install-helper"]);
     install.assert_code(0);
+    assert!(
+        install.stderr.contains("removed the stored tokens"),
+        "{}",
+        install.stderr
+    );
     assert!(install.stderr.contains("to undo: mv"), "{}", install.stderr);
     let config = sandbox.read_docker_config();
     assert_eq!(config["credHelpers"][&sandbox.registry], "ecrctl");
@@ -219,10 +226,7 @@ fn credential_helper_serves_docker_with_no_stored_password() {
     let helper = Path::new(env!("CARGO_BIN_EXE_ecrctl")).with_file_name("docker-credential-ecrctl");
     let mut get = Command::new(&helper);
     get.env("PATH", sandbox.path());
-    let out = run_with_stdin(
-        sandbox_env(&sandbox, get).arg("get"),
-        &sandbox.registry,
-    );
+    let out = run_with_stdin(sandbox_env(&sandbox, get).arg("get"), &sandbox.registry);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let answer: Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(answer["Username"], "AWS");
