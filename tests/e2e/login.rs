@@ -109,10 +109,6 @@ impl Sandbox {
 
     /// A cache entry with a token valid for `seconds_left`, as `ecrctl login` writes it.
     pub fn seed_cache(&self, password: &str, seconds_left: i64) {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_secs() as i64;
         // Produce the same file name as a real login by letting ecrctl write it first.
         let login = self.ecrctl(&["login", "--print-password"]);
         login.assert_code(0);
@@ -122,7 +118,7 @@ impl Sandbox {
             .expect("ecrctl wrote a cache entry");
         let mut entry: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
         entry["password"] = json!(password);
-        entry["expiresAt"] = json!(now + seconds_left);
+        entry["expiresAt"] = json!(now() + seconds_left);
         std::fs::write(&file, entry.to_string()).unwrap();
     }
 
