@@ -146,8 +146,6 @@ pub struct DesiredRepo {
 
 const MAX_EXCLUSION_FILTERS: usize = 5;
 const MAX_TAGS: usize = 50;
-const MAX_LIFECYCLE_POLICY_CHARS: usize = 30_720;
-const MAX_LIFECYCLE_RULES: usize = 50;
 const MAX_REPOSITORY_POLICY_CHARS: usize = 10_240;
 
 /// Builds a mutability setting from a mode and exclusion patterns, as ECR requires:
@@ -271,42 +269,13 @@ pub fn check_tags(tags: &BTreeMap<String, String>) -> Result<()> {
 
 /// Checks a lifecycle policy's shape (full rule semantics belong to the lifecycle engine).
 pub fn lifecycle_policy(text: String, source: &str) -> Result<PolicyDocument> {
-    let doc = policy_document(text, source, MAX_LIFECYCLE_POLICY_CHARS)?;
-    let bad = |why: String| {
-        CliError::usage(format!("lifecycle policy {source} is not valid: {why}")).with_hint(
-            "a lifecycle policy is {\"rules\":[{\"rulePriority\":1,\"selection\":{…},\"action\":{\"type\":\"expire\"}}]}",
-        )
-    };
-    let rules = doc
-        .value
-        .get("rules")
-        .and_then(Value::as_array)
-        .ok_or_else(|| bad("it has no `rules` list".into()))?;
-    if rules.is_empty() || rules.len() > MAX_LIFECYCLE_RULES {
-        return Err(bad(format!(
-            "it has {} rules; 1 to {MAX_LIFECYCLE_RULES} are allowed",
-            rules.len()
-        )));
+    let doc = policy_document(text, source, crate::lifecycle::lint::MAX_POLICY_CHARS)?;
+    let problems = crate::lifecycle::lint::lint(&doc.value);
+    if problems.is_empty() {
+        Ok(doc)
+    } else {
+        Err(crate::lifecycle::lint::problems_error(source, &problems))
     }
-    let mut priorities = Vec::new();
-    for (i, rule) in rules.iter().enumerate() {
-        let priority = rule
-            .get("rulePriority")
-            .and_then(Value::as_u64)
-            .ok_or_else(|| bad(format!("rule {} has no whole-number `rulePriority`", i + 1)))?;
-        if priorities.contains(&priority) {
-            return Err(bad(format!("two rules have rulePriority {priority}")));
-        }
-        priorities.push(priority);
-        for key in ["selection", "action"] {
-            if !rule.get(key).is_some_and(Value::is_object) {
-                return Err(bad(format!(
-                    "rule with rulePriority {priority} has no `{key}` object"
-                )));
-            }
-        }
-    }
-    Ok(doc)
 }
 
 /// Checks a repository (IAM resource) policy's shape.
@@ -399,12 +368,13 @@ mod tests {
         assert!(lifecycle_policy(ok.into(), "x").is_ok());
         assert!(lifecycle_policy("{".into(), "x").is_err());
         assert!(lifecycle_policy(r#"{"rules":[]}"#.into(), "x").is_err());
-        let dup = r#"{"rules":[{"rulePriority":1,"selection":{},"action":{}},{"rulePriority":1,"selection":{},"action":{}}]}"#;
+        let dup = r#"{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"imageCountMoreThan","countNumber":1},"action":{"type":"expire"}},{"rulePriority":1,"selection":{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":1},"action":{"type":"expire"}}]}"#;
+        let err = lifecycle_policy(dup.into(), "x").unwrap_err();
         assert!(
-            lifecycle_policy(dup.into(), "x")
-                .unwrap_err()
-                .message
-                .contains("two rules")
+            err.causes
+                .iter()
+                .any(|c| c.starts_with("$.rules[1].rulePriority")),
+            "{err:?}"
         );
     }
 

@@ -1,0 +1,305 @@
+//! The lifecycle evaluator: ECR's documented rules, applied to a list of images at a given
+//! instant. Pure and deterministic.
+//!
+//! - All rules are evaluated, then applied in ascending `rulePriority`.
+//! - An image is acted on (expired or archived) by at most one rule.
+//! - An image that matches the selection (tags and storage class) of a rule can never be
+//!   acted on by a lower-priority rule — but lower rules still *count* it, as if it stayed.
+//! - `imageCountMoreThan N` keeps the newest N of the selection and marks the rest;
+//!   the `since…` count types mark images older than N days by their reference time.
+//! - An image referenced by a manifest list that stays is not acted on.
+//! - Order is by push time (or the time an archived image was restored), newest first;
+//!   equal times are ordered by digest, the greater digest counting as the newer image.
+
+use serde::Serialize;
+
+use super::images::{Image, MICROS_PER_DAY, Micros};
+use super::policy::{Action, Count, Policy, Rule, StorageClass};
+
+/// What happens to one image.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "outcome")]
+pub enum Outcome {
+    Expire { rule: u32 },
+    Transition { rule: u32 },
+    Keep { reason: KeepReason },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum KeepReason {
+    /// No rule selects it.
+    NotSelected,
+    /// Among the newest `keep` of the rule's selection.
+    WithinCount { rule: u32, keep: usize },
+    /// Younger than the rule's age limit.
+    TooRecent { rule: u32, days: u64 },
+    /// Rule `rule` would act, but higher-priority rule `by` selects it.
+    Shielded { rule: u32, by: u32 },
+    /// A manifest list that stays references it.
+    ReferencedBy { index: String },
+}
+
+impl KeepReason {
+    pub fn describe(&self) -> String {
+        match self {
+            Self::NotSelected => "no rule selects it".into(),
+            Self::WithinCount { rule, keep } => format!("among the newest {keep} of rule {rule}"),
+            Self::TooRecent { rule, days } => format!("younger than rule {rule}'s {days} days"),
+            Self::Shielded { rule, by } => {
+                format!("rule {rule} would act, but rule {by} selects it first")
+            }
+            Self::ReferencedBy { index } => {
+                format!("referenced by manifest list {}", short_digest(index))
+            }
+        }
+    }
+}
+
+pub fn short_digest(digest: &str) -> String {
+    let hex = digest.strip_prefix("sha256:").unwrap_or(digest);
+    format!("sha256:{}", &hex[..hex.len().min(12)])
+}
+
+/// Per-rule totals.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RuleStats {
+    pub rule_priority: u32,
+    pub selected: usize,
+    pub acted: usize,
+    pub bytes: u64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evaluation {
+    /// One outcome per input image, in input order.
+    pub outcomes: Vec<Outcome>,
+    pub rules: Vec<RuleStats>,
+}
+
+/// One rule's view of one image, for `--explain`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Step {
+    pub rule_priority: u32,
+    pub note: String,
+}
+
+pub fn evaluate(policy: &Policy, images: &[Image], now: Micros) -> Evaluation {
+    evaluate_traced(policy, images, now, None).0
+}
+
+/// Like [`evaluate`], also returning each rule's view of the image at `watch`.
+pub fn evaluate_traced(
+    policy: &Policy,
+    images: &[Image],
+    now: Micros,
+    watch: Option<usize>,
+) -> (Evaluation, Vec<Step>) {
+    let order = newest_first(images);
+    let n = images.len();
+    let mut claimed: Vec<Option<u32>> = vec![None; n];
+    let mut acted: Vec<Option<(u32, Action)>> = vec![None; n];
+    let mut shielded: Vec<Option<(u32, u32)>> = vec![None; n];
+    let mut first_reason: Vec<Option<KeepReason>> = vec![None; n];
+    let mut trace = Vec::new();
+
+    for rule in &policy.rules {
+        let selection: Vec<usize> = order
+            .iter()
+            .copied()
+            .filter(|&i| selects(rule, &images[i]))
+            .collect();
+        for (rank, &i) in selection.iter().enumerate() {
+            let mark = marks(rule, &images[i], rank, now);
+            let note = match (mark, acted[i], claimed[i]) {
+                (Ok(()), Some((by, _)), _) => {
+                    format!("marks it, but rule {by} already acted on it")
+                }
+                (Ok(()), None, Some(by)) => {
+                    shielded[i].get_or_insert((rule.priority, by));
+                    format!("marks it, but rule {by} selected it first, so it cannot act")
+                }
+                (Ok(()), None, None) => {
+                    acted[i] = Some((rule.priority, rule.action));
+                    format!("{} it", verb(rule.action))
+                }
+                (Err(reason), _, _) => {
+                    let text = format!("selects it and keeps it: {}", reason.describe());
+                    first_reason[i].get_or_insert(reason);
+                    text
+                }
+            };
+            if watch == Some(i) {
+                trace.push(Step {
+                    rule_priority: rule.priority,
+                    note,
+                });
+            }
+        }
+        if let Some(w) = watch
+            && !selects(rule, &images[w])
+        {
+            trace.push(Step {
+                rule_priority: rule.priority,
+                note: not_selected_note(rule, &images[w]),
+            });
+        }
+        for &i in &selection {
+            claimed[i].get_or_insert(rule.priority);
+        }
+    }
+
+    let protected_by = kept_index_parents(images, &acted);
+    let outcomes: Vec<Outcome> = (0..n)
+        .map(|i| match (acted[i], &protected_by[i]) {
+            (Some(_), Some(index)) => Outcome::Keep {
+                reason: KeepReason::ReferencedBy {
+                    index: index.clone(),
+                },
+            },
+            (Some((rule, Action::Expire)), None) => Outcome::Expire { rule },
+            (Some((rule, Action::Transition)), None) => Outcome::Transition { rule },
+            (None, _) => Outcome::Keep {
+                reason: match (shielded[i], &first_reason[i]) {
+                    (Some((rule, by)), _) => KeepReason::Shielded { rule, by },
+                    (None, Some(reason)) => reason.clone(),
+                    (None, None) => KeepReason::NotSelected,
+                },
+            },
+        })
+        .collect();
+    if let Some(w) = watch
+        && let (Some(_), Some(index)) = (acted[w], &protected_by[w])
+    {
+        trace.push(Step {
+            rule_priority: 0,
+            note: format!(
+                "but manifest list {} stays and references it, so it stays too",
+                short_digest(index)
+            ),
+        });
+    }
+    let rules = stats(policy, images, &outcomes);
+    (Evaluation { outcomes, rules }, trace)
+}
+
+fn verb(action: Action) -> &'static str {
+    match action {
+        Action::Expire => "expires",
+        Action::Transition => "archives",
+    }
+}
+
+fn not_selected_note(rule: &Rule, image: &Image) -> String {
+    if image.storage != rule.storage_class {
+        "does not select it (other storage class)".into()
+    } else {
+        format!("does not select it ({})", rule.summary())
+    }
+}
+
+/// Indices ordered newest first; ties broken by the greater digest counting as newer.
+fn newest_first(images: &[Image]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..images.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&images[a], &images[b]);
+        order_time(y)
+            .cmp(&order_time(x))
+            .then_with(|| y.digest.cmp(&x.digest))
+    });
+    order
+}
+
+/// ECR orders by push time, or by the time an archived image was restored.
+fn order_time(image: &Image) -> Micros {
+    image
+        .activated_at
+        .unwrap_or(image.pushed_at)
+        .max(image.pushed_at)
+}
+
+fn selects(rule: &Rule, image: &Image) -> bool {
+    image.storage == rule.storage_class && rule.selects_tags(&image.tags)
+}
+
+/// Whether `rule` marks the image (`rank` = its place in the selection, newest first).
+fn marks(rule: &Rule, image: &Image, rank: usize, now: Micros) -> Result<(), KeepReason> {
+    let older_than = |reference: Option<Micros>, days: u64| match reference {
+        Some(t) if now - t > days as i64 * MICROS_PER_DAY => Ok(()),
+        _ => Err(KeepReason::TooRecent {
+            rule: rule.priority,
+            days,
+        }),
+    };
+    match rule.count {
+        Count::MoreThan(keep) if rank >= keep => Ok(()),
+        Count::MoreThan(keep) => Err(KeepReason::WithinCount {
+            rule: rule.priority,
+            keep,
+        }),
+        Count::SincePushed { days } => older_than(Some(order_time(image)), days),
+        Count::SincePulled { days } => {
+            // Never pulled: push time; restored and not pulled since: restore time.
+            let since = image
+                .last_pull
+                .into_iter()
+                .chain(image.activated_at)
+                .chain([image.pushed_at])
+                .max();
+            older_than(since, days)
+        }
+        Count::SinceTransitioned { days } if image.storage == StorageClass::Archive => {
+            older_than(image.archived_at, days)
+        }
+        Count::SinceTransitioned { days } => Err(KeepReason::TooRecent {
+            rule: rule.priority,
+            days,
+        }),
+    }
+}
+
+/// For each image, a manifest list that references it and is not acted on, if any.
+fn kept_index_parents(images: &[Image], acted: &[Option<(u32, Action)>]) -> Vec<Option<String>> {
+    let position: std::collections::HashMap<&str, usize> = images
+        .iter()
+        .enumerate()
+        .map(|(i, img)| (img.digest.as_str(), i))
+        .collect();
+    let mut parents = vec![None; images.len()];
+    for (i, index) in images.iter().enumerate() {
+        if acted[i].is_some() {
+            continue;
+        }
+        for child in &index.children {
+            if let Some(&c) = position.get(child.as_str()) {
+                parents[c].get_or_insert_with(|| index.digest.clone());
+            }
+        }
+    }
+    parents
+}
+
+fn stats(policy: &Policy, images: &[Image], outcomes: &[Outcome]) -> Vec<RuleStats> {
+    policy
+        .rules
+        .iter()
+        .map(|rule| {
+            let mut s = RuleStats {
+                rule_priority: rule.priority,
+                ..Default::default()
+            };
+            for (image, outcome) in images.iter().zip(outcomes) {
+                if selects(rule, image) {
+                    s.selected += 1;
+                }
+                if matches!(outcome, Outcome::Expire { rule: r } | Outcome::Transition { rule: r } if *r == rule.priority) {
+                    s.acted += 1;
+                    s.bytes += image.size;
+                }
+            }
+            s
+        })
+        .collect()
+}
