@@ -38,6 +38,7 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
             cand --version 'Print version'
             cand login 'Log a container client in to ECR with a cached, auto-refreshed token'
             cand repo 'Create repositories, or converge existing ones to the settings given; list them'
+            cand lifecycle 'Preview exactly what a lifecycle policy expires, check it, apply it safely'
             cand completions 'Print shell completions to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -187,6 +188,128 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
         }
         &'ecrctl;repo;help;help'= {
         }
+        &'ecrctl;lifecycle'= {
+            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included)'
+            cand --region 'AWS region, e.g. us-east-1 (`login` takes several)'
+            cand --registry-id 'AWS account ID of the registry; default: the caller''s (`login` takes several)'
+            cand --endpoint-url 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply'
+            cand --registry-endpoint 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com'
+            cand --ca-cert 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt'
+            cand -o 'Output format: a table for people, JSON for scripts'
+            cand --output 'Output format: a table for people, JSON for scripts'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
+            cand --verbose 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
+            cand --no-color 'Never colour output (also NO_COLOR)'
+            cand --no-progress 'Never draw progress bars'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand preview 'Show which images a policy would expire or archive, and why every other one stays'
+            cand lint 'Check a policy against every ECR constraint (exit 2 when invalid)'
+            cand apply 'Put a policy on a repository: preview, diff, then apply when confirmed'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ecrctl;lifecycle;preview'= {
+            cand --repository 'Preview this repository (images from DescribeImages)'
+            cand --images 'Offline: images from `aws ecr describe-images --output json` saved to FILE'
+            cand --repository-prefix 'With --all-repositories: only repositories whose name starts with PREFIX'
+            cand --policy 'Policy document (JSON); default: the repository''s own policy'
+            cand --now 'Evaluate as of this instant (RFC 3339), for reproducible previews'
+            cand --protect 'Tag pattern (`*` wildcard) whose images must survive, e.g. ''prod-*'' (repeatable)'
+            cand --protect-digests 'File of digests or image references in use (one per line): exit 1 if any would go'
+            cand --explain 'Show the decision path for one image (digest, digest prefix, or tag)'
+            cand --price-per-gb-month 'Storage price used for the savings estimate (USD per GB-month)'
+            cand --timeout 'How long to wait for ECR''s own preview (--remote)'
+            cand -j 'Repositories previewed at once (--all-repositories)'
+            cand --jobs 'Repositories previewed at once (--all-repositories)'
+            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included)'
+            cand --region 'AWS region, e.g. us-east-1 (`login` takes several)'
+            cand --registry-id 'AWS account ID of the registry; default: the caller''s (`login` takes several)'
+            cand --endpoint-url 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply'
+            cand --registry-endpoint 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com'
+            cand --ca-cert 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt'
+            cand -o 'Output format: a table for people, JSON for scripts'
+            cand --output 'Output format: a table for people, JSON for scripts'
+            cand --all-repositories 'Preview every repository that has a lifecycle policy (or all, with --policy)'
+            cand --remote 'Also run ECR''s own preview and show any difference from the local result'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
+            cand --verbose 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
+            cand --no-color 'Never colour output (also NO_COLOR)'
+            cand --no-progress 'Never draw progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ecrctl;lifecycle;lint'= {
+            cand --policy 'Policy document (JSON) to check'
+            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included)'
+            cand --region 'AWS region, e.g. us-east-1 (`login` takes several)'
+            cand --registry-id 'AWS account ID of the registry; default: the caller''s (`login` takes several)'
+            cand --endpoint-url 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply'
+            cand --registry-endpoint 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com'
+            cand --ca-cert 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt'
+            cand -o 'Output format: a table for people, JSON for scripts'
+            cand --output 'Output format: a table for people, JSON for scripts'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
+            cand --verbose 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
+            cand --no-color 'Never colour output (also NO_COLOR)'
+            cand --no-progress 'Never draw progress bars'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ecrctl;lifecycle;apply'= {
+            cand --repository 'Repository to put the policy on'
+            cand --policy 'Policy document (JSON)'
+            cand --protect 'Tag pattern (`*` wildcard) whose images must survive, e.g. ''prod-*'' (repeatable)'
+            cand --protect-digests 'File of digests or image references in use (one per line): exit 1 if any would go'
+            cand --price-per-gb-month 'Storage price used for the savings estimate (USD per GB-month)'
+            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included)'
+            cand --region 'AWS region, e.g. us-east-1 (`login` takes several)'
+            cand --registry-id 'AWS account ID of the registry; default: the caller''s (`login` takes several)'
+            cand --endpoint-url 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply'
+            cand --registry-endpoint 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com'
+            cand --ca-cert 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt'
+            cand -o 'Output format: a table for people, JSON for scripts'
+            cand --output 'Output format: a table for people, JSON for scripts'
+            cand --force 'Apply even when protected images would be expired'
+            cand -y 'Do not ask for confirmation (required when not on a terminal)'
+            cand --yes 'Do not ask for confirmation (required when not on a terminal)'
+            cand --dry-run 'Show the preview and the diff, change nothing'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
+            cand --verbose 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
+            cand --no-color 'Never colour output (also NO_COLOR)'
+            cand --no-progress 'Never draw progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ecrctl;lifecycle;help'= {
+            cand preview 'Show which images a policy would expire or archive, and why every other one stays'
+            cand lint 'Check a policy against every ECR constraint (exit 2 when invalid)'
+            cand apply 'Put a policy on a repository: preview, diff, then apply when confirmed'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ecrctl;lifecycle;help;preview'= {
+        }
+        &'ecrctl;lifecycle;help;lint'= {
+        }
+        &'ecrctl;lifecycle;help;apply'= {
+        }
+        &'ecrctl;lifecycle;help;help'= {
+        }
         &'ecrctl;completions'= {
             cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included)'
             cand --region 'AWS region, e.g. us-east-1 (`login` takes several)'
@@ -210,6 +333,7 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
         &'ecrctl;help'= {
             cand login 'Log a container client in to ECR with a cached, auto-refreshed token'
             cand repo 'Create repositories, or converge existing ones to the settings given; list them'
+            cand lifecycle 'Preview exactly what a lifecycle policy expires, check it, apply it safely'
             cand completions 'Print shell completions to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -225,6 +349,17 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
         &'ecrctl;help;repo;create'= {
         }
         &'ecrctl;help;repo;list'= {
+        }
+        &'ecrctl;help;lifecycle'= {
+            cand preview 'Show which images a policy would expire or archive, and why every other one stays'
+            cand lint 'Check a policy against every ECR constraint (exit 2 when invalid)'
+            cand apply 'Put a policy on a repository: preview, diff, then apply when confirmed'
+        }
+        &'ecrctl;help;lifecycle;preview'= {
+        }
+        &'ecrctl;help;lifecycle;lint'= {
+        }
+        &'ecrctl;help;lifecycle;apply'= {
         }
         &'ecrctl;help;completions'= {
         }

@@ -40,6 +40,7 @@ complete -c ecrctl -n "__fish_ecrctl_needs_command" -s h -l help -d 'Print help 
 complete -c ecrctl -n "__fish_ecrctl_needs_command" -s V -l version -d 'Print version'
 complete -c ecrctl -n "__fish_ecrctl_needs_command" -f -a "login" -d 'Log a container client in to ECR with a cached, auto-refreshed token'
 complete -c ecrctl -n "__fish_ecrctl_needs_command" -f -a "repo" -d 'Create repositories, or converge existing ones to the settings given; list them'
+complete -c ecrctl -n "__fish_ecrctl_needs_command" -f -a "lifecycle" -d 'Preview exactly what a lifecycle policy expires, check it, apply it safely'
 complete -c ecrctl -n "__fish_ecrctl_needs_command" -f -a "completions" -d 'Print shell completions to stdout'
 complete -c ecrctl -n "__fish_ecrctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and not __fish_seen_subcommand_from status help" -l client -d 'Container client to log in (default: docker, else the first one found on PATH)' -r -f -a "docker\t''
@@ -153,6 +154,92 @@ complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and __fish_seen_subc
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and __fish_seen_subcommand_from help" -f -a "create" -d 'Create repositories, or bring existing ones to the settings given (idempotent)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and __fish_seen_subcommand_from help" -f -a "list" -d 'List repositories with their settings'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and not __fish_seen_subcommand_from preview lint apply help" -l profile -d 'AWS named profile from ~/.aws/config (SSO profiles included)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and not __fish_seen_subcommand_from preview lint apply help" -l region -d 'AWS region, e.g. us-east-1 (`login` takes several)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and not __fish_seen_subcommand_from preview lint apply help" -l registry-id -d 'AWS account ID of the registry; default: the caller\'s (`login` takes several)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and not __fish_seen_subcommand_from preview lint apply help" -l endpoint-url -d 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile\'s endpoint_url apply' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and not __fish_seen_subcommand_from preview lint apply help" -l registry-endpoint -d 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and not __fish_seen_subcommand_from preview lint apply help" -l ca-cert -d 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt' -r -F
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and not __fish_seen_subcommand_from preview lint apply help" -s o -l output -d 'Output format: a table for people, JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and not __fish_seen_subcommand_from preview lint apply help" -s q -l quiet -d 'Print only errors'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and not __fish_seen_subcommand_from preview lint apply help" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and not __fish_seen_subcommand_from preview lint apply help" -l no-color -d 'Never colour output (also NO_COLOR)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and not __fish_seen_subcommand_from preview lint apply help" -l no-progress -d 'Never draw progress bars'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and not __fish_seen_subcommand_from preview lint apply help" -s h -l help -d 'Print help'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and not __fish_seen_subcommand_from preview lint apply help" -s V -l version -d 'Print version'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and not __fish_seen_subcommand_from preview lint apply help" -f -a "preview" -d 'Show which images a policy would expire or archive, and why every other one stays'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and not __fish_seen_subcommand_from preview lint apply help" -f -a "lint" -d 'Check a policy against every ECR constraint (exit 2 when invalid)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and not __fish_seen_subcommand_from preview lint apply help" -f -a "apply" -d 'Put a policy on a repository: preview, diff, then apply when confirmed'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and not __fish_seen_subcommand_from preview lint apply help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -l repository -d 'Preview this repository (images from DescribeImages)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -l images -d 'Offline: images from `aws ecr describe-images --output json` saved to FILE' -r -F
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -l repository-prefix -d 'With --all-repositories: only repositories whose name starts with PREFIX' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -l policy -d 'Policy document (JSON); default: the repository\'s own policy' -r -F
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -l now -d 'Evaluate as of this instant (RFC 3339), for reproducible previews' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -l protect -d 'Tag pattern (`*` wildcard) whose images must survive, e.g. \'prod-*\' (repeatable)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -l protect-digests -d 'File of digests or image references in use (one per line): exit 1 if any would go' -r -F
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -l explain -d 'Show the decision path for one image (digest, digest prefix, or tag)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -l price-per-gb-month -d 'Storage price used for the savings estimate (USD per GB-month)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -l timeout -d 'How long to wait for ECR\'s own preview (--remote)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -s j -l jobs -d 'Repositories previewed at once (--all-repositories)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -l profile -d 'AWS named profile from ~/.aws/config (SSO profiles included)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -l region -d 'AWS region, e.g. us-east-1 (`login` takes several)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -l registry-id -d 'AWS account ID of the registry; default: the caller\'s (`login` takes several)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -l endpoint-url -d 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile\'s endpoint_url apply' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -l registry-endpoint -d 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -l ca-cert -d 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt' -r -F
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -s o -l output -d 'Output format: a table for people, JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -l all-repositories -d 'Preview every repository that has a lifecycle policy (or all, with --policy)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -l remote -d 'Also run ECR\'s own preview and show any difference from the local result'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -s q -l quiet -d 'Print only errors'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -l no-color -d 'Never colour output (also NO_COLOR)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -l no-progress -d 'Never draw progress bars'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -s V -l version -d 'Print version'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from lint" -l policy -d 'Policy document (JSON) to check' -r -F
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from lint" -l profile -d 'AWS named profile from ~/.aws/config (SSO profiles included)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from lint" -l region -d 'AWS region, e.g. us-east-1 (`login` takes several)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from lint" -l registry-id -d 'AWS account ID of the registry; default: the caller\'s (`login` takes several)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from lint" -l endpoint-url -d 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile\'s endpoint_url apply' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from lint" -l registry-endpoint -d 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from lint" -l ca-cert -d 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt' -r -F
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from lint" -s o -l output -d 'Output format: a table for people, JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from lint" -s q -l quiet -d 'Print only errors'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from lint" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from lint" -l no-color -d 'Never colour output (also NO_COLOR)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from lint" -l no-progress -d 'Never draw progress bars'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from lint" -s h -l help -d 'Print help'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from lint" -s V -l version -d 'Print version'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -l repository -d 'Repository to put the policy on' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -l policy -d 'Policy document (JSON)' -r -F
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -l protect -d 'Tag pattern (`*` wildcard) whose images must survive, e.g. \'prod-*\' (repeatable)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -l protect-digests -d 'File of digests or image references in use (one per line): exit 1 if any would go' -r -F
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -l price-per-gb-month -d 'Storage price used for the savings estimate (USD per GB-month)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -l profile -d 'AWS named profile from ~/.aws/config (SSO profiles included)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -l region -d 'AWS region, e.g. us-east-1 (`login` takes several)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -l registry-id -d 'AWS account ID of the registry; default: the caller\'s (`login` takes several)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -l endpoint-url -d 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile\'s endpoint_url apply' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -l registry-endpoint -d 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -l ca-cert -d 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt' -r -F
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -s o -l output -d 'Output format: a table for people, JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -l force -d 'Apply even when protected images would be expired'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -s y -l yes -d 'Do not ask for confirmation (required when not on a terminal)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -l dry-run -d 'Show the preview and the diff, change nothing'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -s q -l quiet -d 'Print only errors'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -l no-color -d 'Never colour output (also NO_COLOR)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -l no-progress -d 'Never draw progress bars'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -s V -l version -d 'Print version'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from help" -f -a "preview" -d 'Show which images a policy would expire or archive, and why every other one stays'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from help" -f -a "lint" -d 'Check a policy against every ECR constraint (exit 2 when invalid)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from help" -f -a "apply" -d 'Put a policy on a repository: preview, diff, then apply when confirmed'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand completions" -l profile -d 'AWS named profile from ~/.aws/config (SSO profiles included)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand completions" -l region -d 'AWS region, e.g. us-east-1 (`login` takes several)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand completions" -l registry-id -d 'AWS account ID of the registry; default: the caller\'s (`login` takes several)' -r
@@ -167,10 +254,14 @@ complete -c ecrctl -n "__fish_ecrctl_using_subcommand completions" -l no-color -
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand completions" -l no-progress -d 'Never draw progress bars'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo completions help" -f -a "login" -d 'Log a container client in to ECR with a cached, auto-refreshed token'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo completions help" -f -a "repo" -d 'Create repositories, or converge existing ones to the settings given; list them'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo completions help" -f -a "completions" -d 'Print shell completions to stdout'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo lifecycle completions help" -f -a "login" -d 'Log a container client in to ECR with a cached, auto-refreshed token'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo lifecycle completions help" -f -a "repo" -d 'Create repositories, or converge existing ones to the settings given; list them'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo lifecycle completions help" -f -a "lifecycle" -d 'Preview exactly what a lifecycle policy expires, check it, apply it safely'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo lifecycle completions help" -f -a "completions" -d 'Print shell completions to stdout'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo lifecycle completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and __fish_seen_subcommand_from login" -f -a "status" -d 'Show every known ECR login and how long it has left; exit 1 if any is expired or expires within --warn-within'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and __fish_seen_subcommand_from repo" -f -a "create" -d 'Create repositories, or bring existing ones to the settings given (idempotent)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and __fish_seen_subcommand_from repo" -f -a "list" -d 'List repositories with their settings'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and __fish_seen_subcommand_from lifecycle" -f -a "preview" -d 'Show which images a policy would expire or archive, and why every other one stays'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and __fish_seen_subcommand_from lifecycle" -f -a "lint" -d 'Check a policy against every ECR constraint (exit 2 when invalid)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and __fish_seen_subcommand_from lifecycle" -f -a "apply" -d 'Put a policy on a repository: preview, diff, then apply when confirmed'

@@ -98,6 +98,10 @@ pub enum Command {
     #[command(subcommand)]
     Repo(RepoCommand),
 
+    /// Preview exactly what a lifecycle policy expires, check it, apply it safely
+    #[command(subcommand)]
+    Lifecycle(LifecycleCommand),
+
     /// Print shell completions to stdout
     Completions(CompletionsArgs),
 }
@@ -266,4 +270,132 @@ pub struct LoginStatusArgs {
 
 fn duration_arg(text: &str) -> Result<Duration, String> {
     crate::duration::parse_duration(text)
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LifecycleCommand {
+    /// Show which images a policy would expire or archive, and why every other one stays
+    Preview(LifecyclePreviewArgs),
+    /// Check a policy against every ECR constraint (exit 2 when invalid)
+    Lint(LifecycleLintArgs),
+    /// Put a policy on a repository: preview, diff, then apply when confirmed
+    Apply(LifecycleApplyArgs),
+}
+
+/// Where the images come from.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct ImageSourceArgs {
+    /// Preview this repository (images from DescribeImages)
+    #[arg(long, value_name = "NAME")]
+    pub repository: Option<String>,
+
+    /// Preview every repository that has a lifecycle policy (or all, with --policy)
+    #[arg(long)]
+    pub all_repositories: bool,
+
+    /// Offline: images from `aws ecr describe-images --output json` saved to FILE
+    #[arg(long, value_name = "FILE")]
+    pub images: Option<PathBuf>,
+}
+
+/// Images that must never be expired or archived.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ProtectArgs {
+    /// Tag pattern (`*` wildcard) whose images must survive, e.g. 'prod-*' (repeatable)
+    #[arg(long, value_name = "GLOB")]
+    pub protect: Vec<String>,
+
+    /// File of digests or image references in use (one per line): exit 1 if any would go
+    #[arg(long, value_name = "FILE")]
+    pub protect_digests: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+Examples:
+  ecrctl lifecycle preview --repository team/api
+  ecrctl lifecycle preview --repository team/api --policy new-policy.json --protect 'prod-*'
+  ecrctl lifecycle preview --images images.json --policy policy.json --now 2026-01-01T00:00:00Z
+  ecrctl lifecycle preview --all-repositories --repository-prefix team/ -o json
+  ecrctl lifecycle preview --repository team/api --explain v1.2.3")]
+pub struct LifecyclePreviewArgs {
+    #[command(flatten)]
+    pub source: ImageSourceArgs,
+
+    /// With --all-repositories: only repositories whose name starts with PREFIX
+    #[arg(long, value_name = "PREFIX", requires = "all_repositories")]
+    pub repository_prefix: Option<String>,
+
+    /// Policy document (JSON); default: the repository's own policy
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+
+    /// Evaluate as of this instant (RFC 3339), for reproducible previews
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
+
+    #[command(flatten)]
+    pub protect: ProtectArgs,
+
+    /// Show the decision path for one image (digest, digest prefix, or tag)
+    #[arg(long, value_name = "DIGEST|TAG")]
+    pub explain: Option<String>,
+
+    /// Storage price used for the savings estimate (USD per GB-month)
+    #[arg(long, value_name = "USD", default_value_t = 0.10)]
+    pub price_per_gb_month: f64,
+
+    /// Also run ECR's own preview and show any difference from the local result
+    #[arg(long, requires = "repository")]
+    pub remote: bool,
+
+    /// How long to wait for ECR's own preview (--remote)
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = duration_arg)]
+    pub timeout: Duration,
+
+    /// Repositories previewed at once (--all-repositories)
+    #[arg(long, short = 'j', default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: u16,
+}
+
+#[derive(Debug, Args)]
+pub struct LifecycleLintArgs {
+    /// Policy document (JSON) to check
+    #[arg(long, value_name = "FILE")]
+    pub policy: PathBuf,
+}
+
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+Examples:
+  ecrctl lifecycle apply --repository team/api --policy keep-30.json --protect 'prod-*'
+  ecrctl lifecycle apply --repository team/api --policy keep-30.json --yes   # in CI")]
+pub struct LifecycleApplyArgs {
+    /// Repository to put the policy on
+    #[arg(long, value_name = "NAME")]
+    pub repository: String,
+
+    /// Policy document (JSON)
+    #[arg(long, value_name = "FILE")]
+    pub policy: PathBuf,
+
+    #[command(flatten)]
+    pub protect: ProtectArgs,
+
+    /// Apply even when protected images would be expired
+    #[arg(long)]
+    pub force: bool,
+
+    /// Do not ask for confirmation (required when not on a terminal)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+
+    /// Show the preview and the diff, change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Storage price used for the savings estimate (USD per GB-month)
+    #[arg(long, value_name = "USD", default_value_t = 0.10)]
+    pub price_per_gb_month: f64,
 }

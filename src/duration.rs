@@ -41,7 +41,9 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 /// `11h 58m`, `42m`, `15s`, `expired 3d ago` style text for a signed number of seconds.
 pub fn describe_seconds(seconds: i64) -> String {
     let abs = seconds.unsigned_abs();
-    let text = if abs >= 86_400 {
+    let text = if abs >= 86_400 && abs % 86_400 < 3600 {
+        format!("{}d", abs / 86_400)
+    } else if abs >= 86_400 {
         format!("{}d {}h", abs / 86_400, (abs % 86_400) / 3600)
     } else if abs >= 3600 && abs % 3600 < 60 {
         format!("{}h", abs / 3600)

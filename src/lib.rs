@@ -17,10 +17,11 @@ pub mod output;
 pub mod registry;
 pub mod repo;
 pub mod secret;
+pub mod textdiff;
 
 use clap::Parser;
 
-use crate::cli::{Cli, Command, LoginCommand, RepoCommand};
+use crate::cli::{Cli, Command, LifecycleCommand, LoginCommand, RepoCommand};
 use crate::error::CliError;
 use crate::exit::ExitCode;
 use crate::output::Printer;
@@ -66,6 +67,13 @@ async fn dispatch(cli: &Cli, printer: &Printer) -> Result<(), CliError> {
     match &cli.command {
         Command::Repo(RepoCommand::Create(args)) => repo::create::run(global, args, printer).await,
         Command::Repo(RepoCommand::List(args)) => repo::list::run(global, args, printer).await,
+        Command::Lifecycle(LifecycleCommand::Preview(args)) => {
+            lifecycle::preview::run(global, args, printer).await
+        }
+        Command::Lifecycle(LifecycleCommand::Lint(args)) => lifecycle::lint_cmd::run(args, printer),
+        Command::Lifecycle(LifecycleCommand::Apply(args)) => {
+            lifecycle::apply::run(global, args, printer).await
+        }
         Command::Login(args) => match &args.command {
             Some(LoginCommand::Status(status)) => login::status::run(status, printer).await,
             None => login::command::run(global, args, printer).await,

@@ -5,6 +5,7 @@ mod config;
 mod errors;
 mod explicit_false;
 pub use explicit_false::ExplicitScanOnPushFalse;
+pub mod images;
 pub mod repositories;
 
 pub use config::{

@@ -45,7 +45,7 @@ impl KeepReason {
         match self {
             Self::NotSelected => "no rule selects it".into(),
             Self::WithinCount { rule, keep } => format!("among the newest {keep} of rule {rule}"),
-            Self::TooRecent { rule, days } => format!("younger than rule {rule}'s {days} days"),
+            Self::TooRecent { rule, days } => format!("not older than {days} days (rule {rule})"),
             Self::Shielded { rule, by } => {
                 format!("rule {rule} would act, but rule {by} selects it first")
             }
@@ -103,6 +103,7 @@ pub fn evaluate_traced(
     let mut acted: Vec<Option<(u32, Action)>> = vec![None; n];
     let mut shielded: Vec<Option<(u32, u32)>> = vec![None; n];
     let mut first_reason: Vec<Option<KeepReason>> = vec![None; n];
+    let mut selected_counts = Vec::with_capacity(policy.rules.len());
     let mut trace = Vec::new();
 
     for rule in &policy.rules {
@@ -111,27 +112,34 @@ pub fn evaluate_traced(
             .copied()
             .filter(|&i| selects(rule, &images[i]))
             .collect();
+        selected_counts.push(selection.len());
         for (rank, &i) in selection.iter().enumerate() {
             let mark = marks(rule, &images[i], rank, now);
+            // Notes are only written for the watched image: formatting for every
+            // image and rule would dominate the run time.
+            let watched = watch == Some(i);
             let note = match (mark, acted[i], claimed[i]) {
                 (Ok(()), Some((by, _)), _) => {
-                    format!("marks it, but rule {by} already acted on it")
+                    watched.then(|| format!("marks it, but rule {by} already acted on it"))
                 }
                 (Ok(()), None, Some(by)) => {
                     shielded[i].get_or_insert((rule.priority, by));
-                    format!("marks it, but rule {by} selected it first, so it cannot act")
+                    watched.then(|| {
+                        format!("marks it, but rule {by} selected it first, so it cannot act")
+                    })
                 }
                 (Ok(()), None, None) => {
                     acted[i] = Some((rule.priority, rule.action));
-                    format!("{} it", verb(rule.action))
+                    watched.then(|| format!("{} it", verb(rule.action)))
                 }
                 (Err(reason), _, _) => {
-                    let text = format!("selects it and keeps it: {}", reason.describe());
+                    let text =
+                        watched.then(|| format!("selects it and keeps it: {}", reason.describe()));
                     first_reason[i].get_or_insert(reason);
                     text
                 }
             };
-            if watch == Some(i) {
+            if let Some(note) = note {
                 trace.push(Step {
                     rule_priority: rule.priority,
                     note,
@@ -181,7 +189,7 @@ pub fn evaluate_traced(
             ),
         });
     }
-    let rules = stats(policy, images, &outcomes);
+    let rules = stats(policy, &selected_counts, images, &outcomes);
     (Evaluation { outcomes, rules }, trace)
 }
 
@@ -262,6 +270,9 @@ fn marks(rule: &Rule, image: &Image, rank: usize, now: Micros) -> Result<(), Kee
 
 /// For each image, a manifest list that references it and is not acted on, if any.
 fn kept_index_parents(images: &[Image], acted: &[Option<(u32, Action)>]) -> Vec<Option<String>> {
+    if images.iter().all(|i| i.children.is_empty()) {
+        return vec![None; images.len()];
+    }
     let position: std::collections::HashMap<&str, usize> = images
         .iter()
         .enumerate()
@@ -281,25 +292,29 @@ fn kept_index_parents(images: &[Image], acted: &[Option<(u32, Action)>]) -> Vec<
     parents
 }
 
-fn stats(policy: &Policy, images: &[Image], outcomes: &[Outcome]) -> Vec<RuleStats> {
-    policy
+fn stats(
+    policy: &Policy,
+    selected: &[usize],
+    images: &[Image],
+    outcomes: &[Outcome],
+) -> Vec<RuleStats> {
+    let mut stats: Vec<RuleStats> = policy
         .rules
         .iter()
-        .map(|rule| {
-            let mut s = RuleStats {
-                rule_priority: rule.priority,
-                ..Default::default()
-            };
-            for (image, outcome) in images.iter().zip(outcomes) {
-                if selects(rule, image) {
-                    s.selected += 1;
-                }
-                if matches!(outcome, Outcome::Expire { rule: r } | Outcome::Transition { rule: r } if *r == rule.priority) {
-                    s.acted += 1;
-                    s.bytes += image.size;
-                }
-            }
-            s
+        .zip(selected)
+        .map(|(rule, &selected)| RuleStats {
+            rule_priority: rule.priority,
+            selected,
+            ..Default::default()
         })
-        .collect()
+        .collect();
+    for (image, outcome) in images.iter().zip(outcomes) {
+        if let Outcome::Expire { rule } | Outcome::Transition { rule } = outcome
+            && let Some(s) = stats.iter_mut().find(|s| s.rule_priority == *rule)
+        {
+            s.acted += 1;
+            s.bytes += image.size;
+        }
+    }
+    stats
 }

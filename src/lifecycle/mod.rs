@@ -1,11 +1,18 @@
-//! Lifecycle policies: `lint` (every ECR constraint), `policy` (typed rules), `images`
-//! (describe-images input), `engine` (ECR's evaluation rules) — all pure — and the
-//! `preview`, `lint` and `apply` commands.
+//! Lifecycle policies. Pure: `lint` (every ECR constraint), `policy` (typed rules),
+//! `images` (describe-images input), `engine` (ECR's evaluation rules), `protect`
+//! (what must survive), `report`. Commands: `preview`, `lint_cmd`, `apply`, reading
+//! their inputs through `inputs`.
 
+pub mod apply;
 pub mod engine;
 pub mod images;
+pub mod inputs;
 pub mod lint;
+pub mod lint_cmd;
 pub mod policy;
+pub mod preview;
+pub mod protect;
+pub mod report;
 pub mod wildcard;
 
 #[cfg(test)]

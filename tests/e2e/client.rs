@@ -177,3 +177,34 @@ pub fn unique(prefix: &str) -> String {
     static NEXT: AtomicU32 = AtomicU32::new(0);
     format!("{prefix}{}", NEXT.fetch_add(1, Ordering::Relaxed))
 }
+
+/// Pushes a small image manifest into moto with PutImage (an independent client);
+/// returns the digest moto reports.
+pub fn put_image(repository: &str, tag: Option<&str>, seed: &str) -> String {
+    let config = format!("sha256:{:0>64}", hex_of(seed));
+    let manifest = serde_json::json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+        "config": { "mediaType": "application/vnd.docker.container.image.v1+json", "size": 100, "digest": config },
+        "layers": [{ "mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": 1000 + seed.len(), "digest": config }]
+    });
+    let mut params =
+        serde_json::json!({ "repositoryName": repository, "imageManifest": manifest.to_string() });
+    if let Some(tag) = tag {
+        params["imageTag"] = Value::String(tag.to_string());
+    }
+    let out = boto3("put_image", params);
+    out["image"]["imageId"]["imageDigest"]
+        .as_str()
+        .unwrap_or_else(|| panic!("put_image: {out}"))
+        .to_string()
+}
+
+fn hex_of(seed: &str) -> String {
+    seed.bytes()
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>()
+        .chars()
+        .take(64)
+        .collect()
+}

@@ -6,6 +6,7 @@ mod client;
 mod generated;
 mod harness;
 mod images;
+mod lifecycle;
 mod login;
 mod registry;
 mod repo_create;

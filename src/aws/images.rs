@@ -1,0 +1,233 @@
+//! ECR image and lifecycle-policy calls: DescribeImages (all pages), manifest lists'
+//! children (BatchGetImage), Get/PutLifecyclePolicy and ECR's own lifecycle preview.
+
+use std::time::Duration;
+
+use aws_sdk_ecr::types::{ImageIdentifier, ImageStatus, LifecyclePolicyPreviewStatus};
+use aws_smithy_types::DateTime;
+
+use super::{AwsContext, error_code, sdk_error};
+use crate::error::{CliError, Result};
+use crate::lifecycle::images::{Image, Micros};
+use crate::lifecycle::policy::StorageClass;
+
+fn micros(t: &DateTime) -> Micros {
+    t.secs() * 1_000_000 + i64::from(t.subsec_nanos() / 1000)
+}
+
+/// Every image in `repository`, with the children of manifest lists filled in.
+pub async fn describe_images(ctx: &AwsContext, repository: &str) -> Result<Vec<Image>> {
+    let mut pages = ctx
+        .ecr
+        .describe_images()
+        .set_registry_id(ctx.registry_id.clone())
+        .repository_name(repository)
+        .max_results(1000)
+        .into_paginator()
+        .send();
+    let mut images = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page =
+            page.map_err(|e| sdk_error(format!("could not list the images of `{repository}`"), e))?;
+        for d in page.image_details() {
+            let Some(digest) = d.image_digest() else {
+                continue;
+            };
+            images.push(Image {
+                digest: digest.to_string(),
+                tags: d.image_tags().to_vec(),
+                pushed_at: d.image_pushed_at().map(micros).unwrap_or(0),
+                size: d.image_size_in_bytes().unwrap_or(0).max(0) as u64,
+                media_type: d.image_manifest_media_type().map(String::from),
+                last_pull: d.last_recorded_pull_time().map(micros),
+                storage: match d.image_status() {
+                    Some(ImageStatus::Archived) => StorageClass::Archive,
+                    _ => StorageClass::Standard,
+                },
+                archived_at: d.last_archived_at().map(micros),
+                activated_at: d.last_activated_at().map(micros),
+                children: Vec::new(),
+            });
+        }
+    }
+    fill_children(ctx, repository, &mut images).await?;
+    Ok(images)
+}
+
+/// Reads each manifest list / index (≤ 100 per BatchGetImage) for the digests it names.
+async fn fill_children(ctx: &AwsContext, repository: &str, images: &mut [Image]) -> Result<()> {
+    let indexes: Vec<usize> = (0..images.len())
+        .filter(|&i| images[i].is_index())
+        .collect();
+    for chunk in indexes.chunks(100) {
+        let ids = chunk
+            .iter()
+            .map(|&i| {
+                ImageIdentifier::builder()
+                    .image_digest(&images[i].digest)
+                    .build()
+            })
+            .collect();
+        let out = ctx
+            .ecr
+            .batch_get_image()
+            .set_registry_id(ctx.registry_id.clone())
+            .repository_name(repository)
+            .set_image_ids(Some(ids))
+            .accepted_media_types("application/vnd.oci.image.index.v1+json")
+            .accepted_media_types("application/vnd.docker.distribution.manifest.list.v2+json")
+            .send()
+            .await
+            .map_err(|e| {
+                sdk_error(
+                    format!("could not read the manifest lists of `{repository}`"),
+                    e,
+                )
+            })?;
+        for got in out.images() {
+            let (Some(digest), Some(manifest)) = (
+                got.image_id().and_then(|id| id.image_digest()),
+                got.image_manifest(),
+            ) else {
+                continue;
+            };
+            let children: Vec<String> = serde_json::from_str::<serde_json::Value>(manifest)
+                .ok()
+                .and_then(|m| m["manifests"].as_array().cloned())
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|m| m["digest"].as_str().map(String::from))
+                .collect();
+            if let Some(image) = images.iter_mut().find(|i| i.digest == digest) {
+                image.children = children;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The repository's lifecycle policy text, if it has one.
+pub async fn get_lifecycle_policy(ctx: &AwsContext, repository: &str) -> Result<Option<String>> {
+    let result = ctx
+        .ecr
+        .get_lifecycle_policy()
+        .set_registry_id(ctx.registry_id.clone())
+        .repository_name(repository)
+        .send()
+        .await;
+    match result {
+        Ok(out) => Ok(out.lifecycle_policy_text().map(String::from)),
+        Err(e) if error_code(&e) == Some("LifecyclePolicyNotFoundException") => Ok(None),
+        Err(e) => Err(sdk_error(
+            format!("could not read the lifecycle policy of `{repository}`"),
+            e,
+        )),
+    }
+}
+
+pub async fn put_lifecycle_policy(ctx: &AwsContext, repository: &str, text: &str) -> Result<()> {
+    ctx.ecr
+        .put_lifecycle_policy()
+        .set_registry_id(ctx.registry_id.clone())
+        .repository_name(repository)
+        .lifecycle_policy_text(text)
+        .send()
+        .await
+        .map_err(|e| {
+            sdk_error(
+                format!("could not put the lifecycle policy on `{repository}`"),
+                e,
+            )
+        })?;
+    Ok(())
+}
+
+/// What ECR's own preview says: digests it would act on, with the rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemotePreviewItem {
+    pub digest: String,
+    pub rule: u32,
+}
+
+/// Runs ECR's asynchronous preview and waits for it (polling with backoff) up to
+/// `timeout`. `on_wait` is called between polls (for progress output).
+pub async fn remote_preview(
+    ctx: &AwsContext,
+    repository: &str,
+    policy_text: &str,
+    timeout: Duration,
+    on_wait: &dyn Fn(Duration),
+) -> Result<Vec<RemotePreviewItem>> {
+    ctx.ecr
+        .start_lifecycle_policy_preview()
+        .set_registry_id(ctx.registry_id.clone())
+        .repository_name(repository)
+        .lifecycle_policy_text(policy_text)
+        .send()
+        .await
+        .map_err(|e| {
+            sdk_error(
+                format!("ECR could not start a lifecycle preview of `{repository}`"),
+                e,
+            )
+        })?;
+    let started = std::time::Instant::now();
+    let mut delay = Duration::from_secs(2);
+    loop {
+        let (status, items) = fetch_preview(ctx, repository).await?;
+        match status {
+            Some(LifecyclePolicyPreviewStatus::Complete) => return Ok(items),
+            Some(LifecyclePolicyPreviewStatus::Failed | LifecyclePolicyPreviewStatus::Expired) => {
+                return Err(CliError::remote(format!(
+                    "ECR's lifecycle preview of `{repository}` failed"
+                )));
+            }
+            _ => {}
+        }
+        let waited = started.elapsed();
+        if waited + delay > timeout {
+            return Err(CliError::remote(format!(
+                "ECR's lifecycle preview of `{repository}` was not done after {}s",
+                timeout.as_secs()
+            )));
+        }
+        on_wait(waited);
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(Duration::from_secs(15));
+    }
+}
+
+async fn fetch_preview(
+    ctx: &AwsContext,
+    repository: &str,
+) -> Result<(Option<LifecyclePolicyPreviewStatus>, Vec<RemotePreviewItem>)> {
+    let mut items = Vec::new();
+    let mut token = None;
+    loop {
+        let out = ctx
+            .ecr
+            .get_lifecycle_policy_preview()
+            .set_registry_id(ctx.registry_id.clone())
+            .repository_name(repository)
+            .set_next_token(token)
+            .max_results(100)
+            .send()
+            .await
+            .map_err(|e| {
+                sdk_error(
+                    format!("could not read ECR's lifecycle preview of `{repository}`"),
+                    e,
+                )
+            })?;
+        items.extend(out.preview_results().iter().filter_map(|r| {
+            Some(RemotePreviewItem {
+                digest: r.image_digest()?.to_string(),
+                rule: r.applied_rule_priority()? as u32,
+            })
+        }));
+        token = out.next_token().map(String::from);
+        if token.is_none() || out.status() != Some(&LifecyclePolicyPreviewStatus::Complete) {
+            return Ok((out.status().cloned(), items));
+        }
+    }
+}

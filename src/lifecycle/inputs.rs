@@ -1,0 +1,74 @@
+//! Reading what the lifecycle commands are given: policy files, image files, the clock,
+//! protection lists. Every problem is an input error (exit 2) before anything runs.
+
+use std::path::Path;
+
+use super::images::{self, Image, Micros};
+use super::lint;
+use super::policy::{self, Policy};
+use super::protect::{self, Protection};
+use crate::cli::ProtectArgs;
+use crate::error::{CliError, Result};
+
+fn read(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| {
+        CliError::usage(format!("cannot read {}", path.display())).with_cause(e.to_string())
+    })
+}
+
+/// A policy and its text, linted.
+pub fn policy_file(path: &Path) -> Result<(String, Policy)> {
+    let text = read(path)?;
+    let policy = parse_policy(&text, &path.display().to_string())?;
+    Ok((text, policy))
+}
+
+pub fn parse_policy(text: &str, source: &str) -> Result<Policy> {
+    policy::parse(text).map_err(|problems| lint::problems_error(source, &problems))
+}
+
+pub fn images_file(path: &Path) -> Result<Vec<Image>> {
+    let text = read(path)?;
+    let bad = |why: String| {
+        CliError::usage(format!("{} is not describe-images output", path.display()))
+            .with_cause(why)
+            .with_hint("save it with `aws ecr describe-images --repository-name NAME --output json > FILE`")
+    };
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
+    images::from_describe_images(&value).map_err(bad)
+}
+
+/// `--now`, or the current time.
+pub fn now(flag: Option<&str>) -> Result<Micros> {
+    match flag {
+        Some(text) => images::parse_rfc3339(text).map_err(|e| {
+            CliError::usage(format!("--now: {e}")).with_hint("write it like 2026-01-31T12:00:00Z")
+        }),
+        None => Ok(jiff::Timestamp::now().as_microsecond()),
+    }
+}
+
+pub fn protection(args: &ProtectArgs) -> Result<Protection> {
+    for glob in &args.protect {
+        if glob.is_empty() {
+            return Err(CliError::usage(
+                "--protect needs a tag pattern, e.g. 'prod-*'",
+            ));
+        }
+    }
+    let in_use = match &args.protect_digests {
+        Some(path) => protect::parse_in_use(&read(path)?).map_err(|e| {
+            CliError::usage(format!(
+                "{} is not a list of digests or image references",
+                path.display()
+            ))
+            .with_cause(e)
+            .with_hint("one per line: sha256:…, REPO@sha256:… or REPO:TAG; `#` starts a comment")
+        })?,
+        None => Vec::new(),
+    };
+    Ok(Protection {
+        tag_globs: args.protect.clone(),
+        in_use,
+    })
+}

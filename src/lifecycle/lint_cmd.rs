@@ -1,0 +1,24 @@
+//! `ecrctl lifecycle lint`: every ECR constraint, checked locally.
+
+use super::lint;
+use crate::cli::LifecycleLintArgs;
+use crate::error::{CliError, Result};
+use crate::output::Printer;
+
+pub fn run(args: &LifecycleLintArgs, printer: &Printer) -> Result<()> {
+    let path = &args.policy;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        CliError::usage(format!("cannot read {}", path.display())).with_cause(e.to_string())
+    })?;
+    let problems = lint::lint_text(&text);
+    if printer.is_json() {
+        printer.json(&serde_json::json!({ "valid": problems.is_empty(), "problems": problems }))?;
+    }
+    if problems.is_empty() {
+        if !printer.is_json() {
+            printer.stdout(&format!("{}: valid\n", path.display()))?;
+        }
+        return Ok(());
+    }
+    Err(lint::problems_error(&path.display().to_string(), &problems))
+}

@@ -1,0 +1,360 @@
+//! `ecrctl lifecycle preview`: evaluate a policy against a repository (live, offline, or
+//! across the registry), check it against what must be protected, and report.
+
+use futures::stream::{self, StreamExt, TryStreamExt};
+use serde_json::json;
+
+use super::engine::{self, Outcome};
+use super::images::{Image, Micros};
+use super::inputs;
+use super::policy::Policy;
+use super::protect::Protection;
+use super::report::{self, Preview, Totals};
+use crate::aws::{self, AwsContext, images as ecr_images, repositories};
+use crate::cli::{GlobalArgs, LifecyclePreviewArgs};
+use crate::error::{CliError, Result};
+use crate::output::Printer;
+
+pub async fn run(
+    global: &GlobalArgs,
+    args: &LifecyclePreviewArgs,
+    printer: &Printer,
+) -> Result<()> {
+    let given = args
+        .policy
+        .as_deref()
+        .map(inputs::policy_file)
+        .transpose()?;
+    let now = inputs::now(args.now.as_deref())?;
+    let protection = inputs::protection(&args.protect)?;
+    if args.source.all_repositories {
+        return all_repositories(
+            global,
+            args,
+            given.map(|(_, p)| p),
+            &protection,
+            now,
+            printer,
+        )
+        .await;
+    }
+    let (ctx, repository, images, policy, text) = match &args.source.images {
+        Some(path) => {
+            let (text, policy) = given.ok_or_else(|| {
+                CliError::usage(
+                    "--images needs --policy FILE (there is no repository to read a policy from)",
+                )
+            })?;
+            (None, None, inputs::images_file(path)?, policy, text)
+        }
+        None => {
+            let repository = args
+                .source
+                .repository
+                .clone()
+                .expect("clap requires a source");
+            let ctx = aws::load(global).await?;
+            let (text, policy) = match given {
+                Some(given) => given,
+                None => repository_policy(&ctx, &repository).await?,
+            };
+            let images = ecr_images::describe_images(&ctx, &repository).await?;
+            (Some(ctx), Some(repository), images, policy, text)
+        }
+    };
+    if let Some(wanted) = &args.explain {
+        return explain(&policy, &images, now, wanted, printer);
+    }
+    let preview = evaluate(repository, policy, images, now, &protection);
+    if printer.is_json() {
+        printer.json(&preview.json(args.price_per_gb_month))?;
+    } else {
+        preview.print(printer, args.price_per_gb_month, now)?;
+    }
+    if args.remote
+        && let (Some(ctx), Some(repository)) = (&ctx, &preview.repository)
+    {
+        compare_with_ecr(ctx, repository, &text, &preview, args.timeout, printer).await;
+    }
+    verdict(&[&preview])
+}
+
+async fn repository_policy(ctx: &AwsContext, repository: &str) -> Result<(String, Policy)> {
+    let text = ecr_images::get_lifecycle_policy(ctx, repository)
+        .await?
+        .ok_or_else(|| {
+            CliError::usage(format!("repository `{repository}` has no lifecycle policy"))
+                .with_hint("preview a policy before putting it on: --policy FILE")
+        })?;
+    let policy = inputs::parse_policy(&text, &format!("of `{repository}`"))?;
+    Ok((text, policy))
+}
+
+/// Evaluates and collects protected images the policy would act on.
+pub fn evaluate(
+    repository: Option<String>,
+    policy: Policy,
+    images: Vec<Image>,
+    now: Micros,
+    protection: &Protection,
+) -> Preview {
+    let started = std::time::Instant::now();
+    let evaluation = engine::evaluate(&policy, &images, now);
+    tracing::info!(
+        images = images.len(),
+        rules = policy.rules.len(),
+        "evaluated in {:.1} ms",
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    let violations = images
+        .iter()
+        .zip(&evaluation.outcomes)
+        .enumerate()
+        .filter(|(_, (_, o))| !matches!(o, Outcome::Keep { .. }))
+        .filter_map(|(i, (image, _))| {
+            protection
+                .reason(repository.as_deref(), image)
+                .map(|why| (i, why))
+        })
+        .collect();
+    Preview {
+        repository,
+        policy,
+        images,
+        evaluation,
+        violations,
+    }
+}
+
+/// Exit 1 when a protected image would be expired or archived.
+pub fn verdict(previews: &[&Preview]) -> Result<()> {
+    let hits: Vec<String> = previews
+        .iter()
+        .flat_map(|p| {
+            p.violations.iter().map(move |(i, why)| {
+                let image = &p.images[*i];
+                let place = p
+                    .repository
+                    .as_deref()
+                    .map(|r| format!("{r} "))
+                    .unwrap_or_default();
+                format!(
+                    "{place}{} [{}]: {why}",
+                    engine::short_digest(&image.digest),
+                    report::tags_text(&image.tags)
+                )
+            })
+        })
+        .collect();
+    if hits.is_empty() {
+        return Ok(());
+    }
+    let mut error = CliError::verdict(format!(
+        "the policy would expire or archive {}",
+        crate::output::count(hits.len(), "protected image", "protected images")
+    ));
+    for hit in hits {
+        error = error.with_cause(hit);
+    }
+    Err(error.with_hint(
+        "add a higher-priority rule that selects those tags (rules below cannot touch what it selects), \
+         or change the failing rule; see `--explain DIGEST|TAG`",
+    ))
+}
+
+fn explain(
+    policy: &Policy,
+    images: &[Image],
+    now: Micros,
+    wanted: &str,
+    printer: &Printer,
+) -> Result<()> {
+    let index = images
+        .iter()
+        .position(|i| i.tags.iter().any(|t| t == wanted))
+        .or_else(|| {
+            let matches: Vec<usize> = (0..images.len())
+                .filter(|&i| {
+                    images[i].digest.starts_with(wanted)
+                        || images[i]
+                            .digest
+                            .strip_prefix("sha256:")
+                            .is_some_and(|h| h.starts_with(wanted))
+                })
+                .collect();
+            (matches.len() == 1).then(|| matches[0])
+        })
+        .ok_or_else(|| {
+            CliError::usage(format!("no single image has the tag or digest `{wanted}`"))
+                .with_hint("give a tag, or a digest prefix long enough to be unique")
+        })?;
+    let (evaluation, steps) = engine::evaluate_traced(policy, images, now, Some(index));
+    let outcome = &evaluation.outcomes[index];
+    if printer.is_json() {
+        printer.json(&report::explain_json(&images[index], outcome, &steps))?;
+    } else {
+        printer.stdout(&report::explain_text(&images[index], outcome, &steps))?;
+    }
+    Ok(())
+}
+
+async fn compare_with_ecr(
+    ctx: &AwsContext,
+    repository: &str,
+    text: &str,
+    preview: &Preview,
+    timeout: std::time::Duration,
+    printer: &Printer,
+) {
+    printer.info("running ECR's own lifecycle preview to compare…");
+    let on_wait = |waited: std::time::Duration| {
+        printer.info(&format!(
+            "  still waiting for ECR's preview ({}s)",
+            waited.as_secs()
+        ))
+    };
+    let remote = match ecr_images::remote_preview(ctx, repository, text, timeout, &on_wait).await {
+        Ok(remote) => remote,
+        Err(error) => {
+            printer.warn(&format!(
+                "ECR's own preview is not available, so only the local result is shown: {error}"
+            ));
+            return;
+        }
+    };
+    let local: Vec<(String, u32)> = preview
+        .images
+        .iter()
+        .zip(&preview.evaluation.outcomes)
+        .filter_map(|(i, o)| match o {
+            Outcome::Expire { rule } | Outcome::Transition { rule } => {
+                Some((i.digest.clone(), *rule))
+            }
+            Outcome::Keep { .. } => None,
+        })
+        .collect();
+    let remote: Vec<(String, u32)> = remote.into_iter().map(|r| (r.digest, r.rule)).collect();
+    let only_local: Vec<&(String, u32)> = local.iter().filter(|l| !remote.contains(l)).collect();
+    let only_remote: Vec<&(String, u32)> = remote.iter().filter(|r| !local.contains(r)).collect();
+    if only_local.is_empty() && only_remote.is_empty() {
+        printer.info(&format!(
+            "ECR's preview agrees: the same {} images",
+            local.len()
+        ));
+        return;
+    }
+    for (digest, rule) in only_local {
+        printer.warn(&format!(
+            "only ecrctl acts on {} (rule {rule})",
+            engine::short_digest(digest)
+        ));
+    }
+    for (digest, rule) in only_remote {
+        printer.warn(&format!(
+            "only ECR acts on {} (rule {rule})",
+            engine::short_digest(digest)
+        ));
+    }
+}
+
+async fn all_repositories(
+    global: &GlobalArgs,
+    args: &LifecyclePreviewArgs,
+    given: Option<Policy>,
+    protection: &Protection,
+    now: Micros,
+    printer: &Printer,
+) -> Result<()> {
+    let ctx = aws::load(global).await?;
+    let repos = repositories::list(&ctx, args.repository_prefix.as_deref()).await?;
+    let results: Vec<(String, Option<Preview>)> = stream::iter(repos)
+        .map(|repo| {
+            let (ctx, given) = (&ctx, given.clone());
+            async move {
+                let name = repo.repository_name;
+                let policy = match given {
+                    Some(p) => p,
+                    None => match ecr_images::get_lifecycle_policy(ctx, &name).await? {
+                        Some(text) => inputs::parse_policy(&text, &format!("of `{name}`"))?,
+                        None => return Ok::<_, CliError>((name, None)),
+                    },
+                };
+                let images = ecr_images::describe_images(ctx, &name).await?;
+                let preview = evaluate(Some(name.clone()), policy, images, now, protection);
+                Ok((name, Some(preview)))
+            }
+        })
+        .buffered(usize::from(args.jobs))
+        .try_collect()
+        .await?;
+    let previews: Vec<&Preview> = results.iter().filter_map(|(_, p)| p.as_ref()).collect();
+    let skipped: Vec<&String> = results
+        .iter()
+        .filter(|(_, p)| p.is_none())
+        .map(|(n, _)| n)
+        .collect();
+    let mut totals = Totals {
+        price_per_gb_month: args.price_per_gb_month,
+        ..Default::default()
+    };
+    for p in &previews {
+        totals.add(&p.totals(args.price_per_gb_month));
+    }
+    if printer.is_json() {
+        let repositories: Vec<serde_json::Value> = previews
+            .iter()
+            .map(|p| p.json(args.price_per_gb_month))
+            .collect();
+        printer.json(
+            &json!({ "repositories": repositories, "withoutPolicy": skipped, "totals": totals }),
+        )?;
+    } else {
+        print_registry(printer, &previews, &totals, args.price_per_gb_month)?;
+        if !skipped.is_empty() {
+            printer.info(&format!(
+                "{} without a lifecycle policy were skipped",
+                crate::output::count(skipped.len(), "repository", "repositories")
+            ));
+        }
+    }
+    verdict(&previews)
+}
+
+fn print_registry(
+    printer: &Printer,
+    previews: &[&Preview],
+    totals: &Totals,
+    price: f64,
+) -> Result<()> {
+    let mut table = printer.table(&[
+        "REPOSITORY",
+        "IMAGES",
+        "EXPIRING",
+        "ARCHIVING",
+        "FREED",
+        "$/MONTH",
+        "PROTECTED HIT",
+    ]);
+    for p in previews {
+        let t = p.totals(price);
+        table.add_row(vec![
+            p.repository.clone().unwrap_or_default(),
+            t.images.to_string(),
+            t.expiring.to_string(),
+            t.transitioning.to_string(),
+            crate::output::human_bytes(t.bytes_freed),
+            format!("{:.2}", t.monthly_savings),
+            p.violations.len().to_string(),
+        ]);
+    }
+    printer.print_table(&table)?;
+    printer.info(&format!(
+        "{} of {} images expire across {}, freeing {} (${:.2}/month)",
+        totals.expiring,
+        totals.images,
+        crate::output::count(previews.len(), "repository", "repositories"),
+        crate::output::human_bytes(totals.bytes_freed),
+        totals.monthly_savings
+    ));
+    Ok(())
+}

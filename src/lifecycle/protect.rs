@@ -1,0 +1,199 @@
+//! The safety net: images that must survive any policy — tags matching `--protect GLOB`,
+//! and digests or image references in use (`--protect-digests FILE`, one per line, as
+//! ECS task definitions or Kubernetes manifests name them).
+
+use super::images::Image;
+use super::wildcard;
+
+/// One line of a protect file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InUse {
+    Digest {
+        repository: Option<String>,
+        digest: String,
+    },
+    Tag {
+        repository: Option<String>,
+        tag: String,
+    },
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Protection {
+    pub tag_globs: Vec<String>,
+    pub in_use: Vec<InUse>,
+}
+
+impl Protection {
+    pub fn is_empty(&self) -> bool {
+        self.tag_globs.is_empty() && self.in_use.is_empty()
+    }
+
+    /// Why `image` (in `repository`, when known) is protected, if it is.
+    pub fn reason(&self, repository: Option<&str>, image: &Image) -> Option<String> {
+        for glob in &self.tag_globs {
+            if let Some(tag) = image.tags.iter().find(|t| wildcard::matches(glob, t)) {
+                return Some(format!("tag `{tag}` matches --protect {glob}"));
+            }
+        }
+        let same_repo = |r: &Option<String>| match (r, repository) {
+            (Some(r), Some(current)) => r == current,
+            _ => true,
+        };
+        self.in_use.iter().find_map(|u| match u {
+            InUse::Digest {
+                repository: r,
+                digest,
+            } if same_repo(r) && *digest == image.digest => {
+                Some(format!("digest is in use ({})", short(digest)))
+            }
+            InUse::Tag { repository: r, tag } if same_repo(r) && image.tags.contains(tag) => {
+                Some(format!("tag `{tag}` is in use"))
+            }
+            _ => None,
+        })
+    }
+}
+
+fn short(digest: &str) -> String {
+    super::engine::short_digest(digest)
+}
+
+fn is_digest(text: &str) -> bool {
+    text.strip_prefix("sha256:")
+        .is_some_and(|hex| hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The repository path of a reference's name part (a leading registry host is dropped,
+/// as docker decides: a first component with `.` or `:`, or `localhost`).
+fn repository_path(name: &str) -> String {
+    match name.split_once('/') {
+        Some((first, rest))
+            if first.contains('.') || first.contains(':') || first == "localhost" =>
+        {
+            rest.to_string()
+        }
+        _ => name.to_string(),
+    }
+}
+
+/// Parses a protect file; errors name the line.
+pub fn parse_in_use(text: &str) -> Result<Vec<InUse>, String> {
+    let mut out = Vec::new();
+    for (n, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let bad = |why: &str| format!("line {}: `{line}` {why}", n + 1);
+        if line.starts_with("sha256:") {
+            if !is_digest(line) {
+                return Err(bad("is not a sha256 digest (sha256: and 64 hex digits)"));
+            }
+            out.push(InUse::Digest {
+                repository: None,
+                digest: line.to_string(),
+            });
+        } else if let Some((name, digest)) = line.split_once('@') {
+            if !is_digest(digest) {
+                return Err(bad("has no valid sha256 digest after `@`"));
+            }
+            out.push(InUse::Digest {
+                repository: Some(repository_path(name)),
+                digest: digest.to_string(),
+            });
+        } else {
+            let colon = line.rfind(':').filter(|&i| !line[i..].contains('/'));
+            let Some(i) = colon else {
+                return Err(bad(
+                    "names no tag or digest (use REPO:TAG, REPO@sha256:… or sha256:…)",
+                ));
+            };
+            out.push(InUse::Tag {
+                repository: Some(repository_path(&line[..i])),
+                tag: line[i + 1..].to_string(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lifecycle::policy::StorageClass;
+
+    const D: &str = "sha256:0000000000000000000000000000000000000000000000000000000000000001";
+
+    fn image(tags: &[&str]) -> Image {
+        Image {
+            digest: D.into(),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            pushed_at: 0,
+            size: 0,
+            media_type: None,
+            last_pull: None,
+            storage: StorageClass::Standard,
+            archived_at: None,
+            activated_at: None,
+            children: vec![],
+        }
+    }
+
+    #[test]
+    fn parses_every_reference_form() {
+        let text = format!(
+            "# in use by ECS\n{D}\n123456789012.dkr.ecr.us-east-1.amazonaws.com/team/app@{D}\nteam/app:v1\nlocalhost:5000/app:v2\n"
+        );
+        let refs = parse_in_use(&text).unwrap();
+        assert_eq!(
+            refs[0],
+            InUse::Digest {
+                repository: None,
+                digest: D.into()
+            }
+        );
+        assert_eq!(
+            refs[1],
+            InUse::Digest {
+                repository: Some("team/app".into()),
+                digest: D.into()
+            }
+        );
+        assert_eq!(
+            refs[2],
+            InUse::Tag {
+                repository: Some("team/app".into()),
+                tag: "v1".into()
+            }
+        );
+        assert_eq!(
+            refs[3],
+            InUse::Tag {
+                repository: Some("app".into()),
+                tag: "v2".into()
+            }
+        );
+        assert!(parse_in_use("team/app").unwrap_err().starts_with("line 1"));
+        assert!(parse_in_use("sha256:abc").is_err());
+    }
+
+    #[test]
+    fn protects_by_glob_digest_and_tag_in_the_right_repository() {
+        let p = Protection {
+            tag_globs: vec!["prod-*".into()],
+            in_use: vec![InUse::Tag {
+                repository: Some("team/app".into()),
+                tag: "v1".into(),
+            }],
+        };
+        assert!(
+            p.reason(None, &image(&["prod-7"]))
+                .unwrap()
+                .contains("--protect prod-*")
+        );
+        assert!(p.reason(Some("team/app"), &image(&["v1"])).is_some());
+        assert!(p.reason(Some("other"), &image(&["v1"])).is_none());
+        assert!(p.reason(Some("team/app"), &image(&["v2"])).is_none());
+    }
+}
