@@ -42,6 +42,7 @@ Register-ArgumentCompleter -Native -CommandName 'ecrctl' -ScriptBlock {
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log a container client in to ECR with a cached, auto-refreshed token')
             [CompletionResult]::new('repo', 'repo', [CompletionResultType]::ParameterValue, 'Create repositories, or converge existing ones to the settings given; list them')
             [CompletionResult]::new('lifecycle', 'lifecycle', [CompletionResultType]::ParameterValue, 'Preview exactly what a lifecycle policy expires, check it, apply it safely')
+            [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Wait for ECR scan results and pass or fail a build on them (CI gate)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -335,6 +336,78 @@ Register-ArgumentCompleter -Native -CommandName 'ecrctl' -ScriptBlock {
         'ecrctl;lifecycle;help;help' {
             break
         }
+        'ecrctl;scan' {
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS named profile from ~/.aws/config (SSO profiles included)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. us-east-1 (`login` takes several)')
+            [CompletionResult]::new('--registry-id', '--registry-id', [CompletionResultType]::ParameterName, 'AWS account ID of the registry; default: the caller''s (`login` takes several)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply')
+            [CompletionResult]::new('--registry-endpoint', '--registry-endpoint', [CompletionResultType]::ParameterName, 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, JSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, JSON for scripts')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v, -vv, -vvv); secrets are never logged')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v, -vv, -vvv); secrets are never logged')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour output (also NO_COLOR)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never draw progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('gate', 'gate', [CompletionResultType]::ParameterValue, 'Wait for each image''s scan, apply the policy, and exit 0 (pass) or 1 (fail)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ecrctl;scan;gate' {
+            [CompletionResult]::new('--findings', '--findings', [CompletionResultType]::ParameterName, 'Offline: the JSON of `aws ecr describe-image-scan-findings --output json` (repeatable)')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Fail when any finding at or above this severity remains')
+            [CompletionResult]::new('--max-critical', '--max-critical', [CompletionResultType]::ParameterName, 'Fail when more than N critical findings remain')
+            [CompletionResult]::new('--max-high', '--max-high', [CompletionResultType]::ParameterName, 'Fail when more than N high findings remain')
+            [CompletionResult]::new('--max-medium', '--max-medium', [CompletionResultType]::ParameterName, 'Fail when more than N medium findings remain')
+            [CompletionResult]::new('--max-low', '--max-low', [CompletionResultType]::ParameterName, 'Fail when more than N low findings remain')
+            [CompletionResult]::new('--max-informational', '--max-informational', [CompletionResultType]::ParameterName, 'Fail when more than N informational findings remain')
+            [CompletionResult]::new('--unknown-severity-as', '--unknown-severity-as', [CompletionResultType]::ParameterName, 'Where UNDEFINED / UNTRIAGED findings count')
+            [CompletionResult]::new('--ignore-file', '--ignore-file', [CompletionResultType]::ParameterName, 'Reviewed exceptions: TOML `[[ignore]]` entries (id, package, until, reason) or a `.trivyignore`')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for scans to complete (then exit 4)')
+            [CompletionResult]::new('--sarif', '--sarif', [CompletionResultType]::ParameterName, 'Also write a SARIF 2.1.0 report (GitHub code scanning)')
+            [CompletionResult]::new('--junit', '--junit', [CompletionResultType]::ParameterName, 'Also write a JUnit XML report (one test case per image)')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Images gated at once')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Images gated at once')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS named profile from ~/.aws/config (SSO profiles included)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. us-east-1 (`login` takes several)')
+            [CompletionResult]::new('--registry-id', '--registry-id', [CompletionResultType]::ParameterName, 'AWS account ID of the registry; default: the caller''s (`login` takes several)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply')
+            [CompletionResult]::new('--registry-endpoint', '--registry-endpoint', [CompletionResultType]::ParameterName, 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, JSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, JSON for scripts')
+            [CompletionResult]::new('--ignore-unfixed', '--ignore-unfixed', [CompletionResultType]::ParameterName, 'Skip findings with no fix available (enhanced scanning only)')
+            [CompletionResult]::new('--only-exploitable', '--only-exploitable', [CompletionResultType]::ParameterName, 'Skip findings with no known exploit (enhanced scanning only)')
+            [CompletionResult]::new('--start', '--start', [CompletionResultType]::ParameterName, 'Start a basic scan when the image has none')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v, -vv, -vvv); secrets are never logged')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v, -vv, -vvv); secrets are never logged')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour output (also NO_COLOR)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never draw progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ecrctl;scan;help' {
+            [CompletionResult]::new('gate', 'gate', [CompletionResultType]::ParameterValue, 'Wait for each image''s scan, apply the policy, and exit 0 (pass) or 1 (fail)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'ecrctl;scan;help;gate' {
+            break
+        }
+        'ecrctl;scan;help;help' {
+            break
+        }
         'ecrctl;completions' {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS named profile from ~/.aws/config (SSO profiles included)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. us-east-1 (`login` takes several)')
@@ -360,6 +433,7 @@ Register-ArgumentCompleter -Native -CommandName 'ecrctl' -ScriptBlock {
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log a container client in to ECR with a cached, auto-refreshed token')
             [CompletionResult]::new('repo', 'repo', [CompletionResultType]::ParameterValue, 'Create repositories, or converge existing ones to the settings given; list them')
             [CompletionResult]::new('lifecycle', 'lifecycle', [CompletionResultType]::ParameterValue, 'Preview exactly what a lifecycle policy expires, check it, apply it safely')
+            [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Wait for ECR scan results and pass or fail a build on them (CI gate)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -395,6 +469,13 @@ Register-ArgumentCompleter -Native -CommandName 'ecrctl' -ScriptBlock {
             break
         }
         'ecrctl;help;lifecycle;apply' {
+            break
+        }
+        'ecrctl;help;scan' {
+            [CompletionResult]::new('gate', 'gate', [CompletionResultType]::ParameterValue, 'Wait for each image''s scan, apply the policy, and exit 0 (pass) or 1 (fail)')
+            break
+        }
+        'ecrctl;help;scan;gate' {
             break
         }
         'ecrctl;help;completions' {

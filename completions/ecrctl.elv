@@ -39,6 +39,7 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
             cand login 'Log a container client in to ECR with a cached, auto-refreshed token'
             cand repo 'Create repositories, or converge existing ones to the settings given; list them'
             cand lifecycle 'Preview exactly what a lifecycle policy expires, check it, apply it safely'
+            cand scan 'Wait for ECR scan results and pass or fail a build on them (CI gate)'
             cand completions 'Print shell completions to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -310,6 +311,73 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
         }
         &'ecrctl;lifecycle;help;help'= {
         }
+        &'ecrctl;scan'= {
+            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included)'
+            cand --region 'AWS region, e.g. us-east-1 (`login` takes several)'
+            cand --registry-id 'AWS account ID of the registry; default: the caller''s (`login` takes several)'
+            cand --endpoint-url 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply'
+            cand --registry-endpoint 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com'
+            cand --ca-cert 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt'
+            cand -o 'Output format: a table for people, JSON for scripts'
+            cand --output 'Output format: a table for people, JSON for scripts'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
+            cand --verbose 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
+            cand --no-color 'Never colour output (also NO_COLOR)'
+            cand --no-progress 'Never draw progress bars'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand gate 'Wait for each image''s scan, apply the policy, and exit 0 (pass) or 1 (fail)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ecrctl;scan;gate'= {
+            cand --findings 'Offline: the JSON of `aws ecr describe-image-scan-findings --output json` (repeatable)'
+            cand --fail-on 'Fail when any finding at or above this severity remains'
+            cand --max-critical 'Fail when more than N critical findings remain'
+            cand --max-high 'Fail when more than N high findings remain'
+            cand --max-medium 'Fail when more than N medium findings remain'
+            cand --max-low 'Fail when more than N low findings remain'
+            cand --max-informational 'Fail when more than N informational findings remain'
+            cand --unknown-severity-as 'Where UNDEFINED / UNTRIAGED findings count'
+            cand --ignore-file 'Reviewed exceptions: TOML `[[ignore]]` entries (id, package, until, reason) or a `.trivyignore`'
+            cand --timeout 'How long to wait for scans to complete (then exit 4)'
+            cand --sarif 'Also write a SARIF 2.1.0 report (GitHub code scanning)'
+            cand --junit 'Also write a JUnit XML report (one test case per image)'
+            cand -j 'Images gated at once'
+            cand --jobs 'Images gated at once'
+            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included)'
+            cand --region 'AWS region, e.g. us-east-1 (`login` takes several)'
+            cand --registry-id 'AWS account ID of the registry; default: the caller''s (`login` takes several)'
+            cand --endpoint-url 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply'
+            cand --registry-endpoint 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com'
+            cand --ca-cert 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt'
+            cand -o 'Output format: a table for people, JSON for scripts'
+            cand --output 'Output format: a table for people, JSON for scripts'
+            cand --ignore-unfixed 'Skip findings with no fix available (enhanced scanning only)'
+            cand --only-exploitable 'Skip findings with no known exploit (enhanced scanning only)'
+            cand --start 'Start a basic scan when the image has none'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
+            cand --verbose 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
+            cand --no-color 'Never colour output (also NO_COLOR)'
+            cand --no-progress 'Never draw progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ecrctl;scan;help'= {
+            cand gate 'Wait for each image''s scan, apply the policy, and exit 0 (pass) or 1 (fail)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ecrctl;scan;help;gate'= {
+        }
+        &'ecrctl;scan;help;help'= {
+        }
         &'ecrctl;completions'= {
             cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included)'
             cand --region 'AWS region, e.g. us-east-1 (`login` takes several)'
@@ -334,6 +402,7 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
             cand login 'Log a container client in to ECR with a cached, auto-refreshed token'
             cand repo 'Create repositories, or converge existing ones to the settings given; list them'
             cand lifecycle 'Preview exactly what a lifecycle policy expires, check it, apply it safely'
+            cand scan 'Wait for ECR scan results and pass or fail a build on them (CI gate)'
             cand completions 'Print shell completions to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -360,6 +429,11 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
         &'ecrctl;help;lifecycle;lint'= {
         }
         &'ecrctl;help;lifecycle;apply'= {
+        }
+        &'ecrctl;help;scan'= {
+            cand gate 'Wait for each image''s scan, apply the policy, and exit 0 (pass) or 1 (fail)'
+        }
+        &'ecrctl;help;scan;gate'= {
         }
         &'ecrctl;help;completions'= {
         }

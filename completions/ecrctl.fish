@@ -41,6 +41,7 @@ complete -c ecrctl -n "__fish_ecrctl_needs_command" -s V -l version -d 'Print ve
 complete -c ecrctl -n "__fish_ecrctl_needs_command" -f -a "login" -d 'Log a container client in to ECR with a cached, auto-refreshed token'
 complete -c ecrctl -n "__fish_ecrctl_needs_command" -f -a "repo" -d 'Create repositories, or converge existing ones to the settings given; list them'
 complete -c ecrctl -n "__fish_ecrctl_needs_command" -f -a "lifecycle" -d 'Preview exactly what a lifecycle policy expires, check it, apply it safely'
+complete -c ecrctl -n "__fish_ecrctl_needs_command" -f -a "scan" -d 'Wait for ECR scan results and pass or fail a build on them (CI gate)'
 complete -c ecrctl -n "__fish_ecrctl_needs_command" -f -a "completions" -d 'Print shell completions to stdout'
 complete -c ecrctl -n "__fish_ecrctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and not __fish_seen_subcommand_from status help" -l client -d 'Container client to log in (default: docker, else the first one found on PATH)' -r -f -a "docker\t''
@@ -240,6 +241,62 @@ complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from help" -f -a "lint" -d 'Check a policy against every ECR constraint (exit 2 when invalid)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from help" -f -a "apply" -d 'Put a policy on a repository: preview, diff, then apply when confirmed'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and not __fish_seen_subcommand_from gate help" -l profile -d 'AWS named profile from ~/.aws/config (SSO profiles included)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and not __fish_seen_subcommand_from gate help" -l region -d 'AWS region, e.g. us-east-1 (`login` takes several)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and not __fish_seen_subcommand_from gate help" -l registry-id -d 'AWS account ID of the registry; default: the caller\'s (`login` takes several)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and not __fish_seen_subcommand_from gate help" -l endpoint-url -d 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile\'s endpoint_url apply' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and not __fish_seen_subcommand_from gate help" -l registry-endpoint -d 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and not __fish_seen_subcommand_from gate help" -l ca-cert -d 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt' -r -F
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and not __fish_seen_subcommand_from gate help" -s o -l output -d 'Output format: a table for people, JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and not __fish_seen_subcommand_from gate help" -s q -l quiet -d 'Print only errors'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and not __fish_seen_subcommand_from gate help" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and not __fish_seen_subcommand_from gate help" -l no-color -d 'Never colour output (also NO_COLOR)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and not __fish_seen_subcommand_from gate help" -l no-progress -d 'Never draw progress bars'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and not __fish_seen_subcommand_from gate help" -s h -l help -d 'Print help'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and not __fish_seen_subcommand_from gate help" -s V -l version -d 'Print version'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and not __fish_seen_subcommand_from gate help" -f -a "gate" -d 'Wait for each image\'s scan, apply the policy, and exit 0 (pass) or 1 (fail)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and not __fish_seen_subcommand_from gate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l findings -d 'Offline: the JSON of `aws ecr describe-image-scan-findings --output json` (repeatable)' -r -F
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l fail-on -d 'Fail when any finding at or above this severity remains' -r -f -a "informational\t''
+low\t''
+medium\t''
+high\t''
+critical\t''"
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l max-critical -d 'Fail when more than N critical findings remain' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l max-high -d 'Fail when more than N high findings remain' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l max-medium -d 'Fail when more than N medium findings remain' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l max-low -d 'Fail when more than N low findings remain' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l max-informational -d 'Fail when more than N informational findings remain' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l unknown-severity-as -d 'Where UNDEFINED / UNTRIAGED findings count' -r -f -a "informational\t''
+low\t''
+medium\t''
+high\t''
+critical\t''"
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l ignore-file -d 'Reviewed exceptions: TOML `[[ignore]]` entries (id, package, until, reason) or a `.trivyignore`' -r -F
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l timeout -d 'How long to wait for scans to complete (then exit 4)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l sarif -d 'Also write a SARIF 2.1.0 report (GitHub code scanning)' -r -F
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l junit -d 'Also write a JUnit XML report (one test case per image)' -r -F
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -s j -l jobs -d 'Images gated at once' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l profile -d 'AWS named profile from ~/.aws/config (SSO profiles included)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l region -d 'AWS region, e.g. us-east-1 (`login` takes several)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l registry-id -d 'AWS account ID of the registry; default: the caller\'s (`login` takes several)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l endpoint-url -d 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile\'s endpoint_url apply' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l registry-endpoint -d 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l ca-cert -d 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt' -r -F
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -s o -l output -d 'Output format: a table for people, JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l ignore-unfixed -d 'Skip findings with no fix available (enhanced scanning only)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l only-exploitable -d 'Skip findings with no known exploit (enhanced scanning only)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l start -d 'Start a basic scan when the image has none'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -s q -l quiet -d 'Print only errors'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l no-color -d 'Never colour output (also NO_COLOR)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l no-progress -d 'Never draw progress bars'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -s V -l version -d 'Print version'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from help" -f -a "gate" -d 'Wait for each image\'s scan, apply the policy, and exit 0 (pass) or 1 (fail)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand completions" -l profile -d 'AWS named profile from ~/.aws/config (SSO profiles included)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand completions" -l region -d 'AWS region, e.g. us-east-1 (`login` takes several)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand completions" -l registry-id -d 'AWS account ID of the registry; default: the caller\'s (`login` takes several)' -r
@@ -254,14 +311,16 @@ complete -c ecrctl -n "__fish_ecrctl_using_subcommand completions" -l no-color -
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand completions" -l no-progress -d 'Never draw progress bars'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo lifecycle completions help" -f -a "login" -d 'Log a container client in to ECR with a cached, auto-refreshed token'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo lifecycle completions help" -f -a "repo" -d 'Create repositories, or converge existing ones to the settings given; list them'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo lifecycle completions help" -f -a "lifecycle" -d 'Preview exactly what a lifecycle policy expires, check it, apply it safely'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo lifecycle completions help" -f -a "completions" -d 'Print shell completions to stdout'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo lifecycle completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo lifecycle scan completions help" -f -a "login" -d 'Log a container client in to ECR with a cached, auto-refreshed token'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo lifecycle scan completions help" -f -a "repo" -d 'Create repositories, or converge existing ones to the settings given; list them'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo lifecycle scan completions help" -f -a "lifecycle" -d 'Preview exactly what a lifecycle policy expires, check it, apply it safely'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo lifecycle scan completions help" -f -a "scan" -d 'Wait for ECR scan results and pass or fail a build on them (CI gate)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo lifecycle scan completions help" -f -a "completions" -d 'Print shell completions to stdout'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo lifecycle scan completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and __fish_seen_subcommand_from login" -f -a "status" -d 'Show every known ECR login and how long it has left; exit 1 if any is expired or expires within --warn-within'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and __fish_seen_subcommand_from repo" -f -a "create" -d 'Create repositories, or bring existing ones to the settings given (idempotent)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and __fish_seen_subcommand_from repo" -f -a "list" -d 'List repositories with their settings'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and __fish_seen_subcommand_from lifecycle" -f -a "preview" -d 'Show which images a policy would expire or archive, and why every other one stays'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and __fish_seen_subcommand_from lifecycle" -f -a "lint" -d 'Check a policy against every ECR constraint (exit 2 when invalid)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and __fish_seen_subcommand_from lifecycle" -f -a "apply" -d 'Put a policy on a repository: preview, diff, then apply when confirmed'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and __fish_seen_subcommand_from scan" -f -a "gate" -d 'Wait for each image\'s scan, apply the policy, and exit 0 (pass) or 1 (fail)'

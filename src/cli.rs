@@ -102,6 +102,10 @@ pub enum Command {
     #[command(subcommand)]
     Lifecycle(LifecycleCommand),
 
+    /// Wait for ECR scan results and pass or fail a build on them (CI gate)
+    #[command(subcommand)]
+    Scan(ScanCommand),
+
     /// Print shell completions to stdout
     Completions(CompletionsArgs),
 }
@@ -398,4 +402,90 @@ pub struct LifecycleApplyArgs {
     /// Storage price used for the savings estimate (USD per GB-month)
     #[arg(long, value_name = "USD", default_value_t = 0.10)]
     pub price_per_gb_month: f64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScanCommand {
+    /// Wait for each image's scan, apply the policy, and exit 0 (pass) or 1 (fail)
+    Gate(ScanGateArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+Severity order: informational < low < medium < high < critical. UNDEFINED (basic) and
+UNTRIAGED (enhanced) count as --unknown-severity-as (default medium).
+Without --fail-on or a --max-* budget, the gate fails on critical findings.
+
+Exit codes: 0 pass, 1 fail, 2 bad input, 3 AWS error, 4 timeout.
+
+Examples:
+  ecrctl scan gate team/api:v1.2.3 --fail-on high
+  ecrctl scan gate team/api:v1.2.3 --start --fail-on critical --max-high 5 --ignore-file .ecr-ignore.toml
+  ecrctl scan gate team/api@sha256:… --sarif scan.sarif --junit scan.xml
+  ecrctl scan gate --findings findings.json --fail-on high      # offline")]
+pub struct ScanGateArgs {
+    /// Images: REPO:TAG, REPO@sha256:DIGEST, or ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO:TAG
+    #[arg(value_name = "IMAGE")]
+    pub images: Vec<String>,
+
+    /// Offline: the JSON of `aws ecr describe-image-scan-findings --output json` (repeatable)
+    #[arg(long, value_name = "FILE")]
+    pub findings: Vec<PathBuf>,
+
+    /// Fail when any finding at or above this severity remains
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<crate::scan::findings::Severity>,
+
+    /// Fail when more than N critical findings remain
+    #[arg(long, value_name = "N")]
+    pub max_critical: Option<u32>,
+    /// Fail when more than N high findings remain
+    #[arg(long, value_name = "N")]
+    pub max_high: Option<u32>,
+    /// Fail when more than N medium findings remain
+    #[arg(long, value_name = "N")]
+    pub max_medium: Option<u32>,
+    /// Fail when more than N low findings remain
+    #[arg(long, value_name = "N")]
+    pub max_low: Option<u32>,
+    /// Fail when more than N informational findings remain
+    #[arg(long, value_name = "N")]
+    pub max_informational: Option<u32>,
+
+    /// Where UNDEFINED / UNTRIAGED findings count
+    #[arg(long, value_enum, value_name = "SEVERITY", default_value = "medium")]
+    pub unknown_severity_as: crate::scan::findings::Severity,
+
+    /// Skip findings with no fix available (enhanced scanning only)
+    #[arg(long)]
+    pub ignore_unfixed: bool,
+
+    /// Skip findings with no known exploit (enhanced scanning only)
+    #[arg(long)]
+    pub only_exploitable: bool,
+
+    /// Reviewed exceptions: TOML `[[ignore]]` entries (id, package, until, reason) or a
+    /// `.trivyignore`
+    #[arg(long, value_name = "FILE")]
+    pub ignore_file: Option<PathBuf>,
+
+    /// Start a basic scan when the image has none
+    #[arg(long)]
+    pub start: bool,
+
+    /// How long to wait for scans to complete (then exit 4)
+    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = duration_arg)]
+    pub timeout: Duration,
+
+    /// Also write a SARIF 2.1.0 report (GitHub code scanning)
+    #[arg(long, value_name = "FILE")]
+    pub sarif: Option<PathBuf>,
+
+    /// Also write a JUnit XML report (one test case per image)
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+
+    /// Images gated at once
+    #[arg(long, short = 'j', default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: u16,
 }

@@ -46,6 +46,11 @@ impl CliError {
         Self::new(ExitCode::Verdict, message)
     }
 
+    /// Gave up waiting: exit 4.
+    pub fn timeout(message: impl Into<String>) -> Self {
+        Self::new(ExitCode::Timeout, message)
+    }
+
     pub fn interrupted() -> Self {
         Self::new(ExitCode::Interrupted, "interrupted")
     }

@@ -16,12 +16,13 @@ pub mod names;
 pub mod output;
 pub mod registry;
 pub mod repo;
+pub mod scan;
 pub mod secret;
 pub mod textdiff;
 
 use clap::Parser;
 
-use crate::cli::{Cli, Command, LifecycleCommand, LoginCommand, RepoCommand};
+use crate::cli::{Cli, Command, LifecycleCommand, LoginCommand, RepoCommand, ScanCommand};
 use crate::error::CliError;
 use crate::exit::ExitCode;
 use crate::output::Printer;
@@ -74,6 +75,7 @@ async fn dispatch(cli: &Cli, printer: &Printer) -> Result<(), CliError> {
         Command::Lifecycle(LifecycleCommand::Apply(args)) => {
             lifecycle::apply::run(global, args, printer).await
         }
+        Command::Scan(ScanCommand::Gate(args)) => scan::command::run(global, args, printer).await,
         Command::Login(args) => match &args.command {
             Some(LoginCommand::Status(status)) => login::status::run(status, printer).await,
             None => login::command::run(global, args, printer).await,

@@ -7,6 +7,7 @@ mod explicit_false;
 pub use explicit_false::ExplicitScanOnPushFalse;
 pub mod images;
 pub mod repositories;
+pub mod scans;
 
 pub use config::{
     AwsContext, ecr_client, ensure_credentials, load, load_sdk_config, region_of,

@@ -3,4 +3,5 @@
 
 pub mod endpoint;
 pub mod probe;
+pub mod reference;
 pub mod tls;

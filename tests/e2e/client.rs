@@ -208,3 +208,35 @@ fn hex_of(seed: &str) -> String {
         .take(64)
         .collect()
 }
+
+/// Sets what moto answers to DescribeImageScanFindings for one image (moto's own
+/// configuration API), e.g. an enhanced scan or a scan still IN_PROGRESS.
+pub fn moto_scan_result(result: Value) {
+    let s = stand_ins();
+    let python = venv_python().unwrap_or_else(|| tool("python3"));
+    let script = format!(
+        "import json, sys, urllib.request\n\
+         body = json.dumps({{'results': [json.load(sys.stdin)], 'region': '{REGION}'}}).encode()\n\
+         req = urllib.request.Request('{}/moto-api/static/ecr/scan-finding-results', data=body, method='POST', headers={{'Content-Type': 'application/json'}})\n\
+         urllib.request.urlopen(req).read()\n",
+        s.moto_url
+    );
+    let mut child = Command::new(python)
+        .args(["-c", &script])
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run python");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(result.to_string().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "moto scan result: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -10,4 +10,5 @@ mod lifecycle;
 mod login;
 mod registry;
 mod repo_create;
+mod scan;
 mod secrets;

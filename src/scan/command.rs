@@ -1,0 +1,279 @@
+//! `ecrctl scan gate`: read every input first, gate each image (concurrently), report in
+//! every format asked for, and exit 0 / 1 / 2 / 3 / 4.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use futures::stream::{self, StreamExt};
+
+use super::findings::{self, ScanResult, Severity};
+use super::gate::{self, GatePolicy};
+use super::ignore::{self, IgnoreEntry};
+use super::outcome::ImageOutcome;
+use super::{github, junit, report, sarif, wait};
+use crate::aws::{self, ecr_client, scans::ImageTarget};
+use crate::cli::{GlobalArgs, ScanGateArgs};
+use crate::error::{CliError, Result};
+use crate::exit::ExitCode;
+use crate::output::Printer;
+use crate::registry::{endpoint, reference};
+
+pub async fn run(global: &GlobalArgs, args: &ScanGateArgs, printer: &Printer) -> Result<()> {
+    let policy = policy(args);
+    let ignores = match &args.ignore_file {
+        Some(path) => ignore::parse(&read(path)?, &path.display().to_string())?,
+        None => Vec::new(),
+    };
+    if args.images.is_empty() && args.findings.is_empty() {
+        return Err(CliError::usage("nothing to gate")
+            .with_hint("name images (REPO:TAG) or pass --findings FILE"));
+    }
+    let images = args
+        .images
+        .iter()
+        .map(|i| image_ref(i))
+        .collect::<Result<Vec<_>>>()?;
+    let offline = args
+        .findings
+        .iter()
+        .map(|p| offline_scan(p))
+        .collect::<Result<Vec<_>>>()?;
+
+    let mut scans: Vec<(String, std::result::Result<ScanResult, CliError>)> = offline;
+    if !images.is_empty() {
+        scans.extend(live_scans(global, args, images, printer).await?);
+    }
+    let today = jiff::Zoned::now().date();
+    let mut used = vec![false; ignores.len()];
+    let outcomes: Vec<ImageOutcome> = scans
+        .into_iter()
+        .map(|(image, scan)| match scan {
+            Ok(scan) => ImageOutcome {
+                verdict: Some(gate::gate(&scan, &policy, &ignores, today, &mut used)),
+                scan: Some(scan),
+                error: None,
+                image,
+            },
+            Err(error) => ImageOutcome {
+                image,
+                scan: None,
+                verdict: None,
+                error: Some(error),
+            },
+        })
+        .collect();
+    let ignore_warnings = ignore_warnings(&ignores, &used, today);
+    for warning in &ignore_warnings {
+        printer.warn(warning);
+    }
+    write_reports(args, &outcomes, &policy, printer, &ignore_warnings)?;
+    verdict(&outcomes)
+}
+
+/// An image argument, with ECR's repository-name rule checked before any call.
+fn image_ref(text: &str) -> Result<reference::ImageRef> {
+    let image = reference::parse(text).map_err(|e| {
+        CliError::usage(format!("`{text}` is not an image reference")).with_cause(e)
+    })?;
+    crate::names::check_repository_name(&image.repository)
+        .map_err(|problem| crate::names::name_error(&image.repository, &problem))?;
+    Ok(image)
+}
+
+fn read(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| {
+        CliError::usage(format!("cannot read {}", path.display())).with_cause(e.to_string())
+    })
+}
+
+fn policy(args: &ScanGateArgs) -> GatePolicy {
+    let budgets: BTreeMap<Severity, u32> = [
+        (Severity::Critical, args.max_critical),
+        (Severity::High, args.max_high),
+        (Severity::Medium, args.max_medium),
+        (Severity::Low, args.max_low),
+        (Severity::Informational, args.max_informational),
+    ]
+    .into_iter()
+    .filter_map(|(s, max)| max.map(|m| (s, m)))
+    .collect();
+    // With no threshold and no budget, critical findings fail the gate.
+    let fail_on = args
+        .fail_on
+        .or(budgets.is_empty().then_some(Severity::Critical));
+    GatePolicy {
+        fail_on,
+        budgets,
+        ignore_unfixed: args.ignore_unfixed,
+        only_exploitable: args.only_exploitable,
+        unknown_as: args.unknown_severity_as,
+    }
+}
+
+fn offline_scan(path: &Path) -> Result<(String, std::result::Result<ScanResult, CliError>)> {
+    let bad = |why: String| {
+        CliError::usage(format!("{} is not describe-image-scan-findings output", path.display()))
+            .with_cause(why)
+            .with_hint("save it with `aws ecr describe-image-scan-findings --repository-name R --image-id imageTag=T --output json`")
+    };
+    let value: serde_json::Value =
+        serde_json::from_str(&read(path)?).map_err(|e| bad(e.to_string()))?;
+    let scan = findings::from_json(&value).map_err(bad)?;
+    let label = match (&scan.repository, &scan.tag, &scan.digest) {
+        (Some(r), Some(t), _) => format!("{r}:{t}"),
+        (Some(r), None, Some(d)) => format!("{r}@{d}"),
+        _ => path.display().to_string(),
+    };
+    let result = match scan.status.as_str() {
+        "COMPLETE" | "ACTIVE" => Ok(scan),
+        other => Err(CliError::remote(format!(
+            "the saved scan in {} is not finished (status {other})",
+            path.display()
+        ))),
+    };
+    Ok((label, result))
+}
+
+async fn live_scans(
+    global: &GlobalArgs,
+    args: &ScanGateArgs,
+    images: Vec<reference::ImageRef>,
+    printer: &Printer,
+) -> Result<Vec<(String, std::result::Result<ScanResult, CliError>)>> {
+    let ctx = aws::load(global).await?;
+    let report = |image: &str, status: &str, waited: std::time::Duration| {
+        printer.info(&format!(
+            "waiting for the scan of {image}: {status} ({}s)",
+            waited.as_secs()
+        ));
+    };
+    let results = stream::iter(images)
+        .map(|image| {
+            let (ctx, report) = (&ctx, &report);
+            async move {
+                let label = image.to_string();
+                // A full ECR URI names its own account and region.
+                let ecr_host = image.host.as_deref().and_then(endpoint::parse_ecr_host);
+                let client = match &ecr_host {
+                    Some(h) if h.region != ctx.region => ecr_client(&ctx.sdk, &h.region),
+                    _ => ctx.ecr.clone(),
+                };
+                let target = ImageTarget {
+                    client: &client,
+                    registry_id: ecr_host
+                        .map(|h| h.account)
+                        .or_else(|| ctx.registry_id.clone()),
+                    repository: image.repository.clone(),
+                    tag: if image.digest.is_some() {
+                        None
+                    } else {
+                        image.tag.clone()
+                    },
+                    digest: image.digest.clone(),
+                };
+                let result =
+                    wait::wait_for_scan(&target, &label, args.start, args.timeout, report).await;
+                (label, result)
+            }
+        })
+        .buffered(usize::from(args.jobs))
+        .collect()
+        .await;
+    Ok(results)
+}
+
+fn ignore_warnings(
+    ignores: &[IgnoreEntry],
+    used: &[bool],
+    today: jiff::civil::Date,
+) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for (entry, used) in ignores.iter().zip(used) {
+        if entry.expired(today) {
+            warnings.push(format!(
+                "ignore entry {} expired on {}; it no longer applies",
+                entry.describe(),
+                entry.until.map(|d| d.to_string()).unwrap_or_default()
+            ));
+        } else if !used {
+            warnings.push(format!(
+                "ignore entry {} matched no finding; remove it if it is obsolete",
+                entry.describe()
+            ));
+        }
+    }
+    warnings
+}
+
+fn write_reports(
+    args: &ScanGateArgs,
+    outcomes: &[ImageOutcome],
+    policy: &GatePolicy,
+    printer: &Printer,
+    warnings: &[String],
+) -> Result<()> {
+    if let Some(path) = &args.sarif {
+        let doc = serde_json::to_vec_pretty(&sarif::document(outcomes, policy))
+            .expect("SARIF serializes");
+        crate::fsutil::write_atomic(path, &doc, 0o644)?;
+    }
+    if let Some(path) = &args.junit {
+        crate::fsutil::write_atomic(path, junit::document(outcomes).as_bytes(), 0o644)?;
+    }
+    if github::active() {
+        for line in github::annotations(outcomes) {
+            eprintln!("{line}");
+        }
+        if let Err(e) = github::append_summary(outcomes) {
+            printer.warn(&format!("could not write the GitHub step summary: {e}"));
+        }
+    }
+    if printer.is_json() {
+        printer.json(&report::json(outcomes, warnings))?;
+    } else {
+        report::print(printer, outcomes, policy)?;
+    }
+    Ok(())
+}
+
+/// Errors win over a "fail": the gate could not decide. A timeout is exit 4.
+fn verdict(outcomes: &[ImageOutcome]) -> Result<()> {
+    let errors: Vec<&ImageOutcome> = outcomes.iter().filter(|o| o.error.is_some()).collect();
+    if let Some(first) = errors.first() {
+        let timed_out = errors.iter().any(|o| {
+            o.error
+                .as_ref()
+                .is_some_and(|e| e.exit == ExitCode::Timeout)
+        });
+        let mut error = first.error.clone().expect("filtered on errors");
+        if timed_out {
+            error.exit = ExitCode::Timeout;
+        }
+        if errors.len() > 1 {
+            error = error.context(format!(
+                "{} of {} images could not be gated",
+                errors.len(),
+                outcomes.len()
+            ));
+        }
+        return Err(error);
+    }
+    let failed: Vec<&ImageOutcome> = outcomes.iter().filter(|o| o.state() == "fail").collect();
+    if failed.is_empty() {
+        return Ok(());
+    }
+    let blocking: usize = failed
+        .iter()
+        .filter_map(|o| o.verdict.as_ref())
+        .map(|v| v.blocking.len())
+        .sum();
+    let mut error = CliError::verdict(format!(
+        "scan gate failed: {} in {}",
+        crate::output::count(blocking, "blocking finding", "blocking findings"),
+        crate::output::count(failed.len(), "image", "images")
+    ));
+    for o in failed {
+        error = error.with_cause(o.image.clone());
+    }
+    Err(error.with_hint("fix or upgrade the packages listed, or record a reviewed exception with an expiry in --ignore-file"))
+}
