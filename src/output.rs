@@ -128,6 +128,18 @@ impl Printer {
         }
     }
 
+    /// A spinner on stderr, or `None` where progress bars are off (then callers print
+    /// periodic lines instead, which CI logs keep).
+    pub fn spinner(&self, what: &str) -> Option<ProgressBar> {
+        if !self.progress {
+            return None;
+        }
+        let spinner = ProgressBar::new_spinner();
+        spinner.set_message(what.to_string());
+        spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+        Some(spinner)
+    }
+
     /// A progress bar on stderr for `len` items, hidden when stderr is not a terminal,
     /// with --no-progress or --quiet, and under CI=true.
     pub fn progress(&self, len: u64, what: &str) -> ProgressBar {

@@ -141,11 +141,16 @@ async fn live_scans(
     printer: &Printer,
 ) -> Result<Vec<(String, std::result::Result<ScanResult, CliError>)>> {
     let ctx = aws::load(global).await?;
+    let spinner = printer.spinner("waiting for scans");
     let report = |image: &str, status: &str, waited: std::time::Duration| {
-        printer.info(&format!(
+        let line = format!(
             "waiting for the scan of {image}: {status} ({}s)",
             waited.as_secs()
-        ));
+        );
+        match &spinner {
+            Some(spinner) => spinner.set_message(line),
+            None => printer.info(&line),
+        }
     };
     let results = stream::iter(images)
         .map(|image| {
@@ -179,6 +184,9 @@ async fn live_scans(
         .buffered(usize::from(args.jobs))
         .collect()
         .await;
+    if let Some(spinner) = spinner {
+        spinner.finish_and_clear();
+    }
     Ok(results)
 }
 
