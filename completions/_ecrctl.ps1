@@ -43,6 +43,7 @@ Register-ArgumentCompleter -Native -CommandName 'ecrctl' -ScriptBlock {
             [CompletionResult]::new('repo', 'repo', [CompletionResultType]::ParameterValue, 'Create repositories, or converge existing ones to the settings given; list them')
             [CompletionResult]::new('lifecycle', 'lifecycle', [CompletionResultType]::ParameterValue, 'Preview exactly what a lifecycle policy expires, check it, apply it safely')
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Wait for ECR scan results and pass or fail a build on them (CI gate)')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Copy and re-tag images between registries, digests preserved, resumably')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -408,6 +409,39 @@ Register-ArgumentCompleter -Native -CommandName 'ecrctl' -ScriptBlock {
         'ecrctl;scan;help;help' {
             break
         }
+        'ecrctl;migrate' {
+            [CompletionResult]::new('--plan', '--plan', [CompletionResultType]::ParameterName, 'The plan: `SOURCE DESTINATION` per line (`-` reads stdin)')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Images copied at once')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Images copied at once')
+            [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'Journal of finished items, for resuming (default: per plan, in the state folder)')
+            [CompletionResult]::new('--plain-http', '--plain-http', [CompletionResultType]::ParameterName, 'Registry reached over plain HTTP (repeatable), e.g. localhost:5000')
+            [CompletionResult]::new('--repo-settings', '--repo-settings', [CompletionResultType]::ParameterName, 'Settings for ECR repositories created on the way (same format as `repo create --from-file`)')
+            [CompletionResult]::new('--max-put-rate', '--max-put-rate', [CompletionResultType]::ParameterName, 'Manifest PUTs per second per ECR registry (ECR''s PutImage quota is 10/s; 0 = unlimited)')
+            [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'Run only slice I of N of the plan (1-based), e.g. 2/4')
+            [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Also write the JSON report to FILE')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS named profile from ~/.aws/config (SSO profiles included)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. us-east-1 (`login` takes several)')
+            [CompletionResult]::new('--registry-id', '--registry-id', [CompletionResultType]::ParameterName, 'AWS account ID of the registry; default: the caller''s (`login` takes several)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply')
+            [CompletionResult]::new('--registry-endpoint', '--registry-endpoint', [CompletionResultType]::ParameterName, 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, JSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, JSON for scripts')
+            [CompletionResult]::new('--overwrite', '--overwrite', [CompletionResultType]::ParameterName, 'Replace destination tags that point at another digest')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would be copied, skipped or refused, and the blobs to move; change nothing')
+            [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Read every destination manifest back and compare digests')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v, -vv, -vvv); secrets are never logged')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v, -vv, -vvv); secrets are never logged')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour output (also NO_COLOR)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never draw progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'ecrctl;completions' {
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS named profile from ~/.aws/config (SSO profiles included)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. us-east-1 (`login` takes several)')
@@ -434,6 +468,7 @@ Register-ArgumentCompleter -Native -CommandName 'ecrctl' -ScriptBlock {
             [CompletionResult]::new('repo', 'repo', [CompletionResultType]::ParameterValue, 'Create repositories, or converge existing ones to the settings given; list them')
             [CompletionResult]::new('lifecycle', 'lifecycle', [CompletionResultType]::ParameterValue, 'Preview exactly what a lifecycle policy expires, check it, apply it safely')
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Wait for ECR scan results and pass or fail a build on them (CI gate)')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Copy and re-tag images between registries, digests preserved, resumably')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -476,6 +511,9 @@ Register-ArgumentCompleter -Native -CommandName 'ecrctl' -ScriptBlock {
             break
         }
         'ecrctl;help;scan;gate' {
+            break
+        }
+        'ecrctl;help;migrate' {
             break
         }
         'ecrctl;help;completions' {

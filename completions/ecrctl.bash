@@ -28,6 +28,9 @@ _ecrctl() {
             ecrctl,login)
                 cmd="ecrctl__subcmd__login"
                 ;;
+            ecrctl,migrate)
+                cmd="ecrctl__subcmd__migrate"
+                ;;
             ecrctl,repo)
                 cmd="ecrctl__subcmd__repo"
                 ;;
@@ -45,6 +48,9 @@ _ecrctl() {
                 ;;
             ecrctl__subcmd__help,login)
                 cmd="ecrctl__subcmd__help__subcmd__login"
+                ;;
+            ecrctl__subcmd__help,migrate)
+                cmd="ecrctl__subcmd__help__subcmd__migrate"
                 ;;
             ecrctl__subcmd__help,repo)
                 cmd="ecrctl__subcmd__help__subcmd__repo"
@@ -146,7 +152,7 @@ _ecrctl() {
 
     case "${cmd}" in
         ecrctl)
-            opts="-o -q -v -h -V --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version login repo lifecycle scan completions help"
+            opts="-o -q -v -h -V --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version login repo lifecycle scan migrate completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -238,7 +244,7 @@ _ecrctl() {
             return 0
             ;;
         ecrctl__subcmd__help)
-            opts="login repo lifecycle scan completions help"
+            opts="login repo lifecycle scan migrate completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -352,6 +358,20 @@ _ecrctl() {
         ecrctl__subcmd__help__subcmd__login__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ecrctl__subcmd__help__subcmd__migrate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -863,6 +883,88 @@ _ecrctl() {
             fi
             case "${prev}" in
                 --warn-within)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registry-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registry-endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ecrctl__subcmd__migrate)
+            opts="-j -o -q -v -h -V --plan --jobs --overwrite --dry-run --journal --verify --plain-http --repo-settings --max-put-rate --shard --report --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --plan)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --journal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --plain-http)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --repo-settings)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-put-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shard)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --report)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -40,6 +40,7 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
             cand repo 'Create repositories, or converge existing ones to the settings given; list them'
             cand lifecycle 'Preview exactly what a lifecycle policy expires, check it, apply it safely'
             cand scan 'Wait for ECR scan results and pass or fail a build on them (CI gate)'
+            cand migrate 'Copy and re-tag images between registries, digests preserved, resumably'
             cand completions 'Print shell completions to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -378,6 +379,38 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
         }
         &'ecrctl;scan;help;help'= {
         }
+        &'ecrctl;migrate'= {
+            cand --plan 'The plan: `SOURCE DESTINATION` per line (`-` reads stdin)'
+            cand -j 'Images copied at once'
+            cand --jobs 'Images copied at once'
+            cand --journal 'Journal of finished items, for resuming (default: per plan, in the state folder)'
+            cand --plain-http 'Registry reached over plain HTTP (repeatable), e.g. localhost:5000'
+            cand --repo-settings 'Settings for ECR repositories created on the way (same format as `repo create --from-file`)'
+            cand --max-put-rate 'Manifest PUTs per second per ECR registry (ECR''s PutImage quota is 10/s; 0 = unlimited)'
+            cand --shard 'Run only slice I of N of the plan (1-based), e.g. 2/4'
+            cand --report 'Also write the JSON report to FILE'
+            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included)'
+            cand --region 'AWS region, e.g. us-east-1 (`login` takes several)'
+            cand --registry-id 'AWS account ID of the registry; default: the caller''s (`login` takes several)'
+            cand --endpoint-url 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply'
+            cand --registry-endpoint 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com'
+            cand --ca-cert 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt'
+            cand -o 'Output format: a table for people, JSON for scripts'
+            cand --output 'Output format: a table for people, JSON for scripts'
+            cand --overwrite 'Replace destination tags that point at another digest'
+            cand --dry-run 'Show what would be copied, skipped or refused, and the blobs to move; change nothing'
+            cand --verify 'Read every destination manifest back and compare digests'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
+            cand --verbose 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
+            cand --no-color 'Never colour output (also NO_COLOR)'
+            cand --no-progress 'Never draw progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'ecrctl;completions'= {
             cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included)'
             cand --region 'AWS region, e.g. us-east-1 (`login` takes several)'
@@ -403,6 +436,7 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
             cand repo 'Create repositories, or converge existing ones to the settings given; list them'
             cand lifecycle 'Preview exactly what a lifecycle policy expires, check it, apply it safely'
             cand scan 'Wait for ECR scan results and pass or fail a build on them (CI gate)'
+            cand migrate 'Copy and re-tag images between registries, digests preserved, resumably'
             cand completions 'Print shell completions to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -434,6 +468,8 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
             cand gate 'Wait for each image''s scan, apply the policy, and exit 0 (pass) or 1 (fail)'
         }
         &'ecrctl;help;scan;gate'= {
+        }
+        &'ecrctl;help;migrate'= {
         }
         &'ecrctl;help;completions'= {
         }

@@ -106,6 +106,9 @@ pub enum Command {
     #[command(subcommand)]
     Scan(ScanCommand),
 
+    /// Copy and re-tag images between registries, digests preserved, resumably
+    Migrate(MigrateArgs),
+
     /// Print shell completions to stdout
     Completions(CompletionsArgs),
 }
@@ -488,4 +491,80 @@ pub struct ScanGateArgs {
     /// Images gated at once
     #[arg(long, short = 'j', default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub jobs: u16,
+}
+
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+Plan file: one `SOURCE DESTINATION` pair per line; `#` comments. A destination ending in
+`/` is a prefix (the source's path and tag go under it); a destination without a host is
+this account's ECR registry. Sources without a host are Docker Hub.
+
+  nginx:1.27                                   mirror/nginx:1.27
+  ghcr.io/org/tool:v2                          tools/
+  registry.internal:5000/team/api:v1.4.0       123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/api:v1.4.0
+
+Examples:
+  ecrctl migrate --plan images.txt --dry-run
+  ecrctl migrate --plan images.txt --jobs 16 --report migration.json
+  ecrctl migrate --plan images.txt --shard 2/4      # one of four CI jobs")]
+pub struct MigrateArgs {
+    /// The plan: `SOURCE DESTINATION` per line (`-` reads stdin)
+    #[arg(long, value_name = "FILE")]
+    pub plan: PathBuf,
+
+    /// Images copied at once
+    #[arg(long, short = 'j', default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: u16,
+
+    /// Replace destination tags that point at another digest
+    #[arg(long)]
+    pub overwrite: bool,
+
+    /// Show what would be copied, skipped or refused, and the blobs to move; change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Journal of finished items, for resuming (default: per plan, in the state folder)
+    #[arg(long, value_name = "FILE")]
+    pub journal: Option<PathBuf>,
+
+    /// Read every destination manifest back and compare digests
+    #[arg(long)]
+    pub verify: bool,
+
+    /// Registry reached over plain HTTP (repeatable), e.g. localhost:5000
+    #[arg(long, value_name = "HOST[:PORT]")]
+    pub plain_http: Vec<String>,
+
+    /// Settings for ECR repositories created on the way (same format as `repo create --from-file`)
+    #[arg(long, value_name = "FILE")]
+    pub repo_settings: Option<PathBuf>,
+
+    /// Manifest PUTs per second per ECR registry (ECR's PutImage quota is 10/s; 0 = unlimited)
+    #[arg(
+        long,
+        env = "ECRCTL_MAX_PUT_RATE",
+        value_name = "N",
+        default_value_t = 10
+    )]
+    pub max_put_rate: u32,
+
+    /// Run only slice I of N of the plan (1-based), e.g. 2/4
+    #[arg(long, value_name = "I/N", value_parser = shard_arg)]
+    pub shard: Option<(usize, usize)>,
+
+    /// Also write the JSON report to FILE
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+}
+
+fn shard_arg(text: &str) -> Result<(usize, usize), String> {
+    let bad = || format!("`{text}` is not I/N with 1 <= I <= N (e.g. 2/4)");
+    let (i, n) = text.split_once('/').ok_or_else(bad)?;
+    let (i, n): (usize, usize) = (i.parse().map_err(|_| bad())?, n.parse().map_err(|_| bad())?);
+    if i >= 1 && i <= n {
+        Ok((i, n))
+    } else {
+        Err(bad())
+    }
 }

@@ -12,6 +12,7 @@ pub mod global;
 pub mod lifecycle;
 pub mod logging;
 pub mod login;
+pub mod migrate;
 pub mod names;
 pub mod output;
 pub mod registry;
@@ -76,6 +77,7 @@ async fn dispatch(cli: &Cli, printer: &Printer) -> Result<(), CliError> {
             lifecycle::apply::run(global, args, printer).await
         }
         Command::Scan(ScanCommand::Gate(args)) => scan::command::run(global, args, printer).await,
+        Command::Migrate(args) => migrate::command::run(global, args, printer).await,
         Command::Login(args) => match &args.command {
             Some(LoginCommand::Status(status)) => login::status::run(status, printer).await,
             None => login::command::run(global, args, printer).await,

@@ -1,6 +1,7 @@
 //! The registry data plane (OCI distribution API): hosts and TLS trust. Later commands
 //! (login, push-check, migrate) build their HTTP clients here.
 
+pub mod client;
 pub mod endpoint;
 pub mod probe;
 pub mod reference;

@@ -24,10 +24,7 @@ fn write_blob(layout: &Path, bytes: &[u8]) -> (String, usize) {
     (digest, bytes.len())
 }
 
-/// An OCI image layout with one single-layer image tagged `tag`; the layer's bytes are
-/// derived from `seed`, so different seeds give different digests. Returns the layout
-/// folder and the manifest digest.
-pub fn oci_layout(tag: &str, seed: &str) -> (PathBuf, String) {
+fn new_layout() -> PathBuf {
     let layout = stand_ins().root.join("layouts").join(unique("layout"));
     std::fs::create_dir_all(layout.join("blobs/sha256")).unwrap();
     std::fs::write(
@@ -35,34 +32,87 @@ pub fn oci_layout(tag: &str, seed: &str) -> (PathBuf, String) {
         r#"{"imageLayoutVersion":"1.0.0"}"#,
     )
     .unwrap();
+    layout
+}
+
+/// Writes a single-layer image manifest (and its blobs); the layer's bytes come from
+/// `layer_seed` (images with the same seed share the layer), the config from
+/// `config_seed`. Returns the manifest's digest and size.
+fn write_image(layout: &Path, layer_seed: &str, config_seed: &str, arch: &str) -> (String, usize) {
+    let fold = layer_seed.bytes().fold(0u8, |a, b| a.wrapping_add(b));
     let layer: Vec<u8> = (0..4096u32)
-        .map(|i| (i as u8) ^ seed.bytes().fold(0u8, |a, b| a.wrapping_add(b)))
-        .chain(seed.bytes())
+        .map(|i| (i as u8) ^ fold)
+        .chain(layer_seed.bytes())
         .collect();
-    let (layer_digest, layer_size) = write_blob(&layout, &layer);
+    let (layer_digest, layer_size) = write_blob(layout, &layer);
     let config = json!({
-        "architecture": "amd64", "os": "linux",
+        "architecture": arch, "os": "linux",
         "rootfs": { "type": "layers", "diff_ids": [layer_digest] },
-        "config": { "Labels": { "seed": seed } }
+        "config": { "Labels": { "seed": config_seed } }
     });
-    let (config_digest, config_size) = write_blob(&layout, config.to_string().as_bytes());
+    let (config_digest, config_size) = write_blob(layout, config.to_string().as_bytes());
     let manifest = json!({
         "schemaVersion": 2,
         "mediaType": "application/vnd.oci.image.manifest.v1+json",
         "config": { "mediaType": "application/vnd.oci.image.config.v1+json", "digest": config_digest, "size": config_size },
         "layers": [{ "mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": layer_digest, "size": layer_size }]
     });
-    let (manifest_digest, manifest_size) = write_blob(&layout, manifest.to_string().as_bytes());
+    write_blob(layout, manifest.to_string().as_bytes())
+}
+
+fn finish_layout(layout: &Path, tag: &str, media_type: &str, digest: &str, size: usize) {
     let index = json!({
         "schemaVersion": 2,
         "manifests": [{
-            "mediaType": "application/vnd.oci.image.manifest.v1+json",
-            "digest": manifest_digest, "size": manifest_size,
+            "mediaType": media_type, "digest": digest, "size": size,
             "annotations": { "org.opencontainers.image.ref.name": tag }
         }]
     });
     std::fs::write(layout.join("index.json"), index.to_string()).unwrap();
-    (layout, manifest_digest)
+}
+
+/// An OCI image layout with one single-layer image tagged `tag`; the layer's bytes are
+/// derived from `seed`, so different seeds give different digests. Returns the layout
+/// folder and the manifest digest.
+pub fn oci_layout(tag: &str, seed: &str) -> (PathBuf, String) {
+    oci_layout_sharing(tag, seed, seed)
+}
+
+/// Like [`oci_layout`], with the layer from `layer_seed` (shared between images).
+pub fn oci_layout_sharing(tag: &str, layer_seed: &str, config_seed: &str) -> (PathBuf, String) {
+    let layout = new_layout();
+    let (digest, size) = write_image(&layout, layer_seed, config_seed, "amd64");
+    finish_layout(
+        &layout,
+        tag,
+        "application/vnd.oci.image.manifest.v1+json",
+        &digest,
+        size,
+    );
+    (layout, digest)
+}
+
+/// A multi-platform image: an OCI index of amd64 and arm64 manifests.
+pub fn oci_index_layout(tag: &str, seed: &str) -> (PathBuf, String) {
+    let layout = new_layout();
+    let platforms: Vec<Value> = ["amd64", "arm64"]
+        .iter()
+        .map(|arch| {
+            let (digest, size) = write_image(&layout, &format!("{seed}-{arch}"), &format!("{seed}-{arch}"), arch);
+            json!({ "mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": digest, "size": size,
+                    "platform": { "architecture": arch, "os": "linux" } })
+        })
+        .collect();
+    let index = json!({ "schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json", "manifests": platforms });
+    let (digest, size) = write_blob(&layout, index.to_string().as_bytes());
+    finish_layout(
+        &layout,
+        tag,
+        "application/vnd.oci.image.index.v1+json",
+        &digest,
+        size,
+    );
+    (layout, digest)
 }
 
 /// A docker-style auth file for the TLS registry, so the password never goes in argv.
@@ -119,15 +169,20 @@ fn skopeo_ok(command: &mut Command) -> Vec<u8> {
 /// Pushes a fresh single-layer image as `repo:tag`; returns its manifest digest.
 pub fn seed_image(registry: Registry, repo: &str, tag: &str, seed: &str) -> String {
     let (layout, digest) = oci_layout(tag, seed);
+    push_layout(registry, &layout, repo, tag);
+    digest
+}
+
+/// Pushes an OCI layout's `tag` (every platform of an index) as `repo:tag`.
+pub fn push_layout(registry: Registry, layout: &Path, repo: &str, tag: &str) {
     let mut command = Command::new(tool("skopeo"));
-    command.args(["copy", "--quiet", "--preserve-digests"]);
+    command.args(["copy", "--quiet", "--all", "--preserve-digests"]);
     let host = with_access(&mut command, registry, "dest-");
     skopeo_ok(
         command
             .arg(format!("oci:{}:{tag}", layout.display()))
             .arg(format!("docker://{host}/{repo}:{tag}")),
     );
-    digest
 }
 
 /// `skopeo inspect` of an image.
@@ -137,4 +192,17 @@ pub fn inspect(registry: Registry, repo: &str, tag: &str) -> Value {
     let host = with_access(&mut command, registry, "");
     let stdout = skopeo_ok(command.arg(format!("docker://{host}/{repo}:{tag}")));
     serde_json::from_slice(&stdout).unwrap()
+}
+
+/// The digest of the manifest stored at `repo:tag` (sha256 of `skopeo inspect --raw`),
+/// or `None` when there is none.
+pub fn raw_digest(registry: Registry, repo: &str, tag: &str) -> Option<String> {
+    let mut command = Command::new(tool("skopeo"));
+    command.args(["inspect", "--raw"]);
+    let host = with_access(&mut command, registry, "");
+    let out = command
+        .arg(format!("docker://{host}/{repo}:{tag}"))
+        .output()
+        .expect("run skopeo");
+    out.status.success().then(|| sha256(&out.stdout))
 }

@@ -8,6 +8,7 @@ mod harness;
 mod images;
 mod lifecycle;
 mod login;
+mod migrate;
 mod registry;
 mod repo_create;
 mod scan;

@@ -1,0 +1,277 @@
+//! `ecrctl migrate`: validate the plan, set up clients and ECR repositories, copy items
+//! concurrently (journaled, so a rerun resumes), and report.
+
+use std::io::Read;
+use std::sync::Arc;
+
+use futures::stream::{self, StreamExt};
+use serde_json::json;
+
+use super::copy::{Copier, ItemReport, Status};
+use super::journal::{self, Journal};
+use super::plan::{self, PlanItem};
+use super::setup;
+use crate::cli::{GlobalArgs, MigrateArgs};
+use crate::error::{CliError, Result};
+use crate::output::{Printer, human_bytes};
+
+pub async fn run(global: &GlobalArgs, args: &MigrateArgs, printer: &Printer) -> Result<()> {
+    setup::check_plain_http(args)?;
+    let mut items = read_plan(args)?;
+    if let Some((i, n)) = args.shard {
+        items = items
+            .into_iter()
+            .enumerate()
+            .filter(|(k, _)| k % n == i - 1)
+            .map(|(_, item)| item)
+            .collect();
+    }
+    let mut ecr = setup::ecr_access(global, &mut items).await?;
+    let (sources, dest_clients) = setup::clients(&items, &mut ecr, global, args).await?;
+    let (destinations, created) =
+        setup::destinations(&items, dest_clients, ecr.as_ref(), args, printer).await?;
+    let copier = Arc::new(Copier::new(
+        sources,
+        destinations,
+        args.overwrite,
+        args.verify,
+    ));
+    if args.dry_run {
+        return dry_run(&copier, &items, &created, printer, args).await;
+    }
+    let keys: Vec<String> = items.iter().map(PlanItem::key).collect();
+    let journal = Journal::open(
+        &args
+            .journal
+            .clone()
+            .unwrap_or_else(|| journal::default_path(&keys)),
+    )?;
+    tracing::info!(journal = %journal.path.display(), items = items.len(), "migrating");
+    let reports = copy_all(&copier, &items, &journal, args, printer).await?;
+    finish(
+        printer,
+        args,
+        &reports,
+        copier.uploaded.load(std::sync::atomic::Ordering::Relaxed),
+    )
+}
+
+fn read_plan(args: &MigrateArgs) -> Result<Vec<PlanItem>> {
+    let text = if args.plan.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text).map_err(|e| {
+            CliError::usage("cannot read the plan from stdin").with_cause(e.to_string())
+        })?;
+        text
+    } else {
+        std::fs::read_to_string(&args.plan).map_err(|e| {
+            CliError::usage(format!("cannot read {}", args.plan.display()))
+                .with_cause(e.to_string())
+        })?
+    };
+    plan::parse(&text).map_err(|problems| {
+        let mut error = CliError::usage(format!(
+            "the plan {} is not valid; nothing was copied",
+            args.plan.display()
+        ));
+        for p in problems {
+            error = error.with_cause(p);
+        }
+        error.with_hint("one `SOURCE DESTINATION` per line, e.g. `nginx:1.27 mirror/nginx:1.27` (see `ecrctl migrate --help`)")
+    })
+}
+
+async fn copy_all(
+    copier: &Arc<Copier>,
+    items: &[PlanItem],
+    journal: &Journal,
+    args: &MigrateArgs,
+    printer: &Printer,
+) -> Result<Vec<ItemReport>> {
+    let total = items.len();
+    let bar = printer.progress(total as u64, "copying images");
+    let bar_shown = !bar.is_hidden();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let reports: Vec<Result<ItemReport>> = stream::iter(items)
+        .map(|item| {
+            let (copier, bar, done) = (copier.clone(), bar.clone(), &done);
+            async move {
+                let report = match journal.finished(&item.key()) {
+                    Some(digest) => ItemReport {
+                        source: item.source.to_string(),
+                        destination: item.destination.to_string(),
+                        digest: Some(digest.to_string()),
+                        status: Status::Skipped,
+                        detail: Some("done in an earlier run".into()),
+                        bytes: 0,
+                        error: None,
+                    },
+                    None => {
+                        let host = item.destination.host.clone().unwrap_or_default();
+                        let report = copier.copy(item, &host).await;
+                        if report.status != Status::Failed {
+                            journal.record(
+                                &item.key(),
+                                report.digest.as_deref().unwrap_or(""),
+                                status_text(&report),
+                            )?;
+                        }
+                        report
+                    }
+                };
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                bar.inc(1);
+                if !bar_shown {
+                    printer.info(&format!(
+                        "[{n}/{total}] {} {} -> {}",
+                        status_text(&report),
+                        report.source,
+                        report.destination
+                    ));
+                }
+                Ok(report)
+            }
+        })
+        .buffer_unordered(usize::from(args.jobs))
+        .collect()
+        .await;
+    bar.finish_and_clear();
+    let mut reports = reports.into_iter().collect::<Result<Vec<_>>>()?;
+    let order: std::collections::HashMap<String, usize> = items
+        .iter()
+        .enumerate()
+        .map(|(i, it)| (it.destination.to_string(), i))
+        .collect();
+    reports.sort_by_key(|r| order.get(&r.destination).copied().unwrap_or(usize::MAX));
+    Ok(reports)
+}
+
+fn status_text(report: &ItemReport) -> &'static str {
+    match report.status {
+        Status::Copied => "copied",
+        Status::Skipped => "skipped",
+        Status::Failed => "failed",
+    }
+}
+
+async fn dry_run(
+    copier: &Arc<Copier>,
+    items: &[PlanItem],
+    created: &[String],
+    printer: &Printer,
+    args: &MigrateArgs,
+) -> Result<()> {
+    let results: Vec<super::copy::DryRun> = stream::iter(items)
+        .map(|item| {
+            let copier = copier.clone();
+            async move {
+                copier
+                    .dry_run(item, item.destination.host.as_deref().unwrap_or_default())
+                    .await
+            }
+        })
+        .buffered(usize::from(args.jobs))
+        .collect()
+        .await;
+    let mut blobs: Vec<(String, String, String, u64)> = results
+        .iter()
+        .flat_map(|r| r.missing_blobs.clone())
+        .collect();
+    blobs.sort();
+    blobs.dedup();
+    let bytes: u64 = blobs.iter().map(|b| b.3).sum();
+    let reports: Vec<ItemReport> = results.into_iter().map(|r| r.report).collect();
+    if printer.is_json() {
+        printer.json(&json!({
+            "dryRun": true, "items": reports, "repositoriesToCreate": created,
+            "blobsToUpload": blobs.len(), "bytesToUpload": bytes,
+        }))?;
+    } else {
+        print_table(printer, &reports, true)?;
+        printer.info(&format!(
+            "dry run: {} to create, {} blobs ({}) to upload after dedup; nothing was changed",
+            crate::output::count(created.len(), "repository", "repositories"),
+            blobs.len(),
+            human_bytes(bytes)
+        ));
+        for repo in created {
+            printer.info(&format!("  would create ECR repository {repo}"));
+        }
+    }
+    Ok(())
+}
+
+fn print_table(printer: &Printer, reports: &[ItemReport], dry_run: bool) -> Result<()> {
+    let mut table = printer.table(&["SOURCE", "DESTINATION", "STATUS", "DIGEST", "BYTES"]);
+    for r in reports {
+        let status = match (&r.error, &r.detail, dry_run) {
+            (Some(e), _, true) => format!("would fail: {e}"),
+            (Some(e), _, false) => format!("failed: {e}"),
+            (None, Some(d), true) if r.status == Status::Skipped => format!("would skip ({d})"),
+            (None, Some(d), _) if r.status == Status::Copied => d.clone(),
+            (None, Some(d), false) => format!("{} ({d})", status_text(r)),
+            _ => status_text(r).to_string(),
+        };
+        table.add_row(vec![
+            r.source.clone(),
+            r.destination.clone(),
+            status,
+            r.digest
+                .as_deref()
+                .map(crate::lifecycle::engine::short_digest)
+                .unwrap_or_else(|| "-".into()),
+            human_bytes(r.bytes),
+        ]);
+    }
+    printer.print_table(&table)?;
+    Ok(())
+}
+
+fn finish(
+    printer: &Printer,
+    args: &MigrateArgs,
+    reports: &[ItemReport],
+    uploaded: u64,
+) -> Result<()> {
+    let count = |s: Status| reports.iter().filter(|r| r.status == s).count();
+    let totals = json!({
+        "items": reports.len(), "copied": count(Status::Copied), "skipped": count(Status::Skipped),
+        "failed": count(Status::Failed), "bytesUploaded": uploaded,
+    });
+    let document = json!({ "items": reports, "totals": totals });
+    if let Some(path) = &args.report {
+        let bytes = serde_json::to_vec_pretty(&document).expect("serializes");
+        crate::fsutil::write_atomic(path, &bytes, 0o644)?;
+    }
+    if printer.is_json() {
+        printer.json(&document)?;
+    } else {
+        print_table(printer, reports, false)?;
+        printer.info(&format!(
+            "{} copied, {} skipped, {} failed; {} uploaded",
+            count(Status::Copied),
+            count(Status::Skipped),
+            count(Status::Failed),
+            human_bytes(uploaded)
+        ));
+    }
+    let failed = count(Status::Failed);
+    if failed == 0 {
+        return Ok(());
+    }
+    let mut error = CliError::verdict(format!(
+        "{} of {} failed",
+        failed,
+        crate::output::count(reports.len(), "item", "items")
+    ));
+    for r in reports.iter().filter(|r| r.status == Status::Failed) {
+        error = error.with_cause(format!(
+            "{} -> {}: {}",
+            r.source,
+            r.destination,
+            r.error.as_deref().unwrap_or("")
+        ));
+    }
+    Err(error
+        .with_hint("fix the causes and run the same command again: finished items are skipped"))
+}

@@ -1,0 +1,430 @@
+//! Copying images registry to registry: manifests byte for byte (so digests survive),
+//! every platform of an index, each blob at most once per destination repository (HEAD,
+//! then a cross-repository mount, then a streamed upload), manifest PUTs paced for ECR.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::plan::PlanItem;
+use crate::error::{CliError, Result};
+use crate::registry::client::{Manifest, RegistryClient};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Copied,
+    Skipped,
+    Failed,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemReport {
+    pub source: String,
+    pub destination: String,
+    pub digest: Option<String>,
+    pub status: Status,
+    /// Why it was skipped, or why it failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    pub bytes: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Spaces manifest PUTs to at most `rate` per second (ECR's PutImage quota is 10/s).
+pub struct Pacer {
+    interval: Duration,
+    next: tokio::sync::Mutex<Instant>,
+}
+
+impl Pacer {
+    pub fn new(rate: u32) -> Option<Self> {
+        (rate > 0).then(|| Self {
+            interval: Duration::from_secs(1) / rate,
+            next: tokio::sync::Mutex::new(Instant::now()),
+        })
+    }
+
+    async fn wait(&self) {
+        let mut next = self.next.lock().await;
+        let now = Instant::now();
+        if *next > now {
+            tokio::time::sleep(*next - now).await;
+        }
+        *next = (*next).max(now) + self.interval;
+    }
+}
+
+/// One destination: its client, whether manifest PUTs are paced, and what is protected.
+pub struct Destination {
+    pub client: Arc<RegistryClient>,
+    pub pacer: Option<Arc<Pacer>>,
+    /// Repositories whose tags cannot be overwritten (ECR IMMUTABLE).
+    pub immutable_repos: HashSet<String>,
+}
+
+/// (destination host, repository, digest).
+type BlobKey = (String, String, String);
+
+pub struct Copier {
+    pub sources: HashMap<String, Arc<RegistryClient>>,
+    pub destinations: HashMap<String, Destination>,
+    pub overwrite: bool,
+    pub verify: bool,
+    /// (destination host, repository, digest) → done; one upload per blob per repository.
+    blobs: std::sync::Mutex<HashMap<BlobKey, Arc<tokio::sync::Mutex<bool>>>>,
+    pub uploaded: AtomicU64,
+}
+
+impl Copier {
+    pub fn new(
+        sources: HashMap<String, Arc<RegistryClient>>,
+        destinations: HashMap<String, Destination>,
+        overwrite: bool,
+        verify: bool,
+    ) -> Self {
+        Self {
+            sources,
+            destinations,
+            overwrite,
+            verify,
+            blobs: Default::default(),
+            uploaded: AtomicU64::new(0),
+        }
+    }
+
+    /// Copies one plan item; never fails the whole run.
+    pub async fn copy(&self, item: &PlanItem, dest_host: &str) -> ItemReport {
+        let mut report = ItemReport {
+            source: item.source.to_string(),
+            destination: item.destination.to_string(),
+            digest: None,
+            status: Status::Failed,
+            detail: None,
+            bytes: 0,
+            error: None,
+        };
+        match self.copy_inner(item, dest_host, &mut report).await {
+            Ok(()) => {}
+            Err(e) => {
+                report.status = Status::Failed;
+                report.error = Some(e.to_string());
+            }
+        }
+        report
+    }
+
+    async fn copy_inner(
+        &self,
+        item: &PlanItem,
+        dest_host: &str,
+        report: &mut ItemReport,
+    ) -> Result<()> {
+        let src_host = item.source.host.as_deref().unwrap_or_default();
+        let src = self
+            .sources
+            .get(src_host)
+            .expect("a client per source host");
+        let dst = self
+            .destinations
+            .get(dest_host)
+            .expect("a client per destination host");
+        let src_ref = item
+            .source
+            .digest
+            .clone()
+            .or_else(|| item.source.tag.clone())
+            .expect("a tag or digest");
+        let tag = item
+            .destination
+            .tag
+            .clone()
+            .expect("validated: destinations have tags");
+        let (src_repo, dst_repo) = (&item.source.repository, &item.destination.repository);
+        let manifest = src
+            .get_manifest(src_repo, &src_ref)
+            .await?
+            .ok_or_else(|| CliError::remote(format!("{} does not exist", item.source)))?;
+        report.digest = Some(manifest.digest.clone());
+        if let Some(existing) = dst.client.manifest_digest(dst_repo, &tag).await? {
+            if existing == manifest.digest {
+                report.status = Status::Skipped;
+                report.detail = Some("exists".into());
+                return Ok(());
+            }
+            if dst.immutable_repos.contains(dst_repo) {
+                return Err(CliError::remote(format!(
+                    "{dst_repo} is IMMUTABLE and `{tag}` already points at {existing}: ECR refuses to move it"
+                )));
+            }
+            if !self.overwrite {
+                return Err(CliError::remote(format!(
+                    "`{tag}` exists with another digest ({existing}); pass --overwrite to replace it"
+                )));
+            }
+        }
+        report.bytes = self
+            .copy_tree(src, src_repo, dst, dst_repo, &manifest)
+            .await?;
+        pace(dst).await;
+        dst.client.put_manifest(dst_repo, &tag, &manifest).await?;
+        if self.verify {
+            let written = dst.client.manifest_digest(dst_repo, &tag).await?;
+            if written.as_deref() != Some(manifest.digest.as_str()) {
+                return Err(CliError::remote(format!(
+                    "verification failed: {} reads back as {written:?}",
+                    item.destination
+                )));
+            }
+        }
+        report.status = Status::Copied;
+        Ok(())
+    }
+
+    /// Blobs (and, for an index, every platform manifest) of `manifest`; bytes uploaded.
+    async fn copy_tree(
+        &self,
+        src: &RegistryClient,
+        src_repo: &str,
+        dst: &Destination,
+        dst_repo: &str,
+        manifest: &Manifest,
+    ) -> Result<u64> {
+        let doc: Value = serde_json::from_slice(&manifest.bytes).map_err(|e| {
+            CliError::remote(format!("the manifest {} is not JSON", manifest.digest))
+                .with_cause(e.to_string())
+        })?;
+        let mut bytes = 0;
+        if let Some(children) = doc.get("manifests").and_then(Value::as_array) {
+            for child in children {
+                let digest = child
+                    .get("digest")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| CliError::remote("an index entry has no digest"))?;
+                let child_manifest =
+                    src.get_manifest(src_repo, digest).await?.ok_or_else(|| {
+                        CliError::remote(format!(
+                            "the index references {digest}, which the source does not have"
+                        ))
+                    })?;
+                bytes +=
+                    Box::pin(self.copy_tree(src, src_repo, dst, dst_repo, &child_manifest)).await?;
+                pace(dst).await;
+                dst.client
+                    .put_manifest(dst_repo, digest, &child_manifest)
+                    .await?;
+            }
+            return Ok(bytes);
+        }
+        let blobs = doc.get("config").into_iter().chain(
+            doc.get("layers")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten(),
+        );
+        for blob in blobs {
+            let digest = blob
+                .get("digest")
+                .and_then(Value::as_str)
+                .ok_or_else(|| CliError::remote("a descriptor has no digest"))?;
+            let size = blob.get("size").and_then(Value::as_u64).unwrap_or(0);
+            bytes += self
+                .ensure_blob(src, src_repo, dst, dst_repo, digest, size)
+                .await?;
+        }
+        Ok(bytes)
+    }
+
+    /// Makes sure the destination repository has the blob; returns bytes uploaded.
+    async fn ensure_blob(
+        &self,
+        src: &RegistryClient,
+        src_repo: &str,
+        dst: &Destination,
+        dst_repo: &str,
+        digest: &str,
+        size: u64,
+    ) -> Result<u64> {
+        let key = (
+            dst.client.host.clone(),
+            dst_repo.to_string(),
+            digest.to_string(),
+        );
+        let slot = self
+            .blobs
+            .lock()
+            .expect("blob map")
+            .entry(key)
+            .or_default()
+            .clone();
+        let mut done = slot.lock().await;
+        if *done || dst.client.blob_exists(dst_repo, digest).await? {
+            *done = true;
+            return Ok(0);
+        }
+        if src.host == dst.client.host
+            && src_repo != dst_repo
+            && dst.client.mount_blob(dst_repo, digest, src_repo).await?
+        {
+            *done = true;
+            return Ok(0);
+        }
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match dst
+                .client
+                .copy_blob_from(src, src_repo, dst_repo, digest, size)
+                .await
+            {
+                Ok(()) => break,
+                Err(e) if attempt < 3 => {
+                    tracing::debug!(digest, attempt, "blob copy failed, retrying: {e}")
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        *done = true;
+        self.uploaded.fetch_add(size, Ordering::Relaxed);
+        Ok(size)
+    }
+}
+
+async fn pace(dst: &Destination) {
+    if let Some(pacer) = &dst.pacer {
+        pacer.wait().await;
+    }
+}
+
+/// What a dry run finds for one item.
+pub struct DryRun {
+    pub report: ItemReport,
+    /// (destination host, repository, digest, size) of blobs the destination lacks.
+    pub missing_blobs: Vec<(String, String, String, u64)>,
+}
+
+impl Copier {
+    /// Reads everything a copy would read, writes nothing.
+    pub async fn dry_run(&self, item: &PlanItem, dest_host: &str) -> DryRun {
+        let mut missing = Vec::new();
+        let mut report = self.copy_report_skeleton(item);
+        if let Err(e) = self
+            .dry_inner(item, dest_host, &mut report, &mut missing)
+            .await
+        {
+            report.status = Status::Failed;
+            report.error = Some(e.to_string());
+        }
+        DryRun {
+            report,
+            missing_blobs: missing,
+        }
+    }
+
+    fn copy_report_skeleton(&self, item: &PlanItem) -> ItemReport {
+        ItemReport {
+            source: item.source.to_string(),
+            destination: item.destination.to_string(),
+            digest: None,
+            status: Status::Copied,
+            detail: Some("would copy".into()),
+            bytes: 0,
+            error: None,
+        }
+    }
+
+    async fn dry_inner(
+        &self,
+        item: &PlanItem,
+        dest_host: &str,
+        report: &mut ItemReport,
+        missing: &mut Vec<(String, String, String, u64)>,
+    ) -> Result<()> {
+        let src_host = item.source.host.as_deref().unwrap_or_default();
+        let src = &self.sources[src_host];
+        let dst = &self.destinations[dest_host];
+        let src_ref = item
+            .source
+            .digest
+            .clone()
+            .or_else(|| item.source.tag.clone())
+            .expect("a tag or digest");
+        let tag = item
+            .destination
+            .tag
+            .clone()
+            .expect("destinations have tags");
+        let manifest = src
+            .get_manifest(&item.source.repository, &src_ref)
+            .await?
+            .ok_or_else(|| CliError::remote(format!("{} does not exist", item.source)))?;
+        report.digest = Some(manifest.digest.clone());
+        if let Some(existing) = dst
+            .client
+            .manifest_digest(&item.destination.repository, &tag)
+            .await?
+        {
+            if existing == manifest.digest {
+                report.status = Status::Skipped;
+                report.detail = Some("exists".into());
+                return Ok(());
+            }
+            if dst.immutable_repos.contains(&item.destination.repository) || !self.overwrite {
+                return Err(CliError::remote(format!(
+                    "`{tag}` exists with another digest ({existing}); it would not be overwritten"
+                )));
+            }
+        }
+        let mut stack = vec![manifest];
+        while let Some(m) = stack.pop() {
+            let doc: Value = serde_json::from_slice(&m.bytes).unwrap_or_default();
+            for child in doc
+                .get("manifests")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(d) = child.get("digest").and_then(Value::as_str)
+                    && let Some(cm) = src.get_manifest(&item.source.repository, d).await?
+                {
+                    stack.push(cm);
+                }
+            }
+            let blobs = doc.get("config").into_iter().chain(
+                doc.get("layers")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten(),
+            );
+            for blob in blobs {
+                let (Some(digest), size) = (
+                    blob.get("digest").and_then(Value::as_str),
+                    blob.get("size").and_then(Value::as_u64).unwrap_or(0),
+                ) else {
+                    continue;
+                };
+                let present = dst
+                    .client
+                    .blob_exists(&item.destination.repository, digest)
+                    .await
+                    .unwrap_or(false);
+                if !present {
+                    missing.push((
+                        dst.client.host.clone(),
+                        item.destination.repository.clone(),
+                        digest.to_string(),
+                        size,
+                    ));
+                }
+            }
+        }
+        report.bytes = missing.iter().map(|m| m.3).sum();
+        Ok(())
+    }
+}

@@ -1,0 +1,120 @@
+//! The journal: one JSON line per finished item, appended and flushed as each finishes,
+//! so a run killed at any point (Ctrl-C, `kill -9`) resumes where it stopped.
+
+use std::collections::HashMap;
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::{CliError, Result};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Entry {
+    key: String,
+    digest: String,
+    status: String,
+}
+
+pub struct Journal {
+    pub path: PathBuf,
+    done: HashMap<String, String>,
+    file: Mutex<std::fs::File>,
+}
+
+/// `$XDG_STATE_HOME/ecrctl/journals` (default `~/.local/state/…`), one file per plan.
+pub fn default_path(plan_keys: &[String]) -> PathBuf {
+    let base = std::env::var_os("XDG_STATE_HOME")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            std::env::var_os("HOME")
+                .map(PathBuf::from)
+                .unwrap_or_else(std::env::temp_dir)
+                .join(".local/state")
+        });
+    let digest = hex::encode(Sha256::digest(plan_keys.join("\n").as_bytes()));
+    base.join("ecrctl/journals")
+        .join(format!("migrate-{}.jsonl", &digest[..16]))
+}
+
+impl Journal {
+    pub fn open(path: &Path) -> Result<Self> {
+        let fail = |e: std::io::Error| {
+            CliError::remote(format!("cannot use the journal {}", path.display()))
+                .with_cause(e.to_string())
+        };
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(fail)?;
+        }
+        let mut done = HashMap::new();
+        if let Ok(file) = std::fs::File::open(path) {
+            // A torn last line (killed mid-write) is skipped: that item is simply redone.
+            for line in std::io::BufReader::new(file).lines().map_while(|l| l.ok()) {
+                if let Ok(entry) = serde_json::from_str::<Entry>(&line) {
+                    done.insert(entry.key, entry.digest);
+                }
+            }
+        }
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(fail)?;
+        Ok(Self {
+            path: path.to_path_buf(),
+            done,
+            file: Mutex::new(file),
+        })
+    }
+
+    /// The digest recorded for a finished item.
+    pub fn finished(&self, key: &str) -> Option<&str> {
+        self.done.get(key).map(String::as_str)
+    }
+
+    pub fn record(&self, key: &str, digest: &str, status: &str) -> Result<()> {
+        let line = serde_json::to_string(&Entry {
+            key: key.into(),
+            digest: digest.into(),
+            status: status.into(),
+        })
+        .expect("serializes");
+        let mut file = self.file.lock().expect("journal lock");
+        writeln!(file, "{line}")
+            .and_then(|()| file.sync_data())
+            .map_err(|e| {
+                CliError::remote(format!("cannot write the journal {}", self.path.display()))
+                    .with_cause(e.to_string())
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remembers_finished_items_and_survives_a_torn_line() {
+        let path =
+            std::env::temp_dir().join(format!("ecrctl-journal-{}.jsonl", std::process::id()));
+        let _ = std::fs::remove_file(&path);
+        {
+            let j = Journal::open(&path).unwrap();
+            j.record("a b", "sha256:1", "copied").unwrap();
+        }
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap()
+            .write_all(b"{\"key\":\"c d\",\"dig")
+            .unwrap();
+        let j = Journal::open(&path).unwrap();
+        assert_eq!(j.finished("a b"), Some("sha256:1"));
+        assert_eq!(j.finished("c d"), None);
+        std::fs::remove_file(&path).unwrap();
+        assert_ne!(default_path(&["x".into()]), default_path(&["y".into()]));
+    }
+}

@@ -1,0 +1,9 @@
+//! `ecrctl migrate`: copy and re-tag images between registries. Pure: `plan` (parsing
+//! and validation). The shell: `copy` (the registry-to-registry engine), `journal`
+//! (resume), `setup` (credentials, clients, ECR repositories) and `command`.
+
+pub mod command;
+pub mod copy;
+pub mod journal;
+pub mod plan;
+pub mod setup;

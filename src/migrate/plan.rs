@@ -1,0 +1,167 @@
+//! Migration plans: `SOURCE DEST` per line (`#` comments, blank lines ignored). A DEST
+//! ending in `/` is a prefix: the source's repository path and tag go under it. A DEST
+//! without a host is in the ECR registry of the current account and region.
+//! Everything is validated, every problem reported with its line, before anything runs.
+
+use std::collections::HashMap;
+
+use crate::names;
+use crate::registry::reference::{self, ImageRef};
+
+/// Docker Hub's API host, for sources written without one (`nginx:1.27`).
+pub const DOCKER_HUB: &str = "registry-1.docker.io";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanItem {
+    pub line: usize,
+    pub source: ImageRef,
+    pub destination: ImageRef,
+}
+
+impl PlanItem {
+    /// A stable key for the journal.
+    pub fn key(&self) -> String {
+        format!("{} {}", self.source, self.destination)
+    }
+}
+
+/// Source references: a missing host is Docker Hub, and its one-part names are `library/…`.
+fn source_ref(text: &str) -> Result<ImageRef, String> {
+    let mut r = reference::parse(text)?;
+    if r.host.is_none() || r.host.as_deref() == Some("docker.io") {
+        r.host = Some(DOCKER_HUB.to_string());
+        if !r.repository.contains('/') {
+            r.repository = format!("library/{}", r.repository);
+        }
+    }
+    Ok(r)
+}
+
+/// `PREFIX/` + the source's path (Docker Hub's `library/` dropped) and tag.
+fn prefixed(prefix: &str, source: &ImageRef) -> Result<ImageRef, String> {
+    let path = source
+        .repository
+        .strip_prefix("library/")
+        .unwrap_or(&source.repository);
+    let tag = source.tag.clone().ok_or(
+        "the source has no tag to carry over to a prefix destination; write the destination tag",
+    )?;
+    reference::parse(&format!("{prefix}{path}:{tag}"))
+}
+
+fn parse_line(line: &str) -> Result<(ImageRef, ImageRef), String> {
+    let parts: Vec<&str> = line.split_whitespace().collect();
+    let [source, destination] = parts.as_slice() else {
+        return Err(format!(
+            "expected `SOURCE DESTINATION`, found {} fields",
+            parts.len()
+        ));
+    };
+    let source = source_ref(source).map_err(|e| format!("source: {e}"))?;
+    let destination = if destination.ends_with('/') {
+        prefixed(destination, &source)?
+    } else {
+        let d = reference::parse(destination).map_err(|e| format!("destination: {e}"))?;
+        if d.digest.is_some() {
+            return Err(
+                "a destination is a tag, not a digest (the digest is preserved anyway)".into(),
+            );
+        }
+        d
+    };
+    if let Err(problem) = names::check_repository_name(&destination.repository) {
+        return Err(names::name_error(&destination.repository, &problem).message);
+    }
+    Ok((source, destination))
+}
+
+/// Parses a whole plan; `Err` lists every problem as `line N: …`.
+pub fn parse(text: &str) -> Result<Vec<PlanItem>, Vec<String>> {
+    let mut items = Vec::new();
+    let mut problems = Vec::new();
+    for (index, raw) in text.lines().enumerate() {
+        let line = raw.split('#').next().unwrap_or("").trim();
+        if line.is_empty() {
+            continue;
+        }
+        match parse_line(line) {
+            Ok((source, destination)) => items.push(PlanItem {
+                line: index + 1,
+                source,
+                destination,
+            }),
+            Err(why) => problems.push(format!("line {}: {why}", index + 1)),
+        }
+    }
+    let mut destinations: HashMap<String, &PlanItem> = HashMap::new();
+    for item in &items {
+        if let Some(first) = destinations.get(&item.destination.to_string()) {
+            let why = if first.source == item.source {
+                "repeats line".to_string()
+            } else {
+                "copies a different source to the same destination as line".to_string()
+            };
+            problems.push(format!(
+                "line {}: {why} {} ({})",
+                item.line, first.line, item.destination
+            ));
+        } else {
+            destinations.insert(item.destination.to_string(), item);
+        }
+    }
+    if items.is_empty() && problems.is_empty() {
+        problems.push("the plan lists no images".into());
+    }
+    if problems.is_empty() {
+        Ok(items)
+    } else {
+        Err(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_pairs_prefixes_and_docker_hub_names() {
+        let plan = parse(
+            "# mirror\nnginx:1.27 mirror/nginx:1.27\n\nquay.io/org/tool:v2 123456789012.dkr.ecr.eu-west-1.amazonaws.com/tools/\nlocalhost:5000/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef app:pinned\n",
+        )
+        .unwrap();
+        assert_eq!(plan.len(), 3);
+        assert_eq!(plan[0].source.host.as_deref(), Some(DOCKER_HUB));
+        assert_eq!(plan[0].source.repository, "library/nginx");
+        assert_eq!(plan[0].destination.host, None);
+        assert_eq!(
+            plan[1].destination.to_string(),
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/tools/org/tool:v2"
+        );
+        assert_eq!(plan[1].line, 4);
+        assert_eq!(plan[2].destination.tag.as_deref(), Some("pinned"));
+    }
+
+    #[test]
+    fn every_problem_names_its_line() {
+        let problems = parse("a:1 b:1\njunk\nc:1 B:1\nd@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef x/\ne:1 b:1\na:1 b:1\n").unwrap_err();
+        assert!(problems[0].starts_with("line 2: expected"), "{problems:?}");
+        assert!(
+            problems[1].starts_with("line 3:") && problems[1].contains("uppercase"),
+            "{problems:?}"
+        );
+        assert!(
+            problems[2].starts_with("line 4:") && problems[2].contains("no tag"),
+            "{problems:?}"
+        );
+        assert!(
+            problems[3]
+                .contains("line 5: copies a different source to the same destination as line 1"),
+            "{problems:?}"
+        );
+        assert!(
+            problems[4].contains("line 6: repeats line 1"),
+            "{problems:?}"
+        );
+        assert!(parse("# nothing\n").is_err());
+    }
+}

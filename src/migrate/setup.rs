@@ -1,0 +1,249 @@
+//! Everything a migration needs before the first copy: ECR tokens for ECR hosts, docker
+//! credentials for the rest, one HTTP client per host, and the ECR repositories the
+//! destinations need (created with --repo-settings), with their tag mutability.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
+
+use super::copy::{Destination, Pacer};
+use super::plan::PlanItem;
+use crate::aws::{self, AwsContext, repositories};
+use crate::cli::{GlobalArgs, MigrateArgs};
+use crate::docker::config::{DockerConfig, config_dir};
+use crate::docker::helpers::{self, HelperAnswer};
+use crate::error::{CliError, Result};
+use crate::login::{cache, fetch};
+use crate::output::Printer;
+use crate::registry::client::{Credentials, RegistryClient};
+use crate::registry::endpoint::parse_ecr_host;
+use crate::registry::tls;
+use crate::repo::settings::{MutabilityMode, RepoSettings};
+
+/// AWS access, loaded only when an ECR registry is involved.
+pub struct Ecr {
+    pub ctx: AwsContext,
+    pub registry_endpoint: Option<String>,
+    /// Registry host → (username, password) from GetAuthorizationToken.
+    pub tokens: HashMap<String, Credentials>,
+}
+
+fn is_ecr(host: Option<&str>, endpoint: Option<&str>) -> bool {
+    match host {
+        None => true,
+        Some(h) => parse_ecr_host(h).is_some() || Some(h) == endpoint,
+    }
+}
+
+/// Resolves destinations without a host to this account's ECR registry and gets tokens
+/// for every ECR host in the plan.
+pub async fn ecr_access(global: &GlobalArgs, items: &mut [PlanItem]) -> Result<Option<Ecr>> {
+    let endpoint = global.registry_endpoint.clone();
+    let involved = items.iter().any(|i| {
+        is_ecr(i.destination.host.as_deref(), endpoint.as_deref())
+            || is_ecr(i.source.host.as_deref(), endpoint.as_deref())
+    });
+    if !involved {
+        return Ok(None);
+    }
+    let ctx = aws::load(global).await?;
+    let settings = fetch::TokenSettings {
+        profile: global.profile.clone(),
+        api_endpoint: fetch::effective_api_endpoint(global.endpoint_url.as_deref()),
+        registry_endpoint: endpoint.clone(),
+        cache_dir: cache::cache_dir(),
+        min_validity: 3600,
+        force: false,
+    };
+    let mut targets = vec![fetch::LoginTarget {
+        registry_id: ctx.registry_id.clone(),
+        region: ctx.region.clone(),
+    }];
+    for host in items
+        .iter()
+        .flat_map(|i| [i.source.host.as_deref(), i.destination.host.as_deref()])
+        .flatten()
+    {
+        if let Some(h) = parse_ecr_host(host) {
+            let target = fetch::LoginTarget {
+                registry_id: Some(h.account),
+                region: h.region,
+            };
+            if !targets.contains(&target) {
+                targets.push(target);
+            }
+        }
+    }
+    let obtained = fetch::obtain(&ctx.sdk, &settings, &targets).await?;
+    let default_host = obtained[0].token.host.clone();
+    for item in items.iter_mut().filter(|i| i.destination.host.is_none()) {
+        item.destination.host = Some(default_host.clone());
+    }
+    let tokens = obtained
+        .into_iter()
+        .map(|o| {
+            (
+                o.token.host.clone(),
+                Credentials {
+                    username: o.token.username,
+                    password: o.token.password,
+                },
+            )
+        })
+        .collect();
+    Ok(Some(Ecr {
+        ctx,
+        registry_endpoint: endpoint,
+        tokens,
+    }))
+}
+
+/// Credentials for a non-ECR host, as docker would use them.
+async fn docker_credentials(config: &DockerConfig, host: &str) -> Option<Credentials> {
+    if let Some(helper) = config.helper_for(host)
+        && let HelperAnswer::Found { username, secret } = helpers::get(&helper, host).await
+    {
+        return Some(Credentials {
+            username,
+            password: secret,
+        });
+    }
+    config
+        .stored_auth(host)
+        .map(|(username, password)| Credentials { username, password })
+}
+
+/// One client per host, with the right credentials and transport.
+pub async fn clients(
+    items: &[PlanItem],
+    ecr: &mut Option<Ecr>,
+    global: &GlobalArgs,
+    args: &MigrateArgs,
+) -> Result<(
+    HashMap<String, Arc<RegistryClient>>,
+    HashMap<String, Arc<RegistryClient>>,
+)> {
+    let config = DockerConfig::load(&config_dir())?;
+    let hosts: BTreeSet<String> = items
+        .iter()
+        .flat_map(|i| [i.source.host.clone(), i.destination.host.clone()])
+        .flatten()
+        .collect();
+    let mut all = HashMap::new();
+    for host in hosts {
+        let plain = args
+            .plain_http
+            .iter()
+            .any(|p| p.eq_ignore_ascii_case(&host));
+        let http = tls::http_client(&host, global.ca_cert.as_deref(), &tls::docker_certs_dir())?;
+        let credentials = match ecr.as_mut().and_then(|e| e.tokens.remove(&host)) {
+            Some(token) => Some(token),
+            None => docker_credentials(&config, &host).await,
+        };
+        all.insert(
+            host.clone(),
+            Arc::new(RegistryClient::new(http, &host, plain, credentials)),
+        );
+    }
+    let pick = |hosts: Vec<String>| {
+        hosts
+            .into_iter()
+            .map(|h| (h.clone(), all[&h].clone()))
+            .collect::<HashMap<_, _>>()
+    };
+    let sources = pick(items.iter().filter_map(|i| i.source.host.clone()).collect());
+    let destinations = pick(
+        items
+            .iter()
+            .filter_map(|i| i.destination.host.clone())
+            .collect(),
+    );
+    Ok((sources, destinations))
+}
+
+/// Destinations with pacing and, for ECR, their repositories created (unless a dry run)
+/// and immutable ones noted.
+pub async fn destinations(
+    items: &[PlanItem],
+    clients: HashMap<String, Arc<RegistryClient>>,
+    ecr: Option<&Ecr>,
+    args: &MigrateArgs,
+    printer: &Printer,
+) -> Result<(HashMap<String, Destination>, Vec<String>)> {
+    let repo_settings = match &args.repo_settings {
+        Some(path) => Some(crate::repo::file::read(path)?),
+        None => None,
+    };
+    let mut out = HashMap::new();
+    let mut to_create = Vec::new();
+    for (host, client) in clients {
+        let ecr_here = ecr.filter(|e| is_ecr(Some(&host), e.registry_endpoint.as_deref()));
+        let mut immutable = HashSet::new();
+        if let Some(ecr) = ecr_here {
+            let mut repos: Vec<&str> = items
+                .iter()
+                .filter(|i| i.destination.host.as_deref() == Some(host.as_str()))
+                .map(|i| i.destination.repository.as_str())
+                .collect();
+            repos.sort();
+            repos.dedup();
+            for repo in repos {
+                let settings = settings_for(repo_settings.as_ref(), repo);
+                match repositories::observe(&ecr.ctx, repo, &RepoSettings::default()).await? {
+                    Some(existing) => {
+                        if existing.mutability.mode == MutabilityMode::Immutable {
+                            immutable.insert(repo.to_string());
+                        }
+                    }
+                    None if args.dry_run => to_create.push(repo.to_string()),
+                    None => {
+                        repositories::create(&ecr.ctx, repo, &settings).await?;
+                        printer.info(&format!("created ECR repository {repo}"));
+                        to_create.push(repo.to_string());
+                        if settings
+                            .mutability
+                            .as_ref()
+                            .is_some_and(|m| m.mode == MutabilityMode::Immutable)
+                        {
+                            immutable.insert(repo.to_string());
+                        }
+                    }
+                }
+            }
+        }
+        let rate = if ecr_here.is_some() {
+            args.max_put_rate
+        } else {
+            0
+        };
+        out.insert(
+            host,
+            Destination {
+                client,
+                pacer: Pacer::new(rate).map(Arc::new),
+                immutable_repos: immutable,
+            },
+        );
+    }
+    Ok((out, to_create))
+}
+
+fn settings_for(file: Option<&crate::repo::file::RepoFile>, repo: &str) -> RepoSettings {
+    match file {
+        None => RepoSettings::default(),
+        Some(f) => match f.entries.iter().find(|(name, _)| name == repo) {
+            Some((_, entry)) => f.defaults.overlaid_with(entry),
+            None => f.defaults.clone(),
+        },
+    }
+}
+
+/// A clear error when a source host needs a scheme it cannot get.
+pub fn check_plain_http(args: &MigrateArgs) -> Result<()> {
+    for host in &args.plain_http {
+        crate::registry::endpoint::parse_registry_endpoint(host).map_err(|e| {
+            CliError::usage(format!("--plain-http `{host}` is not HOST[:PORT]"))
+                .with_cause(e.message)
+        })?;
+    }
+    Ok(())
+}

@@ -1,0 +1,270 @@
+//! `ecrctl migrate`: from the plain-HTTP source registry into the TLS + auth registry
+//! standing for ECR (repositories created in moto), checked with skopeo.
+
+use std::path::Path;
+
+use crate::client::{Run, describe_repo, ecr, ecrctl, run, temp_file, unique};
+use crate::harness::stand_ins;
+use crate::images::{
+    Registry, oci_index_layout, oci_layout_sharing, push_layout, raw_digest, seed_image,
+};
+
+fn migrate(plan: &Path, extra: &[&str]) -> Run {
+    let s = stand_ins();
+    let journal = plan.with_extension("journal");
+    let mut args = vec![
+        "migrate",
+        "--plan",
+        plan.to_str().unwrap(),
+        "--plain-http",
+        &s.plain_registry,
+        "--ca-cert",
+        s.ca_cert.to_str().unwrap(),
+        "--registry-endpoint",
+        &s.registry,
+        "--journal",
+        journal.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    run(ecrctl().args(&args))
+}
+
+#[test]
+fn a_mixed_plan_preserves_digests_and_reports_each_item() {
+    let s = stand_ins();
+    let p = unique("mig");
+    // Sources in the plain registry: two images sharing a layer, and a multi-arch index.
+    let (layout_a, digest_a) = oci_layout_sharing("v1", &format!("{p}-base"), &format!("{p}-a"));
+    push_layout(Registry::Plain, &layout_a, &format!("{p}/src-a"), "v1");
+    let (layout_b, digest_b) = oci_layout_sharing("v1", &format!("{p}-base"), &format!("{p}-b"));
+    push_layout(Registry::Plain, &layout_b, &format!("{p}/src-b"), "v1");
+    let (layout_multi, digest_multi) = oci_index_layout("v1", &p);
+    push_layout(
+        Registry::Plain,
+        &layout_multi,
+        &format!("{p}/src-multi"),
+        "v1",
+    );
+    // Destination state: an identical tag, a different tag, an immutable repository.
+    seed_image(Registry::Ecr, &format!("{p}/same"), "v1", &format!("{p}-x")); // overwritten below
+    let (layout_same, digest_same) = oci_layout_sharing("v1", &format!("{p}-same"), "same");
+    push_layout(
+        Registry::Plain,
+        &layout_same,
+        &format!("{p}/src-same"),
+        "v1",
+    );
+    push_layout(Registry::Ecr, &layout_same, &format!("{p}/same"), "v1");
+    let other = seed_image(
+        Registry::Ecr,
+        &format!("{p}/taken"),
+        "v1",
+        &format!("{p}-taken"),
+    );
+    ecr(&["repo", "create", &format!("{p}/locked"), "--immutable"]).assert_code(0);
+    seed_image(
+        Registry::Ecr,
+        &format!("{p}/locked"),
+        "v1",
+        &format!("{p}-locked"),
+    );
+
+    let src = &s.plain_registry;
+    let plan = temp_file(
+        "plan.txt",
+        &format!(
+            "# a mixed plan\n{src}/{p}/src-a:v1 {p}/a:v1\n{src}/{p}/src-b:v1 {p}/b:v1\n{src}/{p}/src-multi:v1 {p}/multi:v1\n\
+             {src}/{p}/src-same:v1 {p}/same:v1\n{src}/{p}/src-a:v1 {p}/taken:v1\n{src}/{p}/src-b:v1 {p}/locked:v1\n"
+        ),
+    );
+    let run = migrate(&plan, &["-o", "json", "--verify"]);
+    run.assert_code(1);
+    let report = run.json();
+    let status: Vec<&str> = report["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        status,
+        ["copied", "copied", "copied", "skipped", "failed", "failed"],
+        "{report:#}"
+    );
+    assert_eq!(report["items"][3]["detail"], "exists");
+    assert!(
+        report["items"][4]["error"]
+            .as_str()
+            .unwrap()
+            .contains("--overwrite")
+    );
+    assert!(
+        report["items"][5]["error"]
+            .as_str()
+            .unwrap()
+            .contains("IMMUTABLE")
+    );
+    assert_eq!(report["totals"]["copied"], 3);
+    // Digests survive byte for byte, as an independent client reads them.
+    assert_eq!(
+        raw_digest(Registry::Ecr, &format!("{p}/a"), "v1").as_deref(),
+        Some(digest_a.as_str())
+    );
+    assert_eq!(
+        raw_digest(Registry::Ecr, &format!("{p}/b"), "v1").as_deref(),
+        Some(digest_b.as_str())
+    );
+    assert_eq!(
+        raw_digest(Registry::Ecr, &format!("{p}/multi"), "v1").as_deref(),
+        Some(digest_multi.as_str())
+    );
+    assert_eq!(
+        raw_digest(Registry::Ecr, &format!("{p}/same"), "v1").as_deref(),
+        Some(digest_same.as_str())
+    );
+    assert_eq!(
+        raw_digest(Registry::Ecr, &format!("{p}/taken"), "v1").as_deref(),
+        Some(other.as_str()),
+        "not overwritten"
+    );
+    // The ECR repositories were created (in moto).
+    for repo in ["a", "b", "multi"] {
+        assert!(
+            describe_repo(&format!("{p}/{repo}")).is_some(),
+            "{repo} created"
+        );
+    }
+    // --overwrite replaces the different tag (not the immutable one); the rest is done.
+    let run = migrate(&plan, &["-o", "json", "--overwrite"]);
+    let report = run.json();
+    let status: Vec<&str> = report["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        status,
+        [
+            "skipped", "skipped", "skipped", "skipped", "copied", "failed"
+        ],
+        "{report:#}"
+    );
+    assert_eq!(report["items"][0]["detail"], "done in an earlier run");
+    assert_eq!(
+        raw_digest(Registry::Ecr, &format!("{p}/taken"), "v1").as_deref(),
+        Some(digest_a.as_str())
+    );
+}
+
+#[test]
+fn bad_plans_and_dry_runs_change_nothing() {
+    let s = stand_ins();
+    let p = unique("migdry");
+    seed_image(Registry::Plain, &format!("{p}/src"), "v1", &p);
+    let bad = temp_file(
+        "plan.txt",
+        &format!(
+            "{}/{p}/src:v1 {p}/ok:v1\nnot a plan line at all\n{}/{p}/src:v1 {p}/Upper:v1\n",
+            s.plain_registry, s.plain_registry
+        ),
+    );
+    let run = migrate(&bad, &[]);
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("line 2:") && run.stderr.contains("line 3:"),
+        "{}",
+        run.stderr
+    );
+    assert!(describe_repo(&format!("{p}/ok")).is_none());
+
+    let plan = temp_file(
+        "plan.txt",
+        &format!("{}/{p}/src:v1 {p}/ok:v1\n", s.plain_registry),
+    );
+    let run = migrate(&plan, &["--dry-run", "-o", "json"]);
+    run.assert_code(0);
+    let report = run.json();
+    assert_eq!(report["repositoriesToCreate"][0], format!("{p}/ok"));
+    assert_eq!(report["blobsToUpload"], 2);
+    assert!(
+        describe_repo(&format!("{p}/ok")).is_none(),
+        "dry run created nothing"
+    );
+    assert!(raw_digest(Registry::Ecr, &format!("{p}/ok"), "v1").is_none());
+}
+
+#[test]
+fn a_killed_run_resumes_without_recopying() {
+    let s = stand_ins();
+    let p = unique("migkill");
+    let mut plan_text = String::new();
+    for i in 0..6 {
+        seed_image(
+            Registry::Plain,
+            &format!("{p}/src{i}"),
+            "v1",
+            &format!("{p}-{i}"),
+        );
+        plan_text.push_str(&format!(
+            "{}/{p}/src{i}:v1 {p}/dst{i}:v1\n",
+            s.plain_registry
+        ));
+    }
+    let plan = temp_file("plan.txt", &plan_text);
+    let journal = plan.with_extension("journal");
+    let mut child = ecrctl()
+        .args([
+            "migrate",
+            "--plan",
+            plan.to_str().unwrap(),
+            "--plain-http",
+            &s.plain_registry,
+            "--ca-cert",
+            s.ca_cert.to_str().unwrap(),
+            "--registry-endpoint",
+            &s.registry,
+            "--journal",
+            journal.to_str().unwrap(),
+            "--jobs",
+            "1",
+            "--max-put-rate",
+            "2",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::fs::read_to_string(&journal)
+        .unwrap_or_default()
+        .lines()
+        .count()
+        < 2
+        && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let finished = std::fs::read_to_string(&journal).unwrap().lines().count();
+    assert!(
+        (2..6).contains(&finished),
+        "killed mid-way: {finished} finished"
+    );
+
+    let run = migrate(&plan, &["-o", "json"]);
+    run.assert_code(0);
+    let items = run.json()["items"].as_array().unwrap().clone();
+    let earlier = items
+        .iter()
+        .filter(|i| i["detail"] == "done in an earlier run")
+        .count();
+    assert_eq!(earlier, finished, "finished items are not copied again");
+    for i in 0..6 {
+        assert!(
+            raw_digest(Registry::Ecr, &format!("{p}/dst{i}"), "v1").is_some(),
+            "dst{i}"
+        );
+    }
+}
