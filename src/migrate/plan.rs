@@ -143,7 +143,7 @@ mod tests {
 
     #[test]
     fn every_problem_names_its_line() {
-        let problems = parse("a:1 b:1\njunk\nc:1 B:1\nd@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef x/\ne:1 b:1\na:1 b:1\n").unwrap_err();
+        let problems = parse("aa:1 bb:1\njunk\ncc:1 Bb:1\ndd@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef xx/\nee:1 bb:1\naa:1 bb:1\n").unwrap_err();
         assert!(problems[0].starts_with("line 2: expected"), "{problems:?}");
         assert!(
             problems[1].starts_with("line 3:") && problems[1].contains("uppercase"),
