@@ -69,8 +69,9 @@ pub struct Destination {
     pub immutable_repos: HashSet<String>,
 }
 
-/// (destination host, repository, digest).
-type BlobKey = (String, String, String);
+/// (destination host, digest): one lock per blob per registry, so a blob shared by
+/// several repositories is uploaded once and mounted into the others.
+type BlobKey = (String, String);
 
 pub struct Copier {
     pub sources: HashMap<String, Arc<RegistryClient>>,
@@ -78,7 +79,8 @@ pub struct Copier {
     pub overwrite: bool,
     pub verify: bool,
     /// (destination host, repository, digest) → done; one upload per blob per repository.
-    blobs: std::sync::Mutex<HashMap<BlobKey, Arc<tokio::sync::Mutex<bool>>>>,
+    /// Repositories known to have the blob.
+    blobs: std::sync::Mutex<HashMap<BlobKey, Arc<tokio::sync::Mutex<HashSet<String>>>>>,
     pub uploaded: AtomicU64,
 }
 
@@ -251,11 +253,7 @@ impl Copier {
         digest: &str,
         size: u64,
     ) -> Result<u64> {
-        let key = (
-            dst.client.host.clone(),
-            dst_repo.to_string(),
-            digest.to_string(),
-        );
+        let key = (dst.client.host.clone(), digest.to_string());
         let slot = self
             .blobs
             .lock()
@@ -263,17 +261,25 @@ impl Copier {
             .entry(key)
             .or_default()
             .clone();
-        let mut done = slot.lock().await;
-        if *done || dst.client.blob_exists(dst_repo, digest).await? {
-            *done = true;
+        let mut holders = slot.lock().await;
+        if holders.contains(dst_repo) || dst.client.blob_exists(dst_repo, digest).await? {
+            holders.insert(dst_repo.to_string());
             return Ok(0);
         }
-        if src.host == dst.client.host
-            && src_repo != dst_repo
-            && dst.client.mount_blob(dst_repo, digest, src_repo).await?
-        {
-            *done = true;
-            return Ok(0);
+        // A mount needs the blob in another repository of the same registry: one that got
+        // it earlier in this run, or the source itself.
+        let same_registry_source = (src.host == dst.client.host).then(|| src_repo.to_string());
+        let candidates: Vec<String> = holders
+            .iter()
+            .cloned()
+            .chain(same_registry_source)
+            .filter(|r| r != dst_repo)
+            .collect();
+        for from in candidates {
+            if dst.client.mount_blob(dst_repo, digest, &from).await? {
+                holders.insert(dst_repo.to_string());
+                return Ok(0);
+            }
         }
         let mut attempt = 0;
         loop {
@@ -290,7 +296,7 @@ impl Copier {
                 Err(e) => return Err(e),
             }
         }
-        *done = true;
+        holders.insert(dst_repo.to_string());
         self.uploaded.fetch_add(size, Ordering::Relaxed);
         Ok(size)
     }

@@ -17,12 +17,10 @@ fn help_lists_only_commands_that_exist_and_the_exit_codes() {
     ] {
         assert!(help.stdout.contains(word), "{word}: {}", help.stdout);
     }
-    for later in ["push-check"] {
-        assert!(
-            !help.stdout.contains(&format!("  {later} ")),
-            "{later} is not built yet"
-        );
-    }
+    assert!(
+        !help.stdout.contains("  push-check "),
+        "push-check is not built yet"
+    );
     let create = ecr(&["repo", "create", "--help"]);
     for flag in [
         "--scan-on-push",

@@ -105,6 +105,15 @@ fn a_mixed_plan_preserves_digests_and_reports_each_item() {
             .contains("IMMUTABLE")
     );
     assert_eq!(report["totals"]["copied"], 3);
+    // a and b share their layer: it crosses the wire once and is mounted into the other.
+    let (a_bytes, b_bytes) = (
+        report["items"][0]["bytes"].as_u64().unwrap(),
+        report["items"][1]["bytes"].as_u64().unwrap(),
+    );
+    assert!(
+        a_bytes.min(b_bytes) < 4096,
+        "one of them mounted the shared layer: {a_bytes} {b_bytes}"
+    );
     // Digests survive byte for byte, as an independent client reads them.
     assert_eq!(
         raw_digest(Registry::Ecr, &format!("{p}/a"), "v1").as_deref(),
