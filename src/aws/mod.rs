@@ -7,6 +7,7 @@ mod explicit_false;
 pub use explicit_false::ExplicitScanOnPushFalse;
 pub mod images;
 pub mod repositories;
+pub mod retag;
 pub mod scans;
 
 pub use config::{

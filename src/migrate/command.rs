@@ -36,8 +36,18 @@ pub async fn run(global: &GlobalArgs, args: &MigrateArgs, printer: &Printer) -> 
         args.overwrite,
         args.verify,
     ));
+    // A new tag in the same ECR repository: re-tag through the API (PutImage needs the
+    // layers in the repository itself, so other repositories go through the copy path).
+    let retag_host = |item: &PlanItem| {
+        let ecr = ecr.as_ref()?;
+        let host = item.source.host.as_deref()?;
+        (Some(host) == item.destination.host.as_deref()
+            && item.source.repository == item.destination.repository
+            && setup::is_ecr(Some(host), ecr.registry_endpoint.as_deref()))
+        .then(|| host.to_string())
+    };
     if args.dry_run {
-        return dry_run(&copier, &items, &created, printer, args).await;
+        return dry_run(&copier, &items, &created, printer, args, &retag_host).await;
     }
     let keys: Vec<String> = items.iter().map(PlanItem::key).collect();
     let journal = Journal::open(
@@ -47,7 +57,10 @@ pub async fn run(global: &GlobalArgs, args: &MigrateArgs, printer: &Printer) -> 
             .unwrap_or_else(|| journal::default_path(&keys)),
     )?;
     tracing::info!(journal = %journal.path.display(), items = items.len(), "migrating");
-    let reports = copy_all(&copier, &items, &journal, args, printer).await?;
+    let (retags, copies): (Vec<PlanItem>, Vec<PlanItem>) =
+        items.into_iter().partition(|i| retag_host(i).is_some());
+    let mut reports = retag_items(&copier, ecr.as_ref(), &retags, &journal, args).await?;
+    reports.extend(copy_all(&copier, &copies, &journal, args, printer).await?);
     finish(
         printer,
         args,
@@ -81,6 +94,64 @@ fn read_plan(args: &MigrateArgs) -> Result<Vec<PlanItem>> {
     })
 }
 
+/// Same-registry ECR items: re-tagged through the API, journaled like copies.
+async fn retag_items(
+    copier: &Copier,
+    ecr: Option<&setup::Ecr>,
+    items: &[PlanItem],
+    journal: &Journal,
+    args: &MigrateArgs,
+) -> Result<Vec<ItemReport>> {
+    let (Some(ecr), Some(first)) = (ecr, items.first()) else {
+        return Ok(Vec::new());
+    };
+    let pending: Vec<&PlanItem> = items
+        .iter()
+        .filter(|i| journal.finished(&i.key()).is_none())
+        .collect();
+    let mut reports: Vec<ItemReport> = items
+        .iter()
+        .filter_map(|i| journal.finished(&i.key()).map(|d| earlier(i, d)))
+        .collect();
+    let host = first.destination.host.clone().unwrap_or_default();
+    let registry_id = crate::registry::endpoint::parse_ecr_host(&host)
+        .map(|h| h.account)
+        .or_else(|| ecr.ctx.registry_id.clone());
+    let dst = &copier.destinations[&host];
+    for report in super::retag::retag_all(
+        &ecr.ctx.ecr,
+        registry_id.as_deref(),
+        dst,
+        &pending,
+        args.overwrite,
+    )
+    .await
+    {
+        if report.status != Status::Failed {
+            let key = format!("{} {}", report.source, report.destination);
+            journal.record(
+                &key,
+                report.digest.as_deref().unwrap_or(""),
+                status_text(&report),
+            )?;
+        }
+        reports.push(report);
+    }
+    Ok(reports)
+}
+
+fn earlier(item: &PlanItem, digest: &str) -> ItemReport {
+    ItemReport {
+        source: item.source.to_string(),
+        destination: item.destination.to_string(),
+        digest: Some(digest.to_string()),
+        status: Status::Skipped,
+        detail: Some("done in an earlier run".into()),
+        bytes: 0,
+        error: None,
+    }
+}
+
 async fn copy_all(
     copier: &Arc<Copier>,
     items: &[PlanItem],
@@ -97,15 +168,7 @@ async fn copy_all(
             let (copier, bar, done) = (copier.clone(), bar.clone(), &done);
             async move {
                 let report = match journal.finished(&item.key()) {
-                    Some(digest) => ItemReport {
-                        source: item.source.to_string(),
-                        destination: item.destination.to_string(),
-                        digest: Some(digest.to_string()),
-                        status: Status::Skipped,
-                        detail: Some("done in an earlier run".into()),
-                        bytes: 0,
-                        error: None,
-                    },
+                    Some(digest) => earlier(item, digest),
                     None => {
                         let host = item.destination.host.clone().unwrap_or_default();
                         let report = copier.copy(item, &host).await;
@@ -149,6 +212,7 @@ async fn copy_all(
 fn status_text(report: &ItemReport) -> &'static str {
     match report.status {
         Status::Copied => "copied",
+        Status::Retagged => "retagged",
         Status::Skipped => "skipped",
         Status::Failed => "failed",
     }
@@ -160,11 +224,19 @@ async fn dry_run(
     created: &[String],
     printer: &Printer,
     args: &MigrateArgs,
+    retag_host: &dyn Fn(&PlanItem) -> Option<String>,
 ) -> Result<()> {
     let results: Vec<super::copy::DryRun> = stream::iter(items)
         .map(|item| {
             let copier = copier.clone();
+            let retag = retag_host(item).is_some();
             async move {
+                if retag {
+                    let mut dry = copier.dry_run_skeleton(item);
+                    dry.report.status = Status::Retagged;
+                    dry.report.detail = Some("would re-tag in ECR (no blobs move)".into());
+                    return dry;
+                }
                 copier
                     .dry_run(item, item.destination.host.as_deref().unwrap_or_default())
                     .await
@@ -208,7 +280,9 @@ fn print_table(printer: &Printer, reports: &[ItemReport], dry_run: bool) -> Resu
             (Some(e), _, true) => format!("would fail: {e}"),
             (Some(e), _, false) => format!("failed: {e}"),
             (None, Some(d), true) if r.status == Status::Skipped => format!("would skip ({d})"),
-            (None, Some(d), _) if r.status == Status::Copied => d.clone(),
+            (None, Some(d), true) if matches!(r.status, Status::Copied | Status::Retagged) => {
+                d.clone()
+            }
             (None, Some(d), false) => format!("{} ({d})", status_text(r)),
             _ => status_text(r).to_string(),
         };
@@ -235,7 +309,8 @@ fn finish(
 ) -> Result<()> {
     let count = |s: Status| reports.iter().filter(|r| r.status == s).count();
     let totals = json!({
-        "items": reports.len(), "copied": count(Status::Copied), "skipped": count(Status::Skipped),
+        "items": reports.len(), "copied": count(Status::Copied), "retagged": count(Status::Retagged),
+        "skipped": count(Status::Skipped),
         "failed": count(Status::Failed), "bytesUploaded": uploaded,
     });
     let document = json!({ "items": reports, "totals": totals });
@@ -248,8 +323,9 @@ fn finish(
     } else {
         print_table(printer, reports, false)?;
         printer.info(&format!(
-            "{} copied, {} skipped, {} failed; {} uploaded",
+            "{} copied, {} retagged, {} skipped, {} failed; {} uploaded",
             count(Status::Copied),
+            count(Status::Retagged),
             count(Status::Skipped),
             count(Status::Failed),
             human_bytes(uploaded)

@@ -18,6 +18,8 @@ use crate::registry::client::{Manifest, RegistryClient};
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Copied,
+    /// Re-tagged inside one ECR registry (BatchGetImage + PutImage, no blobs moved).
+    Retagged,
     Skipped,
     Failed,
 }
@@ -51,7 +53,7 @@ impl Pacer {
         })
     }
 
-    async fn wait(&self) {
+    pub async fn wait(&self) {
         let mut next = self.next.lock().await;
         let now = Instant::now();
         if *next > now {
@@ -78,7 +80,6 @@ pub struct Copier {
     pub destinations: HashMap<String, Destination>,
     pub overwrite: bool,
     pub verify: bool,
-    /// (destination host, repository, digest) → done; one upload per blob per repository.
     /// Repositories known to have the blob.
     blobs: std::sync::Mutex<HashMap<BlobKey, Arc<tokio::sync::Mutex<HashSet<String>>>>>,
     pub uploaded: AtomicU64,
@@ -330,6 +331,14 @@ impl Copier {
         DryRun {
             report,
             missing_blobs: missing,
+        }
+    }
+
+    /// A dry-run result with nothing read yet.
+    pub fn dry_run_skeleton(&self, item: &PlanItem) -> DryRun {
+        DryRun {
+            report: self.copy_report_skeleton(item),
+            missing_blobs: Vec::new(),
         }
     }
 

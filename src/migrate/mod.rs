@@ -6,4 +6,5 @@ pub mod command;
 pub mod copy;
 pub mod journal;
 pub mod plan;
+pub mod retag;
 pub mod setup;

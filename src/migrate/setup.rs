@@ -27,7 +27,7 @@ pub struct Ecr {
     pub tokens: HashMap<String, Credentials>,
 }
 
-fn is_ecr(host: Option<&str>, endpoint: Option<&str>) -> bool {
+pub fn is_ecr(host: Option<&str>, endpoint: Option<&str>) -> bool {
     match host {
         None => true,
         Some(h) => parse_ecr_host(h).is_some() || Some(h) == endpoint,

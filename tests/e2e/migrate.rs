@@ -277,3 +277,47 @@ fn a_killed_run_resumes_without_recopying() {
         );
     }
 }
+
+#[test]
+fn retags_inside_one_ecr_repository_through_the_api() {
+    let s = stand_ins();
+    let repo = unique("migretag/app");
+    ecr(&["repo", "create", &repo]).assert_code(0);
+    let v1 = crate::client::put_image(&repo, Some("v1"), &format!("{repo}-1"));
+    let other = crate::client::put_image(&repo, Some("taken"), &format!("{repo}-2"));
+    let plan = temp_file(
+        "plan.txt",
+        &format!(
+            "{0}/{repo}:v1 {repo}:stable\n{0}/{repo}:v1 {repo}:v1\n{0}/{repo}:v1 {repo}:taken\n",
+            s.registry
+        ),
+    );
+    let run = migrate(&plan, &["-o", "json"]);
+    run.assert_code(1);
+    let report = run.json();
+    let status: Vec<&str> = report["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(status, ["retagged", "skipped", "failed"], "{report:#}");
+    assert_eq!(
+        report["totals"]["bytesUploaded"], 0,
+        "a re-tag moves no blobs"
+    );
+    let described = crate::client::boto3(
+        "describe_images",
+        serde_json::json!({ "repositoryName": repo, "imageIds": [{ "imageTag": "stable" }] }),
+    );
+    assert_eq!(described["imageDetails"][0]["imageDigest"], v1.as_str());
+    let taken = crate::client::boto3(
+        "describe_images",
+        serde_json::json!({ "repositoryName": repo, "imageIds": [{ "imageTag": "taken" }] }),
+    );
+    assert_eq!(
+        taken["imageDetails"][0]["imageDigest"],
+        other.as_str(),
+        "not overwritten"
+    );
+}

@@ -1,0 +1,161 @@
+//! Items whose source and destination are the same ECR registry: re-tagged through the
+//! API, with the same safety rules as a copy (identical = skipped, different = refused
+//! without --overwrite, never moved in an IMMUTABLE repository).
+
+use std::collections::BTreeMap;
+
+use aws_sdk_ecr::Client;
+
+use super::copy::{Destination, ItemReport, Status};
+use super::plan::PlanItem;
+use crate::aws::retag::{self, PutOutcome};
+use crate::error::{CliError, Result};
+
+fn report(item: &PlanItem) -> ItemReport {
+    ItemReport {
+        source: item.source.to_string(),
+        destination: item.destination.to_string(),
+        digest: None,
+        status: Status::Failed,
+        detail: None,
+        bytes: 0,
+        error: None,
+    }
+}
+
+/// Re-tags `items` (all in one registry); one report per item, in order.
+pub async fn retag_all(
+    client: &Client,
+    registry_id: Option<&str>,
+    dst: &Destination,
+    items: &[&PlanItem],
+    overwrite: bool,
+) -> Vec<ItemReport> {
+    let mut by_source: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut by_dest: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for item in items {
+        let source_ref = item
+            .source
+            .digest
+            .clone()
+            .or_else(|| item.source.tag.clone())
+            .unwrap_or_default();
+        by_source
+            .entry(&item.source.repository)
+            .or_default()
+            .push(source_ref);
+        by_dest
+            .entry(&item.destination.repository)
+            .or_default()
+            .push(item.destination.tag.clone().unwrap_or_default());
+    }
+    let mut sources = BTreeMap::new();
+    let mut existing = BTreeMap::new();
+    for (repo, refs) in &by_source {
+        match retag::get_manifests(client, registry_id, repo, refs).await {
+            Ok(found) => sources.insert(*repo, found),
+            Err(e) => return items.iter().map(|i| failed(i, &e)).collect(),
+        };
+    }
+    for (repo, tags) in &by_dest {
+        match retag::get_manifests(client, registry_id, repo, tags).await {
+            Ok(found) => existing.insert(*repo, found),
+            Err(e) => return items.iter().map(|i| failed(i, &e)).collect(),
+        };
+    }
+    let mut reports = Vec::with_capacity(items.len());
+    for item in items {
+        let mut r = report(item);
+        if let Err(e) = retag_one(
+            client,
+            registry_id,
+            dst,
+            item,
+            &sources,
+            &existing,
+            overwrite,
+            &mut r,
+        )
+        .await
+        {
+            r.status = Status::Failed;
+            r.error = Some(e.to_string());
+        }
+        reports.push(r);
+    }
+    reports
+}
+
+fn failed(item: &PlanItem, error: &CliError) -> ItemReport {
+    let mut r = report(item);
+    r.error = Some(error.to_string());
+    r
+}
+
+type Found<'a> = BTreeMap<&'a str, std::collections::HashMap<String, retag::StoredManifest>>;
+
+#[allow(clippy::too_many_arguments)]
+async fn retag_one(
+    client: &Client,
+    registry_id: Option<&str>,
+    dst: &Destination,
+    item: &PlanItem,
+    sources: &Found<'_>,
+    existing: &Found<'_>,
+    overwrite: bool,
+    r: &mut ItemReport,
+) -> Result<()> {
+    let source_ref = item
+        .source
+        .digest
+        .clone()
+        .or_else(|| item.source.tag.clone())
+        .unwrap_or_default();
+    let tag = item.destination.tag.clone().unwrap_or_default();
+    let manifest = sources
+        .get(item.source.repository.as_str())
+        .and_then(|m| m.get(&source_ref))
+        .ok_or_else(|| CliError::remote(format!("{} does not exist", item.source)))?;
+    r.digest = Some(manifest.digest.clone());
+    if let Some(current) = existing
+        .get(item.destination.repository.as_str())
+        .and_then(|m| m.get(&tag))
+    {
+        if current.digest == manifest.digest {
+            r.status = Status::Skipped;
+            r.detail = Some("exists".into());
+            return Ok(());
+        }
+        if dst.immutable_repos.contains(&item.destination.repository) {
+            return Err(CliError::remote(format!(
+                "{} is IMMUTABLE and `{tag}` already points at {}",
+                item.destination.repository, current.digest
+            )));
+        }
+        if !overwrite {
+            return Err(CliError::remote(format!(
+                "`{tag}` exists with another digest ({}); pass --overwrite to replace it",
+                current.digest
+            )));
+        }
+    }
+    if let Some(pacer) = &dst.pacer {
+        pacer.wait().await;
+    }
+    match retag::put_tag(
+        client,
+        registry_id,
+        &item.destination.repository,
+        &tag,
+        manifest,
+    )
+    .await?
+    {
+        PutOutcome::Written => r.status = Status::Retagged,
+        PutOutcome::AlreadyThere => {
+            r.status = Status::Skipped;
+            r.detail = Some("exists".into());
+        }
+    }
+    Ok(())
+}
