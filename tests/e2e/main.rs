@@ -3,6 +3,7 @@
 
 mod cli;
 mod client;
+mod faults;
 mod generated;
 mod harness;
 mod images;

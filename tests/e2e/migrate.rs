@@ -321,3 +321,48 @@ fn retags_inside_one_ecr_repository_through_the_api() {
         "not overwritten"
     );
 }
+
+#[test]
+fn throttling_errors_and_resets_are_retried_until_every_item_is_copied() {
+    let s = stand_ins();
+    let p = unique("migfault");
+    let proxy = crate::faults::FaultProxy::start(&s.plain_registry);
+    let mut plan_text = String::new();
+    for i in 0..4 {
+        seed_image(
+            Registry::Plain,
+            &format!("{p}/src{i}"),
+            "v1",
+            &format!("{p}-{i}"),
+        );
+        plan_text.push_str(&format!("{}/{p}/src{i}:v1 {p}/dst{i}:v1\n", proxy.addr));
+    }
+    let plan = temp_file("plan.txt", &plan_text);
+    let journal = plan.with_extension("journal");
+    let run = run(ecrctl().args([
+        "migrate",
+        "--plan",
+        plan.to_str().unwrap(),
+        "--plain-http",
+        &proxy.addr,
+        "--ca-cert",
+        s.ca_cert.to_str().unwrap(),
+        "--registry-endpoint",
+        &s.registry,
+        "--journal",
+        journal.to_str().unwrap(),
+        "-o",
+        "json",
+    ]));
+    run.assert_code(0);
+    assert_eq!(run.json()["totals"]["copied"], 4);
+    let [unavailable, throttled, resets] = proxy.counts();
+    assert!(
+        unavailable >= 1 && throttled >= 1 && resets >= 1,
+        "faults injected: {:?}",
+        proxy.counts()
+    );
+    for i in 0..4 {
+        assert!(raw_digest(Registry::Ecr, &format!("{p}/dst{i}"), "v1").is_some());
+    }
+}
