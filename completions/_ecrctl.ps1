@@ -411,6 +411,12 @@ Register-ArgumentCompleter -Native -CommandName 'ecrctl' -ScriptBlock {
         }
         'ecrctl;migrate' {
             [CompletionResult]::new('--plan', '--plan', [CompletionResultType]::ParameterName, 'The plan: `SOURCE DESTINATION` per line (`-` reads stdin)')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Generate the plan: every repository under REGISTRY/PREFIX (listed with the registry API, or DescribeRepositories/DescribeImages for ECR)')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'With --from: the destination prefix (ending in `/`), e.g. `mirror/`')
+            [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'With --from: only repositories matching this glob (repeatable)')
+            [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'With --from: skip repositories matching this glob (repeatable)')
+            [CompletionResult]::new('--tags', '--tags', [CompletionResultType]::ParameterName, 'With --from: copy the tags matching this glob, e.g. ''v*''')
+            [CompletionResult]::new('--rename', '--rename', [CompletionResultType]::ParameterName, 'With --from: rename repository paths, `s/FROM/TO/` (FROM literal; `^` anchors a prefix, `$` a suffix), e.g. ''s/^legacy-//''')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Images copied at once')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Images copied at once')
             [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'Journal of finished items, for resuming (default: per plan, in the state folder)')
@@ -427,6 +433,7 @@ Register-ArgumentCompleter -Native -CommandName 'ecrctl' -ScriptBlock {
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, JSON for scripts')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, JSON for scripts')
+            [CompletionResult]::new('--all-tags', '--all-tags', [CompletionResultType]::ParameterName, 'With --from: copy every tag')
             [CompletionResult]::new('--overwrite', '--overwrite', [CompletionResultType]::ParameterName, 'Replace destination tags that point at another digest')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would be copied, skipped or refused, and the blobs to move; change nothing')
             [CompletionResult]::new('--verify', '--verify', [CompletionResultType]::ParameterName, 'Read every destination manifest back and compare digests')

@@ -381,6 +381,12 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
         }
         &'ecrctl;migrate'= {
             cand --plan 'The plan: `SOURCE DESTINATION` per line (`-` reads stdin)'
+            cand --from 'Generate the plan: every repository under REGISTRY/PREFIX (listed with the registry API, or DescribeRepositories/DescribeImages for ECR)'
+            cand --to 'With --from: the destination prefix (ending in `/`), e.g. `mirror/`'
+            cand --include 'With --from: only repositories matching this glob (repeatable)'
+            cand --exclude 'With --from: skip repositories matching this glob (repeatable)'
+            cand --tags 'With --from: copy the tags matching this glob, e.g. ''v*'''
+            cand --rename 'With --from: rename repository paths, `s/FROM/TO/` (FROM literal; `^` anchors a prefix, `$` a suffix), e.g. ''s/^legacy-//'''
             cand -j 'Images copied at once'
             cand --jobs 'Images copied at once'
             cand --journal 'Journal of finished items, for resuming (default: per plan, in the state folder)'
@@ -397,6 +403,7 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
             cand --ca-cert 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt'
             cand -o 'Output format: a table for people, JSON for scripts'
             cand --output 'Output format: a table for people, JSON for scripts'
+            cand --all-tags 'With --from: copy every tag'
             cand --overwrite 'Replace destination tags that point at another digest'
             cand --dry-run 'Show what would be copied, skipped or refused, and the blobs to move; change nothing'
             cand --verify 'Read every destination manifest back and compare digests'

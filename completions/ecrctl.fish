@@ -299,6 +299,12 @@ complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subc
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from help" -f -a "gate" -d 'Wait for each image\'s scan, apply the policy, and exit 0 (pass) or 1 (fail)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l plan -d 'The plan: `SOURCE DESTINATION` per line (`-` reads stdin)' -r -F
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l from -d 'Generate the plan: every repository under REGISTRY/PREFIX (listed with the registry API, or DescribeRepositories/DescribeImages for ECR)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l to -d 'With --from: the destination prefix (ending in `/`), e.g. `mirror/`' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l include -d 'With --from: only repositories matching this glob (repeatable)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l exclude -d 'With --from: skip repositories matching this glob (repeatable)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l tags -d 'With --from: copy the tags matching this glob, e.g. \'v*\'' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l rename -d 'With --from: rename repository paths, `s/FROM/TO/` (FROM literal; `^` anchors a prefix, `$` a suffix), e.g. \'s/^legacy-//\'' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -s j -l jobs -d 'Images copied at once' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l journal -d 'Journal of finished items, for resuming (default: per plan, in the state folder)' -r -F
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l plain-http -d 'Registry reached over plain HTTP (repeatable), e.g. localhost:5000' -r
@@ -314,6 +320,7 @@ complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l registry-endpo
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l ca-cert -d 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt' -r -F
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -s o -l output -d 'Output format: a table for people, JSON for scripts' -r -f -a "table\t''
 json\t''"
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l all-tags -d 'With --from: copy every tag'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l overwrite -d 'Replace destination tags that point at another digest'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l dry-run -d 'Show what would be copied, skipped or refused, and the blobs to move; change nothing'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l verify -d 'Read every destination manifest back and compare digests'

@@ -509,8 +509,43 @@ Examples:
   ecrctl migrate --plan images.txt --shard 2/4      # one of four CI jobs")]
 pub struct MigrateArgs {
     /// The plan: `SOURCE DESTINATION` per line (`-` reads stdin)
-    #[arg(long, value_name = "FILE")]
-    pub plan: PathBuf,
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present = "from",
+        conflicts_with = "from"
+    )]
+    pub plan: Option<PathBuf>,
+
+    /// Generate the plan: every repository under REGISTRY/PREFIX (listed with the registry
+    /// API, or DescribeRepositories/DescribeImages for ECR)
+    #[arg(long, value_name = "REGISTRY/PREFIX", requires = "to")]
+    pub from: Option<String>,
+
+    /// With --from: the destination prefix (ending in `/`), e.g. `mirror/`
+    #[arg(long, value_name = "PREFIX/", requires = "from")]
+    pub to: Option<String>,
+
+    /// With --from: only repositories matching this glob (repeatable)
+    #[arg(long, value_name = "GLOB", requires = "from")]
+    pub include: Vec<String>,
+
+    /// With --from: skip repositories matching this glob (repeatable)
+    #[arg(long, value_name = "GLOB", requires = "from")]
+    pub exclude: Vec<String>,
+
+    /// With --from: copy every tag
+    #[arg(long, requires = "from", conflicts_with = "tags")]
+    pub all_tags: bool,
+
+    /// With --from: copy the tags matching this glob, e.g. 'v*'
+    #[arg(long, value_name = "GLOB", requires = "from")]
+    pub tags: Option<String>,
+
+    /// With --from: rename repository paths, `s/FROM/TO/` (FROM literal; `^` anchors a
+    /// prefix, `$` a suffix), e.g. 's/^legacy-//'
+    #[arg(long, value_name = "s/FROM/TO/", requires = "from")]
+    pub rename: Option<String>,
 
     /// Images copied at once
     #[arg(long, short = 'j', default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]

@@ -8,6 +8,7 @@ use futures::stream::{self, StreamExt};
 use serde_json::json;
 
 use super::copy::{Copier, ItemReport, Status};
+use super::generate;
 use super::journal::{self, Journal};
 use super::plan::{self, PlanItem};
 use super::setup;
@@ -17,7 +18,11 @@ use crate::output::{Printer, human_bytes};
 
 pub async fn run(global: &GlobalArgs, args: &MigrateArgs, printer: &Printer) -> Result<()> {
     setup::check_plain_http(args)?;
-    let mut items = read_plan(args)?;
+    let mut items = match (&args.plan, &args.from) {
+        (Some(path), _) => read_plan(path)?,
+        (None, Some(from)) => generated_plan(global, args, from).await?,
+        (None, None) => unreachable!("clap requires --plan or --from"),
+    };
     if let Some((i, n)) = args.shard {
         items = items
             .into_iter()
@@ -69,29 +74,61 @@ pub async fn run(global: &GlobalArgs, args: &MigrateArgs, printer: &Printer) -> 
     )
 }
 
-fn read_plan(args: &MigrateArgs) -> Result<Vec<PlanItem>> {
-    let text = if args.plan.as_os_str() == "-" {
+fn plan_error(source: &str, problems: Vec<String>) -> CliError {
+    let mut error = CliError::usage(format!(
+        "the plan {source} is not valid; nothing was copied"
+    ));
+    for p in problems {
+        error = error.with_cause(p);
+    }
+    error.with_hint("one `SOURCE DESTINATION` per line, e.g. `nginx:1.27 mirror/nginx:1.27` (see `ecrctl migrate --help`)")
+}
+
+/// `--from REGISTRY/PREFIX --to PREFIX/`: list the source, then select.
+async fn generated_plan(
+    global: &GlobalArgs,
+    args: &MigrateArgs,
+    from: &str,
+) -> Result<Vec<PlanItem>> {
+    let bad = |e: String| CliError::usage(e);
+    let (host, prefix) = generate::split_from(from).map_err(bad)?;
+    let to = args.to.as_deref().unwrap_or_default();
+    generate::check_to(to).map_err(bad)?;
+    let rename = args
+        .rename
+        .as_deref()
+        .map(generate::Rename::parse)
+        .transpose()
+        .map_err(bad)?;
+    if !args.all_tags && args.tags.is_none() {
+        return Err(CliError::usage("--from needs --all-tags or --tags GLOB"));
+    }
+    let listing = setup::list_source(global, args, &host, &prefix).await?;
+    let selection = generate::Selection {
+        source_host: &host,
+        source_prefix: &prefix,
+        destination_prefix: to,
+        include: &args.include,
+        exclude: &args.exclude,
+        tags: args.tags.as_deref(),
+        rename: rename.as_ref(),
+    };
+    generate::plan(&selection, &listing).map_err(|problems| plan_error(from, problems))
+}
+
+fn read_plan(path: &std::path::Path) -> Result<Vec<PlanItem>> {
+    let text = if path.as_os_str() == "-" {
         let mut text = String::new();
         std::io::stdin().read_to_string(&mut text).map_err(|e| {
             CliError::usage("cannot read the plan from stdin").with_cause(e.to_string())
         })?;
         text
     } else {
-        std::fs::read_to_string(&args.plan).map_err(|e| {
-            CliError::usage(format!("cannot read {}", args.plan.display()))
-                .with_cause(e.to_string())
+        std::fs::read_to_string(path).map_err(|e| {
+            CliError::usage(format!("cannot read {}", path.display())).with_cause(e.to_string())
         })?
     };
-    plan::parse(&text).map_err(|problems| {
-        let mut error = CliError::usage(format!(
-            "the plan {} is not valid; nothing was copied",
-            args.plan.display()
-        ));
-        for p in problems {
-            error = error.with_cause(p);
-        }
-        error.with_hint("one `SOURCE DESTINATION` per line, e.g. `nginx:1.27 mirror/nginx:1.27` (see `ecrctl migrate --help`)")
-    })
+    plan::parse(&text).map_err(|problems| plan_error(&path.display().to_string(), problems))
 }
 
 /// Same-registry ECR items: re-tagged through the API, journaled like copies.

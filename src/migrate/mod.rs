@@ -4,6 +4,7 @@
 
 pub mod command;
 pub mod copy;
+pub mod generate;
 pub mod journal;
 pub mod plan;
 pub mod retag;

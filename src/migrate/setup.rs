@@ -247,3 +247,41 @@ pub fn check_plain_http(args: &MigrateArgs) -> Result<()> {
     }
     Ok(())
 }
+
+/// The source's repositories under `prefix` with their tags: the registry API, or
+/// DescribeRepositories + DescribeImages for an ECR source.
+pub async fn list_source(
+    global: &GlobalArgs,
+    args: &MigrateArgs,
+    host: &str,
+    prefix: &str,
+) -> Result<Vec<(String, Vec<String>)>> {
+    let under =
+        |repo: &str| prefix.is_empty() || repo == prefix || repo.starts_with(&format!("{prefix}/"));
+    if is_ecr(Some(host), global.registry_endpoint.as_deref()) {
+        let ctx = aws::load(global).await?;
+        let mut out = Vec::new();
+        for repo in repositories::list(&ctx, None)
+            .await?
+            .into_iter()
+            .filter(|r| under(&r.repository_name))
+        {
+            let images = aws::images::describe_images(&ctx, &repo.repository_name).await?;
+            out.push((
+                repo.repository_name,
+                images.into_iter().flat_map(|i| i.tags).collect(),
+            ));
+        }
+        return Ok(out);
+    }
+    let plain = args.plain_http.iter().any(|p| p.eq_ignore_ascii_case(host));
+    let http = tls::http_client(host, global.ca_cert.as_deref(), &tls::docker_certs_dir())?;
+    let config = DockerConfig::load(&config_dir())?;
+    let client = RegistryClient::new(http, host, plain, docker_credentials(&config, host).await);
+    let mut out = Vec::new();
+    for repo in client.catalog().await?.into_iter().filter(|r| under(r)) {
+        let tags = client.tags(&repo).await?;
+        out.push((repo, tags));
+    }
+    Ok(out)
+}

@@ -211,6 +211,69 @@ impl RegistryClient {
         }))
     }
 
+    /// Every repository the registry lists (`/v2/_catalog`, all pages).
+    pub async fn catalog(&self) -> Result<Vec<String>> {
+        self.paged(
+            "registry:catalog:*",
+            &self.url("_catalog?n=1000"),
+            "repositories",
+        )
+        .await
+    }
+
+    /// Every tag of a repository (`/v2/REPO/tags/list`, all pages).
+    pub async fn tags(&self, repo: &str) -> Result<Vec<String>> {
+        self.paged(
+            &Self::pull_scope(repo),
+            &self.url(&format!("{repo}/tags/list?n=1000")),
+            "tags",
+        )
+        .await
+    }
+
+    /// Follows `Link: <…>; rel="next"` pages, collecting the string list under `key`.
+    async fn paged(&self, scope: &str, first: &str, key: &str) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        let mut next = Some(first.to_string());
+        while let Some(url) = next.take() {
+            let response = self.send(scope, |http| http.get(&url)).await?;
+            if response.status() == StatusCode::NOT_FOUND && key == "tags" {
+                break;
+            }
+            let response = check(response, &format!("listing {url}")).await?;
+            next = response
+                .headers()
+                .get(header::LINK)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|link| link.split(';').next())
+                .map(|target| {
+                    target
+                        .trim()
+                        .trim_start_matches('<')
+                        .trim_end_matches('>')
+                        .to_string()
+                })
+                .map(|target| {
+                    if target.starts_with("http") {
+                        target
+                    } else {
+                        format!("{}{target}", self.base)
+                    }
+                });
+            let body: serde_json::Value = response.json().await.map_err(|e| {
+                CliError::remote(format!("listing {url}")).with_cause(e.to_string())
+            })?;
+            out.extend(
+                body[key]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|v| v.as_str().map(String::from)),
+            );
+        }
+        Ok(out)
+    }
+
     /// The digest a tag points at, or `None`.
     pub async fn manifest_digest(&self, repo: &str, reference: &str) -> Result<Option<String>> {
         Ok(self.get_manifest(repo, reference).await?.map(|m| m.digest))

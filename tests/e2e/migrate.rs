@@ -366,3 +366,76 @@ fn throttling_errors_and_resets_are_retried_until_every_item_is_copied() {
         assert!(raw_digest(Registry::Ecr, &format!("{p}/dst{i}"), "v1").is_some());
     }
 }
+
+#[test]
+fn generated_plans_list_select_and_rename() {
+    let s = stand_ins();
+    let p = unique("miggen");
+    for (repo, tag) in [
+        ("old-api", "v1"),
+        ("old-api", "v2"),
+        ("old-api", "dev"),
+        ("tmp-x", "v1"),
+    ] {
+        seed_image(
+            Registry::Plain,
+            &format!("{p}/{repo}"),
+            tag,
+            &format!("{p}-{repo}-{tag}"),
+        );
+    }
+    let run = run(ecrctl().args([
+        "migrate",
+        "--from",
+        &format!("{}/{p}", s.plain_registry),
+        "--to",
+        &format!("{p}-apps/"),
+        "--tags",
+        "v*",
+        "--exclude",
+        "*tmp*",
+        "--rename",
+        "s/^old-//",
+        "--plain-http",
+        &s.plain_registry,
+        "--ca-cert",
+        s.ca_cert.to_str().unwrap(),
+        "--registry-endpoint",
+        &s.registry,
+        "--journal",
+        temp_file("j", "").to_str().unwrap(),
+        "-o",
+        "json",
+    ]));
+    run.assert_code(0);
+    let destinations: Vec<String> = run.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["destination"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        destinations,
+        [
+            format!("{}/{p}-apps/api:v1", s.registry),
+            format!("{}/{p}-apps/api:v2", s.registry)
+        ]
+    );
+    assert!(raw_digest(Registry::Ecr, &format!("{p}-apps/api"), "v2").is_some());
+    // Missing --tags / --all-tags, or a --to that is not a prefix: input errors.
+    let base = ["migrate", "--from", "localhost:5000/x"];
+    run_code(&[&base[..], &["--to", "y/"]].concat(), 2);
+    run_code(&[&base[..], &["--to", "y", "--all-tags"]].concat(), 2);
+    run_code(
+        &[
+            &base[..],
+            &["--to", "y/", "--all-tags", "--rename", "old/new"],
+        ]
+        .concat(),
+        2,
+    );
+}
+
+fn run_code(args: &[&str], code: i32) {
+    run(ecrctl().args(args)).assert_code(code);
+}
