@@ -25,6 +25,34 @@ pub struct Ecr {
     pub registry_endpoint: Option<String>,
     /// Registry host → (username, password) from GetAuthorizationToken.
     pub tokens: HashMap<String, Credentials>,
+    /// Registry host → how to get a new token for it.
+    targets: HashMap<String, fetch::LoginTarget>,
+    settings: fetch::TokenSettings,
+}
+
+impl Ecr {
+    /// Renews the token for `host` (forced past the cache) when the registry refuses it.
+    fn refresher(&self, host: &str) -> Option<crate::registry::client::Refresh> {
+        let target = self.targets.get(host)?.clone();
+        let (sdk, settings) = (
+            self.ctx.sdk.clone(),
+            fetch::TokenSettings {
+                force: true,
+                ..self.settings.clone()
+            },
+        );
+        Some(Box::new(move || {
+            let (sdk, settings, target) = (sdk.clone(), settings.clone(), target.clone());
+            Box::pin(async move {
+                let obtained = fetch::obtain(&sdk, &settings, &[target]).await.ok()?;
+                let token = obtained.into_iter().next()?.token;
+                Some(Credentials {
+                    username: token.username,
+                    password: token.password,
+                })
+            })
+        }))
+    }
 }
 
 pub fn is_ecr(host: Option<&str>, endpoint: Option<&str>) -> bool {
@@ -75,6 +103,10 @@ pub async fn ecr_access(global: &GlobalArgs, items: &mut [PlanItem]) -> Result<O
     }
     let obtained = fetch::obtain(&ctx.sdk, &settings, &targets).await?;
     let default_host = obtained[0].token.host.clone();
+    let by_host = obtained
+        .iter()
+        .map(|o| (o.token.host.clone(), o.target.clone()))
+        .collect();
     for item in items.iter_mut().filter(|i| i.destination.host.is_none()) {
         item.destination.host = Some(default_host.clone());
     }
@@ -94,6 +126,8 @@ pub async fn ecr_access(global: &GlobalArgs, items: &mut [PlanItem]) -> Result<O
         ctx,
         registry_endpoint: endpoint,
         tokens,
+        targets: by_host,
+        settings,
     }))
 }
 
@@ -135,14 +169,20 @@ pub async fn clients(
             .iter()
             .any(|p| p.eq_ignore_ascii_case(&host));
         let http = tls::http_client(&host, global.ca_cert.as_deref(), &tls::docker_certs_dir())?;
-        let credentials = match ecr.as_mut().and_then(|e| e.tokens.remove(&host)) {
+        let token = ecr.as_mut().and_then(|e| e.tokens.remove(&host));
+        let refresh = token
+            .as_ref()
+            .and(ecr.as_ref())
+            .and_then(|e| e.refresher(&host));
+        let credentials = match token {
             Some(token) => Some(token),
             None => docker_credentials(&config, &host).await,
         };
-        all.insert(
-            host.clone(),
-            Arc::new(RegistryClient::new(http, &host, plain, credentials)),
-        );
+        let mut client = RegistryClient::new(http, &host, plain, credentials);
+        if let Some(refresh) = refresh {
+            client = client.with_refresh(refresh);
+        }
+        all.insert(host.clone(), Arc::new(client));
     }
     let pick = |hosts: Vec<String>| {
         hosts

@@ -24,17 +24,26 @@ application/vnd.docker.distribution.manifest.v2+json";
 
 const ATTEMPTS: u32 = 5;
 
+#[derive(Clone)]
 pub struct Credentials {
     pub username: String,
     pub password: Secret,
 }
+
+/// Gets fresh credentials (an ECR token) when the registry rejects the current ones.
+pub type Refresh =
+    Box<dyn Fn() -> futures::future::BoxFuture<'static, Option<Credentials>> + Send + Sync>;
 
 pub struct RegistryClient {
     http: reqwest::Client,
     /// `https://host` or `http://host`.
     base: String,
     pub host: String,
-    credentials: Option<Credentials>,
+    credentials: Mutex<Option<Credentials>>,
+    refresh: Option<Refresh>,
+    /// When credentials were last renewed: at most once a minute, so wrong credentials
+    /// do not turn every request into a token call.
+    refreshed: Mutex<Option<std::time::Instant>>,
     /// Bearer tokens by scope.
     tokens: Mutex<HashMap<String, String>>,
 }
@@ -62,9 +71,31 @@ impl RegistryClient {
             http,
             base: format!("{scheme}://{host}"),
             host: host.to_string(),
-            credentials,
+            credentials: Mutex::new(credentials),
+            refresh: None,
+            refreshed: Mutex::new(None),
             tokens: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Credentials that expire (ECR tokens, 12 h) are renewed through `refresh` on a 401,
+    /// so a long run goes on without stopping.
+    pub fn with_refresh(mut self, refresh: Refresh) -> Self {
+        self.refresh = Some(refresh);
+        self
+    }
+
+    fn may_refresh(&self) -> bool {
+        let mut last = self.refreshed.lock().expect("refresh time");
+        let due = last.is_none_or(|t| t.elapsed() > Duration::from_secs(60));
+        if due {
+            *last = Some(std::time::Instant::now());
+        }
+        due
+    }
+
+    fn credentials(&self) -> Option<Credentials> {
+        self.credentials.lock().expect("credentials").clone()
     }
 
     fn url(&self, path: &str) -> String {
@@ -130,6 +161,14 @@ impl RegistryClient {
         {
             return self.with_auth(build(&self.http), scope).send().await;
         }
+        if let Some(refresh) = &self.refresh
+            && self.may_refresh()
+            && let Some(fresh) = refresh().await
+        {
+            tracing::info!(host = %self.host, "the registry refused the token; renewed it");
+            *self.credentials.lock().expect("credentials") = Some(fresh);
+            return self.with_auth(build(&self.http), scope).send().await;
+        }
         Ok(response)
     }
 
@@ -137,7 +176,7 @@ impl RegistryClient {
         if let Some(token) = self.tokens.lock().expect("token cache").get(scope) {
             return request.bearer_auth(token);
         }
-        match &self.credentials {
+        match self.credentials() {
             Some(c) => request.basic_auth(&c.username, Some(c.password.expose())),
             None => request,
         }
@@ -151,7 +190,7 @@ impl RegistryClient {
         if let Some(service) = params.get("service") {
             request = request.query(&[("service", service.as_str())]);
         }
-        if let Some(c) = &self.credentials {
+        if let Some(c) = self.credentials() {
             request = request.basic_auth(&c.username, Some(c.password.expose()));
         }
         let body: serde_json::Value = request.send().await.ok()?.json().await.ok()?;

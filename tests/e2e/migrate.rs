@@ -439,3 +439,32 @@ fn generated_plans_list_select_and_rename() {
 fn run_code(args: &[&str], code: i32) {
     run(ecrctl().args(args)).assert_code(code);
 }
+
+#[test]
+fn a_refused_ecr_token_is_renewed_mid_run() {
+    let s = stand_ins();
+    let p = unique("migtoken");
+    seed_image(Registry::Plain, &format!("{p}/src"), "v1", &p);
+    // The cache holds a token the registry no longer accepts (rotated, or expired early).
+    let sandbox = crate::login::Sandbox::new();
+    sandbox.seed_cache("a-token-the-registry-refuses", 6 * 3600);
+    let plan = temp_file(
+        "plan.txt",
+        &format!("{}/{p}/src:v1 {p}/dst:v1\n", s.plain_registry),
+    );
+    let run = sandbox.ecrctl(&[
+        "migrate",
+        "--plan",
+        plan.to_str().unwrap(),
+        "--plain-http",
+        &s.plain_registry,
+        "--ca-cert",
+        s.ca_cert.to_str().unwrap(),
+        "--journal",
+        plan.with_extension("journal").to_str().unwrap(),
+        "-v",
+    ]);
+    run.assert_code(0);
+    assert!(run.stderr.contains("renewed it"), "{}", run.stderr);
+    assert!(raw_digest(Registry::Ecr, &format!("{p}/dst"), "v1").is_some());
+}
