@@ -128,7 +128,8 @@ fn read_plan(path: &std::path::Path) -> Result<Vec<PlanItem>> {
             CliError::usage(format!("cannot read {}", path.display())).with_cause(e.to_string())
         })?
     };
-    plan::parse(&text).map_err(|problems| plan_error(&path.display().to_string(), problems))
+    plan::parse_file(&text, &path.display().to_string())
+        .map_err(|problems| plan_error(&path.display().to_string(), problems))
 }
 
 /// Same-registry ECR items: re-tagged through the API, journaled like copies.

@@ -75,6 +75,75 @@ fn parse_line(line: &str) -> Result<(ImageRef, ImageRef), String> {
     Ok((source, destination))
 }
 
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Document {
+    #[serde(default)]
+    defaults: Defaults,
+    images: Vec<Entry>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Defaults {
+    /// Destination prefix for images that name none.
+    to: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Entry {
+    source: String,
+    destination: Option<String>,
+}
+
+/// Parses a plan file: the line form, or TOML / JSON
+/// (`[defaults] to = "mirror/"` and `[[images]] source = … destination = …`), whose
+/// problems are reported by entry number.
+pub fn parse_file(text: &str, name: &str) -> Result<Vec<PlanItem>, Vec<String>> {
+    let trimmed = text.trim_start();
+    let json = name.ends_with(".json") || trimmed.starts_with('{');
+    let toml = name.ends_with(".toml") || text.lines().any(|l| l.trim() == "[[images]]");
+    if !json && !toml {
+        return parse(text);
+    }
+    let document: Document = if json {
+        serde_json::from_str(text).map_err(|e| vec![format!("not a valid JSON plan: {e}")])?
+    } else {
+        toml::from_str(text).map_err(|e| {
+            vec![format!(
+                "not a valid TOML plan: {}",
+                e.to_string().trim_end()
+            )]
+        })?
+    };
+    let mut lines = Vec::new();
+    for (i, entry) in document.images.iter().enumerate() {
+        let destination = match (&entry.destination, &document.defaults.to) {
+            (Some(d), _) => d.clone(),
+            (None, Some(prefix)) if prefix.ends_with('/') => prefix.clone(),
+            (None, Some(prefix)) => {
+                return Err(vec![format!(
+                    "defaults.to `{prefix}` must be a prefix ending in `/`"
+                )]);
+            }
+            (None, None) => {
+                return Err(vec![format!(
+                    "entry {}: no destination, and no defaults.to",
+                    i + 1
+                )]);
+            }
+        };
+        lines.push(format!("{} {destination}", entry.source));
+    }
+    parse(&lines.join("\n")).map_err(|problems| {
+        problems
+            .into_iter()
+            .map(|p| p.replacen("line ", "entry ", 1))
+            .collect()
+    })
+}
+
 /// Parses a whole plan; `Err` lists every problem as `line N: …`.
 pub fn parse(text: &str) -> Result<Vec<PlanItem>, Vec<String>> {
     let mut items = Vec::new();
@@ -139,6 +208,18 @@ mod tests {
         );
         assert_eq!(plan[1].line, 4);
         assert_eq!(plan[2].destination.tag.as_deref(), Some("pinned"));
+    }
+
+    #[test]
+    fn toml_and_json_plans_with_defaults() {
+        let toml = "[defaults]\nto = \"mirror/\"\n\n[[images]]\nsource = \"nginx:1.27\"\n\n[[images]]\nsource = \"redis:7\"\ndestination = \"cache/redis:7\"\n";
+        let items = parse_file(toml, "plan.toml").unwrap();
+        assert_eq!(items[0].destination.to_string(), "mirror/nginx:1.27");
+        assert_eq!(items[1].destination.to_string(), "cache/redis:7");
+        let json = r#"{"images":[{"source":"nginx:1.27","destination":"Mirror/nginx:1"}]}"#;
+        assert!(parse_file(json, "plan.json").unwrap_err()[0].starts_with("entry 1:"));
+        assert!(parse_file(r#"{"images":[{"source":"a:1"}]}"#, "p.json").is_err());
+        assert!(parse_file(r#"{"images":[],"extra":1}"#, "p.json").is_err());
     }
 
     #[test]
