@@ -419,6 +419,7 @@ Register-ArgumentCompleter -Native -CommandName 'ecrctl' -ScriptBlock {
             [CompletionResult]::new('--rename', '--rename', [CompletionResultType]::ParameterName, 'With --from: rename repository paths, `s/FROM/TO/` (FROM literal; `^` anchors a prefix, `$` a suffix), e.g. ''s/^legacy-//''')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Images copied at once')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Images copied at once')
+            [CompletionResult]::new('--jobs-per-host', '--jobs-per-host', [CompletionResultType]::ParameterName, 'Images copied at once from or to any single registry')
             [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'Journal of finished items, for resuming (default: per plan, in the state folder)')
             [CompletionResult]::new('--plain-http', '--plain-http', [CompletionResultType]::ParameterName, 'Registry reached over plain HTTP (repeatable), e.g. localhost:5000')
             [CompletionResult]::new('--repo-settings', '--repo-settings', [CompletionResultType]::ParameterName, 'Settings for ECR repositories created on the way (same format as `repo create --from-file`)')

@@ -389,6 +389,7 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
             cand --rename 'With --from: rename repository paths, `s/FROM/TO/` (FROM literal; `^` anchors a prefix, `$` a suffix), e.g. ''s/^legacy-//'''
             cand -j 'Images copied at once'
             cand --jobs 'Images copied at once'
+            cand --jobs-per-host 'Images copied at once from or to any single registry'
             cand --journal 'Journal of finished items, for resuming (default: per plan, in the state folder)'
             cand --plain-http 'Registry reached over plain HTTP (repeatable), e.g. localhost:5000'
             cand --repo-settings 'Settings for ECR repositories created on the way (same format as `repo create --from-file`)'

@@ -551,6 +551,10 @@ pub struct MigrateArgs {
     #[arg(long, short = 'j', default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub jobs: u16,
 
+    /// Images copied at once from or to any single registry
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs_per_host: u16,
+
     /// Replace destination tags that point at another digest
     #[arg(long)]
     pub overwrite: bool,

@@ -147,10 +147,11 @@ impl Printer {
             return ProgressBar::hidden();
         }
         let bar = ProgressBar::new(len);
-        let style =
-            ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} ({elapsed})")
-                .expect("static template")
-                .progress_chars("=> ");
+        let style = ProgressStyle::with_template(
+            "{spinner} {msg} [{bar:30}] {pos}/{len} ({elapsed}, ETA {eta})",
+        )
+        .expect("static template")
+        .progress_chars("=> ");
         bar.set_style(style);
         bar.set_message(what.to_string());
         bar

@@ -35,12 +35,10 @@ pub async fn run(global: &GlobalArgs, args: &MigrateArgs, printer: &Printer) -> 
     let (sources, dest_clients) = setup::clients(&items, &mut ecr, global, args).await?;
     let (destinations, created) =
         setup::destinations(&items, dest_clients, ecr.as_ref(), args, printer).await?;
-    let copier = Arc::new(Copier::new(
-        sources,
-        destinations,
-        args.overwrite,
-        args.verify,
-    ));
+    let copier = Arc::new(
+        Copier::new(sources, destinations, args.overwrite, args.verify)
+            .with_host_limit(usize::from(args.jobs_per_host)),
+    );
     // A new tag in the same ECR repository: re-tag through the API (PutImage needs the
     // layers in the repository itself, so other repositories go through the copy path).
     let retag_host = |item: &PlanItem| {
@@ -162,6 +160,7 @@ async fn retag_items(
         dst,
         &pending,
         args.overwrite,
+        usize::from(args.jobs),
     )
     .await
     {
@@ -201,6 +200,8 @@ async fn copy_all(
     let bar = printer.progress(total as u64, "copying images");
     let bar_shown = !bar.is_hidden();
     let done = std::sync::atomic::AtomicUsize::new(0);
+    let started = std::time::Instant::now();
+    let started = &started;
     let reports: Vec<Result<ItemReport>> = stream::iter(items)
         .map(|item| {
             let (copier, bar, done) = (copier.clone(), bar.clone(), &done);
@@ -221,6 +222,13 @@ async fn copy_all(
                     }
                 };
                 let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                let uploaded = copier.uploaded.load(std::sync::atomic::Ordering::Relaxed);
+                let rate = uploaded as f64 / started.elapsed().as_secs_f64().max(0.001);
+                bar.set_message(format!(
+                    "copying images, {} at {}/s",
+                    human_bytes(uploaded),
+                    human_bytes(rate as u64)
+                ));
                 bar.inc(1);
                 if !bar_shown {
                     printer.info(&format!(

@@ -83,6 +83,8 @@ pub struct Copier {
     /// Repositories known to have the blob.
     blobs: std::sync::Mutex<HashMap<BlobKey, Arc<tokio::sync::Mutex<HashSet<String>>>>>,
     pub uploaded: AtomicU64,
+    /// Per-registry limits on items in flight.
+    host_slots: HashMap<String, Arc<tokio::sync::Semaphore>>,
 }
 
 impl Copier {
@@ -99,11 +101,46 @@ impl Copier {
             verify,
             blobs: Default::default(),
             uploaded: AtomicU64::new(0),
+            host_slots: HashMap::new(),
         }
+    }
+
+    /// Limits each registry to `per_host` items in flight.
+    pub fn with_host_limit(mut self, per_host: usize) -> Self {
+        let hosts: Vec<String> = self
+            .sources
+            .keys()
+            .chain(self.destinations.keys())
+            .cloned()
+            .collect();
+        self.host_slots = hosts
+            .into_iter()
+            .map(|h| (h, Arc::new(tokio::sync::Semaphore::new(per_host))))
+            .collect();
+        self
     }
 
     /// Copies one plan item; never fails the whole run.
     pub async fn copy(&self, item: &PlanItem, dest_host: &str) -> ItemReport {
+        // Taken in host-name order, so two items never wait on each other's slots.
+        let mut hosts = vec![
+            item.source.host.clone().unwrap_or_default(),
+            dest_host.to_string(),
+        ];
+        hosts.sort();
+        hosts.dedup();
+        let mut _permits = Vec::new();
+        for host in &hosts {
+            if let Some(slots) = self.host_slots.get(host) {
+                _permits.push(
+                    slots
+                        .clone()
+                        .acquire_owned()
+                        .await
+                        .expect("semaphores are never closed"),
+                );
+            }
+        }
         let mut report = ItemReport {
             source: item.source.to_string(),
             destination: item.destination.to_string(),

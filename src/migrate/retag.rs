@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use futures::StreamExt;
+
 use aws_sdk_ecr::Client;
 
 use super::copy::{Destination, ItemReport, Status};
@@ -30,6 +32,7 @@ pub async fn retag_all(
     dst: &Destination,
     items: &[&PlanItem],
     overwrite: bool,
+    jobs: usize,
 ) -> Vec<ItemReport> {
     let mut by_source: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     let mut by_dest: BTreeMap<&str, Vec<String>> = BTreeMap::new();
@@ -63,27 +66,31 @@ pub async fn retag_all(
             Err(e) => return items.iter().map(|i| failed(i, &e)).collect(),
         };
     }
-    let mut reports = Vec::with_capacity(items.len());
-    for item in items {
-        let mut r = report(item);
-        if let Err(e) = retag_one(
-            client,
-            registry_id,
-            dst,
-            item,
-            &sources,
-            &existing,
-            overwrite,
-            &mut r,
-        )
+    // PutImage calls run side by side (paced by the destination's rate), in plan order.
+    let (sources, existing) = (&sources, &existing);
+    futures::stream::iter(items)
+        .map(|item| async move {
+            let mut r = report(item);
+            if let Err(e) = retag_one(
+                client,
+                registry_id,
+                dst,
+                item,
+                sources,
+                existing,
+                overwrite,
+                &mut r,
+            )
+            .await
+            {
+                r.status = Status::Failed;
+                r.error = Some(e.to_string());
+            }
+            r
+        })
+        .buffered(jobs)
+        .collect()
         .await
-        {
-            r.status = Status::Failed;
-            r.error = Some(e.to_string());
-        }
-        reports.push(r);
-    }
-    reports
 }
 
 fn failed(item: &PlanItem, error: &CliError) -> ItemReport {
