@@ -43,6 +43,7 @@ Register-ArgumentCompleter -Native -CommandName 'ecrctl' -ScriptBlock {
             [CompletionResult]::new('repo', 'repo', [CompletionResultType]::ParameterValue, 'Create repositories, or converge existing ones to the settings given; list them')
             [CompletionResult]::new('lifecycle', 'lifecycle', [CompletionResultType]::ParameterValue, 'Preview exactly what a lifecycle policy expires, check it, apply it safely')
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Wait for ECR scan results and pass or fail a build on them (CI gate)')
+            [CompletionResult]::new('push-check', 'push-check', [CompletionResultType]::ParameterValue, 'Diagnose why a push to ECR would fail, before pushing')
             [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Copy and re-tag images between registries, digests preserved, resumably')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -409,6 +410,32 @@ Register-ArgumentCompleter -Native -CommandName 'ecrctl' -ScriptBlock {
         'ecrctl;scan;help;help' {
             break
         }
+        'ecrctl;push-check' {
+            [CompletionResult]::new('--layer-sizes', '--layer-sizes', [CompletionResultType]::ParameterName, 'Layer sizes to check against ECR''s 52,000 MiB limit: a JSON list of byte counts, a JSON image manifest, or an OCI image layout folder')
+            [CompletionResult]::new('--repo-settings', '--repo-settings', [CompletionResultType]::ParameterName, 'With --fix: settings for a repository it creates (the `repo create --from-file` format)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS named profile from ~/.aws/config (SSO profiles included)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. us-east-1 (`login` takes several)')
+            [CompletionResult]::new('--registry-id', '--registry-id', [CompletionResultType]::ParameterName, 'AWS account ID of the registry; default: the caller''s (`login` takes several)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply')
+            [CompletionResult]::new('--registry-endpoint', '--registry-endpoint', [CompletionResultType]::ParameterName, 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, JSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, JSON for scripts')
+            [CompletionResult]::new('--fix', '--fix', [CompletionResultType]::ParameterName, 'Apply the safe fixes: create the repository, log docker in')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'With --fix: do not ask (required when not on a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'With --fix: do not ask (required when not on a terminal)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v, -vv, -vvv); secrets are never logged')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v, -vv, -vvv); secrets are never logged')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour output (also NO_COLOR)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never draw progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'ecrctl;migrate' {
             [CompletionResult]::new('--plan', '--plan', [CompletionResultType]::ParameterName, 'The plan: `SOURCE DESTINATION` per line (`-` reads stdin)')
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Generate the plan: every repository under REGISTRY/PREFIX (listed with the registry API, or DescribeRepositories/DescribeImages for ECR)')
@@ -476,6 +503,7 @@ Register-ArgumentCompleter -Native -CommandName 'ecrctl' -ScriptBlock {
             [CompletionResult]::new('repo', 'repo', [CompletionResultType]::ParameterValue, 'Create repositories, or converge existing ones to the settings given; list them')
             [CompletionResult]::new('lifecycle', 'lifecycle', [CompletionResultType]::ParameterValue, 'Preview exactly what a lifecycle policy expires, check it, apply it safely')
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Wait for ECR scan results and pass or fail a build on them (CI gate)')
+            [CompletionResult]::new('push-check', 'push-check', [CompletionResultType]::ParameterValue, 'Diagnose why a push to ECR would fail, before pushing')
             [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Copy and re-tag images between registries, digests preserved, resumably')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -519,6 +547,9 @@ Register-ArgumentCompleter -Native -CommandName 'ecrctl' -ScriptBlock {
             break
         }
         'ecrctl;help;scan;gate' {
+            break
+        }
+        'ecrctl;help;push-check' {
             break
         }
         'ecrctl;help;migrate' {

@@ -31,6 +31,9 @@ _ecrctl() {
             ecrctl,migrate)
                 cmd="ecrctl__subcmd__migrate"
                 ;;
+            ecrctl,push-check)
+                cmd="ecrctl__subcmd__push__subcmd__check"
+                ;;
             ecrctl,repo)
                 cmd="ecrctl__subcmd__repo"
                 ;;
@@ -51,6 +54,9 @@ _ecrctl() {
                 ;;
             ecrctl__subcmd__help,migrate)
                 cmd="ecrctl__subcmd__help__subcmd__migrate"
+                ;;
+            ecrctl__subcmd__help,push-check)
+                cmd="ecrctl__subcmd__help__subcmd__push__subcmd__check"
                 ;;
             ecrctl__subcmd__help,repo)
                 cmd="ecrctl__subcmd__help__subcmd__repo"
@@ -152,7 +158,7 @@ _ecrctl() {
 
     case "${cmd}" in
         ecrctl)
-            opts="-o -q -v -h -V --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version login repo lifecycle scan migrate completions help"
+            opts="-o -q -v -h -V --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version login repo lifecycle scan push-check migrate completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -244,7 +250,7 @@ _ecrctl() {
             return 0
             ;;
         ecrctl__subcmd__help)
-            opts="login repo lifecycle scan migrate completions help"
+            opts="login repo lifecycle scan push-check migrate completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -370,6 +376,20 @@ _ecrctl() {
             return 0
             ;;
         ecrctl__subcmd__help__subcmd__migrate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ecrctl__subcmd__help__subcmd__push__subcmd__check)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -993,6 +1013,60 @@ _ecrctl() {
                     return 0
                     ;;
                 --report)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registry-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registry-endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ecrctl__subcmd__push__subcmd__check)
+            opts="-y -o -q -v -h -V --layer-sizes --fix --yes --repo-settings --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --layer-sizes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --repo-settings)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

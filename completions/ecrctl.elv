@@ -40,6 +40,7 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
             cand repo 'Create repositories, or converge existing ones to the settings given; list them'
             cand lifecycle 'Preview exactly what a lifecycle policy expires, check it, apply it safely'
             cand scan 'Wait for ECR scan results and pass or fail a build on them (CI gate)'
+            cand push-check 'Diagnose why a push to ECR would fail, before pushing'
             cand migrate 'Copy and re-tag images between registries, digests preserved, resumably'
             cand completions 'Print shell completions to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -379,6 +380,31 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
         }
         &'ecrctl;scan;help;help'= {
         }
+        &'ecrctl;push-check'= {
+            cand --layer-sizes 'Layer sizes to check against ECR''s 52,000 MiB limit: a JSON list of byte counts, a JSON image manifest, or an OCI image layout folder'
+            cand --repo-settings 'With --fix: settings for a repository it creates (the `repo create --from-file` format)'
+            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included)'
+            cand --region 'AWS region, e.g. us-east-1 (`login` takes several)'
+            cand --registry-id 'AWS account ID of the registry; default: the caller''s (`login` takes several)'
+            cand --endpoint-url 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply'
+            cand --registry-endpoint 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com'
+            cand --ca-cert 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt'
+            cand -o 'Output format: a table for people, JSON for scripts'
+            cand --output 'Output format: a table for people, JSON for scripts'
+            cand --fix 'Apply the safe fixes: create the repository, log docker in'
+            cand -y 'With --fix: do not ask (required when not on a terminal)'
+            cand --yes 'With --fix: do not ask (required when not on a terminal)'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
+            cand --verbose 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
+            cand --no-color 'Never colour output (also NO_COLOR)'
+            cand --no-progress 'Never draw progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'ecrctl;migrate'= {
             cand --plan 'The plan: `SOURCE DESTINATION` per line (`-` reads stdin)'
             cand --from 'Generate the plan: every repository under REGISTRY/PREFIX (listed with the registry API, or DescribeRepositories/DescribeImages for ECR)'
@@ -444,6 +470,7 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
             cand repo 'Create repositories, or converge existing ones to the settings given; list them'
             cand lifecycle 'Preview exactly what a lifecycle policy expires, check it, apply it safely'
             cand scan 'Wait for ECR scan results and pass or fail a build on them (CI gate)'
+            cand push-check 'Diagnose why a push to ECR would fail, before pushing'
             cand migrate 'Copy and re-tag images between registries, digests preserved, resumably'
             cand completions 'Print shell completions to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -476,6 +503,8 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
             cand gate 'Wait for each image''s scan, apply the policy, and exit 0 (pass) or 1 (fail)'
         }
         &'ecrctl;help;scan;gate'= {
+        }
+        &'ecrctl;help;push-check'= {
         }
         &'ecrctl;help;migrate'= {
         }

@@ -42,6 +42,7 @@ complete -c ecrctl -n "__fish_ecrctl_needs_command" -f -a "login" -d 'Log a cont
 complete -c ecrctl -n "__fish_ecrctl_needs_command" -f -a "repo" -d 'Create repositories, or converge existing ones to the settings given; list them'
 complete -c ecrctl -n "__fish_ecrctl_needs_command" -f -a "lifecycle" -d 'Preview exactly what a lifecycle policy expires, check it, apply it safely'
 complete -c ecrctl -n "__fish_ecrctl_needs_command" -f -a "scan" -d 'Wait for ECR scan results and pass or fail a build on them (CI gate)'
+complete -c ecrctl -n "__fish_ecrctl_needs_command" -f -a "push-check" -d 'Diagnose why a push to ECR would fail, before pushing'
 complete -c ecrctl -n "__fish_ecrctl_needs_command" -f -a "migrate" -d 'Copy and re-tag images between registries, digests preserved, resumably'
 complete -c ecrctl -n "__fish_ecrctl_needs_command" -f -a "completions" -d 'Print shell completions to stdout'
 complete -c ecrctl -n "__fish_ecrctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -298,6 +299,24 @@ complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subc
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -s V -l version -d 'Print version'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from help" -f -a "gate" -d 'Wait for each image\'s scan, apply the policy, and exit 0 (pass) or 1 (fail)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand push-check" -l layer-sizes -d 'Layer sizes to check against ECR\'s 52,000 MiB limit: a JSON list of byte counts, a JSON image manifest, or an OCI image layout folder' -r -F
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand push-check" -l repo-settings -d 'With --fix: settings for a repository it creates (the `repo create --from-file` format)' -r -F
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand push-check" -l profile -d 'AWS named profile from ~/.aws/config (SSO profiles included)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand push-check" -l region -d 'AWS region, e.g. us-east-1 (`login` takes several)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand push-check" -l registry-id -d 'AWS account ID of the registry; default: the caller\'s (`login` takes several)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand push-check" -l endpoint-url -d 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile\'s endpoint_url apply' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand push-check" -l registry-endpoint -d 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand push-check" -l ca-cert -d 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt' -r -F
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand push-check" -s o -l output -d 'Output format: a table for people, JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand push-check" -l fix -d 'Apply the safe fixes: create the repository, log docker in'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand push-check" -s y -l yes -d 'With --fix: do not ask (required when not on a terminal)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand push-check" -s q -l quiet -d 'Print only errors'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand push-check" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand push-check" -l no-color -d 'Never colour output (also NO_COLOR)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand push-check" -l no-progress -d 'Never draw progress bars'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand push-check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand push-check" -s V -l version -d 'Print version'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l plan -d 'The plan: `SOURCE DESTINATION` per line (`-` reads stdin)' -r -F
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l from -d 'Generate the plan: every repository under REGISTRY/PREFIX (listed with the registry API, or DescribeRepositories/DescribeImages for ECR)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l to -d 'With --from: the destination prefix (ending in `/`), e.g. `mirror/`' -r
@@ -345,13 +364,14 @@ complete -c ecrctl -n "__fish_ecrctl_using_subcommand completions" -l no-color -
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand completions" -l no-progress -d 'Never draw progress bars'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo lifecycle scan migrate completions help" -f -a "login" -d 'Log a container client in to ECR with a cached, auto-refreshed token'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo lifecycle scan migrate completions help" -f -a "repo" -d 'Create repositories, or converge existing ones to the settings given; list them'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo lifecycle scan migrate completions help" -f -a "lifecycle" -d 'Preview exactly what a lifecycle policy expires, check it, apply it safely'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo lifecycle scan migrate completions help" -f -a "scan" -d 'Wait for ECR scan results and pass or fail a build on them (CI gate)'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo lifecycle scan migrate completions help" -f -a "migrate" -d 'Copy and re-tag images between registries, digests preserved, resumably'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo lifecycle scan migrate completions help" -f -a "completions" -d 'Print shell completions to stdout'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo lifecycle scan migrate completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo lifecycle scan push-check migrate completions help" -f -a "login" -d 'Log a container client in to ECR with a cached, auto-refreshed token'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo lifecycle scan push-check migrate completions help" -f -a "repo" -d 'Create repositories, or converge existing ones to the settings given; list them'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo lifecycle scan push-check migrate completions help" -f -a "lifecycle" -d 'Preview exactly what a lifecycle policy expires, check it, apply it safely'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo lifecycle scan push-check migrate completions help" -f -a "scan" -d 'Wait for ECR scan results and pass or fail a build on them (CI gate)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo lifecycle scan push-check migrate completions help" -f -a "push-check" -d 'Diagnose why a push to ECR would fail, before pushing'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo lifecycle scan push-check migrate completions help" -f -a "migrate" -d 'Copy and re-tag images between registries, digests preserved, resumably'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo lifecycle scan push-check migrate completions help" -f -a "completions" -d 'Print shell completions to stdout'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo lifecycle scan push-check migrate completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and __fish_seen_subcommand_from login" -f -a "status" -d 'Show every known ECR login and how long it has left; exit 1 if any is expired or expires within --warn-within'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and __fish_seen_subcommand_from repo" -f -a "create" -d 'Create repositories, or bring existing ones to the settings given (idempotent)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and __fish_seen_subcommand_from repo" -f -a "list" -d 'List repositories with their settings'

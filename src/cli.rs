@@ -106,6 +106,9 @@ pub enum Command {
     #[command(subcommand)]
     Scan(ScanCommand),
 
+    /// Diagnose why a push to ECR would fail, before pushing
+    PushCheck(PushCheckArgs),
+
     /// Copy and re-tag images between registries, digests preserved, resumably
     Migrate(MigrateArgs),
 
@@ -606,4 +609,41 @@ fn shard_arg(text: &str) -> Result<(usize, usize), String> {
     } else {
         Err(bad())
     }
+}
+
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+Checks, in order: reference and naming; AWS credentials and a registry token; the
+repository (exists, mutability, scan on push, encryption); the registry host (DNS, TLS,
+/v2/); docker's stored credentials for the host (and that they work); tag immutability;
+layer sizes; repository policy denies; lifecycle policy and scan on push.
+
+Exit codes: 0 nothing fails (warnings allowed), 1 a check fails, 2 bad input, 3 the
+checks could not run.
+
+Examples:
+  ecrctl push-check 123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/api:v1.2.3
+  ecrctl push-check team/api:v1.2.3 --layer-sizes layers.json
+  ecrctl push-check team/api:v1.2.3 --fix --yes")]
+pub struct PushCheckArgs {
+    /// The image to push: ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO:TAG, or REPO:TAG
+    #[arg(value_name = "IMAGE")]
+    pub image: String,
+
+    /// Layer sizes to check against ECR's 52,000 MiB limit: a JSON list of byte counts, a
+    /// JSON image manifest, or an OCI image layout folder
+    #[arg(long, value_name = "FILE")]
+    pub layer_sizes: Option<PathBuf>,
+
+    /// Apply the safe fixes: create the repository, log docker in
+    #[arg(long)]
+    pub fix: bool,
+
+    /// With --fix: do not ask (required when not on a terminal)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+
+    /// With --fix: settings for a repository it creates (the `repo create --from-file` format)
+    #[arg(long, value_name = "FILE")]
+    pub repo_settings: Option<PathBuf>,
 }

@@ -15,6 +15,7 @@ pub mod login;
 pub mod migrate;
 pub mod names;
 pub mod output;
+pub mod pushcheck;
 pub mod registry;
 pub mod repo;
 pub mod scan;
@@ -78,6 +79,7 @@ async fn dispatch(cli: &Cli, printer: &Printer) -> Result<(), CliError> {
         }
         Command::Scan(ScanCommand::Gate(args)) => scan::command::run(global, args, printer).await,
         Command::Migrate(args) => migrate::command::run(global, args, printer).await,
+        Command::PushCheck(args) => pushcheck::command::run(global, args, printer).await,
         Command::Login(args) => match &args.command {
             Some(LoginCommand::Status(status)) => login::status::run(status, printer).await,
             None => login::command::run(global, args, printer).await,

@@ -10,6 +10,7 @@ mod images;
 mod lifecycle;
 mod login;
 mod migrate;
+mod push_check;
 mod registry;
 mod repo_create;
 mod scan;

@@ -1,0 +1,178 @@
+//! One push-check finding: status, evidence and the fix. Pure.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Ok,
+    Skipped,
+    Warn,
+    Fail,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    pub id: &'static str,
+    pub status: Status,
+    pub detail: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+}
+
+impl Check {
+    pub fn ok(id: &'static str, detail: impl Into<String>) -> Self {
+        Self {
+            id,
+            status: Status::Ok,
+            detail: detail.into(),
+            fix: None,
+        }
+    }
+    pub fn warn(id: &'static str, detail: impl Into<String>, fix: impl Into<String>) -> Self {
+        Self {
+            id,
+            status: Status::Warn,
+            detail: detail.into(),
+            fix: Some(fix.into()),
+        }
+    }
+    pub fn fail(id: &'static str, detail: impl Into<String>, fix: impl Into<String>) -> Self {
+        Self {
+            id,
+            status: Status::Fail,
+            detail: detail.into(),
+            fix: Some(fix.into()),
+        }
+    }
+    pub fn skipped(id: &'static str, detail: impl Into<String>) -> Self {
+        Self {
+            id,
+            status: Status::Skipped,
+            detail: detail.into(),
+            fix: None,
+        }
+    }
+}
+
+/// Largest layer ECR accepts.
+pub const MAX_LAYER_BYTES: u64 = 52_000 * 1024 * 1024;
+
+/// The layer-size check over known sizes.
+pub fn layer_sizes(sizes: &[u64]) -> Check {
+    let over: Vec<&u64> = sizes.iter().filter(|s| **s > MAX_LAYER_BYTES).collect();
+    match over.first() {
+        Some(biggest) => Check::fail(
+            "layer-size",
+            format!(
+                "{} of {} layers exceed ECR's 52,000 MiB limit (largest {} MiB)",
+                over.len(),
+                sizes.len(),
+                **biggest / (1024 * 1024)
+            ),
+            "split the layer (fewer files per RUN/COPY step, or a multi-stage build); ECR refuses layers over 52,000 MiB",
+        ),
+        None => Check::ok(
+            "layer-size",
+            format!("{} layers, all under 52,000 MiB", sizes.len()),
+        ),
+    }
+}
+
+/// Whether `tag` is protected from being overwritten under a mutability setting.
+pub fn tag_is_immutable(mode: &str, exclusions: &[String], tag: &str) -> bool {
+    let excluded = exclusions
+        .iter()
+        .any(|p| crate::lifecycle::wildcard::matches(p, tag));
+    match mode {
+        "IMMUTABLE" => true,
+        "IMMUTABLE_WITH_EXCLUSION" => !excluded,
+        "MUTABLE_WITH_EXCLUSION" => excluded,
+        _ => false,
+    }
+}
+
+/// Repository policy statements that deny pushing (best effort: Deny + a push action).
+pub fn denying_statements(policy: &serde_json::Value) -> Vec<String> {
+    let push_actions = [
+        "ecr:PutImage",
+        "ecr:InitiateLayerUpload",
+        "ecr:UploadLayerPart",
+        "ecr:CompleteLayerUpload",
+    ];
+    let statements = match &policy["Statement"] {
+        serde_json::Value::Array(list) => list.clone(),
+        one @ serde_json::Value::Object(_) => vec![one.clone()],
+        _ => Vec::new(),
+    };
+    statements
+        .iter()
+        .filter(|s| s["Effect"] == "Deny")
+        .filter(|s| {
+            let actions: Vec<String> = match &s["Action"] {
+                serde_json::Value::String(a) => vec![a.clone()],
+                serde_json::Value::Array(a) => a
+                    .iter()
+                    .filter_map(|x| x.as_str().map(String::from))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            actions.iter().any(|a| {
+                push_actions.iter().any(|p| {
+                    crate::lifecycle::wildcard::matches(
+                        &a.to_ascii_lowercase(),
+                        &p.to_ascii_lowercase(),
+                    )
+                })
+            })
+        })
+        .map(|s| {
+            let sid = s["Sid"].as_str().unwrap_or("(no Sid)");
+            format!("{sid} denies push to {}", s["Principal"])
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn layer_limit() {
+        assert_eq!(layer_sizes(&[1, 2]).status, Status::Ok);
+        assert_eq!(layer_sizes(&[MAX_LAYER_BYTES + 1]).status, Status::Fail);
+    }
+
+    #[test]
+    fn immutability_with_exclusions() {
+        assert!(tag_is_immutable("IMMUTABLE", &[], "v1"));
+        assert!(!tag_is_immutable(
+            "IMMUTABLE_WITH_EXCLUSION",
+            &["dev-*".into()],
+            "dev-1"
+        ));
+        assert!(tag_is_immutable(
+            "IMMUTABLE_WITH_EXCLUSION",
+            &["dev-*".into()],
+            "v1"
+        ));
+        assert!(tag_is_immutable(
+            "MUTABLE_WITH_EXCLUSION",
+            &["release-*".into()],
+            "release-1"
+        ));
+        assert!(!tag_is_immutable("MUTABLE", &[], "v1"));
+    }
+
+    #[test]
+    fn finds_deny_statements_for_push() {
+        let policy = json!({"Statement":[
+            {"Sid":"NoPush","Effect":"Deny","Principal":"*","Action":["ecr:Put*"]},
+            {"Sid":"Pull","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage"},
+            {"Sid":"NoPull","Effect":"Deny","Principal":"*","Action":"ecr:BatchGetImage"}]});
+        let found = denying_statements(&policy);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].starts_with("NoPush"));
+    }
+}

@@ -1,0 +1,470 @@
+//! `ecrctl push-check IMAGE`: runs every check in order (skipping those whose premise
+//! failed), reports, and with `--fix` creates the repository and logs docker in, then
+//! checks again.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use serde_json::json;
+
+use super::check::{Check, Status, denying_statements, tag_is_immutable};
+use super::probes;
+use crate::aws::{self, AwsContext, images as ecr_images, repositories};
+use crate::cli::{GlobalArgs, PushCheckArgs};
+use crate::docker::config::{DockerConfig, config_dir};
+use crate::error::{CliError, Result};
+use crate::lifecycle::{engine, images::Image, inputs, policy::StorageClass};
+use crate::login::{cache, client, fetch, token::RegistryToken};
+use crate::output::Printer;
+use crate::registry::{endpoint, reference};
+use crate::repo::settings::RepoSettings;
+
+/// What the fixes need from a run of the checks.
+struct Findings {
+    checks: Vec<Check>,
+    repository_missing: bool,
+    docker_login_needed: bool,
+    token: Option<RegistryToken>,
+    ctx: Option<AwsContext>,
+}
+
+pub async fn run(global: &GlobalArgs, args: &PushCheckArgs, printer: &Printer) -> Result<()> {
+    let image = reference::parse(&args.image).map_err(|e| {
+        CliError::usage(format!("`{}` is not an image reference", args.image)).with_cause(e)
+    })?;
+    let sizes = args
+        .layer_sizes
+        .as_deref()
+        .map(|p| {
+            probes::read_layer_sizes(p).map_err(|e| {
+                CliError::usage(format!("cannot read layer sizes from {}", p.display()))
+                    .with_cause(e)
+            })
+        })
+        .transpose()?;
+    let mut findings = check_all(global, &image, sizes.as_deref()).await;
+    report(printer, &args.image, &findings.checks)?;
+    if args.fix && (findings.repository_missing || findings.docker_login_needed) {
+        confirm(args.yes)?;
+        apply_fixes(&findings, &image, args, printer).await?;
+        printer.info("checking again after the fixes:");
+        findings = check_all(global, &image, sizes.as_deref()).await;
+        report(printer, &args.image, &findings.checks)?;
+    }
+    verdict(&findings.checks)
+}
+
+async fn check_all(
+    global: &GlobalArgs,
+    image: &reference::ImageRef,
+    sizes: Option<&[u64]>,
+) -> Findings {
+    let mut f = Findings {
+        checks: Vec::new(),
+        repository_missing: false,
+        docker_login_needed: false,
+        token: None,
+        ctx: None,
+    };
+    let tag = image.tag.clone().unwrap_or_else(|| "latest".into());
+    // 1. Reference and naming.
+    if let Err(problem) = crate::names::check_repository_name(&image.repository) {
+        let error = crate::names::name_error(&image.repository, &problem);
+        f.checks.push(Check::fail(
+            "reference",
+            error.message,
+            error.hint.unwrap_or_default(),
+        ));
+        return skip_rest(f, "the image reference is not valid");
+    }
+    let ecr_host = image.host.as_deref().and_then(endpoint::parse_ecr_host);
+    if image.host.is_some() && ecr_host.is_none() && image.host != global.registry_endpoint {
+        f.checks.push(Check::fail(
+            "reference",
+            format!("{} is not an ECR registry host", image.host.as_deref().unwrap_or_default()),
+            "use ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO:TAG, or REPO:TAG for this account and region",
+        ));
+        return skip_rest(f, "not an ECR image");
+    }
+    let mut scoped = global.clone();
+    if let Some(h) = &ecr_host {
+        scoped.region = vec![h.region.clone()];
+        scoped.registry_id = vec![h.account.clone()];
+    }
+    // 2. Credentials and a registry token.
+    let ctx = match aws::load(&scoped).await {
+        Ok(ctx) => ctx,
+        Err(e) => {
+            f.checks.push(Check::fail(
+                "aws-credentials",
+                e.to_string(),
+                e.hint.unwrap_or_default(),
+            ));
+            return skip_rest(f, "no AWS access");
+        }
+    };
+    let configured = global
+        .region
+        .first()
+        .cloned()
+        .or_else(|| std::env::var("AWS_REGION").ok());
+    match (&ecr_host, configured) {
+        (Some(h), Some(r)) if h.region != r => f.checks.push(Check::warn(
+            "reference",
+            format!(
+                "the image is in {} but the AWS configuration says {r}; checking {}",
+                h.region, h.region
+            ),
+            "make sure the push really goes to the region you mean",
+        )),
+        _ => {}
+    }
+    let settings = fetch::TokenSettings {
+        profile: global.profile.clone(),
+        api_endpoint: fetch::effective_api_endpoint(global.endpoint_url.as_deref()),
+        registry_endpoint: global.registry_endpoint.clone(),
+        cache_dir: cache::cache_dir(),
+        min_validity: 600,
+        force: false,
+    };
+    let target = fetch::LoginTarget {
+        registry_id: ctx.registry_id.clone(),
+        region: ctx.region.clone(),
+    };
+    let token = match fetch::obtain(&ctx.sdk, &settings, &[target]).await {
+        Ok(mut t) => t.remove(0).token,
+        Err(e) => {
+            f.checks.push(Check::fail(
+                "aws-credentials",
+                e.to_string(),
+                e.hint
+                    .unwrap_or_else(|| "grant ecr:GetAuthorizationToken".into()),
+            ));
+            return skip_rest(f, "no registry token");
+        }
+    };
+    if !f.checks.iter().any(|c| c.id == "reference") {
+        f.checks.push(Check::ok(
+            "reference",
+            format!(
+                "{}:{tag} in account {}, region {}",
+                image.repository, token.account, ctx.region
+            ),
+        ));
+    }
+    f.checks.push(Check::ok(
+        "aws-credentials",
+        format!("credentials work; got a registry token for {}", token.host),
+    ));
+    // 3. Repository.
+    let repo = repositories::observe(&ctx, &image.repository, &RepoSettings::default()).await;
+    let observed = match repo {
+        Ok(Some(r)) => {
+            f.checks.push(Check::ok(
+                "repository",
+                format!(
+                    "exists: {}, scanOnPush={}, {}",
+                    r.mutability.mode.as_str(),
+                    r.scan_on_push,
+                    r.encryption.encryption_type.as_str()
+                ),
+            ));
+            Some(r)
+        }
+        Ok(None) => {
+            f.repository_missing = true;
+            f.checks.push(Check::fail(
+                "repository",
+                format!("`{}` does not exist: docker would say \"name unknown: The repository … does not exist\"", image.repository),
+                format!("ECR needs the repository before a push: `ecrctl repo create {}` (or --fix)", image.repository),
+            ));
+            None
+        }
+        Err(e) => {
+            f.checks.push(Check::fail(
+                "repository",
+                e.to_string(),
+                e.hint.unwrap_or_default(),
+            ));
+            None
+        }
+    };
+    // 4. Registry host; 5. docker's credentials.
+    f.checks
+        .push(probes::host(&token.host, &token, &ctx.region, global.ca_cert.as_deref()).await);
+    let docker = match DockerConfig::load(&config_dir()) {
+        Ok(config) => probes::docker(&token.host, &config, global.ca_cert.as_deref()).await,
+        Err(e) => Check::fail(
+            "docker-credentials",
+            e.to_string(),
+            "fix docker's config.json",
+        ),
+    };
+    f.docker_login_needed = docker.status == Status::Fail
+        && docker
+            .fix
+            .as_deref()
+            .is_some_and(|fix| fix.contains("ecrctl login"));
+    f.checks.push(docker);
+    // 6–9 need the repository.
+    match &observed {
+        Some(repo) => {
+            let images = ecr_images::describe_images(&ctx, &image.repository)
+                .await
+                .unwrap_or_default();
+            f.checks.push(immutability(repo, &images, &tag));
+            f.checks.push(probes::layers(sizes));
+            f.checks.push(policy_check(&ctx, &image.repository).await);
+            f.checks
+                .push(lifecycle_check(&ctx, &image.repository, images, &tag).await);
+            if !repo.scan_on_push {
+                f.checks.push(Check::warn(
+                    "scan-on-push",
+                    "scan on push is off: pushed images are not scanned",
+                    format!("ecrctl repo create {} --scan-on-push", image.repository),
+                ));
+            } else {
+                f.checks
+                    .push(Check::ok("scan-on-push", "pushed images are scanned"));
+            }
+        }
+        None => {
+            f.checks.push(probes::layers(sizes));
+            for id in [
+                "tag-immutability",
+                "repository-policy",
+                "lifecycle-policy",
+                "scan-on-push",
+            ] {
+                f.checks.push(Check::skipped(id, "no repository to check"));
+            }
+        }
+    }
+    f.token = Some(token);
+    f.ctx = Some(ctx);
+    f
+}
+
+fn skip_rest(mut f: Findings, why: &str) -> Findings {
+    for id in [
+        "aws-credentials",
+        "repository",
+        "registry-host",
+        "docker-credentials",
+        "tag-immutability",
+        "layer-size",
+        "repository-policy",
+        "lifecycle-policy",
+        "scan-on-push",
+    ] {
+        if !f.checks.iter().any(|c| c.id == id) {
+            f.checks.push(Check::skipped(id, why));
+        }
+    }
+    f
+}
+
+fn immutability(repo: &crate::repo::plan::ObservedRepo, images: &[Image], tag: &str) -> Check {
+    let exists = images.iter().any(|i| i.tags.iter().any(|t| t == tag));
+    let immutable = tag_is_immutable(
+        repo.mutability.mode.as_str(),
+        &repo.mutability.exclusions,
+        tag,
+    );
+    match (exists, immutable) {
+        (true, true) => Check::fail(
+            "tag-immutability",
+            format!(
+                "`{tag}` already exists and the repository is {}: ECR refuses the push (ImageTagAlreadyExistsException)",
+                repo.mutability.mode.as_str()
+            ),
+            "push a new tag (e.g. the commit SHA); immutable tags cannot be moved",
+        ),
+        (true, false) => Check::warn(
+            "tag-immutability",
+            format!("`{tag}` exists and will be moved to the new image"),
+            "use unique tags if deployments pin this one",
+        ),
+        (false, _) => Check::ok("tag-immutability", format!("`{tag}` is new")),
+    }
+}
+
+async fn policy_check(ctx: &AwsContext, repository: &str) -> Check {
+    let text = ctx
+        .ecr
+        .get_repository_policy()
+        .set_registry_id(ctx.registry_id.clone())
+        .repository_name(repository)
+        .send()
+        .await;
+    let Ok(out) = text else {
+        return Check::ok("repository-policy", "no repository policy");
+    };
+    let policy: serde_json::Value = out
+        .policy_text()
+        .and_then(|t| serde_json::from_str(t).ok())
+        .unwrap_or_default();
+    let denies = denying_statements(&policy);
+    match denies.is_empty() {
+        true => Check::ok("repository-policy", "no statement denies pushing"),
+        false => Check::fail(
+            "repository-policy",
+            denies.join("; "),
+            "remove or narrow the Deny statement (aws ecr get-repository-policy)",
+        ),
+    }
+}
+
+/// Would the policy expire the freshly pushed tag at once?
+async fn lifecycle_check(
+    ctx: &AwsContext,
+    repository: &str,
+    mut images: Vec<Image>,
+    tag: &str,
+) -> Check {
+    let Ok(Some(text)) = ecr_images::get_lifecycle_policy(ctx, repository).await else {
+        return Check::ok("lifecycle-policy", "no lifecycle policy");
+    };
+    let Ok(policy) = inputs::parse_policy(&text, "of the repository") else {
+        return Check::warn(
+            "lifecycle-policy",
+            "the repository's lifecycle policy does not lint",
+            "run `ecrctl lifecycle lint`",
+        );
+    };
+    let now = jiff::Timestamp::now().as_microsecond();
+    for image in &mut images {
+        image.tags.retain(|t| t != tag);
+    }
+    images.push(Image {
+        digest: "sha256:ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff".into(),
+        tags: vec![tag.to_string()],
+        pushed_at: now,
+        size: 0,
+        media_type: None,
+        last_pull: None,
+        storage: StorageClass::Standard,
+        archived_at: None,
+        activated_at: None,
+        children: Vec::new(),
+    });
+    let outcome = engine::evaluate(&policy, &images, now).outcomes.pop();
+    match outcome {
+        Some(engine::Outcome::Expire { rule }) | Some(engine::Outcome::Transition { rule }) => {
+            Check::fail(
+                "lifecycle-policy",
+                format!(
+                    "lifecycle rule {rule} would expire or archive `{tag}` as soon as it is pushed"
+                ),
+                format!(
+                    "preview with `ecrctl lifecycle preview --repository {repository} --explain {tag}` and fix the rule"
+                ),
+            )
+        }
+        _ => Check::ok("lifecycle-policy", format!("`{tag}` would be kept")),
+    }
+}
+
+async fn apply_fixes(
+    f: &Findings,
+    image: &reference::ImageRef,
+    args: &PushCheckArgs,
+    printer: &Printer,
+) -> Result<()> {
+    let (Some(ctx), Some(token)) = (&f.ctx, &f.token) else {
+        return Err(CliError::remote("cannot fix: no AWS access"));
+    };
+    if f.repository_missing {
+        let settings = match &args.repo_settings {
+            Some(path) => crate::repo::file::read(path)?.defaults,
+            None => RepoSettings::default(),
+        };
+        repositories::create(ctx, &image.repository, &settings).await?;
+        printer.info(&format!("fixed: created repository {}", image.repository));
+    }
+    if f.docker_login_needed {
+        let (kind, program) = client::choose(Some(client::ClientKind::Docker))?;
+        client::login(
+            kind,
+            &program,
+            &token.host,
+            &token.username,
+            &token.password,
+            None,
+        )
+        .await
+        .map_err(|said| {
+            CliError::remote(format!("docker login to {} failed", token.host)).with_cause(said)
+        })?;
+        printer.info(&format!("fixed: logged docker in to {}", token.host));
+    }
+    Ok(())
+}
+
+fn confirm(yes: bool) -> Result<()> {
+    if yes {
+        return Ok(());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(CliError::usage(
+            "--fix changes things: pass --yes when not on a terminal",
+        ));
+    }
+    eprint!("Apply the fixes above? [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    let _ = std::io::stdin().lock().read_line(&mut answer);
+    match answer.trim() {
+        "y" | "Y" | "yes" => Ok(()),
+        _ => Err(CliError::verdict("no fixes applied")),
+    }
+}
+
+fn report(printer: &Printer, image: &str, checks: &[Check]) -> Result<()> {
+    if printer.is_json() {
+        let verdict = if checks.iter().any(|c| c.status == Status::Fail) {
+            "fail"
+        } else {
+            "pass"
+        };
+        printer.json(&json!({ "image": image, "checks": checks, "verdict": verdict }))?;
+        return Ok(());
+    }
+    let mut table = printer.table(&["CHECK", "STATUS", "DETAIL", "FIX"]);
+    for c in checks {
+        let status = match c.status {
+            Status::Ok => "ok",
+            Status::Warn => "warn",
+            Status::Fail => "FAIL",
+            Status::Skipped => "skipped",
+        };
+        table.add_row(vec![
+            c.id.to_string(),
+            status.to_string(),
+            c.detail.clone(),
+            c.fix.clone().unwrap_or_default(),
+        ]);
+    }
+    printer.print_table(&table)?;
+    Ok(())
+}
+
+fn verdict(checks: &[Check]) -> Result<()> {
+    let failed: Vec<&Check> = checks.iter().filter(|c| c.status == Status::Fail).collect();
+    if failed.is_empty() {
+        return Ok(());
+    }
+    let mut error = CliError::verdict(format!(
+        "the push would fail: {}",
+        crate::output::count(failed.len(), "check fails", "checks fail")
+    ));
+    for c in &failed {
+        error = error.with_cause(format!("{}: {}", c.id, c.detail));
+    }
+    let first_fix = failed
+        .iter()
+        .find_map(|c| c.fix.clone())
+        .unwrap_or_default();
+    Err(error.with_hint(format!(
+        "{first_fix}; `--fix` applies the safe fixes (create the repository, docker login)"
+    )))
+}

@@ -1,0 +1,250 @@
+//! `ecrctl push-check`: each failure the seeds list, created for real against moto, the
+//! TLS registry and the docker CLI, must fail the right check with the right fix.
+
+use base64::Engine;
+use serde_json::{Value, json};
+
+use crate::client::{Run, boto3, ecr, put_image, temp_file, unique};
+use crate::harness::MOTO_PASSWORD;
+use crate::login::Sandbox;
+
+fn check(run: &Run, id: &str) -> Value {
+    let report = run.json();
+    report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .cloned()
+        .unwrap_or_else(|| panic!("no {id} check: {report:#}"))
+}
+
+fn auth(password: &str) -> String {
+    base64::engine::general_purpose::STANDARD.encode(format!("AWS:{password}"))
+}
+
+/// A repository with one image tagged `v0`, and docker logged in with ecrctl.
+fn healthy(sandbox: &Sandbox) -> String {
+    let repo = unique("pc/app");
+    ecr(&["repo", "create", &repo, "--scan-on-push"]).assert_code(0);
+    sandbox.ecrctl(&["login"]).assert_code(0);
+    repo
+}
+
+#[test]
+fn a_healthy_setup_passes() {
+    let sandbox = Sandbox::new();
+    let repo = healthy(&sandbox);
+    let sizes = temp_file("sizes.json", "[1048576, 52428800]");
+    let run = sandbox.ecrctl(&[
+        "push-check",
+        &format!("{repo}:v1"),
+        "--layer-sizes",
+        sizes.to_str().unwrap(),
+        "-o",
+        "json",
+    ]);
+    run.assert_code(0);
+    assert_eq!(run.json()["verdict"], "pass");
+    for id in [
+        "reference",
+        "aws-credentials",
+        "repository",
+        "registry-host",
+        "docker-credentials",
+        "tag-immutability",
+        "layer-size",
+        "scan-on-push",
+    ] {
+        assert_eq!(check(&run, id)["status"], "ok", "{id}: {}", run.stdout);
+    }
+}
+
+#[test]
+fn missing_repository_and_no_docker_login_then_fix() {
+    let sandbox = Sandbox::new();
+    let repo = unique("pc/missing");
+    let run = sandbox.ecrctl(&["push-check", &format!("{repo}:v1"), "-o", "json"]);
+    run.assert_code(1);
+    assert_eq!(check(&run, "repository")["status"], "fail");
+    assert!(
+        check(&run, "repository")["fix"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("ecrctl repo create {repo}"))
+    );
+    let docker = check(&run, "docker-credentials");
+    assert_eq!(docker["status"], "fail");
+    assert!(
+        docker["detail"]
+            .as_str()
+            .unwrap()
+            .contains("no basic auth credentials")
+    );
+    assert_eq!(docker["fix"], "run `ecrctl login`");
+    // Not on a terminal, --fix needs --yes.
+    sandbox
+        .ecrctl(&["push-check", &format!("{repo}:v1"), "--fix"])
+        .assert_code(2);
+    let fixed = sandbox.ecrctl(&["push-check", &format!("{repo}:v1"), "--fix", "--yes"]);
+    fixed.assert_code(0);
+    assert!(
+        fixed.stderr.contains("fixed: created repository")
+            && fixed.stderr.contains("fixed: logged docker in"),
+        "{}",
+        fixed.stderr
+    );
+    assert!(crate::client::describe_repo(&repo).is_some());
+}
+
+#[test]
+fn uppercase_names_fail_with_the_lowercase_name() {
+    let sandbox = Sandbox::new();
+    let run = sandbox.ecrctl(&["push-check", "Team/My-App:v1", "-o", "json"]);
+    run.assert_code(1);
+    let reference = check(&run, "reference");
+    assert_eq!(reference["status"], "fail");
+    assert!(
+        reference["fix"]
+            .as_str()
+            .unwrap()
+            .contains("did you mean 'team/my-app'?")
+    );
+}
+
+#[test]
+fn wrong_expired_and_helper_less_docker_credentials() {
+    let sandbox = Sandbox::new();
+    let repo = healthy(&sandbox);
+    let image = format!("{repo}:v1");
+    sandbox.write_docker_config(
+        &json!({ "auths": { sandbox.registry.clone(): { "auth": auth("rotated-away") } } }),
+    );
+    let run = sandbox.ecrctl(&["push-check", &image, "-o", "json"]);
+    run.assert_code(1);
+    let docker = check(&run, "docker-credentials");
+    assert!(
+        docker["detail"]
+            .as_str()
+            .unwrap()
+            .contains("refuses docker's stored credentials"),
+        "{docker}"
+    );
+    assert_eq!(docker["fix"], "run `ecrctl login --force`");
+
+    let expired = base64::engine::general_purpose::STANDARD.encode(
+        r#"{"payload":"p","datakey":"d","version":"2","type":"DATA_KEY","expiration":1600000000}"#,
+    );
+    sandbox.write_docker_config(
+        &json!({ "auths": { sandbox.registry.clone(): { "auth": auth(&expired) } } }),
+    );
+    let docker = check(
+        &sandbox.ecrctl(&["push-check", &image, "-o", "json"]),
+        "docker-credentials",
+    );
+    assert!(
+        docker["detail"]
+            .as_str()
+            .unwrap()
+            .contains("expired at 2020-09-13"),
+        "{docker}"
+    );
+
+    sandbox.write_docker_config(
+        &json!({ "credHelpers": { sandbox.registry.clone(): "ecr-login-missing" } }),
+    );
+    let docker = check(
+        &sandbox.ecrctl(&["push-check", &image, "-o", "json"]),
+        "docker-credentials",
+    );
+    assert!(
+        docker["detail"]
+            .as_str()
+            .unwrap()
+            .contains("`docker-credential-ecr-login-missing` is not on PATH"),
+        "{docker}"
+    );
+    assert!(docker["fix"].as_str().unwrap().contains("--install-helper"));
+
+    // Sanity: the moto password itself works.
+    sandbox.write_docker_config(
+        &json!({ "auths": { sandbox.registry.clone(): { "auth": auth(MOTO_PASSWORD) } } }),
+    );
+    assert_eq!(
+        check(
+            &sandbox.ecrctl(&["push-check", &image, "-o", "json"]),
+            "docker-credentials"
+        )["status"],
+        "ok"
+    );
+}
+
+#[test]
+fn unresolvable_registry_host_points_at_vpc_endpoints() {
+    let sandbox = Sandbox::new();
+    let repo = healthy(&sandbox);
+    let run = sandbox.ecrctl(&[
+        "--registry-endpoint",
+        "ecr.nonexistent.invalid",
+        "push-check",
+        &format!("{repo}:v1"),
+        "-o",
+        "json",
+    ]);
+    run.assert_code(1);
+    let host = check(&run, "registry-host");
+    assert_eq!(host["status"], "fail");
+    assert!(
+        host["detail"].as_str().unwrap().contains("no such host"),
+        "{host}"
+    );
+    assert!(
+        host["fix"]
+            .as_str()
+            .unwrap()
+            .contains("com.amazonaws.us-east-1.ecr.dkr"),
+        "{host}"
+    );
+}
+
+#[test]
+fn an_immutable_tag_that_exists_and_an_oversized_layer() {
+    let sandbox = Sandbox::new();
+    let repo = unique("pc/locked");
+    ecr(&["repo", "create", &repo, "--immutable", "--scan-on-push"]).assert_code(0);
+    sandbox.ecrctl(&["login"]).assert_code(0);
+    put_image(&repo, Some("v1"), &repo);
+    let huge = temp_file("sizes.json", &format!("[{}]", 53_000u64 * 1024 * 1024));
+    let run = sandbox.ecrctl(&[
+        "push-check",
+        &format!("{repo}:v1"),
+        "--layer-sizes",
+        huge.to_str().unwrap(),
+        "-o",
+        "json",
+    ]);
+    run.assert_code(1);
+    let tag = check(&run, "tag-immutability");
+    assert_eq!(tag["status"], "fail");
+    assert!(
+        tag["detail"]
+            .as_str()
+            .unwrap()
+            .contains("ImageTagAlreadyExistsException")
+    );
+    let layers = check(&run, "layer-size");
+    assert_eq!(layers["status"], "fail");
+    assert!(layers["detail"].as_str().unwrap().contains("52,000 MiB"));
+    // A new tag is fine.
+    assert_eq!(
+        check(
+            &sandbox.ecrctl(&["push-check", &format!("{repo}:v2"), "-o", "json"]),
+            "tag-immutability"
+        )["status"],
+        "ok"
+    );
+    let _ = boto3(
+        "describe_repositories",
+        json!({ "repositoryNames": [repo] }),
+    );
+}
