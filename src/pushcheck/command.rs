@@ -188,17 +188,22 @@ async fn check_all(
             None
         }
     };
-    // 4. Registry host; 5. docker's credentials.
-    f.checks
-        .push(probes::host(&token.host, &token, &ctx.region, global.ca_cert.as_deref()).await);
-    let docker = match DockerConfig::load(&config_dir()) {
-        Ok(config) => probes::docker(&token.host, &config, global.ca_cert.as_deref()).await,
-        Err(e) => Check::fail(
-            "docker-credentials",
-            e.to_string(),
-            "fix docker's config.json",
-        ),
+    // 4. Registry host and 5. docker's credentials, side by side (independent).
+    let docker = async {
+        match DockerConfig::load(&config_dir()) {
+            Ok(config) => probes::docker(&token.host, &config, global.ca_cert.as_deref()).await,
+            Err(e) => Check::fail(
+                "docker-credentials",
+                e.to_string(),
+                "fix docker's config.json",
+            ),
+        }
     };
+    let (host, docker) = tokio::join!(
+        probes::host(&token.host, &token, &ctx.region, global.ca_cert.as_deref()),
+        docker
+    );
+    f.checks.push(host);
     f.docker_login_needed = docker.status == Status::Fail
         && docker
             .fix
@@ -208,12 +213,14 @@ async fn check_all(
     // 6–9 need the repository.
     match &observed {
         Some(repo) => {
-            let images = ecr_images::describe_images(&ctx, &image.repository)
-                .await
-                .unwrap_or_default();
+            let (images, policy) = tokio::join!(
+                ecr_images::describe_images(&ctx, &image.repository),
+                policy_check(&ctx, &image.repository)
+            );
+            let images = images.unwrap_or_default();
             f.checks.push(immutability(repo, &images, &tag));
             f.checks.push(probes::layers(sizes));
-            f.checks.push(policy_check(&ctx, &image.repository).await);
+            f.checks.push(policy);
             f.checks
                 .push(lifecycle_check(&ctx, &image.repository, images, &tag).await);
             if !repo.scan_on_push {
