@@ -6,7 +6,7 @@ use aws_sdk_ecr::types::{EnhancedImageScanFinding, ImageIdentifier, ImageScanFin
 
 use super::{error_code, sdk_error};
 use crate::error::CliError;
-use crate::scan::findings::{Finding, ScanResult, ScanType, parse_severity};
+use crate::scan::findings::{Finding, ScanResult, ScanType, parse_severity, yes_no};
 
 /// Where an image is: the client for its region, its registry and identity.
 pub struct ImageTarget<'a> {
@@ -103,30 +103,13 @@ fn basic(f: &ImageScanFinding) -> Finding {
         .severity()
         .map(|s| s.as_str().to_string())
         .unwrap_or_else(|| "UNDEFINED".into());
-    Finding {
-        id: f.name().unwrap_or_default().to_string(),
-        severity: parse_severity(&reported),
+    Finding::basic(
+        f.name().unwrap_or_default().to_string(),
         reported,
-        package: attribute("package_name"),
-        version: attribute("package_version"),
-        fixed_in: None,
-        fix_available: None,
-        exploit_available: None,
-        score: attribute("CVSS3_SCORE")
-            .or_else(|| attribute("CVSS2_SCORE"))
-            .and_then(|s| s.parse().ok()),
-        uri: f.uri().map(String::from),
-        title: f.description().map(String::from),
-        status: "ACTIVE".into(),
-    }
-}
-
-fn yes_no(value: Option<&str>) -> Option<bool> {
-    match value.map(str::to_ascii_uppercase).as_deref() {
-        Some("YES" | "PARTIAL") => Some(true),
-        Some("NO") => Some(false),
-        _ => None,
-    }
+        f.uri().map(String::from),
+        f.description().map(String::from),
+        attribute,
+    )
 }
 
 fn enhanced(f: &EnhancedImageScanFinding) -> Vec<Finding> {
@@ -150,22 +133,19 @@ fn enhanced(f: &EnhancedImageScanFinding) -> Vec<Finding> {
         title: f.title().map(String::from),
         status: f.status().unwrap_or("ACTIVE").to_string(),
     };
-    let packages = details.map(|d| d.vulnerable_packages()).unwrap_or_default();
-    if packages.is_empty() {
-        return vec![base];
-    }
-    packages
+    let packages = details
+        .map(|d| d.vulnerable_packages())
+        .unwrap_or_default()
         .iter()
-        .map(|p| Finding {
-            package: p.name().map(String::from),
-            version: p.version().map(String::from),
-            fixed_in: p
-                .fixed_in_version()
-                .filter(|v| !v.is_empty() && *v != "NotAvailable")
-                .map(String::from),
-            ..base.clone()
+        .map(|p| {
+            (
+                p.name().map(String::from),
+                p.version().map(String::from),
+                p.fixed_in_version().map(String::from),
+            )
         })
-        .collect()
+        .collect();
+    base.per_package(packages)
 }
 
 /// StartImageScan. `Ok(false)`: ECR's once-a-day scan quota says a scan already ran.

@@ -11,18 +11,13 @@ const NOW: Micros = 1_800_000_000_000_000;
 
 /// Image `name` (its digest sorts by name, so ties order predictably) pushed `days` ago.
 fn image(name: char, tags: &[&str], days: f64) -> Image {
-    Image {
-        digest: format!("sha256:{}", name.to_string().repeat(64)),
-        tags: tags.iter().map(|t| t.to_string()).collect(),
-        pushed_at: NOW - (days * MICROS_PER_DAY as f64) as Micros,
-        size: 1_000_000,
-        media_type: None,
-        last_pull: None,
-        storage: StorageClass::Standard,
-        archived_at: None,
-        activated_at: None,
-        children: Vec::new(),
-    }
+    let mut image = Image::new(
+        format!("sha256:{}", name.to_string().repeat(64)),
+        tags.iter().map(|t| t.to_string()).collect(),
+        NOW - (days * MICROS_PER_DAY as f64) as Micros,
+    );
+    image.size = 1_000_000;
+    image
 }
 
 fn policy(text: &str) -> Policy {
@@ -375,22 +370,18 @@ fn arb_images() -> impl Strategy<Value = Vec<Image>> {
         specs
             .into_iter()
             .enumerate()
-            .map(|(i, (tags, days))| Image {
-                digest: format!("sha256:{i:064x}"),
-                tags: {
+            .map(|(i, (tags, days))| {
+                let tags = {
                     let mut t: Vec<String> = tags.into_iter().map(String::from).collect();
                     t.sort();
                     t.dedup();
                     t
-                },
-                pushed_at: NOW - days as i64 * MICROS_PER_DAY - i as i64,
-                size: 10,
-                media_type: None,
-                last_pull: None,
-                storage: StorageClass::Standard,
-                archived_at: None,
-                activated_at: None,
-                children: Vec::new(),
+                };
+                Image::new(
+                    format!("sha256:{i:064x}"),
+                    tags,
+                    NOW - days as i64 * MICROS_PER_DAY - i as i64,
+                )
             })
             .collect()
     })

@@ -29,6 +29,22 @@ pub struct Image {
 }
 
 impl Image {
+    /// An active (standard storage) image with nothing else known.
+    pub fn new(digest: impl Into<String>, tags: Vec<String>, pushed_at: Micros) -> Self {
+        Image {
+            digest: digest.into(),
+            tags,
+            pushed_at,
+            size: 0,
+            media_type: None,
+            last_pull: None,
+            storage: StorageClass::Standard,
+            archived_at: None,
+            activated_at: None,
+            children: Vec::new(),
+        }
+    }
+
     pub fn is_index(&self) -> bool {
         self.media_type.as_deref().is_some_and(|m| {
             m == "application/vnd.oci.image.index.v1+json"

@@ -121,23 +121,11 @@ pub fn parse_in_use(text: &str) -> Result<Vec<InUse>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lifecycle::policy::StorageClass;
 
     const D: &str = "sha256:0000000000000000000000000000000000000000000000000000000000000001";
 
     fn image(tags: &[&str]) -> Image {
-        Image {
-            digest: D.into(),
-            tags: tags.iter().map(|t| t.to_string()).collect(),
-            pushed_at: 0,
-            size: 0,
-            media_type: None,
-            last_pull: None,
-            storage: StorageClass::Standard,
-            archived_at: None,
-            activated_at: None,
-            children: vec![],
-        }
+        Image::new(D, tags.iter().map(|t| t.to_string()).collect(), 0)
     }
 
     #[test]

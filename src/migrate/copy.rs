@@ -39,6 +39,40 @@ pub struct ItemReport {
     pub error: Option<String>,
 }
 
+impl ItemReport {
+    /// A report for `item`, failed until something says otherwise.
+    pub fn new(item: &PlanItem) -> Self {
+        Self {
+            source: item.source.to_string(),
+            destination: item.destination.to_string(),
+            digest: None,
+            status: Status::Failed,
+            detail: None,
+            bytes: 0,
+            error: None,
+        }
+    }
+}
+
+/// The config and layer blobs a single-image manifest names: (digest, size).
+fn blob_descriptors(doc: &Value) -> Vec<(String, u64)> {
+    doc.get("config")
+        .into_iter()
+        .chain(
+            doc.get("layers")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten(),
+        )
+        .filter_map(|b| {
+            Some((
+                b.get("digest")?.as_str()?.to_string(),
+                b.get("size").and_then(Value::as_u64).unwrap_or(0),
+            ))
+        })
+        .collect()
+}
+
 /// Spaces manifest PUTs to at most `rate` per second (ECR's PutImage quota is 10/s).
 pub struct Pacer {
     interval: Duration,
@@ -141,15 +175,7 @@ impl Copier {
                 );
             }
         }
-        let mut report = ItemReport {
-            source: item.source.to_string(),
-            destination: item.destination.to_string(),
-            digest: None,
-            status: Status::Failed,
-            detail: None,
-            bytes: 0,
-            error: None,
-        };
+        let mut report = ItemReport::new(item);
         match self.copy_inner(item, dest_host, &mut report).await {
             Ok(()) => {}
             Err(e) => {
@@ -175,12 +201,7 @@ impl Copier {
             .destinations
             .get(dest_host)
             .expect("a client per destination host");
-        let src_ref = item
-            .source
-            .digest
-            .clone()
-            .or_else(|| item.source.tag.clone())
-            .expect("a tag or digest");
+        let src_ref = item.source_reference();
         let tag = item
             .destination
             .tag
@@ -262,20 +283,9 @@ impl Copier {
             }
             return Ok(bytes);
         }
-        let blobs = doc.get("config").into_iter().chain(
-            doc.get("layers")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten(),
-        );
-        for blob in blobs {
-            let digest = blob
-                .get("digest")
-                .and_then(Value::as_str)
-                .ok_or_else(|| CliError::remote("a descriptor has no digest"))?;
-            let size = blob.get("size").and_then(Value::as_u64).unwrap_or(0);
+        for (digest, size) in blob_descriptors(&doc) {
             bytes += self
-                .ensure_blob(src, src_repo, dst, dst_repo, digest, size)
+                .ensure_blob(src, src_repo, dst, dst_repo, &digest, size)
                 .await?;
         }
         Ok(bytes)
@@ -381,13 +391,9 @@ impl Copier {
 
     fn copy_report_skeleton(&self, item: &PlanItem) -> ItemReport {
         ItemReport {
-            source: item.source.to_string(),
-            destination: item.destination.to_string(),
-            digest: None,
             status: Status::Copied,
             detail: Some("would copy".into()),
-            bytes: 0,
-            error: None,
+            ..ItemReport::new(item)
         }
     }
 
@@ -401,12 +407,7 @@ impl Copier {
         let src_host = item.source.host.as_deref().unwrap_or_default();
         let src = &self.sources[src_host];
         let dst = &self.destinations[dest_host];
-        let src_ref = item
-            .source
-            .digest
-            .clone()
-            .or_else(|| item.source.tag.clone())
-            .expect("a tag or digest");
+        let src_ref = item.source_reference();
         let tag = item
             .destination
             .tag
@@ -448,29 +449,17 @@ impl Copier {
                     stack.push(cm);
                 }
             }
-            let blobs = doc.get("config").into_iter().chain(
-                doc.get("layers")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten(),
-            );
-            for blob in blobs {
-                let (Some(digest), size) = (
-                    blob.get("digest").and_then(Value::as_str),
-                    blob.get("size").and_then(Value::as_u64).unwrap_or(0),
-                ) else {
-                    continue;
-                };
+            for (digest, size) in blob_descriptors(&doc) {
                 let present = dst
                     .client
-                    .blob_exists(&item.destination.repository, digest)
+                    .blob_exists(&item.destination.repository, &digest)
                     .await
                     .unwrap_or(false);
                 if !present {
                     missing.push((
                         dst.client.host.clone(),
                         item.destination.repository.clone(),
-                        digest.to_string(),
+                        digest,
                         size,
                     ));
                 }

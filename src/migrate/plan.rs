@@ -23,6 +23,20 @@ impl PlanItem {
     pub fn key(&self) -> String {
         format!("{} {}", self.source, self.destination)
     }
+
+    /// What to read at the source: its digest, else its tag.
+    pub fn source_reference(&self) -> String {
+        self.source
+            .digest
+            .clone()
+            .or_else(|| self.source.tag.clone())
+            .unwrap_or_default()
+    }
+
+    /// The destination tag (every destination has one once validated).
+    pub fn destination_tag(&self) -> String {
+        self.destination.tag.clone().unwrap_or_default()
+    }
 }
 
 /// Source references: a missing host is Docker Hub, and its one-part names are `library/…`.

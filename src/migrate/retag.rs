@@ -14,15 +14,7 @@ use crate::aws::retag::{self, PutOutcome};
 use crate::error::{CliError, Result};
 
 fn report(item: &PlanItem) -> ItemReport {
-    ItemReport {
-        source: item.source.to_string(),
-        destination: item.destination.to_string(),
-        digest: None,
-        status: Status::Failed,
-        detail: None,
-        bytes: 0,
-        error: None,
-    }
+    ItemReport::new(item)
 }
 
 /// Re-tags `items` (all in one registry); one report per item, in order.
@@ -37,12 +29,7 @@ pub async fn retag_all(
     let mut by_source: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     let mut by_dest: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for item in items {
-        let source_ref = item
-            .source
-            .digest
-            .clone()
-            .or_else(|| item.source.tag.clone())
-            .unwrap_or_default();
+        let source_ref = item.source_reference();
         by_source
             .entry(&item.source.repository)
             .or_default()
@@ -112,12 +99,7 @@ async fn retag_one(
     overwrite: bool,
     r: &mut ItemReport,
 ) -> Result<()> {
-    let source_ref = item
-        .source
-        .digest
-        .clone()
-        .or_else(|| item.source.tag.clone())
-        .unwrap_or_default();
+    let source_ref = item.source_reference();
     let tag = item.destination.tag.clone().unwrap_or_default();
     let manifest = sources
         .get(item.source.repository.as_str())

@@ -12,7 +12,7 @@ use crate::aws::{self, AwsContext, images as ecr_images, repositories};
 use crate::cli::{GlobalArgs, PushCheckArgs};
 use crate::docker::config::{DockerConfig, config_dir};
 use crate::error::{CliError, Result};
-use crate::lifecycle::{engine, images::Image, inputs, policy::StorageClass};
+use crate::lifecycle::{engine, images::Image, inputs};
 use crate::login::{cache, client, fetch, token::RegistryToken};
 use crate::output::Printer;
 use crate::registry::{endpoint, reference};
@@ -342,18 +342,11 @@ async fn lifecycle_check(
     for image in &mut images {
         image.tags.retain(|t| t != tag);
     }
-    images.push(Image {
-        digest: "sha256:ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff".into(),
-        tags: vec![tag.to_string()],
-        pushed_at: now,
-        size: 0,
-        media_type: None,
-        last_pull: None,
-        storage: StorageClass::Standard,
-        archived_at: None,
-        activated_at: None,
-        children: Vec::new(),
-    });
+    images.push(Image::new(
+        format!("sha256:{}", "f".repeat(64)),
+        vec![tag.to_string()],
+        now,
+    ));
     let outcome = engine::evaluate(&policy, &images, now).outcomes.pop();
     match outcome {
         Some(engine::Outcome::Expire { rule }) | Some(engine::Outcome::Transition { rule }) => {

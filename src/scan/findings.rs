@@ -93,6 +93,63 @@ pub struct Finding {
     pub status: String,
 }
 
+impl Finding {
+    /// A basic-scanning finding; `attribute` looks up ECR's `attributes[]` by key.
+    pub fn basic(
+        id: String,
+        reported: String,
+        uri: Option<String>,
+        description: Option<String>,
+        attribute: impl Fn(&str) -> Option<String>,
+    ) -> Self {
+        Finding {
+            id,
+            severity: parse_severity(&reported),
+            reported,
+            package: attribute("package_name"),
+            version: attribute("package_version"),
+            fixed_in: None,
+            fix_available: None,
+            exploit_available: None,
+            score: attribute("CVSS3_SCORE")
+                .or_else(|| attribute("CVSS2_SCORE"))
+                .and_then(|s| s.parse().ok()),
+            uri,
+            title: description,
+            status: "ACTIVE".into(),
+        }
+    }
+
+    /// Copies of an enhanced finding, one per vulnerable package (name, version,
+    /// fixed-in), so each can be fixed and ignored on its own.
+    pub fn per_package(
+        self,
+        packages: Vec<(Option<String>, Option<String>, Option<String>)>,
+    ) -> Vec<Finding> {
+        if packages.is_empty() {
+            return vec![self];
+        }
+        packages
+            .into_iter()
+            .map(|(name, version, fixed)| Finding {
+                package: name,
+                version,
+                fixed_in: fixed.filter(|v| !v.is_empty() && v != "NotAvailable"),
+                ..self.clone()
+            })
+            .collect()
+    }
+}
+
+/// Inspector's `YES` / `PARTIAL` / `NO`.
+pub fn yes_no(value: Option<&str>) -> Option<bool> {
+    match value.map(str::to_ascii_uppercase).as_deref() {
+        Some("YES" | "PARTIAL") => Some(true),
+        Some("NO") => Some(false),
+        _ => None,
+    }
+}
+
 /// One image's scan as read: status and findings.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -156,16 +213,8 @@ pub fn from_json(doc: &Value) -> Result<ScanResult, String> {
 }
 
 fn basic_finding(f: &Value) -> Result<Finding, String> {
-    let id = f
-        .get("name")
-        .and_then(Value::as_str)
-        .ok_or("no name")?
-        .to_string();
-    let reported = f
-        .get("severity")
-        .and_then(Value::as_str)
-        .unwrap_or("UNDEFINED")
-        .to_string();
+    let text = |key: &str| f.get(key).and_then(Value::as_str).map(String::from);
+    let id = text("name").ok_or("no name")?;
     let attribute = |key: &str| {
         f.get("attributes")?
             .as_array()?
@@ -175,54 +224,28 @@ fn basic_finding(f: &Value) -> Result<Finding, String> {
             .as_str()
             .map(String::from)
     };
-    Ok(Finding {
-        severity: parse_severity(&reported),
-        reported,
-        package: attribute("package_name"),
-        version: attribute("package_version"),
-        fixed_in: None,
-        fix_available: None,
-        exploit_available: None,
-        score: attribute("CVSS3_SCORE")
-            .or_else(|| attribute("CVSS2_SCORE"))
-            .and_then(|s| s.parse().ok()),
-        uri: f.get("uri").and_then(Value::as_str).map(String::from),
-        title: f
-            .get("description")
-            .and_then(Value::as_str)
-            .map(String::from),
-        status: "ACTIVE".into(),
+    let reported = text("severity").unwrap_or_else(|| "UNDEFINED".into());
+    Ok(Finding::basic(
         id,
-    })
+        reported,
+        text("uri"),
+        text("description"),
+        attribute,
+    ))
 }
 
-fn yes_no(v: Option<&Value>) -> Option<bool> {
-    match v.and_then(Value::as_str).map(|s| s.to_ascii_uppercase()) {
-        Some(s) if s == "YES" || s == "PARTIAL" => Some(true),
-        Some(s) if s == "NO" => Some(false),
-        _ => None,
-    }
-}
-
-/// One enhanced finding per vulnerable package (so each can be fixed and ignored alone).
+/// One enhanced finding per vulnerable package.
 fn enhanced_findings(f: &Value) -> Result<Vec<Finding>, String> {
     let details = f.get("packageVulnerabilityDetails");
-    let id = details
-        .and_then(|d| d.get("vulnerabilityId"))
-        .or_else(|| f.get("title"))
-        .and_then(Value::as_str)
-        .ok_or("no packageVulnerabilityDetails.vulnerabilityId or title")?
-        .to_string();
-    let reported = f
-        .get("severity")
-        .and_then(Value::as_str)
-        .unwrap_or("UNTRIAGED")
-        .to_string();
     let text = |v: Option<&Value>, key: &str| {
         v.and_then(|v| v.get(key))
             .and_then(Value::as_str)
             .map(String::from)
     };
+    let id = text(details, "vulnerabilityId")
+        .or_else(|| text(Some(f), "title"))
+        .ok_or("no packageVulnerabilityDetails.vulnerabilityId or title")?;
+    let reported = text(Some(f), "severity").unwrap_or_else(|| "UNTRIAGED".into());
     let base = Finding {
         id,
         severity: parse_severity(&reported),
@@ -230,8 +253,8 @@ fn enhanced_findings(f: &Value) -> Result<Vec<Finding>, String> {
         package: None,
         version: None,
         fixed_in: None,
-        fix_available: yes_no(f.get("fixAvailable")),
-        exploit_available: yes_no(f.get("exploitAvailable")),
+        fix_available: yes_no(f.get("fixAvailable").and_then(Value::as_str)),
+        exploit_available: yes_no(f.get("exploitAvailable").and_then(Value::as_str)),
         score: f.get("score").and_then(Value::as_f64),
         uri: text(details, "sourceUrl").or_else(|| {
             text(
@@ -245,21 +268,17 @@ fn enhanced_findings(f: &Value) -> Result<Vec<Finding>, String> {
     let packages = details
         .and_then(|d| d.get("vulnerablePackages"))
         .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    if packages.is_empty() {
-        return Ok(vec![base]);
-    }
-    Ok(packages
-        .iter()
-        .map(|p| Finding {
-            package: text(Some(p), "name"),
-            version: text(Some(p), "version"),
-            fixed_in: text(Some(p), "fixedInVersion")
-                .filter(|v| !v.is_empty() && v != "NotAvailable"),
-            ..base.clone()
+        .into_iter()
+        .flatten()
+        .map(|p| {
+            (
+                text(Some(p), "name"),
+                text(Some(p), "version"),
+                text(Some(p), "fixedInVersion"),
+            )
         })
-        .collect())
+        .collect();
+    Ok(base.per_package(packages))
 }
 
 #[cfg(test)]
