@@ -412,6 +412,7 @@ Register-ArgumentCompleter -Native -CommandName 'ecrctl' -ScriptBlock {
         }
         'ecrctl;push-check' {
             [CompletionResult]::new('--layer-sizes', '--layer-sizes', [CompletionResultType]::ParameterName, 'Layer sizes to check against ECR''s 52,000 MiB limit: a JSON list of byte counts, a JSON image manifest, or an OCI image layout folder')
+            [CompletionResult]::new('--local-image', '--local-image', [CompletionResultType]::ParameterName, 'Read layer sizes from this image in the local docker daemon (`docker save`)')
             [CompletionResult]::new('--repo-settings', '--repo-settings', [CompletionResultType]::ParameterName, 'With --fix: settings for a repository it creates (the `repo create --from-file` format)')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS named profile from ~/.aws/config (SSO profiles included)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. us-east-1 (`login` takes several)')

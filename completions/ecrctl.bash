@@ -1056,13 +1056,17 @@ _ecrctl() {
             return 0
             ;;
         ecrctl__subcmd__push__subcmd__check)
-            opts="-y -o -q -v -h -V --layer-sizes --fix --yes --repo-settings --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version"
+            opts="-y -o -q -v -h -V --layer-sizes --local-image --fix --yes --repo-settings --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --layer-sizes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --local-image)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -382,6 +382,7 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
         }
         &'ecrctl;push-check'= {
             cand --layer-sizes 'Layer sizes to check against ECR''s 52,000 MiB limit: a JSON list of byte counts, a JSON image manifest, or an OCI image layout folder'
+            cand --local-image 'Read layer sizes from this image in the local docker daemon (`docker save`)'
             cand --repo-settings 'With --fix: settings for a repository it creates (the `repo create --from-file` format)'
             cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included)'
             cand --region 'AWS region, e.g. us-east-1 (`login` takes several)'

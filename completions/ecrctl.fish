@@ -300,6 +300,7 @@ complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subc
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from help" -f -a "gate" -d 'Wait for each image\'s scan, apply the policy, and exit 0 (pass) or 1 (fail)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand push-check" -l layer-sizes -d 'Layer sizes to check against ECR\'s 52,000 MiB limit: a JSON list of byte counts, a JSON image manifest, or an OCI image layout folder' -r -F
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand push-check" -l local-image -d 'Read layer sizes from this image in the local docker daemon (`docker save`)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand push-check" -l repo-settings -d 'With --fix: settings for a repository it creates (the `repo create --from-file` format)' -r -F
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand push-check" -l profile -d 'AWS named profile from ~/.aws/config (SSO profiles included)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand push-check" -l region -d 'AWS region, e.g. us-east-1 (`login` takes several)' -r

@@ -632,8 +632,12 @@ pub struct PushCheckArgs {
 
     /// Layer sizes to check against ECR's 52,000 MiB limit: a JSON list of byte counts, a
     /// JSON image manifest, or an OCI image layout folder
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "local_image")]
     pub layer_sizes: Option<PathBuf>,
+
+    /// Read layer sizes from this image in the local docker daemon (`docker save`)
+    #[arg(long, value_name = "REF")]
+    pub local_image: Option<String>,
 
     /// Apply the safe fixes: create the repository, log docker in
     #[arg(long)]

@@ -41,6 +41,23 @@ pub async fn run(global: &GlobalArgs, args: &PushCheckArgs, printer: &Printer) -
             })
         })
         .transpose()?;
+    let (sizes, local_note) = match (&args.local_image, sizes) {
+        (Some(local), _) => match probes::local_image_layer_sizes(local).await {
+            Ok(sizes) => (Some(sizes), None),
+            Err(why) => (
+                None,
+                Some(format!(
+                    "could not read {local} from the local docker daemon: {why}"
+                )),
+            ),
+        },
+        (None, sizes) => (sizes, None),
+    };
+    if let Some(note) = &local_note {
+        printer.warn(&format!(
+            "{note}; the layer-size check is skipped (pass --layer-sizes FILE instead)"
+        ));
+    }
     let mut findings = check_all(global, &image, sizes.as_deref()).await;
     report(printer, &args.image, &findings.checks)?;
     if args.fix && (findings.repository_missing || findings.docker_login_needed) {

@@ -248,3 +248,31 @@ fn an_immutable_tag_that_exists_and_an_oversized_layer() {
         json!({ "repositoryNames": [repo] }),
     );
 }
+
+#[test]
+fn local_image_without_a_docker_daemon_skips_the_size_check_with_the_reason() {
+    let sandbox = Sandbox::new();
+    let repo = healthy(&sandbox);
+    let mut command = crate::client::ecrctl();
+    // No daemon on these machines; an unreachable DOCKER_HOST makes that certain.
+    command.env("DOCKER_HOST", "unix:///nonexistent/docker.sock");
+    let run = crate::client::run(
+        command
+            .env("ECRCTL_REGISTRY_ENDPOINT", &sandbox.registry)
+            .args([
+                "push-check",
+                &format!("{repo}:v1"),
+                "--local-image",
+                "my-app:latest",
+                "-o",
+                "json",
+            ]),
+    );
+    assert!(
+        run.stderr
+            .contains("could not read my-app:latest from the local docker daemon"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(check(&run, "layer-size")["status"], "skipped");
+}
