@@ -231,14 +231,7 @@ pub async fn local_image_layer_sizes(reference: &str) -> Result<Vec<u64>, String
         if stdout.read_exact(&mut header).await.is_err() || header.iter().all(|b| *b == 0) {
             break;
         }
-        let name = String::from_utf8_lossy(&header[..100])
-            .trim_end_matches('\0')
-            .to_string();
-        let size_field = String::from_utf8_lossy(&header[124..136])
-            .trim_matches(|c: char| c == '\0' || c == ' ')
-            .to_string();
-        let size = u64::from_str_radix(&size_field, 8)
-            .map_err(|_| "docker save did not produce a tar".to_string())?;
+        let (name, size) = tar_member(&header).ok_or("docker save did not produce a tar")?;
         if name.ends_with("layer.tar") || (name.starts_with("blobs/sha256/") && size > 4096) {
             sizes.push(size);
         }
