@@ -102,8 +102,14 @@ pub fn boto3(operation: &str, params: Value) -> Value {
          print(json.dumps(out, default=str))\n",
         s.moto_url
     );
+    let stdout = python_ok(&python, &script, &params, &format!("boto3 {operation}"));
+    serde_json::from_slice(&stdout).unwrap()
+}
+
+/// Runs a Python script with `input` as JSON on stdin; its stdout, or a panic with stderr.
+fn python_ok(python: &std::path::Path, script: &str, input: &Value, what: &str) -> Vec<u8> {
     let mut child = Command::new(python)
-        .args(["-c", &script])
+        .args(["-c", script])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -113,15 +119,15 @@ pub fn boto3(operation: &str, params: Value) -> Value {
         .stdin
         .take()
         .unwrap()
-        .write_all(params.to_string().as_bytes())
+        .write_all(input.to_string().as_bytes())
         .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(
         out.status.success(),
-        "boto3 {operation}: {}",
+        "{what}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_slice(&out.stdout).unwrap()
+    out.stdout
 }
 
 fn venv_python() -> Option<PathBuf> {
@@ -221,22 +227,5 @@ pub fn moto_scan_result(result: Value) {
          urllib.request.urlopen(req).read()\n",
         s.moto_url
     );
-    let mut child = Command::new(python)
-        .args(["-c", &script])
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run python");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(result.to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "moto scan result: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    python_ok(&python, &script, &result, "moto scan result");
 }

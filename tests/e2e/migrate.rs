@@ -9,24 +9,32 @@ use crate::images::{
     Registry, oci_index_layout, oci_layout_sharing, push_layout, raw_digest, seed_image,
 };
 
-fn migrate(plan: &Path, extra: &[&str]) -> Run {
+/// `ecrctl migrate` from the plain registry into the ECR stand-in, journal beside the plan.
+fn migrate_command(plan: &Path, extra: &[&str]) -> std::process::Command {
     let s = stand_ins();
     let journal = plan.with_extension("journal");
-    let mut args = vec![
-        "migrate",
-        "--plan",
-        plan.to_str().unwrap(),
-        "--plain-http",
-        &s.plain_registry,
-        "--ca-cert",
-        s.ca_cert.to_str().unwrap(),
-        "--registry-endpoint",
-        &s.registry,
-        "--journal",
-        journal.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    run(ecrctl().args(&args))
+    let mut command = ecrctl();
+    command
+        .args([
+            "migrate",
+            "--plan",
+            plan.to_str().unwrap(),
+            "--plain-http",
+            &s.plain_registry,
+        ])
+        .args([
+            "--ca-cert",
+            s.ca_cert.to_str().unwrap(),
+            "--registry-endpoint",
+            &s.registry,
+        ])
+        .args(["--journal", journal.to_str().unwrap()])
+        .args(extra);
+    command
+}
+
+fn migrate(plan: &Path, extra: &[&str]) -> Run {
+    run(&mut migrate_command(plan, extra))
 }
 
 #[test]
@@ -222,24 +230,7 @@ fn a_killed_run_resumes_without_recopying() {
     }
     let plan = temp_file("plan.txt", &plan_text);
     let journal = plan.with_extension("journal");
-    let mut child = ecrctl()
-        .args([
-            "migrate",
-            "--plan",
-            plan.to_str().unwrap(),
-            "--plain-http",
-            &s.plain_registry,
-            "--ca-cert",
-            s.ca_cert.to_str().unwrap(),
-            "--registry-endpoint",
-            &s.registry,
-            "--journal",
-            journal.to_str().unwrap(),
-            "--jobs",
-            "1",
-            "--max-put-rate",
-            "2",
-        ])
+    let mut child = migrate_command(&plan, &["--jobs", "1", "--max-put-rate", "2"])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
