@@ -2,9 +2,31 @@
 
 use std::io::Write;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::error::{CliError, Result};
+
+/// `$HOME`, or the temp folder when there is none.
+pub fn home_dir() -> PathBuf {
+    std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir)
+}
+
+/// An XDG base folder: `$VAR` when set and not empty, else `~/<fallback>`.
+pub fn xdg_dir(var: &str, fallback: &str) -> PathBuf {
+    std::env::var_os(var)
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| home_dir().join(fallback))
+}
+
+/// Reads a file the user named; a failure is an input error (exit 2) naming the file.
+pub fn read_input(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| {
+        CliError::usage(format!("cannot read {}", path.display())).with_cause(e.to_string())
+    })
+}
 
 /// Writes `bytes` to `path` atomically (a temp file in the same folder, fsync, rename),
 /// created with `mode` from the start so a secret is never readable by others, even

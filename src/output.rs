@@ -158,6 +158,32 @@ impl Printer {
     }
 }
 
+/// Asks `question` on a terminal before a change; `--yes` skips the question, and
+/// without a terminal and without `--yes` the answer is `not_a_terminal` (exit 2).
+/// A "no" is `declined` (exit 1). Either way nothing has changed yet.
+pub fn confirm(
+    yes: bool,
+    question: &str,
+    not_a_terminal: crate::error::CliError,
+    declined: &str,
+) -> Result<(), crate::error::CliError> {
+    use std::io::BufRead;
+    if yes {
+        return Ok(());
+    }
+    if !io::stdin().is_terminal() {
+        return Err(not_a_terminal);
+    }
+    eprint!("{question} [y/N] ");
+    let _ = io::stderr().flush();
+    let mut answer = String::new();
+    let _ = io::stdin().lock().read_line(&mut answer);
+    match answer.trim() {
+        "y" | "Y" | "yes" => Ok(()),
+        _ => Err(crate::error::CliError::verdict(declined)),
+    }
+}
+
 /// "1 repository", "3 repositories".
 pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })

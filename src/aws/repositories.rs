@@ -122,26 +122,12 @@ fn summary_from(repo: &Repository) -> RepoSummary {
 }
 
 async fn lifecycle_policy(ctx: &AwsContext, name: &str) -> Result<Option<Value>> {
-    let result = ctx
-        .ecr
-        .get_lifecycle_policy()
-        .set_registry_id(ctx.registry_id.clone())
-        .repository_name(name)
-        .send()
-        .await;
-    match result {
-        Ok(out) => Ok(out
-            .lifecycle_policy_text()
-            .and_then(|t| serde_json::from_str(t).ok())),
-        Err(err) if error_code(&err) == Some("LifecyclePolicyNotFoundException") => Ok(None),
-        Err(err) => Err(sdk_error(
-            format!("could not read the lifecycle policy of `{name}`"),
-            err,
-        )),
-    }
+    let text = super::images::get_lifecycle_policy(ctx, name).await?;
+    Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
 }
 
-async fn repository_policy(ctx: &AwsContext, name: &str) -> Result<Option<Value>> {
+/// The repository (resource) policy, parsed, if the repository has one.
+pub async fn repository_policy(ctx: &AwsContext, name: &str) -> Result<Option<Value>> {
     let result = ctx
         .ecr
         .get_repository_policy()

@@ -9,15 +9,9 @@ use serde_json::{Map, Value};
 use crate::error::{CliError, Result};
 use crate::secret::Secret;
 
-/// `$DOCKER_CONFIG`, else `~/.docker`.
+/// `$DOCKER_CONFIG`, else `~/.docker` (the same shape as an XDG folder).
 pub fn config_dir() -> PathBuf {
-    match std::env::var_os("DOCKER_CONFIG").filter(|d| !d.is_empty()) {
-        Some(dir) => PathBuf::from(dir),
-        None => std::env::var_os("HOME")
-            .map(PathBuf::from)
-            .unwrap_or_default()
-            .join(".docker"),
-    }
+    crate::fsutil::xdg_dir("DOCKER_CONFIG", ".docker")
 }
 
 /// `https://host:port/v1/` → `host:port`, as docker keys its entries loosely.

@@ -1,8 +1,6 @@
 //! `ecrctl lifecycle apply`: the preview and the policy diff first; refuses to expire
 //! protected images without --force, and asks (or needs --yes) before changing anything.
 
-use std::io::{BufRead, IsTerminal, Write};
-
 use super::inputs;
 use super::preview;
 use crate::aws::{self, images as ecr_images};
@@ -90,22 +88,11 @@ fn show_diff(printer: &Printer, current: Option<&str>, new: &str) {
 
 /// `--yes`, or a "y" typed at a terminal; otherwise nothing changes.
 fn confirm(yes: bool, repository: &str) -> Result<()> {
-    if yes {
-        return Ok(());
-    }
-    if !std::io::stdin().is_terminal() {
-        return Err(
-            CliError::usage("not applying without confirmation: stdin is not a terminal")
-                .with_hint("review the preview above, then run again with --yes"),
-        );
-    }
-    eprint!("Apply this policy to `{repository}`? [y/N] ");
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    let _ = std::io::stdin().lock().read_line(&mut answer);
-    if matches!(answer.trim(), "y" | "Y" | "yes") {
-        Ok(())
-    } else {
-        Err(CliError::verdict("not applied: nothing was changed"))
-    }
+    crate::output::confirm(
+        yes,
+        &format!("Apply this policy to `{repository}`?"),
+        CliError::usage("not applying without confirmation: stdin is not a terminal")
+            .with_hint("review the preview above, then run again with --yes"),
+        "not applied: nothing was changed",
+    )
 }

@@ -10,11 +10,7 @@ use super::protect::{self, Protection};
 use crate::cli::ProtectArgs;
 use crate::error::{CliError, Result};
 
-fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|e| {
-        CliError::usage(format!("cannot read {}", path.display())).with_cause(e.to_string())
-    })
-}
+use crate::fsutil::read_input as read;
 
 /// A policy and its text, linted.
 pub fn policy_file(path: &Path) -> Result<(String, Policy)> {

@@ -2,14 +2,12 @@
 
 use super::lint;
 use crate::cli::LifecycleLintArgs;
-use crate::error::{CliError, Result};
+use crate::error::Result;
 use crate::output::Printer;
 
 pub fn run(args: &LifecycleLintArgs, printer: &Printer) -> Result<()> {
     let path = &args.policy;
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        CliError::usage(format!("cannot read {}", path.display())).with_cause(e.to_string())
-    })?;
+    let text = crate::fsutil::read_input(path)?;
     let problems = lint::lint_text(&text);
     if printer.is_json() {
         printer.json(&serde_json::json!({ "valid": problems.is_empty(), "problems": problems }))?;

@@ -21,14 +21,12 @@ pub fn cache_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("ECRCTL_CACHE_DIR").filter(|d| !d.is_empty()) {
         return PathBuf::from(dir);
     }
-    let home = std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(std::env::temp_dir);
-    let base = match std::env::var_os("XDG_CACHE_HOME").filter(|d| !d.is_empty()) {
-        Some(dir) => PathBuf::from(dir),
-        None if cfg!(target_os = "macos") => home.join("Library/Caches"),
-        None => home.join(".cache"),
+    let fallback = if cfg!(target_os = "macos") {
+        "Library/Caches"
+    } else {
+        ".cache"
     };
+    let base = crate::fsutil::xdg_dir("XDG_CACHE_HOME", fallback);
     base.join("ecrctl").join("tokens")
 }
 

@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::cache;
 use super::client::{self, ClientKind};
 use super::diagnose::{self, Failure};
 use super::fetch::{self, LoginTarget, Obtained, TokenSettings, TokenSource};
@@ -83,12 +82,9 @@ pub async fn run(global: &GlobalArgs, args: &LoginArgs, printer: &Printer) -> Re
         .with_hint("log in to one --region and --registry-id at a time with --registry-endpoint"));
     }
     let settings = TokenSettings {
-        profile: global.profile.clone(),
-        api_endpoint: fetch::effective_api_endpoint(global.endpoint_url.as_deref()),
         registry_endpoint,
-        cache_dir: cache::cache_dir(),
-        min_validity: args.min_validity.as_secs() as i64,
         force: args.force,
+        ..TokenSettings::for_global(global, args.min_validity.as_secs() as i64)
     };
     let obtained = fetch::obtain(&sdk, &settings, &targets).await?;
     for o in obtained.iter().filter(|o| o.expired_at_birth) {
@@ -347,15 +343,7 @@ fn ensure_helper_binary() -> Result<Option<PathBuf>> {
 
 /// ecrctl's own docker config folder without credsStore (`--no-creds-store`).
 fn plain_docker_config() -> Result<PathBuf> {
-    let base = std::env::var_os("XDG_CONFIG_HOME")
-        .filter(|d| !d.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            std::env::var_os("HOME")
-                .map(PathBuf::from)
-                .unwrap_or_default()
-                .join(".config")
-        });
+    let base = crate::fsutil::xdg_dir("XDG_CONFIG_HOME", ".config");
     let dir = base.join("ecrctl").join("docker");
     let plain = DockerConfig::load(&config_dir())?.without_creds_store(&dir);
     plain.save_with_backup()?;

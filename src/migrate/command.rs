@@ -122,9 +122,7 @@ fn read_plan(path: &std::path::Path) -> Result<Vec<PlanItem>> {
         })?;
         text
     } else {
-        std::fs::read_to_string(path).map_err(|e| {
-            CliError::usage(format!("cannot read {}", path.display())).with_cause(e.to_string())
-        })?
+        crate::fsutil::read_input(path)?
     };
     plan::parse_file(&text, &path.display().to_string())
         .map_err(|problems| plan_error(&path.display().to_string(), problems))

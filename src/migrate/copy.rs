@@ -54,6 +54,44 @@ impl ItemReport {
     }
 }
 
+/// The one rule for a destination tag that may already exist: the same digest is
+/// skipped (`Ok(true)`); another digest is never moved in an IMMUTABLE repository and is
+/// only replaced with --overwrite; a new tag goes ahead (`Ok(false)`).
+pub fn skip_existing(
+    repo: &str,
+    tag: &str,
+    existing: Option<&str>,
+    digest: &str,
+    immutable: bool,
+    overwrite: bool,
+) -> Result<bool> {
+    let Some(existing) = existing else {
+        return Ok(false);
+    };
+    if existing == digest {
+        return Ok(true);
+    }
+    if immutable {
+        return Err(CliError::remote(format!(
+            "{repo} is IMMUTABLE and `{tag}` already points at {existing}: ECR refuses to move it"
+        )));
+    }
+    if !overwrite {
+        return Err(CliError::remote(format!(
+            "`{tag}` exists with another digest ({existing}); pass --overwrite to replace it"
+        )));
+    }
+    Ok(false)
+}
+
+impl ItemReport {
+    /// Marks the item skipped because the destination already has it.
+    pub fn skip_exists(&mut self) {
+        self.status = Status::Skipped;
+        self.detail = Some("exists".into());
+    }
+}
+
 /// The config and layer blobs a single-image manifest names: (digest, size).
 fn blob_descriptors(doc: &Value) -> Vec<(String, u64)> {
     doc.get("config")
@@ -213,22 +251,18 @@ impl Copier {
             .await?
             .ok_or_else(|| CliError::remote(format!("{} does not exist", item.source)))?;
         report.digest = Some(manifest.digest.clone());
-        if let Some(existing) = dst.client.manifest_digest(dst_repo, &tag).await? {
-            if existing == manifest.digest {
-                report.status = Status::Skipped;
-                report.detail = Some("exists".into());
-                return Ok(());
-            }
-            if dst.immutable_repos.contains(dst_repo) {
-                return Err(CliError::remote(format!(
-                    "{dst_repo} is IMMUTABLE and `{tag}` already points at {existing}: ECR refuses to move it"
-                )));
-            }
-            if !self.overwrite {
-                return Err(CliError::remote(format!(
-                    "`{tag}` exists with another digest ({existing}); pass --overwrite to replace it"
-                )));
-            }
+        let existing = dst.client.manifest_digest(dst_repo, &tag).await?;
+        let immutable = dst.immutable_repos.contains(dst_repo);
+        if skip_existing(
+            dst_repo,
+            &tag,
+            existing.as_deref(),
+            &manifest.digest,
+            immutable,
+            self.overwrite,
+        )? {
+            report.skip_exists();
+            return Ok(());
         }
         report.bytes = self
             .copy_tree(src, src_repo, dst, dst_repo, &manifest)
@@ -418,21 +452,19 @@ impl Copier {
             .await?
             .ok_or_else(|| CliError::remote(format!("{} does not exist", item.source)))?;
         report.digest = Some(manifest.digest.clone());
-        if let Some(existing) = dst
-            .client
-            .manifest_digest(&item.destination.repository, &tag)
-            .await?
-        {
-            if existing == manifest.digest {
-                report.status = Status::Skipped;
-                report.detail = Some("exists".into());
-                return Ok(());
-            }
-            if dst.immutable_repos.contains(&item.destination.repository) || !self.overwrite {
-                return Err(CliError::remote(format!(
-                    "`{tag}` exists with another digest ({existing}); it would not be overwritten"
-                )));
-            }
+        let dst_repo = &item.destination.repository;
+        let existing = dst.client.manifest_digest(dst_repo, &tag).await?;
+        let immutable = dst.immutable_repos.contains(dst_repo);
+        if skip_existing(
+            dst_repo,
+            &tag,
+            existing.as_deref(),
+            &manifest.digest,
+            immutable,
+            self.overwrite,
+        )? {
+            report.skip_exists();
+            return Ok(());
         }
         let mut stack = vec![manifest];
         while let Some(m) = stack.pop() {
@@ -467,5 +499,23 @@ impl Copier {
         }
         report.bytes = missing.iter().map(|m| m.3).sum();
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::skip_existing;
+
+    #[test]
+    fn one_rule_for_existing_tags() {
+        assert!(!skip_existing("r", "t", None, "sha256:a", true, false).unwrap());
+        assert!(skip_existing("r", "t", Some("sha256:a"), "sha256:a", true, false).unwrap());
+        let immutable =
+            skip_existing("r", "t", Some("sha256:b"), "sha256:a", true, true).unwrap_err();
+        assert!(immutable.message.contains("IMMUTABLE"));
+        let taken =
+            skip_existing("r", "t", Some("sha256:b"), "sha256:a", false, false).unwrap_err();
+        assert!(taken.message.contains("--overwrite"));
+        assert!(!skip_existing("r", "t", Some("sha256:b"), "sha256:a", false, true).unwrap());
     }
 }

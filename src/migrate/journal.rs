@@ -26,15 +26,7 @@ pub struct Journal {
 
 /// `$XDG_STATE_HOME/ecrctl/journals` (default `~/.local/state/…`), one file per plan.
 pub fn default_path(plan_keys: &[String]) -> PathBuf {
-    let base = std::env::var_os("XDG_STATE_HOME")
-        .filter(|d| !d.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            std::env::var_os("HOME")
-                .map(PathBuf::from)
-                .unwrap_or_else(std::env::temp_dir)
-                .join(".local/state")
-        });
+    let base = crate::fsutil::xdg_dir("XDG_STATE_HOME", ".local/state");
     let digest = hex::encode(Sha256::digest(plan_keys.join("\n").as_bytes()));
     base.join("ecrctl/journals")
         .join(format!("migrate-{}.jsonl", &digest[..16]))

@@ -8,7 +8,7 @@ use futures::StreamExt;
 
 use aws_sdk_ecr::Client;
 
-use super::copy::{Destination, ItemReport, Status};
+use super::copy::{Destination, ItemReport, Status, skip_existing};
 use super::plan::PlanItem;
 use crate::aws::retag::{self, PutOutcome};
 use crate::error::{CliError, Result};
@@ -106,27 +106,22 @@ async fn retag_one(
         .and_then(|m| m.get(&source_ref))
         .ok_or_else(|| CliError::remote(format!("{} does not exist", item.source)))?;
     r.digest = Some(manifest.digest.clone());
-    if let Some(current) = existing
-        .get(item.destination.repository.as_str())
+    let dst_repo = &item.destination.repository;
+    let current = existing
+        .get(dst_repo.as_str())
         .and_then(|m| m.get(&tag))
-    {
-        if current.digest == manifest.digest {
-            r.status = Status::Skipped;
-            r.detail = Some("exists".into());
-            return Ok(());
-        }
-        if dst.immutable_repos.contains(&item.destination.repository) {
-            return Err(CliError::remote(format!(
-                "{} is IMMUTABLE and `{tag}` already points at {}",
-                item.destination.repository, current.digest
-            )));
-        }
-        if !overwrite {
-            return Err(CliError::remote(format!(
-                "`{tag}` exists with another digest ({}); pass --overwrite to replace it",
-                current.digest
-            )));
-        }
+        .map(|m| m.digest.as_str());
+    let immutable = dst.immutable_repos.contains(dst_repo);
+    if skip_existing(
+        dst_repo,
+        &tag,
+        current,
+        &manifest.digest,
+        immutable,
+        overwrite,
+    )? {
+        r.skip_exists();
+        return Ok(());
     }
     if let Some(pacer) = &dst.pacer {
         pacer.wait().await;
@@ -141,10 +136,7 @@ async fn retag_one(
     .await?
     {
         PutOutcome::Written => r.status = Status::Retagged,
-        PutOutcome::AlreadyThere => {
-            r.status = Status::Skipped;
-            r.detail = Some("exists".into());
-        }
+        PutOutcome::AlreadyThere => r.skip_exists(),
     }
     Ok(())
 }

@@ -12,7 +12,7 @@ use crate::cli::{GlobalArgs, MigrateArgs};
 use crate::docker::config::{DockerConfig, config_dir};
 use crate::docker::helpers::{self, HelperAnswer};
 use crate::error::{CliError, Result};
-use crate::login::{cache, fetch};
+use crate::login::fetch;
 use crate::output::Printer;
 use crate::registry::client::{Credentials, RegistryClient};
 use crate::registry::endpoint::parse_ecr_host;
@@ -74,14 +74,7 @@ pub async fn ecr_access(global: &GlobalArgs, items: &mut [PlanItem]) -> Result<O
         return Ok(None);
     }
     let ctx = aws::load(global).await?;
-    let settings = fetch::TokenSettings {
-        profile: global.profile.clone(),
-        api_endpoint: fetch::effective_api_endpoint(global.endpoint_url.as_deref()),
-        registry_endpoint: endpoint.clone(),
-        cache_dir: cache::cache_dir(),
-        min_validity: 3600,
-        force: false,
-    };
+    let settings = fetch::TokenSettings::for_global(global, 3600);
     let mut targets = vec![fetch::LoginTarget {
         registry_id: ctx.registry_id.clone(),
         region: ctx.region.clone(),

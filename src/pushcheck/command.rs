@@ -2,8 +2,6 @@
 //! failed), reports, and with `--fix` creates the repository and logs docker in, then
 //! checks again.
 
-use std::io::{BufRead, IsTerminal, Write};
-
 use serde_json::json;
 
 use super::check::{Check, Status, denying_statements, tag_is_immutable};
@@ -13,7 +11,7 @@ use crate::cli::{GlobalArgs, PushCheckArgs};
 use crate::docker::config::{DockerConfig, config_dir};
 use crate::error::{CliError, Result};
 use crate::lifecycle::{engine, images::Image, inputs};
-use crate::login::{cache, client, fetch, token::RegistryToken};
+use crate::login::{client, fetch, token::RegistryToken};
 use crate::output::Printer;
 use crate::registry::{endpoint, reference};
 use crate::repo::settings::RepoSettings;
@@ -135,14 +133,7 @@ async fn check_all(
         )),
         _ => {}
     }
-    let settings = fetch::TokenSettings {
-        profile: global.profile.clone(),
-        api_endpoint: fetch::effective_api_endpoint(global.endpoint_url.as_deref()),
-        registry_endpoint: global.registry_endpoint.clone(),
-        cache_dir: cache::cache_dir(),
-        min_validity: 600,
-        force: false,
-    };
+    let settings = fetch::TokenSettings::for_global(global, 600);
     let target = fetch::LoginTarget {
         registry_id: ctx.registry_id.clone(),
         region: ctx.region.clone(),
@@ -313,20 +304,10 @@ fn immutability(repo: &crate::repo::plan::ObservedRepo, images: &[Image], tag: &
 }
 
 async fn policy_check(ctx: &AwsContext, repository: &str) -> Check {
-    let text = ctx
-        .ecr
-        .get_repository_policy()
-        .set_registry_id(ctx.registry_id.clone())
-        .repository_name(repository)
-        .send()
-        .await;
-    let Ok(out) = text else {
+    // As before: a policy that cannot be read counts as none (best effort).
+    let Ok(Some(policy)) = repositories::repository_policy(ctx, repository).await else {
         return Check::ok("repository-policy", "no repository policy");
     };
-    let policy: serde_json::Value = out
-        .policy_text()
-        .and_then(|t| serde_json::from_str(t).ok())
-        .unwrap_or_default();
     let denies = denying_statements(&policy);
     match denies.is_empty() {
         true => Check::ok("repository-policy", "no statement denies pushing"),
@@ -418,22 +399,12 @@ async fn apply_fixes(
 }
 
 fn confirm(yes: bool) -> Result<()> {
-    if yes {
-        return Ok(());
-    }
-    if !std::io::stdin().is_terminal() {
-        return Err(CliError::usage(
-            "--fix changes things: pass --yes when not on a terminal",
-        ));
-    }
-    eprint!("Apply the fixes above? [y/N] ");
-    let _ = std::io::stderr().flush();
-    let mut answer = String::new();
-    let _ = std::io::stdin().lock().read_line(&mut answer);
-    match answer.trim() {
-        "y" | "Y" | "yes" => Ok(()),
-        _ => Err(CliError::verdict("no fixes applied")),
-    }
+    crate::output::confirm(
+        yes,
+        "Apply the fixes above?",
+        CliError::usage("--fix changes things: pass --yes when not on a terminal"),
+        "no fixes applied",
+    )
 }
 
 fn report(printer: &Printer, image: &str, checks: &[Check]) -> Result<()> {

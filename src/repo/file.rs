@@ -111,9 +111,7 @@ struct RawTag {
 
 /// Reads and validates a bulk file; every error names the file and the entry.
 pub fn read(path: &Path) -> Result<RepoFile> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        CliError::usage(format!("cannot read {}", path.display())).with_cause(e.to_string())
-    })?;
+    let text = crate::fsutil::read_input(path)?;
     let base = path.parent().unwrap_or(Path::new("."));
     parse(&text, &path.display().to_string(), base)
 }
@@ -316,10 +314,8 @@ fn policy_text(
         }
         (None, Some(path)) => {
             let path = base.join(path);
-            let text = std::fs::read_to_string(&path).map_err(|e| {
-                CliError::usage(format!("{place}: cannot read {}", path.display()))
-                    .with_cause(e.to_string())
-            })?;
+            let text = crate::fsutil::read_input(&path)
+                .map_err(|e| e.context(format!("{place} is not valid")))?;
             Ok(Some((text, path.display().to_string())))
         }
     }

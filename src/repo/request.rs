@@ -94,8 +94,6 @@ fn read_policy<T>(
     check: impl Fn(String, &str) -> Result<T>,
 ) -> Result<Option<T>> {
     let Some(path) = path else { return Ok(None) };
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        CliError::usage(format!("cannot read {}", path.display())).with_cause(e.to_string())
-    })?;
+    let text = crate::fsutil::read_input(path)?;
     check(text, &path.display().to_string()).map(Some)
 }

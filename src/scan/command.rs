@@ -21,7 +21,10 @@ use crate::registry::{endpoint, reference};
 pub async fn run(global: &GlobalArgs, args: &ScanGateArgs, printer: &Printer) -> Result<()> {
     let policy = policy(args);
     let ignores = match &args.ignore_file {
-        Some(path) => ignore::parse(&read(path)?, &path.display().to_string())?,
+        Some(path) => ignore::parse(
+            &crate::fsutil::read_input(path)?,
+            &path.display().to_string(),
+        )?,
         None => Vec::new(),
     };
     if args.images.is_empty() && args.findings.is_empty() {
@@ -80,12 +83,6 @@ fn image_ref(text: &str) -> Result<reference::ImageRef> {
     Ok(image)
 }
 
-fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|e| {
-        CliError::usage(format!("cannot read {}", path.display())).with_cause(e.to_string())
-    })
-}
-
 fn policy(args: &ScanGateArgs) -> GatePolicy {
     let budgets: BTreeMap<Severity, u32> = [
         (Severity::Critical, args.max_critical),
@@ -117,7 +114,7 @@ fn offline_scan(path: &Path) -> Result<(String, std::result::Result<ScanResult, 
             .with_hint("save it with `aws ecr describe-image-scan-findings --repository-name R --image-id imageTag=T --output json`")
     };
     let value: serde_json::Value =
-        serde_json::from_str(&read(path)?).map_err(|e| bad(e.to_string()))?;
+        serde_json::from_str(&crate::fsutil::read_input(path)?).map_err(|e| bad(e.to_string()))?;
     let scan = findings::from_json(&value).map_err(bad)?;
     let label = match (&scan.repository, &scan.tag, &scan.digest) {
         (Some(r), Some(t), _) => format!("{r}:{t}"),
