@@ -240,11 +240,7 @@ impl Copier {
             .get(dest_host)
             .expect("a client per destination host");
         let src_ref = item.source_reference();
-        let tag = item
-            .destination
-            .tag
-            .clone()
-            .expect("validated: destinations have tags");
+        let tag = item.destination_tag();
         let (src_repo, dst_repo) = (&item.source.repository, &item.destination.repository);
         let manifest = src
             .get_manifest(src_repo, &src_ref)
@@ -442,11 +438,7 @@ impl Copier {
         let src = &self.sources[src_host];
         let dst = &self.destinations[dest_host];
         let src_ref = item.source_reference();
-        let tag = item
-            .destination
-            .tag
-            .clone()
-            .expect("destinations have tags");
+        let tag = item.destination_tag();
         let manifest = src
             .get_manifest(&item.source.repository, &src_ref)
             .await?

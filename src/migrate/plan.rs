@@ -33,7 +33,7 @@ impl PlanItem {
             .unwrap_or_default()
     }
 
-    /// The destination tag (every destination has one once validated).
+    /// The destination tag (parsing gives every destination one).
     pub fn destination_tag(&self) -> String {
         self.destination.tag.clone().unwrap_or_default()
     }

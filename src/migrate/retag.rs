@@ -37,7 +37,7 @@ pub async fn retag_all(
         by_dest
             .entry(&item.destination.repository)
             .or_default()
-            .push(item.destination.tag.clone().unwrap_or_default());
+            .push(item.destination_tag());
     }
     let mut sources = BTreeMap::new();
     let mut existing = BTreeMap::new();
@@ -100,7 +100,7 @@ async fn retag_one(
     r: &mut ItemReport,
 ) -> Result<()> {
     let source_ref = item.source_reference();
-    let tag = item.destination.tag.clone().unwrap_or_default();
+    let tag = item.destination_tag();
     let manifest = sources
         .get(item.source.repository.as_str())
         .and_then(|m| m.get(&source_ref))
