@@ -18,7 +18,7 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
     }
     var completions = [
         &'ecrctl'= {
-            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included)'
+            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)'
             cand --region 'AWS region, e.g. us-east-1 (`login` takes several)'
             cand --registry-id 'AWS account ID of the registry; default: the caller''s (`login` takes several)'
             cand --endpoint-url 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply'
@@ -48,7 +48,7 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
         &'ecrctl;login'= {
             cand --client 'Container client to log in (default: docker, else the first one found on PATH)'
             cand --min-validity 'Reuse a cached token only while it has at least this long left'
-            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included)'
+            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)'
             cand --region 'AWS region, e.g. us-east-1 (`login` takes several)'
             cand --registry-id 'AWS account ID of the registry; default: the caller''s (`login` takes several)'
             cand --endpoint-url 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply'
@@ -75,7 +75,7 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
         }
         &'ecrctl;login;status'= {
             cand --warn-within 'Count a login as expiring (exit 1) when it has less than this left'
-            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included)'
+            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)'
             cand --region 'AWS region, e.g. us-east-1 (`login` takes several)'
             cand --registry-id 'AWS account ID of the registry; default: the caller''s (`login` takes several)'
             cand --endpoint-url 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply'
@@ -103,7 +103,7 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
         &'ecrctl;login;help;help'= {
         }
         &'ecrctl;repo'= {
-            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included)'
+            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)'
             cand --region 'AWS region, e.g. us-east-1 (`login` takes several)'
             cand --registry-id 'AWS account ID of the registry; default: the caller''s (`login` takes several)'
             cand --endpoint-url 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply'
@@ -138,7 +138,7 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
             cand --tag 'Resource tag KEY=VALUE (repeatable)'
             cand -j 'How many repositories to create or update at once'
             cand --jobs 'How many repositories to create or update at once'
-            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included)'
+            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)'
             cand --region 'AWS region, e.g. us-east-1 (`login` takes several)'
             cand --registry-id 'AWS account ID of the registry; default: the caller''s (`login` takes several)'
             cand --endpoint-url 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply'
@@ -161,7 +161,7 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
         }
         &'ecrctl;repo;list'= {
             cand --prefix 'Only repositories whose name starts with this prefix'
-            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included)'
+            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)'
             cand --region 'AWS region, e.g. us-east-1 (`login` takes several)'
             cand --registry-id 'AWS account ID of the registry; default: the caller''s (`login` takes several)'
             cand --endpoint-url 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply'
@@ -192,7 +192,7 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
         &'ecrctl;repo;help;help'= {
         }
         &'ecrctl;lifecycle'= {
-            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included)'
+            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)'
             cand --region 'AWS region, e.g. us-east-1 (`login` takes several)'
             cand --registry-id 'AWS account ID of the registry; default: the caller''s (`login` takes several)'
             cand --endpoint-url 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply'
@@ -228,7 +228,7 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
             cand --timeout 'How long to wait for ECR''s own preview (--remote)'
             cand -j 'Repositories previewed at once (--all-repositories)'
             cand --jobs 'Repositories previewed at once (--all-repositories)'
-            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included)'
+            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)'
             cand --region 'AWS region, e.g. us-east-1 (`login` takes several)'
             cand --registry-id 'AWS account ID of the registry; default: the caller''s (`login` takes several)'
             cand --endpoint-url 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply'
@@ -251,7 +251,7 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
         }
         &'ecrctl;lifecycle;lint'= {
             cand --policy 'Policy document (JSON) to check'
-            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included)'
+            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)'
             cand --region 'AWS region, e.g. us-east-1 (`login` takes several)'
             cand --registry-id 'AWS account ID of the registry; default: the caller''s (`login` takes several)'
             cand --endpoint-url 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply'
@@ -276,7 +276,7 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
             cand --protect 'Tag pattern (`*` wildcard) whose images must survive, e.g. ''prod-*'' (repeatable)'
             cand --protect-digests 'File of digests or image references in use (one per line): exit 1 if any would go'
             cand --price-per-gb-month 'Storage price used for the savings estimate (USD per GB-month)'
-            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included)'
+            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)'
             cand --region 'AWS region, e.g. us-east-1 (`login` takes several)'
             cand --registry-id 'AWS account ID of the registry; default: the caller''s (`login` takes several)'
             cand --endpoint-url 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply'
@@ -314,7 +314,7 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
         &'ecrctl;lifecycle;help;help'= {
         }
         &'ecrctl;scan'= {
-            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included)'
+            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)'
             cand --region 'AWS region, e.g. us-east-1 (`login` takes several)'
             cand --registry-id 'AWS account ID of the registry; default: the caller''s (`login` takes several)'
             cand --endpoint-url 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply'
@@ -350,7 +350,7 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
             cand --junit 'Also write a JUnit XML report (one test case per image)'
             cand -j 'Images gated at once'
             cand --jobs 'Images gated at once'
-            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included)'
+            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)'
             cand --region 'AWS region, e.g. us-east-1 (`login` takes several)'
             cand --registry-id 'AWS account ID of the registry; default: the caller''s (`login` takes several)'
             cand --endpoint-url 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply'
@@ -384,7 +384,7 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
             cand --layer-sizes 'Layer sizes to check against ECR''s 52,000 MiB limit: a JSON list of byte counts, a JSON image manifest, or an OCI image layout folder'
             cand --local-image 'Read layer sizes from this image in the local docker daemon (`docker save`)'
             cand --repo-settings 'With --fix: settings for a repository it creates (the `repo create --from-file` format)'
-            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included)'
+            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)'
             cand --region 'AWS region, e.g. us-east-1 (`login` takes several)'
             cand --registry-id 'AWS account ID of the registry; default: the caller''s (`login` takes several)'
             cand --endpoint-url 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply'
@@ -423,7 +423,7 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
             cand --max-put-rate 'Manifest PUTs per second per ECR registry (ECR''s PutImage quota is 10/s; 0 = unlimited)'
             cand --shard 'Run only slice I of N of the plan (1-based), e.g. 2/4'
             cand --report 'Also write the JSON report to FILE'
-            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included)'
+            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)'
             cand --region 'AWS region, e.g. us-east-1 (`login` takes several)'
             cand --registry-id 'AWS account ID of the registry; default: the caller''s (`login` takes several)'
             cand --endpoint-url 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply'
@@ -447,7 +447,7 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
             cand --version 'Print version'
         }
         &'ecrctl;completions'= {
-            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included)'
+            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)'
             cand --region 'AWS region, e.g. us-east-1 (`login` takes several)'
             cand --registry-id 'AWS account ID of the registry; default: the caller''s (`login` takes several)'
             cand --endpoint-url 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply'

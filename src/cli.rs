@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::settings;
+
 const EXIT_CODES: &str = "\
 Exit codes:
   0    success
@@ -28,14 +30,16 @@ pub struct Cli {
 }
 
 /// Flags every command shares (see docs/conventions.md).
-#[derive(Debug, Args, Clone, Default)]
+#[derive(Debug, Args, Clone)]
 pub struct GlobalArgs {
-    /// AWS named profile from ~/.aws/config (SSO profiles included)
-    #[arg(long, global = true, env = "AWS_PROFILE", value_name = "NAME")]
+    /// AWS named profile from ~/.aws/config (SSO profiles included). Given here, its
+    /// credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI;
+    /// AWS_PROFILE keeps the standard order (environment keys first)
+    #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
 
     /// AWS region, e.g. us-east-1 (`login` takes several)
-    #[arg(long, global = true, env = "AWS_REGION", value_name = "REGION")]
+    #[arg(long, global = true, env = settings::ENV_REGION, value_name = "REGION")]
     pub region: Vec<String>,
 
     /// AWS account ID of the registry; default: the caller's (`login` takes several)
@@ -51,19 +55,19 @@ pub struct GlobalArgs {
     #[arg(
         long,
         global = true,
-        env = "ECRCTL_REGISTRY_ENDPOINT",
+        env = settings::ENV_REGISTRY_ENDPOINT,
         value_name = "HOST[:PORT]"
     )]
     pub registry_endpoint: Option<String>,
 
     /// Extra CA certificate (PEM) to trust for registries, besides the system roots,
     /// SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt
-    #[arg(long, global = true, env = "ECRCTL_CA_CERT", value_name = "FILE")]
+    #[arg(long, global = true, env = settings::ENV_CA_CERT, value_name = "FILE")]
     pub ca_cert: Option<PathBuf>,
 
     /// Output format: a table for people, JSON for scripts
-    #[arg(long, short = 'o', global = true, env = "ECRCTL_OUTPUT", value_enum)]
-    pub output: Option<OutputFormat>,
+    #[arg(long, short = 'o', global = true, env = settings::ENV_OUTPUT, value_enum)]
+    pub output: Option<OutputFormatArg>,
 
     /// Print only errors
     #[arg(long, short = 'q', global = true, conflicts_with = "verbose")]
@@ -82,11 +86,32 @@ pub struct GlobalArgs {
     pub no_progress: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum OutputFormat {
-    #[default]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormatArg {
     Table,
     Json,
+}
+
+impl GlobalArgs {
+    /// The flags as plain data for `Settings::resolve`.
+    pub fn to_flags(&self) -> settings::Flags {
+        settings::Flags {
+            profile: self.profile.clone(),
+            regions: self.region.clone(),
+            registry_ids: self.registry_id.clone(),
+            endpoint_url: self.endpoint_url.clone(),
+            registry_endpoint: self.registry_endpoint.clone(),
+            ca_cert: self.ca_cert.clone(),
+            output: self.output.map(|o| match o {
+                OutputFormatArg::Table => settings::OutputFormat::Table,
+                OutputFormatArg::Json => settings::OutputFormat::Json,
+            }),
+            quiet: self.quiet,
+            verbose: self.verbose,
+            no_color: self.no_color,
+            no_progress: self.no_progress,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,4 +1,11 @@
-//! One error type for the whole tool: what failed, why, what to do, and which exit code.
+//! The one classified failure at the command edge: what failed, why, what to do, and which
+//! kind of failure it is (which decides the exit code, in `crate::exit`).
+//!
+//! Inside engines and adapters, errors are `anyhow::Error`s built with `.context(…)`, so the
+//! cause chain is kept. A `CliError` anywhere in such a chain classifies it (usage, timeout…)
+//! and carries its hint; `CliError::from(anyhow::Error)` collects both at the edge, the way
+//! uv collects hints from an error chain. An unclassified chain is an operational failure
+//! (exit 3): "could not complete".
 //!
 //! Rendered as `error:` / `  cause:` / `  hint:` lines on stderr (docs/conventions.md).
 //! Messages are built from our own words and from AWS/registry error *messages*, never from
@@ -8,51 +15,68 @@ use std::fmt;
 
 use crate::exit::ExitCode;
 
+/// Why a command could not give an answer. A "no" answer is not a failure: it is
+/// `crate::outcome::Outcome::Verdict`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    /// Bad flag, name or input file (exit 2). Nothing was changed.
+    Usage,
+    /// Could not complete: AWS, registry, network or local I/O (exit 3).
+    Operational,
+    /// Gave up waiting (exit 4).
+    Timeout,
+    /// Ctrl-C (exit 130).
+    Interrupted,
+}
+
+impl FailureKind {
+    pub fn exit_code(self) -> ExitCode {
+        match self {
+            Self::Usage => ExitCode::Usage,
+            Self::Operational => ExitCode::Remote,
+            Self::Timeout => ExitCode::Timeout,
+            Self::Interrupted => ExitCode::Interrupted,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct CliError {
-    pub exit: ExitCode,
-    pub message: String,
-    pub causes: Vec<String>,
-    pub hint: Option<String>,
-    /// Nothing to print: stdout's reader went away (`ecrctl … | head`), exit 0.
-    pub silent: bool,
+    kind: FailureKind,
+    message: String,
+    causes: Vec<String>,
+    hint: Option<String>,
 }
 
 pub type Result<T, E = CliError> = std::result::Result<T, E>;
 
 impl CliError {
-    fn new(exit: ExitCode, message: impl Into<String>) -> Self {
+    fn new(kind: FailureKind, message: impl Into<String>) -> Self {
         Self {
-            exit,
+            kind,
             message: message.into(),
             causes: Vec::new(),
             hint: None,
-            silent: false,
         }
     }
 
     /// Bad flag, name or file: exit 2, nothing changed.
     pub fn usage(message: impl Into<String>) -> Self {
-        Self::new(ExitCode::Usage, message)
+        Self::new(FailureKind::Usage, message)
     }
 
-    /// AWS or registry failure after retries: exit 3.
+    /// Could not complete (AWS, registry, network, local I/O): exit 3.
     pub fn remote(message: impl Into<String>) -> Self {
-        Self::new(ExitCode::Remote, message)
-    }
-
-    /// The command worked and its answer is "no": exit 1.
-    pub fn verdict(message: impl Into<String>) -> Self {
-        Self::new(ExitCode::Verdict, message)
+        Self::new(FailureKind::Operational, message)
     }
 
     /// Gave up waiting: exit 4.
     pub fn timeout(message: impl Into<String>) -> Self {
-        Self::new(ExitCode::Timeout, message)
+        Self::new(FailureKind::Timeout, message)
     }
 
     pub fn interrupted() -> Self {
-        Self::new(ExitCode::Interrupted, "interrupted")
+        Self::new(FailureKind::Interrupted, "interrupted")
     }
 
     pub fn with_cause(mut self, cause: impl Into<String>) -> Self {
@@ -74,6 +98,33 @@ impl CliError {
         self.causes.insert(0, old);
         self
     }
+
+    /// The same failure, reclassified (e.g. several per-image failures of which one
+    /// timed out make the whole gate a timeout).
+    pub fn with_kind(mut self, kind: FailureKind) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    pub fn kind(&self) -> FailureKind {
+        self.kind
+    }
+
+    pub fn exit_code(&self) -> ExitCode {
+        self.kind.exit_code()
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    pub fn causes(&self) -> &[String] {
+        &self.causes
+    }
+
+    pub fn hint(&self) -> Option<&str> {
+        self.hint.as_deref()
+    }
 }
 
 impl fmt::Display for CliError {
@@ -88,11 +139,31 @@ impl fmt::Display for CliError {
 
 impl std::error::Error for CliError {}
 
-impl From<crate::output::BrokenPipe> for CliError {
-    fn from(_: crate::output::BrokenPipe) -> Self {
-        let mut error = Self::new(ExitCode::Success, "stdout closed");
-        error.silent = true;
-        error
+/// Classifies an error chain at the edge: the outermost message is what failed, the rest of
+/// the chain are causes; the first `CliError` in the chain gives the kind and the hint.
+/// A chain without one is an operational failure (exit 3).
+impl From<anyhow::Error> for CliError {
+    fn from(error: anyhow::Error) -> Self {
+        let classified = error.chain().find_map(|e| e.downcast_ref::<CliError>());
+        let mut lines = error.chain().map(|e| match e.downcast_ref::<CliError>() {
+            // Its own causes follow below; print its message alone here.
+            Some(inner) => inner.message.clone(),
+            None => e.to_string(),
+        });
+        let mut failure = Self::new(
+            classified.map_or(FailureKind::Operational, |c| c.kind),
+            lines.next().unwrap_or_default(),
+        );
+        for line in lines {
+            failure = failure.with_cause(line);
+        }
+        if let Some(inner) = classified {
+            for cause in &inner.causes {
+                failure = failure.with_cause(cause.clone());
+            }
+            failure.hint = inner.hint.clone();
+        }
+        failure
     }
 }
 
@@ -112,14 +183,33 @@ pub fn display_chain(error: &dyn std::error::Error) -> String {
     text
 }
 
-/// Renders an error for stderr; `paint` colours the labels.
+/// Renders a failure for stderr; `paint` colours the labels.
 pub fn render(error: &CliError, paint: &crate::output::Paint) -> String {
-    let mut out = format!("{} {}\n", paint.error("error:"), error.message);
-    for cause in &error.causes {
-        out.push_str(&format!("  {} {}\n", paint.dim("cause:"), cause));
+    render_block(
+        &paint.error("error:"),
+        &error.message,
+        &error.causes,
+        error.hint.as_deref(),
+        paint,
+    )
+}
+
+/// `label message` then `  cause:` lines then `  hint:`: the one layout of every block of
+/// text ecrctl prints about a failure or a "no" verdict.
+pub fn render_block(
+    label: &str,
+    message: &str,
+    causes: &[String],
+    hint: Option<&str>,
+    paint: &crate::output::Paint,
+) -> String {
+    let clean = crate::output::sanitize;
+    let mut out = format!("{label} {}\n", clean(message));
+    for cause in causes {
+        out.push_str(&format!("  {} {}\n", paint.dim("cause:"), clean(cause)));
     }
-    if let Some(hint) = &error.hint {
-        out.push_str(&format!("  {} {}\n", paint.hint("hint:"), hint));
+    if let Some(hint) = hint {
+        out.push_str(&format!("  {} {}\n", paint.hint("hint:"), clean(hint)));
     }
     out
 }
@@ -128,6 +218,7 @@ pub fn render(error: &CliError, paint: &crate::output::Paint) -> String {
 mod tests {
     use super::*;
     use crate::output::Paint;
+    use anyhow::Context;
 
     #[test]
     fn renders_message_causes_and_hint_in_order() {
@@ -139,7 +230,7 @@ mod tests {
             text,
             "error: could not create `a`\n  cause: AccessDeniedException: no\n  hint: ask for ecr:CreateRepository\n"
         );
-        assert_eq!(error.exit.code(), 3);
+        assert_eq!(error.exit_code().code(), 3);
     }
 
     #[test]
@@ -147,7 +238,42 @@ mod tests {
         let error = CliError::usage("bad json")
             .with_cause("line 3")
             .context("reading x.json");
-        assert_eq!(error.message, "reading x.json");
-        assert_eq!(error.causes, vec!["bad json", "line 3"]);
+        assert_eq!(error.message(), "reading x.json");
+        assert_eq!(error.causes(), ["bad json", "line 3"]);
+    }
+
+    #[test]
+    fn an_anyhow_chain_keeps_its_causes_and_is_operational_by_default() {
+        let io = std::io::Error::other("No space left on device");
+        let chain: anyhow::Result<()> = Err(io).context("could not write `out.sarif`");
+        let failure = CliError::from(chain.unwrap_err());
+        assert_eq!(failure.kind(), FailureKind::Operational);
+        assert_eq!(failure.message(), "could not write `out.sarif`");
+        assert_eq!(failure.causes(), ["No space left on device"]);
+    }
+
+    #[test]
+    fn a_classified_error_deep_in_a_chain_gives_kind_and_hint() {
+        let inner = CliError::usage("`x` is not a number")
+            .with_cause("line 4")
+            .with_hint("write a number");
+        let chain: anyhow::Result<()> = Err(anyhow::Error::new(inner))
+            .context("rules[0]")
+            .context("reading policy.json");
+        let failure = CliError::from(chain.unwrap_err());
+        assert_eq!(failure.kind(), FailureKind::Usage);
+        assert_eq!(failure.message(), "reading policy.json");
+        assert_eq!(
+            failure.causes(),
+            ["rules[0]", "`x` is not a number", "line 4"]
+        );
+        assert_eq!(failure.hint(), Some("write a number"));
+    }
+
+    #[test]
+    fn rendering_strips_terminal_control_sequences() {
+        let error = CliError::remote("bad tag \x1b]0;pwned\x07`v1`").with_cause("a\x1b[2Jb");
+        let text = render(&error, &Paint::plain());
+        assert!(!text.contains('\x1b') && !text.contains('\x07'), "{text:?}");
     }
 }

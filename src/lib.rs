@@ -8,18 +8,19 @@ pub mod error;
 pub mod exit;
 pub mod fsutil;
 pub mod generate;
-pub mod global;
 pub mod lifecycle;
 pub mod logging;
 pub mod login;
 pub mod migrate;
 pub mod names;
+pub mod outcome;
 pub mod output;
 pub mod pushcheck;
 pub mod registry;
 pub mod repo;
 pub mod scan;
 pub mod secret;
+pub mod settings;
 pub mod textdiff;
 
 use clap::Parser;
@@ -27,9 +28,11 @@ use clap::Parser;
 use crate::cli::{Cli, Command, LifecycleCommand, LoginCommand, RepoCommand, ScanCommand};
 use crate::error::CliError;
 use crate::exit::ExitCode;
-use crate::output::Printer;
+use crate::outcome::{CommandResult, Outcome};
+use crate::output::{Paint, Printer};
+use crate::settings::Settings;
 
-/// Parses arguments, runs the command, prints any error, and returns the exit code.
+/// Parses arguments, resolves settings, runs the command, and returns the exit code.
 /// Installed or linked as `docker-credential-ecrctl`, the binary is a credential helper.
 pub fn run() -> i32 {
     let mut args = std::env::args();
@@ -39,55 +42,82 @@ pub fn run() -> i32 {
         return login::helper::main(args.next().as_deref());
     }
     let cli = Cli::parse();
-    logging::init(cli.global.verbose, cli.global.quiet);
-    let printer = Printer::from_args(&cli.global);
+    let settings = match Settings::resolve(cli.global.to_flags()) {
+        Ok(settings) => settings,
+        Err(failure) => return exit_code(Err(failure), Vec::new(), &Paint::plain()),
+    };
+    logging::init(settings.output.verbose, settings.output.quiet);
+    let printer = Printer::new(&settings.output);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("the tokio runtime starts");
     let result = runtime.block_on(async {
-        global::validate(&cli.global)?;
         tokio::select! {
-            result = dispatch(&cli, &printer) => result,
+            result = dispatch(&cli.command, &settings, &printer) => result,
             _ = tokio::signal::ctrl_c() => Err(CliError::interrupted()
                 .with_hint("every finished step is kept: run the same command again to continue")),
         }
     });
     // Do not wait for in-flight requests after Ctrl-C or an error.
     runtime.shutdown_background();
-    match result {
-        Ok(()) => ExitCode::Success.code(),
-        Err(error) if error.silent => error.exit.code(),
-        Err(error) => {
-            eprint!("{}", error::render(&error, &printer.stderr_paint));
-            error.exit.code()
-        }
-    }
+    exit_code(result, printer.take_failures(), &printer.stderr_paint)
 }
 
-async fn dispatch(cli: &Cli, printer: &Printer) -> Result<(), CliError> {
-    let global = &cli.global;
-    match &cli.command {
-        Command::Repo(RepoCommand::Create(args)) => repo::create::run(global, args, printer).await,
-        Command::Repo(RepoCommand::List(args)) => repo::list::run(global, args, printer).await,
+/// The one place where an outcome becomes an exit code (docs/conventions.md). A failure
+/// to write the output turns a success into exit 3; it never changes a "no" verdict (1),
+/// a failure (2, 3), a timeout (4) or an interruption (130). Whatever the code, the
+/// verdict or failure is printed on stderr, followed by the output failures.
+pub fn exit_code(result: CommandResult, output_failures: Vec<CliError>, paint: &Paint) -> i32 {
+    let code = match &result {
+        Ok(Outcome::Success) if output_failures.is_empty() => ExitCode::Success,
+        Ok(Outcome::Success) => ExitCode::Remote,
+        Ok(Outcome::Verdict(_)) => ExitCode::Verdict,
+        Err(failure) => failure.exit_code(),
+    };
+    let mut text = match &result {
+        Ok(Outcome::Success) => String::new(),
+        Ok(Outcome::Verdict(v)) => error::render_block(
+            &paint.error("error:"),
+            &v.message,
+            &v.causes,
+            v.hint.as_deref(),
+            paint,
+        ),
+        Err(failure) => error::render(failure, paint),
+    };
+    for failure in &output_failures {
+        text.push_str(&error::render(failure, paint));
+    }
+    // stderr may be gone too; there is nowhere left to report that.
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), text.as_bytes());
+    code.code()
+}
+
+async fn dispatch(command: &Command, settings: &Settings, printer: &Printer) -> CommandResult {
+    match command {
+        Command::Repo(RepoCommand::Create(args)) => {
+            repo::create::run(settings, args, printer).await
+        }
+        Command::Repo(RepoCommand::List(args)) => repo::list::run(settings, args, printer).await,
         Command::Lifecycle(LifecycleCommand::Preview(args)) => {
-            lifecycle::preview::run(global, args, printer).await
+            lifecycle::preview::run(settings, args, printer).await
         }
         Command::Lifecycle(LifecycleCommand::Lint(args)) => lifecycle::lint_cmd::run(args, printer),
         Command::Lifecycle(LifecycleCommand::Apply(args)) => {
-            lifecycle::apply::run(global, args, printer).await
+            lifecycle::apply::run(settings, args, printer).await
         }
-        Command::Scan(ScanCommand::Gate(args)) => scan::command::run(global, args, printer).await,
-        Command::Migrate(args) => migrate::command::run(global, args, printer).await,
-        Command::PushCheck(args) => pushcheck::command::run(global, args, printer).await,
+        Command::Scan(ScanCommand::Gate(args)) => scan::command::run(settings, args, printer).await,
+        Command::Migrate(args) => migrate::command::run(settings, args, printer).await,
+        Command::PushCheck(args) => pushcheck::command::run(settings, args, printer).await,
         Command::Login(args) => match &args.command {
             Some(LoginCommand::Status(status)) => login::status::run(status, printer).await,
-            None => login::command::run(global, args, printer).await,
+            None => login::command::run(settings, args, printer).await,
         },
         Command::Completions(args) => {
             let text = generate::completions(args.shell);
-            printer.stdout(&String::from_utf8_lossy(&text))?;
-            Ok(())
+            printer.stdout(&String::from_utf8_lossy(&text));
+            Ok(Outcome::Success)
         }
     }
 }

@@ -164,9 +164,9 @@ mod tests {
     #[test]
     fn uppercase_hint_names_the_lowercase_form() {
         let error = name_error("My-App", &NameProblem::Uppercase);
-        assert_eq!(error.exit.code(), 2);
+        assert_eq!(error.exit_code().code(), 2);
         assert_eq!(
-            error.hint.as_deref(),
+            error.hint(),
             Some("ECR names are lowercase and case-sensitive — did you mean 'my-app'?")
         );
     }

@@ -10,8 +10,10 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::error::CredentialsError;
 use aws_sdk_ecr::config::ProvideCredentials;
 
-use crate::cli::GlobalArgs;
 use crate::error::{CliError, Result};
+use crate::settings::AwsSettings;
+
+use super::profiles;
 
 /// Attempts per AWS call (standard retry mode: exponential backoff with jitter on
 /// throttling, 5xx and connection resets) unless AWS_MAX_ATTEMPTS says otherwise.
@@ -28,43 +30,51 @@ pub struct AwsContext {
 }
 
 /// Loads configuration, verifies a region and credentials exist, and builds the client.
-pub async fn load(global: &GlobalArgs) -> Result<AwsContext> {
-    let sdk = load_sdk_config(global, crate::global::one(&global.region, "--region")?).await?;
+pub async fn load(aws: &AwsSettings) -> Result<AwsContext> {
+    let sdk = load_sdk_config(aws, aws.region()?).await?;
     let region = region_of(&sdk)?;
-    ensure_credentials(&sdk, global.profile.as_deref()).await?;
+    ensure_credentials(&sdk, aws.profile_name()).await?;
     Ok(AwsContext {
         ecr: ecr_client(&sdk, &region),
         sdk,
         region,
-        registry_id: crate::global::one(&global.registry_id, "--registry-id")?.map(String::from),
+        registry_id: aws.registry_id()?.map(String::from),
     })
 }
 
 /// The shared configuration (profile, region, endpoint, retries, timeouts). Reads files
 /// and the environment only: no credentials are resolved and no AWS call is made.
-pub async fn load_sdk_config(global: &GlobalArgs, region: Option<&str>) -> Result<SdkConfig> {
+pub async fn load_sdk_config(aws: &AwsSettings, region: Option<&str>) -> Result<SdkConfig> {
     let retry = retry_config_from_env()?;
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .retry_config(retry)
         .timeout_config(timeouts());
-    if let Some(profile) = &global.profile {
-        loader = loader.profile_name(profile);
+    if let Some(profile) = &aws.profile {
+        profiles::ensure_exists(&profile.name).await?;
+        loader = loader.profile_name(&profile.name);
     }
     if let Some(region) = region {
         loader = loader.region(Region::new(region.to_string()));
     }
-    if let Some(url) = &global.endpoint_url {
-        loader = loader.endpoint_url(validate_endpoint_url(url)?);
+    if let Some(url) = &aws.endpoint_url {
+        loader = loader.endpoint_url(url);
     }
-    Ok(loader.load().await)
+    let sdk = loader.load().await;
+    Ok(match &aws.profile {
+        Some(profile) if profile.explicit => profiles::with_profile_credentials(sdk, &profile.name),
+        _ => sdk,
+    })
 }
 
-/// The configured region, or an error that says how to set one.
+/// The configured region (flag, AWS_REGION or the profile's), checked, or an error that
+/// says how to set one.
 pub fn region_of(sdk: &SdkConfig) -> Result<String> {
-    sdk.region().map(|r| r.to_string()).ok_or_else(|| {
+    let region = sdk.region().map(|r| r.to_string()).ok_or_else(|| {
         CliError::usage("no AWS region is configured")
             .with_hint("set AWS_REGION or pass --region (e.g. --region us-east-1)")
-    })
+    })?;
+    crate::settings::validate_region(&region, "the configured region")?;
+    Ok(region)
 }
 
 /// An ECR client for `region`, sharing everything else with `sdk`.
@@ -113,32 +123,6 @@ fn parse_max_attempts(raw: &str) -> Result<u32> {
             "AWS_MAX_ATTEMPTS is `{raw}`, not a whole number from 1 to 20"
         ))
         .with_hint("set AWS_MAX_ATTEMPTS to e.g. 5, or unset it")),
-    }
-}
-
-fn validate_endpoint_url(url: &str) -> Result<String> {
-    let ok = (url.starts_with("http://") || url.starts_with("https://"))
-        && url.split("://").nth(1).is_some_and(|rest| !rest.is_empty());
-    if ok {
-        Ok(url.trim_end_matches('/').to_string())
-    } else {
-        Err(
-            CliError::usage(format!("--endpoint-url `{url}` is not an http(s) URL")).with_hint(
-                "pass a URL such as https://ecr.us-east-1.amazonaws.com or http://127.0.0.1:5000",
-            ),
-        )
-    }
-}
-
-/// ECR account IDs are exactly 12 digits.
-pub fn validate_account_id(id: &str) -> Result<()> {
-    if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
-        Ok(())
-    } else {
-        Err(
-            CliError::usage(format!("--registry-id `{id}` is not an AWS account ID"))
-                .with_hint("an account ID is 12 digits, e.g. 123456789012"),
-        )
     }
 }
 
@@ -192,23 +176,6 @@ mod tests {
         assert_eq!(parse_max_attempts("3").unwrap(), 3);
         assert!(parse_max_attempts("0").is_err());
         assert!(parse_max_attempts("lots").is_err());
-        assert_eq!(parse_max_attempts("99").unwrap_err().exit.code(), 2);
-    }
-
-    #[test]
-    fn endpoint_urls_need_a_scheme_and_a_host() {
-        assert_eq!(
-            validate_endpoint_url("http://127.0.0.1:5000/").unwrap(),
-            "http://127.0.0.1:5000"
-        );
-        assert!(validate_endpoint_url("127.0.0.1:5000").is_err());
-        assert!(validate_endpoint_url("https://").is_err());
-    }
-
-    #[test]
-    fn account_ids_are_twelve_digits() {
-        assert!(validate_account_id("123456789012").is_ok());
-        assert!(validate_account_id("12345678901").is_err());
-        assert!(validate_account_id("12345678901a").is_err());
+        assert_eq!(parse_max_attempts("99").unwrap_err().exit_code().code(), 2);
     }
 }

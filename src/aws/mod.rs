@@ -4,14 +4,12 @@
 mod config;
 mod errors;
 mod explicit_false;
+mod profiles;
 pub use explicit_false::ExplicitScanOnPushFalse;
 pub mod images;
 pub mod repositories;
 pub mod retag;
 pub mod scans;
 
-pub use config::{
-    AwsContext, ecr_client, ensure_credentials, load, load_sdk_config, region_of,
-    validate_account_id,
-};
+pub use config::{AwsContext, ecr_client, ensure_credentials, load, load_sdk_config, region_of};
 pub use errors::{error_code, sdk_error};

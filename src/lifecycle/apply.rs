@@ -4,54 +4,67 @@
 use super::inputs;
 use super::preview;
 use crate::aws::{self, images as ecr_images};
-use crate::cli::{GlobalArgs, LifecycleApplyArgs};
+use crate::cli::LifecycleApplyArgs;
 use crate::error::{CliError, Result};
+use crate::outcome::{CommandResult, Outcome, Verdict};
 use crate::output::Printer;
+use crate::settings::Settings;
 use crate::textdiff::diff_lines;
 
-pub async fn run(global: &GlobalArgs, args: &LifecycleApplyArgs, printer: &Printer) -> Result<()> {
+pub async fn run(
+    settings: &Settings,
+    args: &LifecycleApplyArgs,
+    printer: &Printer,
+) -> CommandResult {
     let (text, policy) = inputs::policy_file(&args.policy)?;
     let protection = inputs::protection(&args.protect)?;
     let now = inputs::now(None)?;
-    let ctx = aws::load(global).await?;
+    let ctx = aws::load(&settings.aws).await?;
     let repository = &args.repository;
     let current = ecr_images::get_lifecycle_policy(&ctx, repository).await?;
     let images = ecr_images::describe_images(&ctx, repository).await?;
     let preview = preview::evaluate(Some(repository.clone()), policy, images, now, &protection);
     if printer.is_json() {
-        printer.json(&preview.json(args.price_per_gb_month))?;
+        printer.json(&preview.json(args.price_per_gb_month));
     } else {
-        preview.print(printer, args.price_per_gb_month, now)?;
+        preview.print(printer, args.price_per_gb_month, now);
     }
     let unchanged = current.as_deref().is_some_and(|c| same_json(c, &text));
     show_diff(printer, current.as_deref(), &text);
 
-    if let Err(protected) = preview::verdict(&[&preview]) {
+    if let Outcome::Verdict(protected) = preview::verdict(&[&preview]) {
         if !args.force {
-            return Err(protected
-                .context("refusing to apply the policy; nothing was changed")
-                .with_hint(
-                    "fix the policy so protected images stay, or pass --force to apply anyway",
-                ));
+            let mut refusal = Verdict::new("refusing to apply the policy; nothing was changed")
+                .with_cause(protected.message);
+            for cause in protected.causes {
+                refusal = refusal.with_cause(cause);
+            }
+            return Ok(Outcome::Verdict(refusal.with_hint(
+                "fix the policy so protected images stay, or pass --force to apply anyway",
+            )));
         }
         printer.warn("--force: applying although protected images will be expired or archived");
     }
     if args.dry_run {
         printer.info("dry run: nothing was changed");
-        return Ok(());
+        return Ok(Outcome::Success);
     }
     if unchanged {
         printer.info(&format!(
             "`{repository}` already has this policy; nothing to do"
         ));
-        return Ok(());
+        return Ok(Outcome::Success);
     }
-    confirm(args.yes, repository)?;
+    if !confirm(args.yes, repository)? {
+        return Ok(Outcome::Verdict(Verdict::new(
+            "not applied: nothing was changed",
+        )));
+    }
     ecr_images::put_lifecycle_policy(&ctx, repository, &text).await?;
     printer.info(&format!(
         "applied the lifecycle policy to `{repository}` (ECR acts on it within 24 hours)"
     ));
-    Ok(())
+    Ok(Outcome::Success)
 }
 
 fn same_json(a: &str, b: &str) -> bool {
@@ -87,12 +100,11 @@ fn show_diff(printer: &Printer, current: Option<&str>, new: &str) {
 }
 
 /// `--yes`, or a "y" typed at a terminal; otherwise nothing changes.
-fn confirm(yes: bool, repository: &str) -> Result<()> {
+fn confirm(yes: bool, repository: &str) -> Result<bool> {
     crate::output::confirm(
         yes,
         &format!("Apply this policy to `{repository}`?"),
         CliError::usage("not applying without confirmation: stdin is not a terminal")
             .with_hint("review the preview above, then run again with --yes"),
-        "not applied: nothing was changed",
     )
 }

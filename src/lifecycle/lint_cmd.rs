@@ -2,21 +2,21 @@
 
 use super::lint;
 use crate::cli::LifecycleLintArgs;
-use crate::error::Result;
+use crate::outcome::{CommandResult, Outcome};
 use crate::output::Printer;
 
-pub fn run(args: &LifecycleLintArgs, printer: &Printer) -> Result<()> {
+pub fn run(args: &LifecycleLintArgs, printer: &Printer) -> CommandResult {
     let path = &args.policy;
     let text = crate::fsutil::read_input(path)?;
     let problems = lint::lint_text(&text);
     if printer.is_json() {
-        printer.json(&serde_json::json!({ "valid": problems.is_empty(), "problems": problems }))?;
+        printer.json(&serde_json::json!({ "valid": problems.is_empty(), "problems": problems }));
     }
     if problems.is_empty() {
         if !printer.is_json() {
-            printer.stdout(&format!("{}: valid\n", path.display()))?;
+            printer.stdout(&format!("{}: valid\n", path.display()));
         }
-        return Ok(());
+        return Ok(Outcome::Success);
     }
     Err(lint::problems_error(&path.display().to_string(), &problems))
 }

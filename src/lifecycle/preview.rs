@@ -11,15 +11,17 @@ use super::policy::Policy;
 use super::protect::Protection;
 use super::report::{self, Preview, Totals};
 use crate::aws::{self, AwsContext, images as ecr_images, repositories};
-use crate::cli::{GlobalArgs, LifecyclePreviewArgs};
+use crate::cli::LifecyclePreviewArgs;
 use crate::error::{CliError, Result};
+use crate::outcome::{self, CommandResult, Verdict};
 use crate::output::Printer;
+use crate::settings::Settings;
 
 pub async fn run(
-    global: &GlobalArgs,
+    settings: &Settings,
     args: &LifecyclePreviewArgs,
     printer: &Printer,
-) -> Result<()> {
+) -> CommandResult {
     let given = args
         .policy
         .as_deref()
@@ -29,7 +31,7 @@ pub async fn run(
     let protection = inputs::protection(&args.protect)?;
     if args.source.all_repositories {
         return all_repositories(
-            global,
+            settings,
             args,
             given.map(|(_, p)| p),
             &protection,
@@ -53,7 +55,7 @@ pub async fn run(
                 .repository
                 .clone()
                 .expect("clap requires a source");
-            let ctx = aws::load(global).await?;
+            let ctx = aws::load(&settings.aws).await?;
             let (text, policy) = match given {
                 Some(given) => given,
                 None => repository_policy(&ctx, &repository).await?,
@@ -63,20 +65,21 @@ pub async fn run(
         }
     };
     if let Some(wanted) = &args.explain {
-        return explain(&policy, &images, now, wanted, printer);
+        explain(&policy, &images, now, wanted, printer)?;
+        return Ok(outcome::Outcome::Success);
     }
     let preview = evaluate(repository, policy, images, now, &protection);
     if printer.is_json() {
-        printer.json(&preview.json(args.price_per_gb_month))?;
+        printer.json(&preview.json(args.price_per_gb_month));
     } else {
-        preview.print(printer, args.price_per_gb_month, now)?;
+        preview.print(printer, args.price_per_gb_month, now);
     }
     if args.remote
         && let (Some(ctx), Some(repository)) = (&ctx, &preview.repository)
     {
         compare_with_ecr(ctx, repository, &text, &preview, args.timeout, printer).await;
     }
-    verdict(&[&preview])
+    Ok(verdict(&[&preview]))
 }
 
 async fn repository_policy(ctx: &AwsContext, repository: &str) -> Result<(String, Policy)> {
@@ -126,8 +129,8 @@ pub fn evaluate(
     }
 }
 
-/// Exit 1 when a protected image would be expired or archived.
-pub fn verdict(previews: &[&Preview]) -> Result<()> {
+/// "No" (exit 1) when a protected image would be expired or archived.
+pub fn verdict(previews: &[&Preview]) -> outcome::Outcome {
     let hits: Vec<String> = previews
         .iter()
         .flat_map(|p| {
@@ -147,16 +150,16 @@ pub fn verdict(previews: &[&Preview]) -> Result<()> {
         })
         .collect();
     if hits.is_empty() {
-        return Ok(());
+        return outcome::Outcome::Success;
     }
-    let mut error = CliError::verdict(format!(
+    let mut verdict = Verdict::new(format!(
         "the policy would expire or archive {}",
         crate::output::count(hits.len(), "protected image", "protected images")
     ));
     for hit in hits {
-        error = error.with_cause(hit);
+        verdict = verdict.with_cause(hit);
     }
-    Err(error.with_hint(
+    outcome::Outcome::Verdict(verdict.with_hint(
         "add a higher-priority rule that selects those tags (rules below cannot touch what it selects), \
          or change the failing rule; see `--explain DIGEST|TAG`",
     ))
@@ -191,9 +194,9 @@ fn explain(
     let (evaluation, steps) = engine::evaluate_traced(policy, images, now, Some(index));
     let outcome = &evaluation.outcomes[index];
     if printer.is_json() {
-        printer.json(&report::explain_json(&images[index], outcome, &steps))?;
+        printer.json(&report::explain_json(&images[index], outcome, &steps));
     } else {
-        printer.stdout(&report::explain_text(&images[index], outcome, &steps))?;
+        printer.stdout(&report::explain_text(&images[index], outcome, &steps));
     }
     Ok(())
 }
@@ -258,14 +261,14 @@ async fn compare_with_ecr(
 }
 
 async fn all_repositories(
-    global: &GlobalArgs,
+    settings: &Settings,
     args: &LifecyclePreviewArgs,
     given: Option<Policy>,
     protection: &Protection,
     now: Micros,
     printer: &Printer,
-) -> Result<()> {
-    let ctx = aws::load(global).await?;
+) -> CommandResult {
+    let ctx = aws::load(&settings.aws).await?;
     let repos = repositories::list(&ctx, args.repository_prefix.as_deref()).await?;
     let results: Vec<(String, Option<Preview>)> = stream::iter(repos)
         .map(|repo| {
@@ -307,7 +310,7 @@ async fn all_repositories(
             .collect();
         printer.json(
             &json!({ "repositories": repositories, "withoutPolicy": skipped, "totals": totals }),
-        )?;
+        );
     } else {
         print_registry(printer, &previews, &totals, args.price_per_gb_month)?;
         if !skipped.is_empty() {
@@ -317,7 +320,7 @@ async fn all_repositories(
             ));
         }
     }
-    verdict(&previews)
+    Ok(verdict(&previews))
 }
 
 fn print_registry(
@@ -347,7 +350,7 @@ fn print_registry(
             p.violations.len().to_string(),
         ]);
     }
-    printer.print_table(&table)?;
+    printer.print_table(&table);
     printer.info(&format!(
         "{} of {} images expire across {}, freeing {} (${:.2}/month)",
         totals.expiring,

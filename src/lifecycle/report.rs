@@ -7,7 +7,7 @@ use super::engine::{Evaluation, Outcome, Step, short_digest};
 use super::images::{Image, Micros, format_micros};
 use super::policy::{Action, Policy};
 use crate::duration::describe_seconds;
-use crate::output::{BrokenPipe, Printer, human_bytes};
+use crate::output::{Printer, human_bytes};
 
 const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
 
@@ -148,12 +148,7 @@ impl Preview {
         })
     }
 
-    pub fn print(
-        &self,
-        printer: &Printer,
-        price_per_gb_month: f64,
-        now: Micros,
-    ) -> Result<(), BrokenPipe> {
+    pub fn print(&self, printer: &Printer, price_per_gb_month: f64, now: Micros) {
         let mut rules = printer.table(&[
             "PRIORITY",
             "DESCRIPTION",
@@ -172,7 +167,7 @@ impl Preview {
                 human_bytes(stats.bytes),
             ]);
         }
-        printer.print_table(&rules)?;
+        printer.print_table(&rules);
         let mut images = printer.table(&["IMAGE", "TAGS", "AGE", "SIZE", "RULE", "ACTION"]);
         for action in [Action::Expire, Action::Transition] {
             for (image, rule) in self.acted(action) {
@@ -190,7 +185,7 @@ impl Preview {
             }
         }
         if images.row_count() > 0 {
-            printer.print_table(&images)?;
+            printer.print_table(&images);
         }
         let t = self.totals(price_per_gb_month);
         let place = self
@@ -207,7 +202,6 @@ impl Preview {
             price_per_gb_month,
             t.transitioning
         ));
-        Ok(())
     }
 }
 

@@ -10,12 +10,14 @@ use super::diagnose::{self, Failure};
 use super::fetch::{self, LoginTarget, Obtained, TokenSettings, TokenSource};
 use super::token;
 use crate::aws;
-use crate::cli::{GlobalArgs, LoginArgs};
+use crate::cli::LoginArgs;
 use crate::docker::config::{DockerConfig, config_dir};
 use crate::duration::describe_seconds;
 use crate::error::{CliError, Result};
+use crate::outcome::{CommandResult, Outcome};
 use crate::output::Printer;
 use crate::registry::{endpoint, probe};
+use crate::settings::{AwsSettings, Settings};
 
 /// The name docker knows the helper by: `docker-credential-ecrctl`.
 pub const HELPER_NAME: &str = "ecrctl";
@@ -53,9 +55,10 @@ struct LoginRow {
     action: Action,
 }
 
-pub async fn run(global: &GlobalArgs, args: &LoginArgs, printer: &Printer) -> Result<()> {
-    let registry_endpoint = global
-        .registry_endpoint
+pub async fn run(settings: &Settings, args: &LoginArgs, printer: &Printer) -> CommandResult {
+    let registry_endpoint = settings
+        .registry
+        .endpoint
         .as_deref()
         .map(endpoint::parse_registry_endpoint)
         .transpose()?;
@@ -73,20 +76,20 @@ pub async fn run(global: &GlobalArgs, args: &LoginArgs, printer: &Printer) -> Re
             kind.program()
         )));
     }
-    let sdk = aws::load_sdk_config(global, None).await?;
-    let targets = targets(global, &sdk)?;
+    let sdk = aws::load_sdk_config(&settings.aws, None).await?;
+    let targets = targets(&settings.aws, &sdk)?;
     if registry_endpoint.is_some() && targets.len() > 1 {
         return Err(CliError::usage(
             "--registry-endpoint stands for one registry, but several were asked for",
         )
         .with_hint("log in to one --region and --registry-id at a time with --registry-endpoint"));
     }
-    let settings = TokenSettings {
+    let token_settings = TokenSettings {
         registry_endpoint,
         force: args.force,
-        ..TokenSettings::for_global(global, args.min_validity.as_secs() as i64)
+        ..TokenSettings::new(settings, args.min_validity.as_secs() as i64)
     };
-    let obtained = fetch::obtain(&sdk, &settings, &targets).await?;
+    let obtained = fetch::obtain(&sdk, &token_settings, &targets).await?;
     for o in obtained.iter().filter(|o| o.expired_at_birth) {
         printer.warn(&format!(
             "ECR issued a token for {} that had already expired (check this machine's clock); \
@@ -95,10 +98,12 @@ pub async fn run(global: &GlobalArgs, args: &LoginArgs, printer: &Printer) -> Re
         ));
     }
     let Some((kind, program)) = client else {
-        return print_password(printer, &obtained);
+        print_password(printer, &obtained)?;
+        return Ok(Outcome::Success);
     };
     if args.install_helper {
-        return install_helper(printer, &obtained);
+        install_helper(printer, &obtained)?;
+        return Ok(Outcome::Success);
     }
     let docker_dir = match args.no_creds_store {
         true => Some(plain_docker_config()?),
@@ -111,12 +116,12 @@ pub async fn run(global: &GlobalArgs, args: &LoginArgs, printer: &Printer) -> Re
             &program,
             o,
             docker_dir.as_deref(),
-            global.ca_cert.as_deref(),
+            settings.registry.ca_cert.as_deref(),
         )
         .await?;
         rows.push(row(o, kind, action));
     }
-    print_rows(printer, &rows)?;
+    print_rows(printer, &rows);
     if let Some(dir) = docker_dir {
         printer.info(&format!(
             "logged in through {}: run `export DOCKER_CONFIG={}` so docker uses it",
@@ -124,18 +129,18 @@ pub async fn run(global: &GlobalArgs, args: &LoginArgs, printer: &Printer) -> Re
             dir.display()
         ));
     }
-    Ok(())
+    Ok(Outcome::Success)
 }
 
 /// Every (account, region) pair asked for.
-fn targets(global: &GlobalArgs, sdk: &aws_config::SdkConfig) -> Result<Vec<LoginTarget>> {
-    let regions = match global.region.is_empty() {
+fn targets(aws: &AwsSettings, sdk: &aws_config::SdkConfig) -> Result<Vec<LoginTarget>> {
+    let regions = match aws.regions.is_empty() {
         true => vec![aws::region_of(sdk)?],
-        false => global.region.clone(),
+        false => aws.regions.clone(),
     };
-    let ids: Vec<Option<String>> = match global.registry_id.is_empty() {
+    let ids: Vec<Option<String>> = match aws.registry_ids.is_empty() {
         true => vec![None],
-        false => global.registry_id.iter().cloned().map(Some).collect(),
+        false => aws.registry_ids.iter().cloned().map(Some).collect(),
     };
     let mut targets = Vec::new();
     for region in &regions {
@@ -220,17 +225,17 @@ fn print_password(printer: &Printer, obtained: &[Obtained]) -> Result<()> {
             "username": o.token.username,
             "password": o.token.password.expose(),
             "expiresAt": o.token.expires_at.map(token::rfc3339),
-        }))?;
+        }));
     } else {
-        printer.stdout(&format!("{}\n", o.token.password.expose()))?;
+        printer.stdout(&format!("{}\n", o.token.password.expose()));
     }
     Ok(())
 }
 
-fn print_rows(printer: &Printer, rows: &[LoginRow]) -> Result<()> {
+fn print_rows(printer: &Printer, rows: &[LoginRow]) {
     if printer.is_json() {
-        printer.json(&serde_json::json!({ "registries": rows }))?;
-        return Ok(());
+        printer.json(&serde_json::json!({ "registries": rows }));
+        return;
     }
     let now = token::now();
     let mut table = printer.table(&[
@@ -256,8 +261,7 @@ fn print_rows(printer: &Printer, rows: &[LoginRow]) -> Result<()> {
             format!("{}: {}", row.client, row.action.label()),
         ]);
     }
-    printer.print_table(&table)?;
-    Ok(())
+    printer.print_table(&table);
 }
 
 /// `credHelpers` entries for every host, and `docker-credential-ecrctl` on PATH.
@@ -305,7 +309,8 @@ fn install_helper(printer: &Printer, obtained: &[Obtained]) -> Result<()> {
         .iter()
         .map(|o| row(o, ClientKind::Docker, Action::CredentialHelper))
         .collect();
-    print_rows(printer, &rows)
+    print_rows(printer, &rows);
+    Ok(())
 }
 
 /// Makes sure docker finds `docker-credential-ecrctl`; creates it as a link to this

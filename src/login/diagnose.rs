@@ -106,8 +106,8 @@ mod tests {
             "Error saving credentials: error storing credentials - err: exit status 1, out: `The stub received bad data.`",
             None,
         ));
-        assert!(e.causes.iter().any(|c| c.contains("`desktop` is broken")));
-        assert!(e.hint.unwrap().contains("--install-helper"));
+        assert!(e.causes().iter().any(|c| c.contains("`desktop` is broken")));
+        assert!(e.hint().unwrap().contains("--install-helper"));
     }
 
     #[test]
@@ -118,17 +118,21 @@ mod tests {
             Some(&probe),
         ));
         assert!(
-            e.causes
+            e.causes()
                 .iter()
                 .any(|c| c.contains("refused the ECR token (401)") && c.contains("us-east-1"))
         );
-        assert_eq!(e.exit.code(), 3);
+        assert_eq!(e.exit_code().code(), 3);
     }
 
     #[test]
     fn unresolvable_host_mentions_vpc_endpoints() {
         let probe = Probe::NoSuchHost("dns error".into());
         let e = explain(&failure("no such host", Some(&probe)));
-        assert!(e.hint.unwrap().contains("com.amazonaws.us-east-1.ecr.dkr"));
+        assert!(
+            e.hint()
+                .unwrap()
+                .contains("com.amazonaws.us-east-1.ecr.dkr")
+        );
     }
 }

@@ -48,12 +48,12 @@ pub struct TokenSettings {
 }
 
 impl TokenSettings {
-    /// Settings from the global flags: the user's cache, no forced refresh.
-    pub fn for_global(global: &crate::cli::GlobalArgs, min_validity: i64) -> Self {
+    /// Settings for this run: the user's cache, no forced refresh.
+    pub fn new(settings: &crate::settings::Settings, min_validity: i64) -> Self {
         Self {
-            profile: global.profile.clone(),
-            api_endpoint: effective_api_endpoint(global.endpoint_url.as_deref()),
-            registry_endpoint: global.registry_endpoint.clone(),
+            profile: settings.aws.profile_name().map(String::from),
+            api_endpoint: effective_api_endpoint(settings.aws.endpoint_url.as_deref()),
+            registry_endpoint: settings.registry.endpoint.clone(),
             cache_dir: super::cache::cache_dir(),
             min_validity,
             force: false,

@@ -12,10 +12,10 @@ use std::time::Duration;
 use super::cache::{self, CacheEntry};
 use super::fetch::{self, LoginTarget, TokenSettings};
 use super::token::{self, RegistryToken};
-use crate::cli::GlobalArgs;
 use crate::docker::config::normalize_host;
 use crate::error::{CliError, Result};
 use crate::registry::endpoint::parse_ecr_host;
+use crate::settings::{Flags, Profile, Settings};
 
 /// What docker treats as "no credentials for this host" (then it goes anonymous).
 const NOT_FOUND: &str = "credentials not found in native keychain";
@@ -158,14 +158,27 @@ fn recipe_for(host: &str, entry: Option<&CacheEntry>) -> Option<Recipe> {
     })
 }
 
-async fn refresh(host: &str, recipe: &Recipe, dir: &std::path::Path) -> Result<RegistryToken> {
-    let global = GlobalArgs {
-        profile: recipe.profile.clone(),
-        region: vec![recipe.region.clone()],
+/// The same settings a command gets, from the environment (a helper has no flags) and
+/// from what the recipe says about this host.
+fn recipe_settings(recipe: &Recipe) -> Result<Settings> {
+    let flags = Flags {
+        regions: vec![recipe.region.clone()],
         endpoint_url: recipe.api_endpoint.clone(),
-        ..GlobalArgs::default()
+        ..Flags::from_environment()?
     };
-    let sdk = crate::aws::load_sdk_config(&global, Some(&recipe.region)).await?;
+    let mut settings = Settings::resolve(flags)?;
+    if let Some(name) = &recipe.profile {
+        settings.aws.profile = Some(Profile {
+            name: name.clone(),
+            explicit: false,
+        });
+    }
+    Ok(settings)
+}
+
+async fn refresh(host: &str, recipe: &Recipe, dir: &std::path::Path) -> Result<RegistryToken> {
+    let sdk =
+        crate::aws::load_sdk_config(&recipe_settings(recipe)?.aws, Some(&recipe.region)).await?;
     let settings = TokenSettings {
         profile: recipe.profile.clone(),
         api_endpoint: fetch::effective_api_endpoint(recipe.api_endpoint.as_deref()),

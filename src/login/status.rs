@@ -10,7 +10,7 @@ use crate::cli::LoginStatusArgs;
 use crate::docker::config::{DockerConfig, config_dir};
 use crate::docker::helpers::{self, HelperAnswer};
 use crate::duration::describe_seconds;
-use crate::error::{CliError, Result};
+use crate::outcome::{CommandResult, Outcome, Verdict};
 use crate::output::Printer;
 use crate::registry::endpoint::parse_ecr_host;
 
@@ -28,37 +28,37 @@ pub struct StatusRow {
     pub note: Option<String>,
 }
 
-pub async fn run(args: &LoginStatusArgs, printer: &Printer) -> Result<()> {
+pub async fn run(args: &LoginStatusArgs, printer: &Printer) -> CommandResult {
     let now = token::now();
     let warn_within = args.warn_within.as_secs() as i64;
     let entries = cache::all(&cache::cache_dir());
     let config = DockerConfig::load(&config_dir())?;
     let mut rows = cache_rows(&entries, now, warn_within);
     rows.extend(docker_rows(&config, &entries, now, warn_within).await);
-    print(printer, &rows)?;
+    print(printer, &rows);
     let stale: Vec<&StatusRow> = rows
         .iter()
         .filter(|r| matches!(r.state, TokenState::Expired | TokenState::Expiring))
         .collect();
     if stale.is_empty() {
-        return Ok(());
+        return Ok(Outcome::Success);
     }
-    let mut error = CliError::verdict(format!(
+    let mut verdict = Verdict::new(format!(
         "{} expired or expiring within {}",
         crate::output::count(stale.len(), "login is", "logins are"),
         describe_seconds(warn_within)
     ));
     for row in stale {
-        error = error.with_cause(format!(
+        verdict = verdict.with_cause(format!(
             "{} ({}): {}",
             row.registry,
             row.source,
             row.state.as_str()
         ));
     }
-    Err(error.with_hint(
+    Ok(Outcome::Verdict(verdict.with_hint(
         "refresh with `ecrctl login`, or let docker ask ecrctl: `ecrctl login --install-helper`",
-    ))
+    )))
 }
 
 fn status_row(
@@ -202,14 +202,14 @@ async fn helper_row(
     row
 }
 
-fn print(printer: &Printer, rows: &[StatusRow]) -> Result<()> {
+fn print(printer: &Printer, rows: &[StatusRow]) {
     if printer.is_json() {
-        printer.json(&serde_json::json!({ "registries": rows }))?;
-        return Ok(());
+        printer.json(&serde_json::json!({ "registries": rows }));
+        return;
     }
     if rows.is_empty() {
         printer.info("no ECR logins found (ecrctl's cache and docker's config.json are empty)");
-        return Ok(());
+        return;
     }
     let mut table = printer.table(&[
         "REGISTRY", "ACCOUNT", "REGION", "SOURCE", "EXPIRES", "LEFT", "STATE",
@@ -231,6 +231,5 @@ fn print(printer: &Printer, rows: &[StatusRow]) -> Result<()> {
             state,
         ]);
     }
-    printer.print_table(&table)?;
-    Ok(())
+    printer.print_table(&table);
 }

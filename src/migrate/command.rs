@@ -12,15 +12,17 @@ use super::generate;
 use super::journal::{self, Journal};
 use super::plan::{self, PlanItem};
 use super::setup;
-use crate::cli::{GlobalArgs, MigrateArgs};
+use crate::cli::MigrateArgs;
 use crate::error::{CliError, Result};
+use crate::outcome::{CommandResult, Outcome, Verdict};
 use crate::output::{Printer, human_bytes};
+use crate::settings::Settings;
 
-pub async fn run(global: &GlobalArgs, args: &MigrateArgs, printer: &Printer) -> Result<()> {
+pub async fn run(settings: &Settings, args: &MigrateArgs, printer: &Printer) -> CommandResult {
     setup::check_plain_http(args)?;
     let mut items = match (&args.plan, &args.from) {
         (Some(path), _) => read_plan(path)?,
-        (None, Some(from)) => generated_plan(global, args, from).await?,
+        (None, Some(from)) => generated_plan(settings, args, from).await?,
         (None, None) => unreachable!("clap requires --plan or --from"),
     };
     if let Some((i, n)) = args.shard {
@@ -31,8 +33,9 @@ pub async fn run(global: &GlobalArgs, args: &MigrateArgs, printer: &Printer) -> 
             .map(|(_, item)| item)
             .collect();
     }
-    let mut ecr = setup::ecr_access(global, &mut items).await?;
-    let (sources, dest_clients) = setup::clients(&items, &mut ecr, global, args).await?;
+    let mut ecr = setup::ecr_access(settings, &mut items).await?;
+    let (sources, dest_clients) =
+        setup::clients(&items, &mut ecr, &settings.registry, args).await?;
     let (destinations, created) =
         setup::destinations(&items, dest_clients, ecr.as_ref(), args, printer).await?;
     let copier = Arc::new(
@@ -50,7 +53,8 @@ pub async fn run(global: &GlobalArgs, args: &MigrateArgs, printer: &Printer) -> 
         .then(|| host.to_string())
     };
     if args.dry_run {
-        return dry_run(&copier, &items, &created, printer, args, &retag_host).await;
+        dry_run(&copier, &items, &created, printer, args, &retag_host).await;
+        return Ok(Outcome::Success);
     }
     let keys: Vec<String> = items.iter().map(PlanItem::key).collect();
     let journal = Journal::open(
@@ -84,7 +88,7 @@ fn plan_error(source: &str, problems: Vec<String>) -> CliError {
 
 /// `--from REGISTRY/PREFIX --to PREFIX/`: list the source, then select.
 async fn generated_plan(
-    global: &GlobalArgs,
+    settings: &Settings,
     args: &MigrateArgs,
     from: &str,
 ) -> Result<Vec<PlanItem>> {
@@ -101,7 +105,7 @@ async fn generated_plan(
     if !args.all_tags && args.tags.is_none() {
         return Err(CliError::usage("--from needs --all-tags or --tags GLOB"));
     }
-    let listing = setup::list_source(global, args, &host, &prefix).await?;
+    let listing = setup::list_source(settings, args, &host, &prefix).await?;
     let selection = generate::Selection {
         source_host: &host,
         source_prefix: &prefix,
@@ -269,7 +273,7 @@ async fn dry_run(
     printer: &Printer,
     args: &MigrateArgs,
     retag_host: &dyn Fn(&PlanItem) -> Option<String>,
-) -> Result<()> {
+) {
     let results: Vec<super::copy::DryRun> = stream::iter(items)
         .map(|item| {
             let copier = copier.clone();
@@ -301,9 +305,9 @@ async fn dry_run(
         printer.json(&json!({
             "dryRun": true, "items": reports, "repositoriesToCreate": created,
             "blobsToUpload": blobs.len(), "bytesToUpload": bytes,
-        }))?;
+        }));
     } else {
-        print_table(printer, &reports, true)?;
+        print_table(printer, &reports, true);
         printer.info(&format!(
             "dry run: {} to create, {} blobs ({}) to upload after dedup; nothing was changed",
             crate::output::count(created.len(), "repository", "repositories"),
@@ -314,10 +318,9 @@ async fn dry_run(
             printer.info(&format!("  would create ECR repository {repo}"));
         }
     }
-    Ok(())
 }
 
-fn print_table(printer: &Printer, reports: &[ItemReport], dry_run: bool) -> Result<()> {
+fn print_table(printer: &Printer, reports: &[ItemReport], dry_run: bool) {
     let mut table = printer.table(&["SOURCE", "DESTINATION", "STATUS", "DIGEST", "BYTES"]);
     for r in reports {
         let status = match (&r.error, &r.detail, dry_run) {
@@ -341,8 +344,7 @@ fn print_table(printer: &Printer, reports: &[ItemReport], dry_run: bool) -> Resu
             human_bytes(r.bytes),
         ]);
     }
-    printer.print_table(&table)?;
-    Ok(())
+    printer.print_table(&table);
 }
 
 fn finish(
@@ -350,7 +352,7 @@ fn finish(
     args: &MigrateArgs,
     reports: &[ItemReport],
     uploaded: u64,
-) -> Result<()> {
+) -> CommandResult {
     let count = |s: Status| reports.iter().filter(|r| r.status == s).count();
     let totals = json!({
         "items": reports.len(), "copied": count(Status::Copied), "retagged": count(Status::Retagged),
@@ -360,12 +362,15 @@ fn finish(
     let document = json!({ "items": reports, "totals": totals });
     if let Some(path) = &args.report {
         let bytes = serde_json::to_vec_pretty(&document).expect("serializes");
-        crate::fsutil::write_atomic(path, &bytes, 0o644)?;
+        // A report that cannot be written fails the run (exit 3) without hiding the result.
+        if let Err(e) = crate::fsutil::write_atomic(path, &bytes, 0o644) {
+            printer.record_failure(e);
+        }
     }
     if printer.is_json() {
-        printer.json(&document)?;
+        printer.json(&document);
     } else {
-        print_table(printer, reports, false)?;
+        print_table(printer, reports, false);
         printer.info(&format!(
             "{} copied, {} retagged, {} skipped, {} failed; {} uploaded",
             count(Status::Copied),
@@ -377,21 +382,22 @@ fn finish(
     }
     let failed = count(Status::Failed);
     if failed == 0 {
-        return Ok(());
+        return Ok(Outcome::Success);
     }
-    let mut error = CliError::verdict(format!(
+    let mut verdict = Verdict::new(format!(
         "{} of {} failed",
         failed,
         crate::output::count(reports.len(), "item", "items")
     ));
     for r in reports.iter().filter(|r| r.status == Status::Failed) {
-        error = error.with_cause(format!(
+        verdict = verdict.with_cause(format!(
             "{} -> {}: {}",
             r.source,
             r.destination,
             r.error.as_deref().unwrap_or("")
         ));
     }
-    Err(error
-        .with_hint("fix the causes and run the same command again: finished items are skipped"))
+    Ok(Outcome::Verdict(verdict.with_hint(
+        "fix the causes and run the same command again: finished items are skipped",
+    )))
 }

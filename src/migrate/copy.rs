@@ -504,10 +504,10 @@ mod tests {
         assert!(skip_existing("r", "t", Some("sha256:a"), "sha256:a", true, false).unwrap());
         let immutable =
             skip_existing("r", "t", Some("sha256:b"), "sha256:a", true, true).unwrap_err();
-        assert!(immutable.message.contains("IMMUTABLE"));
+        assert!(immutable.message().contains("IMMUTABLE"));
         let taken =
             skip_existing("r", "t", Some("sha256:b"), "sha256:a", false, false).unwrap_err();
-        assert!(taken.message.contains("--overwrite"));
+        assert!(taken.message().contains("--overwrite"));
         assert!(!skip_existing("r", "t", Some("sha256:b"), "sha256:a", false, true).unwrap());
     }
 }

@@ -96,7 +96,11 @@ pub fn plan(
             match (reference::parse(&source), reference::parse(&destination)) {
                 (Ok(source), Ok(destination)) => {
                     if let Err(problem) = names::check_repository_name(&destination.repository) {
-                        problems.push(names::name_error(&destination.repository, &problem).message);
+                        problems.push(
+                            names::name_error(&destination.repository, &problem)
+                                .message()
+                                .to_string(),
+                        );
                         continue;
                     }
                     items.push(PlanItem {

@@ -84,7 +84,9 @@ fn parse_line(line: &str) -> Result<(ImageRef, ImageRef), String> {
         d
     };
     if let Err(problem) = names::check_repository_name(&destination.repository) {
-        return Err(names::name_error(&destination.repository, &problem).message);
+        return Err(names::name_error(&destination.repository, &problem)
+            .message()
+            .to_string());
     }
     Ok((source, destination))
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::copy::{Destination, Pacer};
 use super::plan::PlanItem;
 use crate::aws::{self, AwsContext, repositories};
-use crate::cli::{GlobalArgs, MigrateArgs};
+use crate::cli::MigrateArgs;
 use crate::docker::config::{DockerConfig, config_dir};
 use crate::docker::helpers::{self, HelperAnswer};
 use crate::error::{CliError, Result};
@@ -18,6 +18,7 @@ use crate::registry::client::{Credentials, RegistryClient};
 use crate::registry::endpoint::parse_ecr_host;
 use crate::registry::tls;
 use crate::repo::settings::{MutabilityMode, RepoSettings};
+use crate::settings::{RegistrySettings, Settings};
 
 /// AWS access, loaded only when an ECR registry is involved.
 pub struct Ecr {
@@ -64,8 +65,8 @@ pub fn is_ecr(host: Option<&str>, endpoint: Option<&str>) -> bool {
 
 /// Resolves destinations without a host to this account's ECR registry and gets tokens
 /// for every ECR host in the plan.
-pub async fn ecr_access(global: &GlobalArgs, items: &mut [PlanItem]) -> Result<Option<Ecr>> {
-    let endpoint = global.registry_endpoint.clone();
+pub async fn ecr_access(settings: &Settings, items: &mut [PlanItem]) -> Result<Option<Ecr>> {
+    let endpoint = settings.registry.endpoint.clone();
     let involved = items.iter().any(|i| {
         is_ecr(i.destination.host.as_deref(), endpoint.as_deref())
             || is_ecr(i.source.host.as_deref(), endpoint.as_deref())
@@ -73,8 +74,8 @@ pub async fn ecr_access(global: &GlobalArgs, items: &mut [PlanItem]) -> Result<O
     if !involved {
         return Ok(None);
     }
-    let ctx = aws::load(global).await?;
-    let settings = fetch::TokenSettings::for_global(global, 3600);
+    let ctx = aws::load(&settings.aws).await?;
+    let token_settings = fetch::TokenSettings::new(settings, 3600);
     let mut targets = vec![fetch::LoginTarget {
         registry_id: ctx.registry_id.clone(),
         region: ctx.region.clone(),
@@ -94,7 +95,7 @@ pub async fn ecr_access(global: &GlobalArgs, items: &mut [PlanItem]) -> Result<O
             }
         }
     }
-    let obtained = fetch::obtain(&ctx.sdk, &settings, &targets).await?;
+    let obtained = fetch::obtain(&ctx.sdk, &token_settings, &targets).await?;
     let default_host = obtained[0].token.host.clone();
     let by_host = obtained
         .iter()
@@ -120,7 +121,7 @@ pub async fn ecr_access(global: &GlobalArgs, items: &mut [PlanItem]) -> Result<O
         registry_endpoint: endpoint,
         tokens,
         targets: by_host,
-        settings,
+        settings: token_settings,
     }))
 }
 
@@ -143,7 +144,7 @@ async fn docker_credentials(config: &DockerConfig, host: &str) -> Option<Credent
 pub async fn clients(
     items: &[PlanItem],
     ecr: &mut Option<Ecr>,
-    global: &GlobalArgs,
+    registry: &RegistrySettings,
     args: &MigrateArgs,
 ) -> Result<(
     HashMap<String, Arc<RegistryClient>>,
@@ -161,7 +162,7 @@ pub async fn clients(
             .plain_http
             .iter()
             .any(|p| p.eq_ignore_ascii_case(&host));
-        let http = tls::http_client(&host, global.ca_cert.as_deref(), &tls::docker_certs_dir())?;
+        let http = tls::http_client(&host, registry.ca_cert.as_deref(), &tls::docker_certs_dir())?;
         let token = ecr.as_mut().and_then(|e| e.tokens.remove(&host));
         let refresh = token
             .as_ref()
@@ -275,7 +276,7 @@ pub fn check_plain_http(args: &MigrateArgs) -> Result<()> {
     for host in &args.plain_http {
         crate::registry::endpoint::parse_registry_endpoint(host).map_err(|e| {
             CliError::usage(format!("--plain-http `{host}` is not HOST[:PORT]"))
-                .with_cause(e.message)
+                .with_cause(e.message().to_string())
         })?;
     }
     Ok(())
@@ -284,15 +285,15 @@ pub fn check_plain_http(args: &MigrateArgs) -> Result<()> {
 /// The source's repositories under `prefix` with their tags: the registry API, or
 /// DescribeRepositories + DescribeImages for an ECR source.
 pub async fn list_source(
-    global: &GlobalArgs,
+    settings: &Settings,
     args: &MigrateArgs,
     host: &str,
     prefix: &str,
 ) -> Result<Vec<(String, Vec<String>)>> {
     let under =
         |repo: &str| prefix.is_empty() || repo == prefix || repo.starts_with(&format!("{prefix}/"));
-    if is_ecr(Some(host), global.registry_endpoint.as_deref()) {
-        let ctx = aws::load(global).await?;
+    if is_ecr(Some(host), settings.registry.endpoint.as_deref()) {
+        let ctx = aws::load(&settings.aws).await?;
         let mut out = Vec::new();
         for repo in repositories::list(&ctx, None)
             .await?
@@ -308,7 +309,11 @@ pub async fn list_source(
         return Ok(out);
     }
     let plain = args.plain_http.iter().any(|p| p.eq_ignore_ascii_case(host));
-    let http = tls::http_client(host, global.ca_cert.as_deref(), &tls::docker_certs_dir())?;
+    let http = tls::http_client(
+        host,
+        settings.registry.ca_cert.as_deref(),
+        &tls::docker_certs_dir(),
+    )?;
     let config = DockerConfig::load(&config_dir())?;
     let client = RegistryClient::new(http, host, plain, docker_credentials(&config, host).await);
     let mut out = Vec::new();

@@ -7,14 +7,16 @@ use serde_json::json;
 use super::check::{Check, Status, denying_statements, tag_is_immutable};
 use super::probes;
 use crate::aws::{self, AwsContext, images as ecr_images, repositories};
-use crate::cli::{GlobalArgs, PushCheckArgs};
+use crate::cli::PushCheckArgs;
 use crate::docker::config::{DockerConfig, config_dir};
 use crate::error::{CliError, Result};
 use crate::lifecycle::{engine, images::Image, inputs};
 use crate::login::{client, fetch, token::RegistryToken};
+use crate::outcome::{CommandResult, Outcome, Verdict};
 use crate::output::Printer;
 use crate::registry::{endpoint, reference};
 use crate::repo::settings::RepoSettings;
+use crate::settings::Settings;
 
 /// What the fixes need from a run of the checks.
 struct Findings {
@@ -25,7 +27,7 @@ struct Findings {
     ctx: Option<AwsContext>,
 }
 
-pub async fn run(global: &GlobalArgs, args: &PushCheckArgs, printer: &Printer) -> Result<()> {
+pub async fn run(settings: &Settings, args: &PushCheckArgs, printer: &Printer) -> CommandResult {
     let image = reference::parse(&args.image).map_err(|e| {
         CliError::usage(format!("`{}` is not an image reference", args.image)).with_cause(e)
     })?;
@@ -56,20 +58,22 @@ pub async fn run(global: &GlobalArgs, args: &PushCheckArgs, printer: &Printer) -
             "{note}; the layer-size check is skipped (pass --layer-sizes FILE instead)"
         ));
     }
-    let mut findings = check_all(global, &image, sizes.as_deref()).await;
-    report(printer, &args.image, &findings.checks)?;
+    let mut findings = check_all(settings, &image, sizes.as_deref()).await;
+    report(printer, &args.image, &findings.checks);
     if args.fix && (findings.repository_missing || findings.docker_login_needed) {
-        confirm(args.yes)?;
+        if !confirm(args.yes)? {
+            return Ok(Outcome::Verdict(Verdict::new("no fixes applied")));
+        }
         apply_fixes(&findings, &image, args, printer).await?;
         printer.info("checking again after the fixes:");
-        findings = check_all(global, &image, sizes.as_deref()).await;
-        report(printer, &args.image, &findings.checks)?;
+        findings = check_all(settings, &image, sizes.as_deref()).await;
+        report(printer, &args.image, &findings.checks);
     }
-    verdict(&findings.checks)
+    Ok(verdict(&findings.checks))
 }
 
 async fn check_all(
-    global: &GlobalArgs,
+    settings: &Settings,
     image: &reference::ImageRef,
     sizes: Option<&[u64]>,
 ) -> Findings {
@@ -86,13 +90,13 @@ async fn check_all(
         let error = crate::names::name_error(&image.repository, &problem);
         f.checks.push(Check::fail(
             "reference",
-            error.message,
-            error.hint.unwrap_or_default(),
+            error.message().to_string(),
+            error.hint().unwrap_or_default().to_string(),
         ));
         return skip_rest(f, "the image reference is not valid");
     }
     let ecr_host = image.host.as_deref().and_then(endpoint::parse_ecr_host);
-    if image.host.is_some() && ecr_host.is_none() && image.host != global.registry_endpoint {
+    if image.host.is_some() && ecr_host.is_none() && image.host != settings.registry.endpoint {
         f.checks.push(Check::fail(
             "reference",
             format!("{} is not an ECR registry host", image.host.as_deref().unwrap_or_default()),
@@ -100,10 +104,10 @@ async fn check_all(
         ));
         return skip_rest(f, "not an ECR image");
     }
-    let mut scoped = global.clone();
+    let mut scoped = settings.aws.clone();
     if let Some(h) = &ecr_host {
-        scoped.region = vec![h.region.clone()];
-        scoped.registry_id = vec![h.account.clone()];
+        scoped.regions = vec![h.region.clone()];
+        scoped.registry_ids = vec![h.account.clone()];
     }
     // 2. Credentials and a registry token.
     let ctx = match aws::load(&scoped).await {
@@ -112,13 +116,14 @@ async fn check_all(
             f.checks.push(Check::fail(
                 "aws-credentials",
                 e.to_string(),
-                e.hint.unwrap_or_default(),
+                e.hint().unwrap_or_default().to_string(),
             ));
             return skip_rest(f, "no AWS access");
         }
     };
-    let configured = global
-        .region
+    let configured = settings
+        .aws
+        .regions
         .first()
         .cloned()
         .or_else(|| std::env::var("AWS_REGION").ok());
@@ -133,19 +138,18 @@ async fn check_all(
         )),
         _ => {}
     }
-    let settings = fetch::TokenSettings::for_global(global, 600);
+    let token_settings = fetch::TokenSettings::new(settings, 600);
     let target = fetch::LoginTarget {
         registry_id: ctx.registry_id.clone(),
         region: ctx.region.clone(),
     };
-    let token = match fetch::obtain(&ctx.sdk, &settings, &[target]).await {
+    let token = match fetch::obtain(&ctx.sdk, &token_settings, &[target]).await {
         Ok(mut t) => t.remove(0).token,
         Err(e) => {
             f.checks.push(Check::fail(
                 "aws-credentials",
                 e.to_string(),
-                e.hint
-                    .unwrap_or_else(|| "grant ecr:GetAuthorizationToken".into()),
+                e.hint().unwrap_or("grant ecr:GetAuthorizationToken"),
             ));
             return skip_rest(f, "no registry token");
         }
@@ -191,7 +195,7 @@ async fn check_all(
             f.checks.push(Check::fail(
                 "repository",
                 e.to_string(),
-                e.hint.unwrap_or_default(),
+                e.hint().unwrap_or_default().to_string(),
             ));
             None
         }
@@ -199,7 +203,9 @@ async fn check_all(
     // 4. Registry host and 5. docker's credentials, side by side (independent).
     let docker = async {
         match DockerConfig::load(&config_dir()) {
-            Ok(config) => probes::docker(&token.host, &config, global.ca_cert.as_deref()).await,
+            Ok(config) => {
+                probes::docker(&token.host, &config, settings.registry.ca_cert.as_deref()).await
+            }
             Err(e) => Check::fail(
                 "docker-credentials",
                 e.to_string(),
@@ -208,7 +214,12 @@ async fn check_all(
         }
     };
     let (host, docker) = tokio::join!(
-        probes::host(&token.host, &token, &ctx.region, global.ca_cert.as_deref()),
+        probes::host(
+            &token.host,
+            &token,
+            &ctx.region,
+            settings.registry.ca_cert.as_deref()
+        ),
         docker
     );
     f.checks.push(host);
@@ -398,24 +409,23 @@ async fn apply_fixes(
     Ok(())
 }
 
-fn confirm(yes: bool) -> Result<()> {
+fn confirm(yes: bool) -> Result<bool> {
     crate::output::confirm(
         yes,
         "Apply the fixes above?",
         CliError::usage("--fix changes things: pass --yes when not on a terminal"),
-        "no fixes applied",
     )
 }
 
-fn report(printer: &Printer, image: &str, checks: &[Check]) -> Result<()> {
+fn report(printer: &Printer, image: &str, checks: &[Check]) {
     if printer.is_json() {
         let verdict = if checks.iter().any(|c| c.status == Status::Fail) {
             "fail"
         } else {
             "pass"
         };
-        printer.json(&json!({ "image": image, "checks": checks, "verdict": verdict }))?;
-        return Ok(());
+        printer.json(&json!({ "image": image, "checks": checks, "verdict": verdict }));
+        return;
     }
     let mut table = printer.table(&["CHECK", "STATUS", "DETAIL", "FIX"]);
     for c in checks {
@@ -432,27 +442,26 @@ fn report(printer: &Printer, image: &str, checks: &[Check]) -> Result<()> {
             c.fix.clone().unwrap_or_default(),
         ]);
     }
-    printer.print_table(&table)?;
-    Ok(())
+    printer.print_table(&table);
 }
 
-fn verdict(checks: &[Check]) -> Result<()> {
+fn verdict(checks: &[Check]) -> Outcome {
     let failed: Vec<&Check> = checks.iter().filter(|c| c.status == Status::Fail).collect();
     if failed.is_empty() {
-        return Ok(());
+        return Outcome::Success;
     }
-    let mut error = CliError::verdict(format!(
+    let mut verdict = Verdict::new(format!(
         "the push would fail: {}",
         crate::output::count(failed.len(), "check fails", "checks fail")
     ));
     for c in &failed {
-        error = error.with_cause(format!("{}: {}", c.id, c.detail));
+        verdict = verdict.with_cause(format!("{}: {}", c.id, c.detail));
     }
     let first_fix = failed
         .iter()
         .find_map(|c| c.fix.clone())
         .unwrap_or_default();
-    Err(error.with_hint(format!(
+    Outcome::Verdict(verdict.with_hint(format!(
         "{first_fix}; `--fix` applies the safe fixes (create the repository, docker login)"
     )))
 }

@@ -122,7 +122,7 @@ mod tests {
         );
         for bad in ["https://x", "x/y", "x:0", "x:99999", "", "a b"] {
             assert_eq!(
-                parse_registry_endpoint(bad).unwrap_err().exit.code(),
+                parse_registry_endpoint(bad).unwrap_err().exit_code().code(),
                 2,
                 "{bad}"
             );

@@ -7,13 +7,15 @@ use super::report::{self, EffectiveSettings, RepoRow, Status};
 use super::request;
 use super::settings::DesiredRepo;
 use crate::aws::{self, AwsContext, repositories};
-use crate::cli::{GlobalArgs, RepoCreateArgs};
+use crate::cli::RepoCreateArgs;
 use crate::error::{CliError, Result};
+use crate::outcome::{CommandResult, Outcome};
 use crate::output::Printer;
+use crate::settings::Settings;
 
-pub async fn run(global: &GlobalArgs, args: &RepoCreateArgs, printer: &Printer) -> Result<()> {
+pub async fn run(settings: &Settings, args: &RepoCreateArgs, printer: &Printer) -> CommandResult {
     let desired = request::desired_repos(args)?;
-    let ctx = aws::load(global).await?;
+    let ctx = aws::load(&settings.aws).await?;
     let jobs = usize::from(args.jobs);
 
     tracing::info!(
@@ -39,11 +41,11 @@ pub async fn run(global: &GlobalArgs, args: &RepoCreateArgs, printer: &Printer) 
     } else {
         apply_all(&ctx, &desired, &observed, &plans, jobs, printer).await
     };
-    report::print(printer, &rows, args.dry_run)?;
+    report::print(printer, &rows, args.dry_run);
 
     let failed: Vec<&RepoRow> = rows.iter().filter(|r| r.status == Status::Failed).collect();
     if failed.is_empty() {
-        return Ok(());
+        return Ok(Outcome::Success);
     }
     let mut error = CliError::remote(format!(
         "{} of {} failed",

@@ -405,9 +405,9 @@ tags = {{ tier = "web" }}
             Path::new("."),
         )
         .unwrap_err();
-        assert_eq!(err.exit.code(), 2);
-        assert!(err.message.contains("repository #2"), "{}", err.message);
-        assert!(err.causes[0].contains("scanOnPsh"), "{:?}", err.causes);
+        assert_eq!(err.exit_code().code(), 2);
+        assert!(err.message().contains("repository #2"), "{}", err.message());
+        assert!(err.causes()[0].contains("scanOnPsh"), "{:?}", err.causes());
 
         let err = parse(
             "[[repositories]]\nname = 'a1'\nimageTagMutability = 'SOMETIMES'\n",
@@ -415,10 +415,10 @@ tags = {{ tier = "web" }}
             Path::new("."),
         )
         .unwrap_err();
-        assert!(err.message.contains("SOMETIMES"));
+        assert!(err.message().contains("SOMETIMES"));
 
         let err = parse("{\"repositories\": [", "r.json", Path::new(".")).unwrap_err();
-        assert!(err.message.contains("not valid JSON"));
+        assert!(err.message().contains("not valid JSON"));
         assert!(parse(r#"{"repos":[]}"#, "r.json", Path::new(".")).is_err());
         assert!(parse(r#"[{"scanOnPush":true}]"#, "r.json", Path::new(".")).is_err());
     }

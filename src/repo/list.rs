@@ -2,16 +2,17 @@
 //! names, so it can be fed back to `repo create --from-file` (e.g. in another region).
 
 use crate::aws::{self, repositories};
-use crate::cli::{GlobalArgs, RepoListArgs};
-use crate::error::Result;
+use crate::cli::RepoListArgs;
+use crate::outcome::{CommandResult, Outcome};
 use crate::output::Printer;
+use crate::settings::Settings;
 
-pub async fn run(global: &GlobalArgs, args: &RepoListArgs, printer: &Printer) -> Result<()> {
-    let ctx = aws::load(global).await?;
+pub async fn run(settings: &Settings, args: &RepoListArgs, printer: &Printer) -> CommandResult {
+    let ctx = aws::load(&settings.aws).await?;
     let repos = repositories::list(&ctx, args.prefix.as_deref()).await?;
     if printer.is_json() {
-        printer.json(&serde_json::json!({ "repositories": repos }))?;
-        return Ok(());
+        printer.json(&serde_json::json!({ "repositories": repos }));
+        return Ok(Outcome::Success);
     }
     let mut table = printer.table(&[
         "REPOSITORY",
@@ -41,11 +42,11 @@ pub async fn run(global: &GlobalArgs, args: &RepoListArgs, printer: &Printer) ->
                 .to_string(),
         ]);
     }
-    printer.print_table(&table)?;
+    printer.print_table(&table);
     printer.info(&crate::output::count(
         repos.len(),
         "repository",
         "repositories",
     ));
-    Ok(())
+    Ok(Outcome::Success)
 }

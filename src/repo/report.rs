@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::plan::{Field, ObservedRepo, default_mutability};
 use super::settings::{Encryption, EncryptionType, Mutability, RepoSettings};
-use crate::output::{BrokenPipe, Printer};
+use crate::output::Printer;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -122,7 +122,7 @@ struct Report<'a> {
     repositories: &'a [RepoRow],
 }
 
-pub fn print(printer: &Printer, rows: &[RepoRow], dry_run: bool) -> Result<(), BrokenPipe> {
+pub fn print(printer: &Printer, rows: &[RepoRow], dry_run: bool) {
     if printer.is_json() {
         return printer.json(&Report {
             dry_run,
@@ -146,7 +146,7 @@ pub fn print(printer: &Printer, rows: &[RepoRow], dry_run: bool) -> Result<(), B
             row.settings.summary(),
         ]);
     }
-    printer.print_table(&table)?;
+    printer.print_table(&table);
     let count = |s: Status| rows.iter().filter(|r| r.status == s).count();
     let summary = if dry_run {
         format!(
@@ -165,5 +165,4 @@ pub fn print(printer: &Printer, rows: &[RepoRow], dry_run: bool) -> Result<(), B
         )
     };
     printer.info(&summary);
-    Ok(())
 }

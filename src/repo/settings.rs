@@ -371,7 +371,7 @@ mod tests {
         let dup = r#"{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"imageCountMoreThan","countNumber":1},"action":{"type":"expire"}},{"rulePriority":1,"selection":{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":1},"action":{"type":"expire"}}]}"#;
         let err = lifecycle_policy(dup.into(), "x").unwrap_err();
         assert!(
-            err.causes
+            err.causes()
                 .iter()
                 .any(|c| c.starts_with("$.rules[1].rulePriority")),
             "{err:?}"

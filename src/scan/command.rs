@@ -12,13 +12,14 @@ use super::ignore::{self, IgnoreEntry};
 use super::outcome::ImageOutcome;
 use super::{github, junit, report, sarif, wait};
 use crate::aws::{self, ecr_client, scans::ImageTarget};
-use crate::cli::{GlobalArgs, ScanGateArgs};
-use crate::error::{CliError, Result};
-use crate::exit::ExitCode;
+use crate::cli::ScanGateArgs;
+use crate::error::{CliError, FailureKind, Result};
+use crate::outcome::{CommandResult, Outcome, Verdict};
 use crate::output::Printer;
 use crate::registry::{endpoint, reference};
+use crate::settings::Settings;
 
-pub async fn run(global: &GlobalArgs, args: &ScanGateArgs, printer: &Printer) -> Result<()> {
+pub async fn run(settings: &Settings, args: &ScanGateArgs, printer: &Printer) -> CommandResult {
     let policy = policy(args);
     let ignores = match &args.ignore_file {
         Some(path) => ignore::parse(
@@ -44,7 +45,7 @@ pub async fn run(global: &GlobalArgs, args: &ScanGateArgs, printer: &Printer) ->
 
     let mut scans: Vec<(String, std::result::Result<ScanResult, CliError>)> = offline;
     if !images.is_empty() {
-        scans.extend(live_scans(global, args, images, printer).await?);
+        scans.extend(live_scans(settings, args, images, printer).await?);
     }
     let today = jiff::Zoned::now().date();
     let mut used = vec![false; ignores.len()];
@@ -69,7 +70,7 @@ pub async fn run(global: &GlobalArgs, args: &ScanGateArgs, printer: &Printer) ->
     for warning in &ignore_warnings {
         printer.warn(warning);
     }
-    write_reports(args, &outcomes, &policy, printer, &ignore_warnings)?;
+    write_reports(args, &outcomes, &policy, printer, &ignore_warnings);
     verdict(&outcomes)
 }
 
@@ -132,12 +133,12 @@ fn offline_scan(path: &Path) -> Result<(String, std::result::Result<ScanResult, 
 }
 
 async fn live_scans(
-    global: &GlobalArgs,
+    settings: &Settings,
     args: &ScanGateArgs,
     images: Vec<reference::ImageRef>,
     printer: &Printer,
 ) -> Result<Vec<(String, std::result::Result<ScanResult, CliError>)>> {
-    let ctx = aws::load(global).await?;
+    let ctx = aws::load(&settings.aws).await?;
     let spinner = printer.spinner("waiting for scans");
     let report = |image: &str, status: &str, waited: std::time::Duration| {
         let line = format!(
@@ -216,14 +217,20 @@ fn write_reports(
     policy: &GatePolicy,
     printer: &Printer,
     warnings: &[String],
-) -> Result<()> {
+) {
+    // A report that cannot be written fails the run (exit 3) without hiding the verdict.
     if let Some(path) = &args.sarif {
         let doc = serde_json::to_vec_pretty(&sarif::document(outcomes, policy))
             .expect("SARIF serializes");
-        crate::fsutil::write_atomic(path, &doc, 0o644)?;
+        if let Err(e) = crate::fsutil::write_atomic(path, &doc, 0o644) {
+            printer.record_failure(e);
+        }
     }
-    if let Some(path) = &args.junit {
-        crate::fsutil::write_atomic(path, junit::document(outcomes).as_bytes(), 0o644)?;
+    if let Some(path) = &args.junit
+        && let Err(e) =
+            crate::fsutil::write_atomic(path, junit::document(outcomes).as_bytes(), 0o644)
+    {
+        printer.record_failure(e);
     }
     if github::active() {
         for line in github::annotations(outcomes) {
@@ -234,25 +241,24 @@ fn write_reports(
         }
     }
     if printer.is_json() {
-        printer.json(&report::json(outcomes, warnings))?;
+        printer.json(&report::json(outcomes, warnings));
     } else {
-        report::print(printer, outcomes, policy)?;
+        report::print(printer, outcomes, policy);
     }
-    Ok(())
 }
 
 /// Errors win over a "fail": the gate could not decide. A timeout is exit 4.
-fn verdict(outcomes: &[ImageOutcome]) -> Result<()> {
+fn verdict(outcomes: &[ImageOutcome]) -> CommandResult {
     let errors: Vec<&ImageOutcome> = outcomes.iter().filter(|o| o.error.is_some()).collect();
     if let Some(first) = errors.first() {
         let timed_out = errors.iter().any(|o| {
             o.error
                 .as_ref()
-                .is_some_and(|e| e.exit == ExitCode::Timeout)
+                .is_some_and(|e| e.kind() == FailureKind::Timeout)
         });
         let mut error = first.error.clone().expect("filtered on errors");
         if timed_out {
-            error.exit = ExitCode::Timeout;
+            error = error.with_kind(FailureKind::Timeout);
         }
         if errors.len() > 1 {
             error = error.context(format!(
@@ -265,20 +271,20 @@ fn verdict(outcomes: &[ImageOutcome]) -> Result<()> {
     }
     let failed: Vec<&ImageOutcome> = outcomes.iter().filter(|o| o.state() == "fail").collect();
     if failed.is_empty() {
-        return Ok(());
+        return Ok(Outcome::Success);
     }
     let blocking: usize = failed
         .iter()
         .filter_map(|o| o.verdict.as_ref())
         .map(|v| v.blocking.len())
         .sum();
-    let mut error = CliError::verdict(format!(
+    let mut verdict = Verdict::new(format!(
         "scan gate failed: {} in {}",
         crate::output::count(blocking, "blocking finding", "blocking findings"),
         crate::output::count(failed.len(), "image", "images")
     ));
     for o in failed {
-        error = error.with_cause(o.image.clone());
+        verdict = verdict.with_cause(o.image.clone());
     }
-    Err(error.with_hint("fix or upgrade the packages listed, or record a reviewed exception with an expiry in --ignore-file"))
+    Ok(Outcome::Verdict(verdict.with_hint("fix or upgrade the packages listed, or record a reviewed exception with an expiry in --ignore-file")))
 }

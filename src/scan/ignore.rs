@@ -173,7 +173,10 @@ mod tests {
         assert!(parse("CVE-1 exp:tomorrow\n", ".trivyignore").is_err());
         assert!(parse("CVE-1 because\n", ".trivyignore").is_err());
         assert_eq!(
-            parse("CVE-1 exp:2026-13-01", "x").unwrap_err().exit.code(),
+            parse("CVE-1 exp:2026-13-01", "x")
+                .unwrap_err()
+                .exit_code()
+                .code(),
             2
         );
     }

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use super::findings::Severity;
 use super::gate::GatePolicy;
 use super::outcome::{ImageOutcome, package_text};
-use crate::output::{BrokenPipe, Printer};
+use crate::output::Printer;
 
 pub fn json(outcomes: &[ImageOutcome], warnings: &[String]) -> Value {
     let overall = if outcomes.iter().any(|o| o.state() == "error") {
@@ -22,15 +22,11 @@ pub fn json(outcomes: &[ImageOutcome], warnings: &[String]) -> Value {
     })
 }
 
-pub fn print(
-    printer: &Printer,
-    outcomes: &[ImageOutcome],
-    policy: &GatePolicy,
-) -> Result<(), BrokenPipe> {
+pub fn print(printer: &Printer, outcomes: &[ImageOutcome], policy: &GatePolicy) {
     for o in outcomes {
-        printer.stdout(&format!("{}: {}\n", o.image, o.state().to_uppercase()))?;
+        printer.stdout(&format!("{}: {}\n", o.image, o.state().to_uppercase()));
         if let Some(error) = &o.error {
-            printer.stdout(&format!("  {error}\n"))?;
+            printer.stdout(&format!("  {error}\n"));
             continue;
         }
         let Some(v) = &o.verdict else { continue };
@@ -44,7 +40,7 @@ pub fn print(
                 c.blocking.to_string(),
             ]);
         }
-        printer.print_table(&counts)?;
+        printer.print_table(&counts);
         if !v.blocking.is_empty() {
             let mut blocking =
                 printer.table(&["BLOCKING", "SEVERITY", "PACKAGE", "FIXED IN", "LINK"]);
@@ -57,7 +53,7 @@ pub fn print(
                     f.uri.clone().unwrap_or_else(|| "-".into()),
                 ]);
             }
-            printer.print_table(&blocking)?;
+            printer.print_table(&blocking);
         }
         for i in &v.ignored {
             printer.stdout(&format!(
@@ -65,11 +61,10 @@ pub fn print(
                 i.finding.id,
                 package_text(&i.finding),
                 i.reason
-            ))?;
+            ));
         }
         for note in &v.notes {
             printer.warn(note);
         }
     }
-    Ok(())
 }

@@ -70,9 +70,15 @@ impl Sandbox {
     }
 
     pub fn ecrctl(&self, args: &[&str]) -> Run {
+        run(&mut self.command(args))
+    }
+
+    /// The `ecrctl ARGS…` command of `ecrctl`, not yet run.
+    pub fn command(&self, args: &[&str]) -> Command {
         let mut command = ecrctl();
         self.isolate(&mut command);
-        run(command.args(args))
+        command.args(args);
+        command
     }
 
     pub fn docker(&self, args: &[&str]) -> Run {

@@ -3,6 +3,7 @@
 
 mod cli;
 mod client;
+mod exit_codes;
 mod faults;
 mod generated;
 mod harness;

@@ -55,6 +55,6 @@ fn a_ca_file_without_certificates_is_an_input_error() {
     let empty = s.root.join("empty.pem");
     std::fs::write(&empty, "not a certificate\n").unwrap();
     let error = tls::http_client(&s.registry, Some(&empty), Path::new("/nonexistent")).unwrap_err();
-    assert_eq!(error.exit.code(), 2);
-    assert!(error.message.contains("empty.pem"));
+    assert_eq!(error.exit_code().code(), 2);
+    assert!(error.message().contains("empty.pem"));
 }

@@ -1,0 +1,197 @@
+//! A "no" can never become exit 0: every command with a "no" verdict keeps its exit code
+//! when stdout is closed early, is /dev/full, or is piped into `true` under `pipefail`
+//! (as GitHub Actions runs steps). A success whose output could not be written is exit 3.
+
+use std::process::{Command, Stdio};
+
+use serde_json::json;
+
+use crate::client::{Run, ecrctl, run, temp_file, unique};
+use crate::login::Sandbox;
+
+/// The command with its stdout's reader gone before it writes (EPIPE).
+fn with_stdout_closed(mut command: Command) -> i32 {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run ecrctl");
+    drop(child.stdout.take());
+    child.wait().unwrap().code().unwrap_or(-1)
+}
+
+/// The command with stdout on /dev/full (every write fails with ENOSPC).
+fn to_dev_full(mut command: Command) -> Run {
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full exists");
+    let output = command
+        .stdout(full)
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run ecrctl");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::new(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// `bash -o pipefail -c 'ecrctl ARGS… | READER'`, with the command's environment.
+fn piped_into(command: &Command, reader: &str) -> i32 {
+    let mut bash = Command::new("bash");
+    bash.args(["-o", "pipefail", "-c", &format!("\"$0\" \"$@\" | {reader}")])
+        .arg(command.get_program())
+        .args(command.get_args())
+        .env_clear()
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    for (key, value) in command.get_envs() {
+        if let Some(value) = value {
+            bash.env(key, value);
+        }
+    }
+    bash.status().expect("run bash").code().unwrap_or(-1)
+}
+
+/// Runs `make()` every way stdout can fail and checks the verdict survives each time.
+#[track_caller]
+fn keeps_its_verdict(make: impl Fn() -> Command, verdict_line: &str) {
+    assert_eq!(run(&mut make()).code, 1, "plain run");
+    assert_eq!(with_stdout_closed(make()), 1, "stdout closed early");
+    let full = to_dev_full(make());
+    assert_eq!(full.code, 1, "stdout on /dev/full: {}", full.stderr);
+    assert!(full.stderr.contains(verdict_line), "{}", full.stderr);
+    assert!(
+        full.stderr.contains("could not write the result to stdout"),
+        "{}",
+        full.stderr
+    );
+    assert_eq!(piped_into(&make(), "true"), 1, "| true under pipefail");
+    assert_eq!(piped_into(&make(), "head -c1"), 1, "| head -c1");
+}
+
+fn scan_findings_file() -> std::path::PathBuf {
+    temp_file(
+        "findings.json",
+        &json!({
+            "repositoryName": "team/api", "imageId": { "imageTag": "v1" },
+            "imageScanStatus": { "status": "COMPLETE" },
+            "imageScanFindings": { "findings": [
+                { "name": "CVE-2025-1", "severity": "HIGH",
+                  "attributes": [{ "key": "package_name", "value": "openssl" }] } ] }
+        })
+        .to_string(),
+    )
+}
+
+#[test]
+fn a_failing_scan_gate_stays_failed_whatever_happens_to_stdout() {
+    let findings = scan_findings_file();
+    for format in ["table", "json"] {
+        keeps_its_verdict(
+            || {
+                let mut c = ecrctl();
+                c.args([
+                    "scan",
+                    "gate",
+                    "--fail-on",
+                    "high",
+                    "-o",
+                    format,
+                    "--findings",
+                ])
+                .arg(&findings);
+                c
+            },
+            "scan gate failed: 1 blocking finding in 1 image",
+        );
+    }
+}
+
+#[test]
+fn a_lifecycle_preview_that_hits_a_protected_image_stays_failed() {
+    let images = temp_file(
+        "images.json",
+        r#"{"imageDetails":[{"imageDigest":"sha256:aaaa","imageTags":["release-1"],"imagePushedAt":"2020-01-01T00:00:00Z","imageSizeInBytes":10}]}"#,
+    );
+    let policy = temp_file(
+        "policy.json",
+        r#"{"rules":[{"rulePriority":1,"selection":{"tagStatus":"any","countType":"sinceImagePushed","countUnit":"days","countNumber":1},"action":{"type":"expire"}}]}"#,
+    );
+    keeps_its_verdict(
+        || {
+            let mut c = ecrctl();
+            c.args(["lifecycle", "preview", "--protect", "release-*", "--images"])
+                .arg(&images)
+                .arg("--policy")
+                .arg(&policy);
+            c
+        },
+        "would expire or archive 1 protected image",
+    );
+}
+
+#[test]
+fn an_expired_login_status_stays_failed() {
+    let sandbox = Sandbox::new();
+    sandbox.ecrctl(&["login"]).assert_code(0);
+    keeps_its_verdict(
+        || sandbox.command(&["login", "status"]),
+        "1 login is expired",
+    );
+}
+
+#[test]
+fn a_failing_push_check_stays_failed() {
+    let sandbox = Sandbox::new();
+    let image = format!("{}:v1", unique("exit/missing"));
+    keeps_its_verdict(
+        || sandbox.command(&["push-check", &image]),
+        "the push would fail",
+    );
+}
+
+#[test]
+fn a_success_that_cannot_be_written_is_exit_3_and_a_closed_pipe_is_not() {
+    let list = || {
+        let mut c = ecrctl();
+        c.args(["repo", "list", "-o", "json"]);
+        c
+    };
+    let full = to_dev_full(list());
+    assert_eq!(full.code, 3, "{}", full.stderr);
+    assert!(
+        full.stderr
+            .contains("error: could not write the result to stdout"),
+        "{}",
+        full.stderr
+    );
+    assert_eq!(with_stdout_closed(list()), 0);
+    assert_eq!(piped_into(&list(), "true"), 0);
+}
+
+#[test]
+fn a_report_that_cannot_be_written_fails_the_run_without_hiding_the_verdict() {
+    let findings = scan_findings_file();
+    let folder = temp_file("x", "").parent().unwrap().to_path_buf();
+    let mut passing = ecrctl();
+    passing
+        .args(["scan", "gate", "--fail-on", "critical", "--findings"])
+        .arg(&findings)
+        .arg("--sarif")
+        .arg(&folder);
+    let r = run(&mut passing);
+    assert_ne!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("error:"), "{}", r.stderr);
+    let mut failing = ecrctl();
+    failing
+        .args(["scan", "gate", "--fail-on", "high", "--findings"])
+        .arg(&findings)
+        .arg("--junit")
+        .arg(&folder);
+    let r = run(&mut failing);
+    assert_ne!(r.code, 0, "{}", r.stderr);
+}
