@@ -92,12 +92,93 @@ fn missing_credentials_say_how_to_provide_them() {
 }
 
 #[test]
-fn a_missing_profile_is_named() {
+fn an_unknown_profile_is_a_usage_error_before_any_call() {
     let s = stand_ins();
+    let expected = "error: the config profile (nope) could not be found";
     let r =
         run(bare_ecrctl(s).args(["--profile", "nope", "--region", "us-east-1", "repo", "list"]));
-    assert_ne!(r.code, 0);
-    assert!(r.stderr.contains("nope"), "{}", r.stderr);
+    r.assert_code(2);
+    assert!(r.stderr.contains(expected), "{}", r.stderr);
+    let r = run(ecrctl().env("AWS_PROFILE", "nope").args(["repo", "list"]));
+    r.assert_code(2);
+    assert!(r.stderr.contains(expected), "{}", r.stderr);
+}
+
+/// A profile whose credentials come from a process that leaves a mark when it runs.
+fn marked_profile() -> (std::path::PathBuf, std::path::PathBuf) {
+    let dir = crate::client::temp_file("x", "")
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let mark = dir.join("profile-credentials-used");
+    let script = dir.join("creds.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\ntouch '{}'\necho '{{\"Version\":1,\"AccessKeyId\":\"profile\",\"SecretAccessKey\":\"profile\"}}'\n",
+            mark.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let config = dir.join("aws-config");
+    std::fs::write(
+        &config,
+        format!(
+            "[profile marked]\ncredential_process = {}\nregion = us-east-1\n",
+            script.display()
+        ),
+    )
+    .unwrap();
+    (config, mark)
+}
+
+#[test]
+fn the_profile_flag_wins_over_environment_keys_and_aws_profile_does_not() {
+    // As the AWS CLI: `--profile P` uses P's credentials even with AWS_ACCESS_KEY_ID set.
+    let (config, mark) = marked_profile();
+    run(ecrctl()
+        .env("AWS_CONFIG_FILE", &config)
+        .args(["--profile", "marked", "repo", "list"]))
+    .assert_code(0);
+    assert!(mark.exists(), "--profile must supply the credentials");
+    // AWS_PROFILE keeps the chain's order: environment keys first.
+    let (config, mark) = marked_profile();
+    run(ecrctl()
+        .env("AWS_CONFIG_FILE", &config)
+        .env("AWS_PROFILE", "marked")
+        .args(["repo", "list"]))
+    .assert_code(0);
+    assert!(
+        !mark.exists(),
+        "environment keys come first with AWS_PROFILE"
+    );
+}
+
+#[test]
+fn malformed_regions_and_endpoints_are_usage_errors_with_a_hint() {
+    for region in ["", "us east 1", "us-east-1\u{200b}", "ÜS-east-1"] {
+        let r = run(ecrctl().args(["--region", region, "repo", "list"]));
+        r.assert_code(2);
+        assert!(
+            r.stderr.contains("is not an AWS region name"),
+            "{}",
+            r.stderr
+        );
+        assert!(r.stderr.contains("hint:"), "{}", r.stderr);
+        let r = run(ecrctl().env("AWS_REGION", region).args(["repo", "list"]));
+        r.assert_code(2);
+    }
+    for (name, url) in [
+        ("AWS_ENDPOINT_URL", "not a url"),
+        ("AWS_ENDPOINT_URL", "ftp://x"),
+        ("AWS_ENDPOINT_URL_ECR", "http://exa mple"),
+    ] {
+        let r = run(ecrctl().env(name, url).args(["repo", "list"]));
+        r.assert_code(2);
+        assert!(r.stderr.contains(name), "{}", r.stderr);
+        assert!(!r.stderr.contains("Request {"), "{}", r.stderr);
+    }
 }
 
 #[test]
