@@ -6,6 +6,7 @@
 //! cargo run --example stand_ins      # then paste the exports into another shell
 //! ```
 
+#![allow(clippy::print_stdout)] // printing the exports is what this program is for
 #[allow(dead_code)]
 #[path = "../tests/e2e/harness.rs"]
 mod harness;

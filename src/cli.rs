@@ -216,6 +216,27 @@ pub struct RepoSettingsArgs {
     pub tags: Vec<String>,
 }
 
+/// A container client for `login --client` (mapped to `login::client::ClientKind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClientArg {
+    Docker,
+    Podman,
+    Nerdctl,
+    Finch,
+    Helm,
+    Oras,
+}
+
+/// A finding severity for `scan gate` (mapped to `scan::findings::Severity`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    Informational,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 #[value(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum TagMutabilityArg {
@@ -263,7 +284,7 @@ pub struct LoginArgs {
 
     /// Container client to log in (default: docker, else the first one found on PATH)
     #[arg(long, value_enum)]
-    pub client: Option<crate::login::client::ClientKind>,
+    pub client: Option<ClientArg>,
 
     /// Print only the password, for tools that read it on stdin (like
     /// `aws ecr get-login-password`); logs no client in
@@ -465,7 +486,7 @@ pub struct ScanGateArgs {
 
     /// Fail when any finding at or above this severity remains
     #[arg(long, value_enum, value_name = "SEVERITY")]
-    pub fail_on: Option<crate::scan::findings::Severity>,
+    pub fail_on: Option<SeverityArg>,
 
     /// Fail when more than N critical findings remain
     #[arg(long, value_name = "N")]
@@ -485,7 +506,7 @@ pub struct ScanGateArgs {
 
     /// Where UNDEFINED / UNTRIAGED findings count
     #[arg(long, value_enum, value_name = "SEVERITY", default_value = "medium")]
-    pub unknown_severity_as: crate::scan::findings::Severity,
+    pub unknown_severity_as: SeverityArg,
 
     /// Skip findings with no fix available (enhanced scanning only)
     #[arg(long)]

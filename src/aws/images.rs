@@ -9,6 +9,7 @@ use aws_smithy_types::DateTime;
 use super::{AwsContext, error_code, sdk_error};
 use crate::error::{CliError, Result};
 use crate::lifecycle::images::{Image, Micros};
+use crate::model::media_type;
 use crate::lifecycle::policy::StorageClass;
 
 fn micros(t: &DateTime) -> Micros {
@@ -74,8 +75,8 @@ async fn fill_children(ctx: &AwsContext, repository: &str, images: &mut [Image])
             .set_registry_id(ctx.registry_id.clone())
             .repository_name(repository)
             .set_image_ids(Some(ids))
-            .accepted_media_types("application/vnd.oci.image.index.v1+json")
-            .accepted_media_types("application/vnd.docker.distribution.manifest.list.v2+json")
+            .accepted_media_types(media_type::OCI_INDEX)
+            .accepted_media_types(media_type::DOCKER_MANIFEST_LIST)
             .send()
             .await
             .map_err(|e| {

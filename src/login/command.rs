@@ -10,7 +10,7 @@ use super::diagnose::{self, Failure};
 use super::fetch::{self, LoginTarget, Obtained, TokenSettings, TokenSource};
 use super::token;
 use crate::aws;
-use crate::cli::LoginArgs;
+use crate::cli::{ClientArg, LoginArgs};
 use crate::docker::config::{DockerConfig, config_dir};
 use crate::duration::describe_seconds;
 use crate::error::{CliError, Result};
@@ -65,7 +65,7 @@ pub async fn run(settings: &Settings, args: &LoginArgs, printer: &Printer) -> Co
     // Chosen before any AWS call, so a missing client fails fast.
     let client = match args.print_password {
         true => None,
-        false => Some(client::choose(args.client)?),
+        false => Some(client::choose(args.client.map(client_kind))?),
     };
     if args.no_creds_store
         && let Some((kind, _)) = client
@@ -130,6 +130,17 @@ pub async fn run(settings: &Settings, args: &LoginArgs, printer: &Printer) -> Co
         ));
     }
     Ok(Outcome::Success)
+}
+
+fn client_kind(arg: ClientArg) -> ClientKind {
+    match arg {
+        ClientArg::Docker => ClientKind::Docker,
+        ClientArg::Podman => ClientKind::Podman,
+        ClientArg::Nerdctl => ClientKind::Nerdctl,
+        ClientArg::Finch => ClientKind::Finch,
+        ClientArg::Helm => ClientKind::Helm,
+        ClientArg::Oras => ClientKind::Oras,
+    }
 }
 
 /// Every (account, region) pair asked for.

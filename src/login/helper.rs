@@ -33,23 +33,33 @@ pub fn main(action: Option<&str>) -> i32 {
                 .into_iter()
                 .map(|e| (e.registry, serde_json::Value::String(e.username)))
                 .collect();
-            println!("{}", serde_json::Value::Object(hosts));
-            0
+            reply(&serde_json::Value::Object(hosts).to_string(), 0)
         }
         // Read-only: nothing to store or erase; succeeding keeps `docker login/logout` quiet.
         Some("store" | "erase") => 0,
         Some("version") => {
-            println!(
-                "docker-credential-ecrctl (ecrctl {})",
-                env!("CARGO_PKG_VERSION")
-            );
-            0
+            let version = env!("CARGO_PKG_VERSION");
+            reply(&format!("docker-credential-ecrctl (ecrctl {version})"), 0)
         }
         _ => {
             eprintln!(
                 "usage: docker-credential-ecrctl get|list|store|erase|version (docker runs this; see `ecrctl login --help`)"
             );
             2
+        }
+    }
+}
+
+/// Writes the helper's answer (one line) for docker; an answer that cannot be written did
+/// not reach docker, so the helper fails (exit 1) instead of claiming success.
+fn reply(text: &str, code: i32) -> i32 {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Ok(()) => code,
+        Err(e) => {
+            eprintln!("docker-credential-ecrctl: could not write the answer: {e}");
+            1
         }
     }
 }
@@ -67,19 +77,16 @@ fn get_and_print(server: &str) -> i32 {
                 "Username": token.username,
                 "Secret": token.password.expose(),
             });
-            println!("{answer}");
-            0
+            reply(&answer.to_string(), 0)
         }
         Ok(None) => {
-            println!("{NOT_FOUND}");
-            1
+            reply(NOT_FOUND, 1)
         }
         Err(error) => {
             // docker shows what a failing helper prints on stdout.
-            let message = crate::error::render(&error, &crate::output::Paint::plain());
-            print!("{message}");
+            let message = crate::output::failure::render(&error, &crate::output::Paint::plain());
             eprint!("{message}");
-            1
+            reply(message.trim_end(), 1)
         }
     }
 }

@@ -5,8 +5,8 @@
 
 use std::collections::HashMap;
 
+use crate::model::reference::{self, ImageRef};
 use crate::names;
-use crate::registry::reference::{self, ImageRef};
 
 /// Docker Hub's API host, for sources written without one (`nginx:1.27`).
 pub const DOCKER_HUB: &str = "registry-1.docker.io";

@@ -13,11 +13,11 @@ use crate::docker::config::{DockerConfig, config_dir};
 use crate::docker::helpers::{self, HelperAnswer};
 use crate::error::{CliError, Result};
 use crate::login::fetch;
+use crate::model::repository::{MutabilityMode, RepoSettings};
 use crate::output::Printer;
 use crate::registry::client::{Credentials, RegistryClient};
 use crate::registry::endpoint::parse_ecr_host;
 use crate::registry::tls;
-use crate::repo::settings::{MutabilityMode, RepoSettings};
 use crate::settings::{RegistrySettings, Settings};
 
 /// AWS access, loaded only when an ECR registry is involved.

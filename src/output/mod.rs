@@ -5,6 +5,7 @@
 //! given as a file) is recorded here and turns a success into exit 3 at the edge, without
 //! hiding a "no" verdict (docs/conventions.md, "Exit codes").
 
+pub mod failure;
 mod paint;
 mod text;
 

@@ -12,10 +12,11 @@ use crate::docker::config::{DockerConfig, config_dir};
 use crate::error::{CliError, Result};
 use crate::lifecycle::{engine, images::Image, inputs};
 use crate::login::{client, fetch, token::RegistryToken};
+use crate::model::reference;
+use crate::model::repository::{ObservedRepo, RepoSettings};
 use crate::outcome::{CommandResult, Outcome, Verdict};
 use crate::output::Printer;
-use crate::registry::{endpoint, reference};
-use crate::repo::settings::RepoSettings;
+use crate::registry::endpoint;
 use crate::settings::Settings;
 
 /// What the fixes need from a run of the checks.
@@ -289,7 +290,7 @@ fn skip_rest(mut f: Findings, why: &str) -> Findings {
     f
 }
 
-fn immutability(repo: &crate::repo::plan::ObservedRepo, images: &[Image], tag: &str) -> Check {
+fn immutability(repo: &ObservedRepo, images: &[Image], tag: &str) -> Check {
     let exists = images.iter().any(|i| i.tags.iter().any(|t| t == tag));
     let immutable = tag_is_immutable(
         repo.mutability.mode.as_str(),

@@ -4,5 +4,4 @@
 pub mod client;
 pub mod endpoint;
 pub mod probe;
-pub mod reference;
 pub mod tls;

@@ -21,8 +21,9 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::settings::{self, EncryptionType, MutabilityMode, RepoSettings};
+use super::settings;
 use crate::error::{CliError, Result};
+use crate::model::repository::{EncryptionType, MutabilityMode, RepoSettings};
 
 /// What a bulk file asks for: shared defaults and named entries, in file order.
 #[derive(Debug, Clone, Default)]

@@ -2,8 +2,9 @@
 
 use serde::Serialize;
 
-use super::plan::{Field, ObservedRepo, default_mutability};
-use super::settings::{Encryption, EncryptionType, Mutability, RepoSettings};
+use crate::model::repository::{
+    Encryption, EncryptionType, Field, Mutability, ObservedRepo, RepoSettings, default_mutability,
+};
 use crate::output::Printer;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

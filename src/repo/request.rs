@@ -6,9 +6,10 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use super::file;
-use super::settings::{self, DesiredRepo, EncryptionType, MutabilityMode, RepoSettings};
+use super::settings::{self, DesiredRepo};
 use crate::cli::{EncryptionArg, RepoCreateArgs, RepoSettingsArgs, TagMutabilityArg};
 use crate::error::{CliError, Result};
+use crate::model::repository::{EncryptionType, MutabilityMode, RepoSettings};
 use crate::names;
 
 /// The repositories a `repo create` run asks for, validated.

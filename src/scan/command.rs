@@ -12,11 +12,12 @@ use super::ignore::{self, IgnoreEntry};
 use super::outcome::ImageOutcome;
 use super::{github, junit, report, sarif, wait};
 use crate::aws::{self, ecr_client, scans::ImageTarget};
-use crate::cli::ScanGateArgs;
+use crate::cli::{ScanGateArgs, SeverityArg};
 use crate::error::{CliError, FailureKind, Result};
+use crate::model::reference;
 use crate::outcome::{CommandResult, Outcome, Verdict};
 use crate::output::Printer;
-use crate::registry::{endpoint, reference};
+use crate::registry::endpoint;
 use crate::settings::Settings;
 
 pub async fn run(settings: &Settings, args: &ScanGateArgs, printer: &Printer) -> CommandResult {
@@ -98,13 +99,24 @@ fn policy(args: &ScanGateArgs) -> GatePolicy {
     // With no threshold and no budget, critical findings fail the gate.
     let fail_on = args
         .fail_on
+        .map(severity)
         .or(budgets.is_empty().then_some(Severity::Critical));
     GatePolicy {
         fail_on,
         budgets,
         ignore_unfixed: args.ignore_unfixed,
         only_exploitable: args.only_exploitable,
-        unknown_as: args.unknown_severity_as,
+        unknown_as: severity(args.unknown_severity_as),
+    }
+}
+
+fn severity(arg: SeverityArg) -> Severity {
+    match arg {
+        SeverityArg::Informational => Severity::Informational,
+        SeverityArg::Low => Severity::Low,
+        SeverityArg::Medium => Severity::Medium,
+        SeverityArg::High => Severity::High,
+        SeverityArg::Critical => Severity::Critical,
     }
 }
 

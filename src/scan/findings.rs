@@ -7,7 +7,7 @@ use serde_json::Value;
 
 /// ECR's severities in order; `Undefined` (basic) and `Untriaged` (enhanced) are mapped
 /// to a chosen severity by the gate (`--unknown-severity-as`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Informational,
