@@ -9,8 +9,8 @@ use aws_smithy_types::DateTime;
 use super::{AwsContext, error_code, sdk_error};
 use crate::error::{CliError, Result};
 use crate::lifecycle::images::{Image, Micros};
-use crate::model::media_type;
 use crate::lifecycle::policy::StorageClass;
+use crate::model::media_type;
 
 fn micros(t: &DateTime) -> Micros {
     t.secs() * 1_000_000 + i64::from(t.subsec_nanos() / 1000)

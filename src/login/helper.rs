@@ -79,9 +79,7 @@ fn get_and_print(server: &str) -> i32 {
             });
             reply(&answer.to_string(), 0)
         }
-        Ok(None) => {
-            reply(NOT_FOUND, 1)
-        }
+        Ok(None) => reply(NOT_FOUND, 1),
         Err(error) => {
             // docker shows what a failing helper prints on stdout.
             let message = crate::output::failure::render(&error, &crate::output::Paint::plain());

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::check::{Check, layer_sizes};
+use super::check::{AutoFix, Check, CheckId, Status, layer_sizes};
 use crate::docker::config::DockerConfig;
 use crate::docker::helpers::{self, HelperAnswer};
 use crate::login::client::find_on_path;
@@ -25,7 +25,7 @@ pub async fn host(
     };
     if let Err(e) = tokio::net::lookup_host(&lookup).await {
         return Check::fail(
-            "registry-host",
+            CheckId::RegistryHost,
             format!(
                 "`{host}` does not resolve ({e}): docker would say \"dial tcp: lookup {host}: no such host\""
             ),
@@ -37,11 +37,11 @@ pub async fn host(
     }
     match probe::check_credentials(host, &token.username, &token.password, ca_cert).await {
         Probe::Accepted => Check::ok(
-            "registry-host",
+            CheckId::RegistryHost,
             format!("{host} resolves, TLS works, /v2/ accepts a fresh token"),
         ),
         Probe::Rejected(code) => Check::fail(
-            "registry-host",
+            CheckId::RegistryHost,
             format!(
                 "{host} refuses a fresh token for account {} ({code})",
                 token.account
@@ -49,26 +49,35 @@ pub async fn host(
             "check that the image's account and region match the registry (--registry-id, --region)",
         ),
         Probe::Tls(why) => Check::fail(
-            "registry-host",
+            CheckId::RegistryHost,
             format!("TLS to {host} failed: {why}"),
             format!("pass --ca-cert, or put the CA in /etc/docker/certs.d/{host}/ca.crt"),
         ),
         Probe::NoSuchHost(why) | Probe::Unreachable(why) => Check::fail(
-            "registry-host",
+            CheckId::RegistryHost,
             format!("cannot reach {host}: {why}"),
             "check the network path (proxy, security groups, VPC endpoints) to the registry",
         ),
         Probe::Unexpected(code) => Check::warn(
-            "registry-host",
+            CheckId::RegistryHost,
             format!("{host}/v2/ answered {code}"),
             "run again with -v",
         ),
     }
 }
 
-/// What docker would send to `host`, and whether it works.
+/// What docker would send to `host`, and whether it works. Every failure here is one a
+/// docker login with a fresh ECR token repairs, which `--fix` can do.
 pub async fn docker(host: &str, config: &DockerConfig, ca_cert: Option<&Path>) -> Check {
-    const ID: &str = "docker-credentials";
+    let check = docker_credentials(host, config, ca_cert).await;
+    match check.status {
+        Status::Fail => check.with_auto_fix(AutoFix::DockerLogin),
+        _ => check,
+    }
+}
+
+async fn docker_credentials(host: &str, config: &DockerConfig, ca_cert: Option<&Path>) -> Check {
+    const ID: CheckId = CheckId::DockerCredentials;
     let credentials = match config.helper_for(host) {
         Some(helper) => {
             let program = format!("docker-credential-{helper}");
@@ -205,7 +214,7 @@ pub fn layers(sizes: Option<&[u64]>) -> Check {
     match sizes {
         Some(sizes) => layer_sizes(sizes),
         None => Check::skipped(
-            "layer-size",
+            CheckId::LayerSize,
             "sizes unknown: pass --layer-sizes FILE to check the 52,000 MiB limit",
         ),
     }
