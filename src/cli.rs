@@ -103,8 +103,8 @@ impl GlobalArgs {
             registry_endpoint: self.registry_endpoint.clone(),
             ca_cert: self.ca_cert.clone(),
             output: self.output.map(|o| match o {
-                OutputFormatArg::Table => settings::OutputFormat::Table,
-                OutputFormatArg::Json => settings::OutputFormat::Json,
+                OutputFormatArg::Table => crate::output::OutputFormat::Table,
+                OutputFormatArg::Json => crate::output::OutputFormat::Json,
             }),
             quiet: self.quiet,
             verbose: self.verbose,

@@ -10,6 +10,7 @@ use super::diagnose::{self, Failure};
 use super::fetch::{self, LoginTarget, Obtained, TokenSettings, TokenSource};
 use super::token;
 use crate::aws;
+use crate::aws::AwsSettings;
 use crate::cli::{ClientArg, LoginArgs};
 use crate::docker::config::{DockerConfig, config_dir};
 use crate::duration::describe_seconds;
@@ -17,7 +18,7 @@ use crate::error::{CliError, Result};
 use crate::outcome::{CommandResult, Outcome};
 use crate::output::Printer;
 use crate::registry::{endpoint, probe};
-use crate::settings::{AwsSettings, Settings};
+use crate::settings::Settings;
 
 /// The name docker knows the helper by: `docker-credential-ecrctl`.
 pub const HELPER_NAME: &str = "ecrctl";

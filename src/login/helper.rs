@@ -12,10 +12,11 @@ use std::time::Duration;
 use super::cache::{self, CacheEntry};
 use super::fetch::{self, LoginTarget, TokenSettings};
 use super::token::{self, RegistryToken};
+use crate::aws::Profile;
 use crate::docker::config::normalize_host;
 use crate::error::{CliError, Result};
 use crate::registry::endpoint::parse_ecr_host;
-use crate::settings::{Flags, Profile, Settings};
+use crate::settings::{Flags, Settings};
 
 /// What docker treats as "no credentials for this host" (then it goes anonymous).
 const NOT_FOUND: &str = "credentials not found in native keychain";

@@ -15,10 +15,11 @@ use crate::error::{CliError, Result};
 use crate::login::fetch;
 use crate::model::repository::{MutabilityMode, RepoSettings};
 use crate::output::Printer;
+use crate::registry::RegistrySettings;
 use crate::registry::client::{Credentials, RegistryClient};
 use crate::registry::endpoint::parse_ecr_host;
 use crate::registry::tls;
-use crate::settings::{RegistrySettings, Settings};
+use crate::settings::Settings;
 
 /// AWS access, loaded only when an ECR registry is involved.
 pub struct Ecr {

@@ -7,6 +7,7 @@
 
 pub mod failure;
 mod paint;
+mod settings;
 mod text;
 
 use std::io::{self, IsTerminal, Write};
@@ -17,9 +18,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
 use crate::error::CliError;
-use crate::settings::{OutputFormat, OutputSettings};
 
 pub use paint::Paint;
+pub use settings::{OutputFormat, OutputSettings};
 pub use text::{confirm, count, human_bytes, sanitize};
 
 /// How this run prints: format, colour, verbosity, progress; and what went wrong printing.

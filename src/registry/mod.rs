@@ -4,4 +4,7 @@
 pub mod client;
 pub mod endpoint;
 pub mod probe;
+mod settings;
 pub mod tls;
+
+pub use settings::RegistrySettings;
