@@ -49,15 +49,15 @@ pub struct TokenSettings {
 
 impl TokenSettings {
     /// Settings from the global flags: the user's cache, no forced refresh.
-    pub fn for_global(global: &crate::cli::GlobalArgs, min_validity: i64) -> Self {
-        Self {
+    pub fn for_global(global: &crate::cli::GlobalArgs, min_validity: i64) -> Result<Self> {
+        Ok(Self {
             profile: global.profile.clone(),
             api_endpoint: effective_api_endpoint(global.endpoint_url.as_deref()),
             registry_endpoint: global.registry_endpoint.clone(),
-            cache_dir: super::cache::cache_dir(),
+            cache_dir: super::cache::cache_dir()?,
             min_validity,
             force: false,
-        }
+        })
     }
 
     pub fn key(&self, target: &LoginTarget) -> CacheKey {

@@ -18,6 +18,13 @@ use crate::output::{Printer, human_bytes};
 
 pub async fn run(global: &GlobalArgs, args: &MigrateArgs, printer: &Printer) -> Result<()> {
     setup::check_plain_http(args)?;
+    // Files to write are checked before anything is copied (a typo must not cost a run).
+    if let Some(path) = &args.report {
+        crate::fsutil::check_output_file(path, "--report")?;
+    }
+    if let Some(path) = args.journal.as_ref().filter(|_| !args.dry_run) {
+        crate::fsutil::check_output_file(path, "--journal")?;
+    }
     let mut items = match (&args.plan, &args.from) {
         (Some(path), _) => read_plan(path)?,
         (None, Some(from)) => generated_plan(global, args, from).await?,
@@ -53,12 +60,11 @@ pub async fn run(global: &GlobalArgs, args: &MigrateArgs, printer: &Printer) -> 
         return dry_run(&copier, &items, &created, printer, args, &retag_host).await;
     }
     let keys: Vec<String> = items.iter().map(PlanItem::key).collect();
-    let journal = Journal::open(
-        &args
-            .journal
-            .clone()
-            .unwrap_or_else(|| journal::default_path(&keys)),
-    )?;
+    let journal_path = match &args.journal {
+        Some(path) => path.clone(),
+        None => journal::default_path(&keys)?,
+    };
+    let journal = Journal::open(&journal_path)?;
     tracing::info!(journal = %journal.path.display(), items = items.len(), "migrating");
     let (retags, copies): (Vec<PlanItem>, Vec<PlanItem>) =
         items.into_iter().partition(|i| retag_host(i).is_some());

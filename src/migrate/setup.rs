@@ -74,7 +74,7 @@ pub async fn ecr_access(global: &GlobalArgs, items: &mut [PlanItem]) -> Result<O
         return Ok(None);
     }
     let ctx = aws::load(global).await?;
-    let settings = fetch::TokenSettings::for_global(global, 3600);
+    let settings = fetch::TokenSettings::for_global(global, 3600)?;
     let mut targets = vec![fetch::LoginTarget {
         registry_id: ctx.registry_id.clone(),
         region: ctx.region.clone(),
@@ -149,7 +149,7 @@ pub async fn clients(
     HashMap<String, Arc<RegistryClient>>,
     HashMap<String, Arc<RegistryClient>>,
 )> {
-    let config = DockerConfig::load(&config_dir())?;
+    let config = DockerConfig::load(&config_dir()?)?;
     let hosts: BTreeSet<String> = items
         .iter()
         .flat_map(|i| [i.source.host.clone(), i.destination.host.clone()])
@@ -309,7 +309,7 @@ pub async fn list_source(
     }
     let plain = args.plain_http.iter().any(|p| p.eq_ignore_ascii_case(host));
     let http = tls::http_client(host, global.ca_cert.as_deref(), &tls::docker_certs_dir())?;
-    let config = DockerConfig::load(&config_dir())?;
+    let config = DockerConfig::load(&config_dir()?)?;
     let client = RegistryClient::new(http, host, plain, docker_credentials(&config, host).await);
     let mut out = Vec::new();
     for repo in client.catalog().await?.into_iter().filter(|r| under(r)) {

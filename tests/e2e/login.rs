@@ -204,12 +204,13 @@ fn credential_helper_serves_docker_with_no_stored_password() {
     assert!(!config.to_string().contains(
         &base64::engine::general_purpose::STANDARD.encode(format!("AWS:{MOTO_PASSWORD}"))
     ));
-    assert!(
-        sandbox
-            .docker_config()
-            .join("config.json.ecrctl-backup")
-            .exists()
-    );
+    let backups: Vec<String> = std::fs::read_dir(sandbox.docker_config())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("config.json.ecrctl-backup-"))
+        .collect();
+    assert_eq!(backups.len(), 1, "{backups:?}");
+    assert!(install.stderr.contains(&backups[0]), "{}", install.stderr);
 
     let inspect = sandbox.docker(&[
         "manifest",
