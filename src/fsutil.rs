@@ -96,8 +96,8 @@ pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 ///   folder (`O_CREAT|O_EXCL`, so a symlink planted there is never followed), whose mode
 ///   is set before any byte is written; it is fsynced, renamed over the target, and the
 ///   folder is fsynced so the rename survives a crash.
-/// - `mode` is for a new file. An existing file keeps its mode, except that a private
-///   `mode` (no group/other bits, e.g. 0600 for secrets) also strips those bits from it.
+/// - `mode` (0600 for secrets) is for a new file; an existing file keeps its mode, as
+///   docker does (a user who chose 0640 for a dotfile keeps it).
 /// - A target that is a symlink (dotfiles: `config.json -> ~/dotfiles/docker.json`) is
 ///   written through: the link stays, the file it points at gets the new content.
 /// - Missing parent folders are created 0700.
@@ -112,7 +112,6 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
     };
     create_private_dir(&dir).map_err(|e| fail("create the folder for", e))?;
     let mode = match std::fs::metadata(&target) {
-        Ok(meta) if mode & 0o077 == 0 => meta.permissions().mode() & 0o7777 & !0o077,
         Ok(meta) => meta.permissions().mode() & 0o7777,
         Err(_) => mode,
     };
@@ -369,9 +368,8 @@ mod tests {
         assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
         assert_eq!(std::fs::read(&real).unwrap(), b"{\"a\":1}");
         assert_eq!(mode_of(&real), 0o640);
-        // A secret write narrows the kept mode to the owner.
         write_atomic(&link, b"{}", 0o600).unwrap();
-        assert_eq!(mode_of(&real), 0o600);
+        assert_eq!(mode_of(&real), 0o640, "an existing file keeps its mode");
         // A dangling link is written through too: its target is created.
         let dangling = dir.join("docker/other.json");
         std::os::unix::fs::symlink("../dotfiles/new.json", &dangling).unwrap();

@@ -154,7 +154,7 @@ impl DockerConfig {
     }
 
     /// Writes the file atomically (0600 when new; an existing file, or the file a
-    /// symlinked `config.json` points at, keeps its mode without group/other bits),
+    /// symlinked `config.json` points at, keeps its mode),
     /// keeping the previous version as a backup. Returns the backup's path when there was
     /// a previous version. Callers editing the file hold [`lock`] from load to save.
     pub fn save_with_backup(&self) -> Result<Option<PathBuf>> {

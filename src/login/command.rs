@@ -330,11 +330,15 @@ fn ensure_helper_binary() -> Result<Option<PathBuf>> {
         exe.display()
     );
     if !link.exists() {
-        std::os::unix::fs::symlink(&exe, &link).map_err(|e| {
-            CliError::remote(format!("could not create {}", link.display()))
-                .with_cause(e.to_string())
-                .with_hint(format!("create it yourself: {manual}"))
-        })?;
+        match std::os::unix::fs::symlink(&exe, &link) {
+            // A parallel `login --install-helper` made it first.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            other => other.map_err(|e| {
+                CliError::remote(format!("could not create {}", link.display()))
+                    .with_cause(e.to_string())
+                    .with_hint(format!("create it yourself: {manual}"))
+            })?,
+        }
     }
     if client::find_on_path(&name).is_none() {
         return Err(CliError::remote(format!(

@@ -58,7 +58,7 @@ impl Sandbox {
 
     /// docker reads certs.d from $XDG_CONFIG_HOME/docker/certs.d when it believes it is
     /// rootless; ecrctl reads ECRCTL_DOCKER_CERTS_D. Both point at the sandbox.
-    fn isolate(&self, command: &mut Command) {
+    pub fn isolate(&self, command: &mut Command) {
         command
             .env("PATH", self.path())
             .env("DOCKER_CONFIG", self.docker_config())

@@ -4,6 +4,7 @@
 mod cli;
 mod client;
 mod faults;
+mod files;
 mod generated;
 mod harness;
 mod images;
