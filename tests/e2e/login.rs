@@ -122,9 +122,14 @@ impl Sandbox {
         std::fs::write(&file, entry.to_string()).unwrap();
     }
 
+    /// The cache entries (not the `.tokens.lock` beside them).
     pub fn cache_files(&self) -> Vec<PathBuf> {
         std::fs::read_dir(self.cache())
-            .map(|d| d.filter_map(|e| Some(e.ok()?.path())).collect())
+            .map(|d| {
+                d.filter_map(|e| Some(e.ok()?.path()))
+                    .filter(|p| p.extension().is_some_and(|x| x == "json"))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 }
