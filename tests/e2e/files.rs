@@ -121,6 +121,52 @@ impl Drop for Cleanup {
 }
 
 #[test]
+fn with_no_home_at_all_a_login_fails_instead_of_using_the_temp_folder() {
+    // A user with no passwd entry and no HOME: only root can start one.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("skipped: needs root to run ecrctl as a user without a passwd entry");
+        return;
+    }
+    let uid = 54321;
+    assert!(
+        unsafe { libc::getpwuid(uid) }.is_null(),
+        "uid {uid} must have no passwd entry"
+    );
+    let sandbox = Sandbox::new();
+    // A temp folder anyone may write in, as /tmp is: the old fallback would have used it.
+    let shared_tmp = sandbox.dir.join("tmp");
+    std::fs::create_dir_all(&shared_tmp).unwrap();
+    std::fs::set_permissions(&shared_tmp, std::fs::Permissions::from_mode(0o1777)).unwrap();
+    let mut command = ecrctl();
+    sandbox.isolate(&mut command);
+    command
+        .env_remove("HOME")
+        .env_remove("ECRCTL_CACHE_DIR")
+        .env_remove("XDG_CACHE_HOME")
+        .env("TMPDIR", &shared_tmp);
+    std::os::unix::process::CommandExt::uid(&mut command, uid);
+    std::os::unix::process::CommandExt::gid(&mut command, uid);
+    let login = run(command.args(["login", "--print-password"]));
+    login.assert_code(3);
+    assert!(
+        login.stderr.contains("error: cannot find your home folder")
+            && login.stderr.contains("hint: set HOME"),
+        "{}",
+        login.stderr
+    );
+    assert!(
+        login.stdout.is_empty(),
+        "no password printed: {}",
+        login.stdout
+    );
+    assert!(
+        names_in(&shared_tmp).is_empty(),
+        "{:?}",
+        names_in(&shared_tmp)
+    );
+}
+
+#[test]
 fn parallel_install_helper_runs_keep_every_entry() {
     let sandbox = Sandbox::new();
     sandbox.write_docker_config(&json!({ "psFormat": "table {{.ID}}" }));
