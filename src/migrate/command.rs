@@ -22,9 +22,15 @@ pub async fn run(global: &GlobalArgs, args: &MigrateArgs, printer: &Printer) -> 
     if let Some(path) = &args.report {
         crate::fsutil::check_output_file(path, "--report")?;
     }
-    if let Some(path) = args.journal.as_ref().filter(|_| !args.dry_run) {
-        crate::fsutil::check_output_file(path, "--journal")?;
-    }
+    // Where the journal goes is settled before any repository is created.
+    let journals_dir = match (&args.journal, args.dry_run) {
+        (_, true) => None,
+        (Some(path), false) => {
+            crate::fsutil::check_output_file(path, "--journal")?;
+            None
+        }
+        (None, false) => Some(journal::journals_dir()?),
+    };
     let mut items = match (&args.plan, &args.from) {
         (Some(path), _) => read_plan(path)?,
         (None, Some(from)) => generated_plan(global, args, from).await?,
@@ -60,9 +66,10 @@ pub async fn run(global: &GlobalArgs, args: &MigrateArgs, printer: &Printer) -> 
         return dry_run(&copier, &items, &created, printer, args, &retag_host).await;
     }
     let keys: Vec<String> = items.iter().map(PlanItem::key).collect();
-    let journal_path = match &args.journal {
-        Some(path) => path.clone(),
-        None => journal::default_path(&keys)?,
+    let journal_path = match (&args.journal, &journals_dir) {
+        (Some(path), _) => path.clone(),
+        (None, Some(dir)) => journal::default_path(dir, &keys),
+        (None, None) => journal::default_path(&journal::journals_dir()?, &keys),
     };
     let journal = Journal::open(&journal_path)?;
     tracing::info!(journal = %journal.path.display(), items = items.len(), "migrating");
