@@ -162,8 +162,14 @@ pub fn create_new(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Makes a rename in `dir` durable. A folder we may write in but not read (mode 0300)
+/// cannot be opened to fsync: the rename has happened, so that is not a failure.
 fn sync_dir(dir: &Path) -> std::io::Result<()> {
-    File::open(dir)?.sync_all()
+    match File::open(dir) {
+        Ok(folder) => folder.sync_all(),
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Ok(()),
+        Err(e) => Err(e),
+    }
 }
 
 /// The file a path finally names, following symlinks (relative ones from the link's
@@ -434,6 +440,11 @@ mod tests {
         drop(held);
         lock_file(&lock_path, Duration::from_millis(200)).unwrap();
         assert_eq!(mode_of(&lock_path), 0o600);
+        // A symlink planted at a lock's name is refused, not followed.
+        let victim = dir.join("victim");
+        std::os::unix::fs::symlink(&victim, dir.join(".tokens.lock")).unwrap();
+        assert!(lock_for(&dir.join("tokens")).is_err());
+        assert!(!victim.exists());
         std::fs::remove_dir_all(dir).unwrap();
     }
 
