@@ -9,10 +9,13 @@ use serde_json::{Map, Value};
 use crate::error::{CliError, Result};
 use crate::secret::Secret;
 
-/// `$DOCKER_CONFIG`, else `~/.docker` (the same shape as an XDG folder); with no home at
-/// all, an error rather than a shared folder.
+/// `$DOCKER_CONFIG` (relative paths too, as docker takes them), else `~/.docker`; with no
+/// home at all, an error rather than a shared folder.
 pub fn config_dir() -> Result<PathBuf> {
-    crate::fsutil::xdg_dir("DOCKER_CONFIG", ".docker")
+    match std::env::var_os("DOCKER_CONFIG").filter(|d| !d.is_empty()) {
+        Some(dir) => Ok(PathBuf::from(dir)),
+        None => Ok(crate::fsutil::home_dir()?.join(".docker")),
+    }
 }
 
 /// `https://host:port/v1/` → `host:port`, as docker keys its entries loosely.
