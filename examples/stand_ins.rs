@@ -7,6 +7,7 @@
 //! ```
 
 #![allow(clippy::print_stdout)] // printing the exports is what this program is for
+#![allow(unsafe_code)] // the shared harness calls libc on its child processes
 #[allow(dead_code)]
 #[path = "../tests/e2e/harness.rs"]
 mod harness;

@@ -88,7 +88,7 @@ pub async fn run(settings: &Settings, args: &LoginArgs, printer: &Printer) -> Co
     let token_settings = TokenSettings {
         registry_endpoint,
         force: args.force,
-        ..TokenSettings::new(settings, args.min_validity.as_secs() as i64)
+        ..TokenSettings::new(settings, args.min_validity.as_secs() as i64)?
     };
     let obtained = fetch::obtain(&sdk, &token_settings, &targets).await?;
     for o in obtained.iter().filter(|o| o.expired_at_birth) {
@@ -192,7 +192,10 @@ async fn log_in(
 ) -> Result<Action> {
     let t = &o.token;
     let config = match kind {
-        ClientKind::Docker => Some(DockerConfig::load(docker_dir.unwrap_or(&config_dir()))?),
+        ClientKind::Docker => Some(match docker_dir {
+            Some(dir) => DockerConfig::load(dir)?,
+            None => DockerConfig::load(&config_dir()?)?,
+        }),
         _ => None,
     };
     if let Some(config) = &config {
@@ -279,7 +282,9 @@ fn print_rows(printer: &Printer, rows: &[LoginRow]) {
 /// `credHelpers` entries for every host, and `docker-credential-ecrctl` on PATH.
 fn install_helper(printer: &Printer, obtained: &[Obtained]) -> Result<()> {
     let link = ensure_helper_binary()?;
-    let dir = config_dir();
+    let dir = config_dir()?;
+    // Held from load to save, so parallel installs (other regions, accounts) all land.
+    let _lock = crate::docker::config::lock(&dir)?;
     let mut config = DockerConfig::load(&dir)?;
     let hosts: Vec<String> = obtained.iter().map(|o| o.token.host.clone()).collect();
     let mut changed = config.set_cred_helpers(&hosts, HELPER_NAME);
@@ -342,11 +347,15 @@ fn ensure_helper_binary() -> Result<Option<PathBuf>> {
         exe.display()
     );
     if !link.exists() {
-        std::os::unix::fs::symlink(&exe, &link).map_err(|e| {
-            CliError::remote(format!("could not create {}", link.display()))
-                .with_cause(e.to_string())
-                .with_hint(format!("create it yourself: {manual}"))
-        })?;
+        match std::os::unix::fs::symlink(&exe, &link) {
+            // A parallel `login --install-helper` made it first.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            other => other.map_err(|e| {
+                CliError::remote(format!("could not create {}", link.display()))
+                    .with_cause(e.to_string())
+                    .with_hint(format!("create it yourself: {manual}"))
+            })?,
+        }
     }
     if client::find_on_path(&name).is_none() {
         return Err(CliError::remote(format!(
@@ -360,9 +369,11 @@ fn ensure_helper_binary() -> Result<Option<PathBuf>> {
 
 /// ecrctl's own docker config folder without credsStore (`--no-creds-store`).
 fn plain_docker_config() -> Result<PathBuf> {
-    let base = crate::fsutil::xdg_dir("XDG_CONFIG_HOME", ".config");
+    let base = crate::fsutil::xdg_dir("XDG_CONFIG_HOME", ".config")?;
     let dir = base.join("ecrctl").join("docker");
-    let plain = DockerConfig::load(&config_dir())?.without_creds_store(&dir);
-    plain.save_with_backup()?;
+    let _lock = crate::docker::config::lock(&dir)?;
+    let plain = DockerConfig::load(&config_dir()?)?.without_creds_store(&dir);
+    // ecrctl's own copy, rebuilt on every such login: no backup to pile up.
+    plain.save()?;
     Ok(dir)
 }

@@ -30,7 +30,11 @@ pub fn main(action: Option<&str>) -> i32 {
     match action {
         Some("get") => get_and_print(input.trim()),
         Some("list") => {
-            let hosts: serde_json::Map<String, serde_json::Value> = cache::all(&cache::cache_dir())
+            // With no cache folder (no home at all) there is nothing this helper serves.
+            let entries = cache::cache_dir()
+                .map(|dir| cache::all(&dir))
+                .unwrap_or_default();
+            let hosts: serde_json::Map<String, serde_json::Value> = entries
                 .into_iter()
                 .map(|e| (e.registry, serde_json::Value::String(e.username)))
                 .collect();
@@ -102,7 +106,7 @@ fn min_validity() -> i64 {
 /// A token for `host`: cached while fresh, else refreshed; `None` if ecrctl does not
 /// serve that host. An expired token is never served, even when a refresh fails.
 async fn get(host: &str) -> Result<Option<RegistryToken>> {
-    let dir = cache::cache_dir();
+    let dir = cache::cache_dir()?;
     let entry = cache::find_by_host(&dir, host);
     let now = token::now();
     if let Some(token) = entry

@@ -24,12 +24,15 @@ pub struct Journal {
     file: Mutex<std::fs::File>,
 }
 
-/// `$XDG_STATE_HOME/ecrctl/journals` (default `~/.local/state/…`), one file per plan.
-pub fn default_path(plan_keys: &[String]) -> PathBuf {
-    let base = crate::fsutil::xdg_dir("XDG_STATE_HOME", ".local/state");
+/// `$XDG_STATE_HOME/ecrctl/journals` (default `~/.local/state/…`); an error with no home.
+pub fn journals_dir() -> Result<PathBuf> {
+    Ok(crate::fsutil::xdg_dir("XDG_STATE_HOME", ".local/state")?.join("ecrctl/journals"))
+}
+
+/// The default journal in `dir` ([`journals_dir`]): one file per plan.
+pub fn default_path(dir: &Path, plan_keys: &[String]) -> PathBuf {
     let digest = hex::encode(Sha256::digest(plan_keys.join("\n").as_bytes()));
-    base.join("ecrctl/journals")
-        .join(format!("migrate-{}.jsonl", &digest[..16]))
+    dir.join(format!("migrate-{}.jsonl", &digest[..16]))
 }
 
 impl Journal {
@@ -39,7 +42,7 @@ impl Journal {
                 .with_cause(e.to_string())
         };
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(fail)?;
+            crate::fsutil::create_private_dir(dir).map_err(fail)?;
         }
         let mut done = HashMap::new();
         if let Ok(file) = std::fs::File::open(path) {
@@ -107,6 +110,9 @@ mod tests {
         assert_eq!(j.finished("a b"), Some("sha256:1"));
         assert_eq!(j.finished("c d"), None);
         std::fs::remove_file(&path).unwrap();
-        assert_ne!(default_path(&["x".into()]), default_path(&["y".into()]));
+        assert_ne!(
+            default_path(Path::new("/j"), &["x".into()]),
+            default_path(Path::new("/j"), &["y".into()])
+        );
     }
 }

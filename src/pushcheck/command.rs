@@ -143,12 +143,15 @@ async fn check_all(
         )),
         _ => {}
     }
-    let token_settings = fetch::TokenSettings::new(settings, 600);
     let target = fetch::LoginTarget {
         registry_id: ctx.registry_id.clone(),
         region: ctx.region.clone(),
     };
-    let token = match fetch::obtain(&ctx.sdk, &token_settings, &[target]).await {
+    let obtained = match fetch::TokenSettings::new(settings, 600) {
+        Ok(token_settings) => fetch::obtain(&ctx.sdk, &token_settings, &[target]).await,
+        Err(e) => Err(e),
+    };
+    let token = match obtained {
         Ok(mut t) => t.remove(0).token,
         Err(e) => {
             f.checks.push(Check::fail(
@@ -206,7 +209,7 @@ async fn check_all(
     };
     // 4. Registry host and 5. docker's credentials, side by side (independent).
     let docker = async {
-        match DockerConfig::load(&config_dir()) {
+        match config_dir().and_then(|dir| DockerConfig::load(&dir)) {
             Ok(config) => {
                 probes::docker(&token.host, &config, settings.registry.ca_cert.as_deref()).await
             }

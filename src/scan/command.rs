@@ -22,6 +22,13 @@ use crate::settings::Settings;
 
 pub async fn run(settings: &Settings, args: &ScanGateArgs, printer: &Printer) -> CommandResult {
     let policy = policy(args);
+    // Report files are checked before any scan is waited for.
+    if let Some(path) = &args.sarif {
+        crate::fsutil::check_output_file(path, "--sarif")?;
+    }
+    if let Some(path) = &args.junit {
+        crate::fsutil::check_output_file(path, "--junit")?;
+    }
     let ignores = match &args.ignore_file {
         Some(path) => ignore::parse(
             &crate::fsutil::read_input(path)?,

@@ -296,7 +296,6 @@ fn ctrl_c_exits_130_with_a_resume_hint() {
         .spawn()
         .unwrap();
     std::thread::sleep(Duration::from_millis(1500));
-    #[allow(unsafe_code)] // libc calls on our own child processes
     unsafe {
         libc::kill(child.id() as i32, libc::SIGINT);
     }

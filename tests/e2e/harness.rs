@@ -78,7 +78,6 @@ fn start() -> StandIns {
     let root = std::env::temp_dir().join(format!("ecrctl-e2e-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     std::fs::create_dir_all(&root).unwrap();
-    #[allow(unsafe_code)] // libc calls on our own child processes
     unsafe {
         libc::atexit(cleanup_at_exit);
     }
@@ -204,7 +203,6 @@ fn log_file(root: &Path, name: &str) -> Stdio {
 
 /// Starts a child that is killed when this process ends.
 fn spawn(command: &mut Command) {
-    #[allow(unsafe_code)] // libc calls on our own child processes
     unsafe {
         command.pre_exec(|| {
             libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
