@@ -107,6 +107,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
     let fail = |what: &str, e: std::io::Error| {
         CliError::remote(format!("could not {what} {}", path.display())).with_cause(e.to_string())
     };
+    if is_special_file(path) {
+        return write_in_place(path, bytes).map_err(|e| fail("write", e));
+    }
     let target = resolve_symlinks(path).map_err(|e| fail("follow the link", e))?;
     let dir = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -137,6 +140,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
     // On failure the temp file is removed when `temp` drops.
     temp.persist(&target).map_err(|e| fail("write", e.error))?;
     sync_dir(&dir).map_err(|e| fail("write", e))
+}
+
+/// A device, FIFO or socket (`/dev/stdout`, `/dev/null`, a named pipe): written in place,
+/// since renaming a file over it would replace the device node itself.
+fn is_special_file(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
+fn write_in_place(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
+    file.write_all(bytes)?;
+    file.flush()
 }
 
 /// Creates `path` with `bytes` only if nothing exists there (never through a symlink),
@@ -275,6 +290,9 @@ pub fn check_output_file(path: &Path, flag: &str) -> Result<()> {
             "name a file in it, e.g. {flag} {}",
             path.join("report").display()
         )));
+    }
+    if is_special_file(path) {
+        return Ok(());
     }
     let target = resolve_symlinks(path).map_err(|e| bad(e.to_string()))?;
     let dir = match target.parent() {
@@ -464,7 +482,11 @@ mod tests {
         assert!(!dir.join("nope").exists(), "not created silently");
         let folder = check_output_file(&dir, "--sarif").unwrap_err();
         assert_eq!(folder.exit_code(), crate::exit::ExitCode::Usage);
-        assert!(folder.message().contains("is a folder"), "{}", folder.message());
+        assert!(
+            folder.message().contains("is a folder"),
+            "{}",
+            folder.message()
+        );
         std::fs::write(dir.join("file"), "").unwrap();
         let under_file = check_output_file(&dir.join("file/x"), "--junit").unwrap_err();
         assert_eq!(under_file.exit_code(), crate::exit::ExitCode::Usage);
