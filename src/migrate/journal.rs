@@ -9,7 +9,9 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::error::{CliError, Result};
+use anyhow::Context;
+
+use crate::error::Result;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Entry {
@@ -36,13 +38,11 @@ pub fn default_path(dir: &Path, plan_keys: &[String]) -> PathBuf {
 }
 
 impl Journal {
-    pub fn open(path: &Path) -> Result<Self> {
-        let fail = |e: std::io::Error| {
-            CliError::remote(format!("cannot use the journal {}", path.display()))
-                .with_cause(e.to_string())
-        };
+    /// Opens (creating) the journal; a failure is operational (exit 3) with its cause.
+    pub fn open(path: &Path) -> anyhow::Result<Self> {
+        let what = || format!("cannot use the journal {}", path.display());
         if let Some(dir) = path.parent() {
-            crate::fsutil::create_private_dir(dir).map_err(fail)?;
+            crate::fsutil::create_private_dir(dir).with_context(what)?;
         }
         let mut done = HashMap::new();
         if let Ok(file) = std::fs::File::open(path) {
@@ -57,7 +57,7 @@ impl Journal {
             .create(true)
             .append(true)
             .open(path)
-            .map_err(fail)?;
+            .with_context(what)?;
         Ok(Self {
             path: path.to_path_buf(),
             done,
@@ -70,7 +70,7 @@ impl Journal {
         self.done.get(key).map(String::as_str)
     }
 
-    pub fn record(&self, key: &str, digest: &str, status: &str) -> Result<()> {
+    pub fn record(&self, key: &str, digest: &str, status: &str) -> anyhow::Result<()> {
         let line = serde_json::to_string(&Entry {
             key: key.into(),
             digest: digest.into(),
@@ -80,10 +80,7 @@ impl Journal {
         let mut file = self.file.lock().expect("journal lock");
         writeln!(file, "{line}")
             .and_then(|()| file.sync_data())
-            .map_err(|e| {
-                CliError::remote(format!("cannot write the journal {}", self.path.display()))
-                    .with_cause(e.to_string())
-            })
+            .with_context(|| format!("cannot write the journal {}", self.path.display()))
     }
 }
 
