@@ -21,13 +21,6 @@ pub fn xdg_dir(var: &str, fallback: &str) -> PathBuf {
         .unwrap_or_else(|| home_dir().join(fallback))
 }
 
-/// Reads a file the user named; a failure is an input error (exit 2) naming the file.
-pub fn read_input(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|e| {
-        CliError::usage(format!("cannot read {}", path.display())).with_cause(e.to_string())
-    })
-}
-
 /// Writes `bytes` to `path` atomically (a temp file in the same folder, fsync, rename),
 /// created with `mode` from the start so a secret is never readable by others, even
 /// briefly. Missing parent folders are created 0700.

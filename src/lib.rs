@@ -9,6 +9,7 @@ pub mod exit;
 pub mod fsutil;
 pub mod generate;
 pub mod global;
+pub mod input;
 pub mod lifecycle;
 pub mod logging;
 pub mod login;

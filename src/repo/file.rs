@@ -111,7 +111,7 @@ struct RawTag {
 
 /// Reads and validates a bulk file; every error names the file and the entry.
 pub fn read(path: &Path) -> Result<RepoFile> {
-    let text = crate::fsutil::read_input(path)?;
+    let text = crate::input::read_file(path, crate::input::SETTINGS)?;
     let base = path.parent().unwrap_or(Path::new("."));
     parse(&text, &path.display().to_string(), base)
 }
@@ -314,7 +314,7 @@ fn policy_text(
         }
         (None, Some(path)) => {
             let path = base.join(path);
-            let text = crate::fsutil::read_input(&path)
+            let text = crate::input::read_file(&path, crate::input::POLICY)
                 .map_err(|e| e.context(format!("{place} is not valid")))?;
             Ok(Some((text, path.display().to_string())))
         }

@@ -22,7 +22,7 @@ pub async fn run(global: &GlobalArgs, args: &ScanGateArgs, printer: &Printer) ->
     let policy = policy(args);
     let ignores = match &args.ignore_file {
         Some(path) => ignore::parse(
-            &crate::fsutil::read_input(path)?,
+            &crate::input::read_file(path, crate::input::SETTINGS)?,
             &path.display().to_string(),
         )?,
         None => Vec::new(),
@@ -114,7 +114,8 @@ fn offline_scan(path: &Path) -> Result<(String, std::result::Result<ScanResult, 
             .with_hint("save it with `aws ecr describe-image-scan-findings --repository-name R --image-id imageTag=T --output json`")
     };
     let value: serde_json::Value =
-        serde_json::from_str(&crate::fsutil::read_input(path)?).map_err(|e| bad(e.to_string()))?;
+        serde_json::from_str(&crate::input::read_file(path, crate::input::LIST)?)
+            .map_err(|e| bad(e.to_string()))?;
     let scan = findings::from_json(&value).map_err(bad)?;
     let label = match (&scan.repository, &scan.tag, &scan.digest) {
         (Some(r), Some(t), _) => format!("{r}:{t}"),
