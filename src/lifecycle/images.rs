@@ -129,6 +129,7 @@ pub fn format_micros(micros: Micros) -> String {
 )]
 struct RawDescribeImages {
     image_details: Vec<RawImageDetail>,
+    #[serde(alias = "NextToken")]
     next_token: Option<String>,
 }
 

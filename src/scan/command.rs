@@ -113,10 +113,8 @@ fn offline_scan(path: &Path) -> Result<(String, std::result::Result<ScanResult, 
             .with_cause(why)
             .with_hint("save it with `aws ecr describe-image-scan-findings --repository-name R --image-id imageTag=T --output json`")
     };
-    let value: serde_json::Value =
-        serde_json::from_str(&crate::input::read_file(path, crate::input::LIST)?)
-            .map_err(|e| bad(e.to_string()))?;
-    let scan = findings::from_json(&value).map_err(bad)?;
+    let text = crate::input::read_file(path, crate::input::LIST)?;
+    let scan = findings::parse_json(&text).map_err(bad)?;
     let label = match (&scan.repository, &scan.tag, &scan.digest) {
         (Some(r), Some(t), _) => format!("{r}:{t}"),
         (Some(r), None, Some(d)) => format!("{r}@{d}"),
