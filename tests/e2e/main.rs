@@ -7,6 +7,7 @@ mod faults;
 mod generated;
 mod harness;
 mod images;
+mod inputs;
 mod lifecycle;
 mod login;
 mod migrate;
