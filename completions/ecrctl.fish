@@ -183,7 +183,7 @@ complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -l protect -d 'Tag pattern (`*` wildcard) whose images must survive, e.g. \'prod-*\' (repeatable)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -l protect-digests -d 'File of digests or image references in use (one per line): exit 1 if any would go' -r -F
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -l explain -d 'Show the decision path for one image (digest, digest prefix, or tag)' -r
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -l price-per-gb-month -d 'Storage price used for the savings estimate (USD per GB-month)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -l price-per-gb-month -d 'Storage price used for the savings estimate (USD per GB-month, 0 to 1000)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -l timeout -d 'How long to wait for ECR\'s own preview (--remote)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -s j -l jobs -d 'Repositories previewed at once (--all-repositories)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -l profile -d 'AWS named profile from ~/.aws/config (SSO profiles included)' -r
@@ -221,7 +221,7 @@ complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -l policy -d 'Policy document (JSON)' -r -F
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -l protect -d 'Tag pattern (`*` wildcard) whose images must survive, e.g. \'prod-*\' (repeatable)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -l protect-digests -d 'File of digests or image references in use (one per line): exit 1 if any would go' -r -F
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -l price-per-gb-month -d 'Storage price used for the savings estimate (USD per GB-month)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -l price-per-gb-month -d 'Storage price used for the savings estimate (USD per GB-month, 0 to 1000)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -l profile -d 'AWS named profile from ~/.aws/config (SSO profiles included)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -l region -d 'AWS region, e.g. us-east-1 (`login` takes several)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -l registry-id -d 'AWS account ID of the registry; default: the caller\'s (`login` takes several)' -r
