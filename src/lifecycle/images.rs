@@ -52,6 +52,26 @@ impl Image {
     }
 }
 
+/// The largest `imageSizeInBytes` taken: 1 PiB (ECR's limits allow a few TiB per image).
+pub const MAX_IMAGE_BYTES: u64 = 1 << 50;
+
+/// An image size: a whole number of bytes in 0..=[`MAX_IMAGE_BYTES`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ImageBytes(u64);
+
+impl<'de> Deserialize<'de> for ImageBytes {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = u64::deserialize(d)?;
+        if n <= MAX_IMAGE_BYTES {
+            Ok(ImageBytes(n))
+        } else {
+            Err(serde::de::Error::custom(format!(
+                "{n} is out of range 0..={MAX_IMAGE_BYTES} (bytes: 1 PiB)"
+            )))
+        }
+    }
+}
+
 /// The latest instant an input timestamp may name: 9999-12-31T23:59:59Z.
 pub const MAX_EPOCH_SECONDS: i64 = 253_402_300_799;
 
@@ -139,7 +159,7 @@ struct RawImageDetail {
     image_digest: String,
     #[serde(default)]
     image_tags: Vec<String>,
-    image_size_in_bytes: Option<u64>,
+    image_size_in_bytes: Option<ImageBytes>,
     image_pushed_at: InputTime,
     image_manifest_media_type: Option<String>,
     last_recorded_pull_time: Option<InputTime>,
@@ -165,7 +185,7 @@ impl From<RawImageDetail> for Image {
             digest: d.image_digest,
             tags: d.image_tags,
             pushed_at: d.image_pushed_at.0,
-            size: d.image_size_in_bytes.unwrap_or(0),
+            size: d.image_size_in_bytes.map_or(0, |b| b.0),
             media_type: d.image_manifest_media_type,
             last_pull: d.last_recorded_pull_time.map(|t| t.0),
             storage: match d.image_status {
