@@ -109,6 +109,74 @@ pub fn decode(bytes: Vec<u8>, name: &str) -> Result<String> {
     })
 }
 
+/// Why JSON text did not deserialize into its typed form: where, and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonProblem {
+    /// `$.rules[2].selection.countNumber`; `$` for the whole document.
+    pub path: String,
+    /// serde's words, with the line and column.
+    pub message: String,
+    /// Not JSON at all (a syntax error, truncated text, trailing characters).
+    pub syntax: bool,
+}
+
+impl std::fmt::Display for JsonProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.syntax {
+            write!(f, "not valid JSON: {}", self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+/// Deserializes a whole JSON document into `T`, naming the JSON path of a problem.
+pub fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, JsonProblem> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(json_problem)?;
+    de.end().map_err(|e| JsonProblem {
+        path: "$".into(),
+        message: e.to_string(),
+        syntax: true,
+    })?;
+    Ok(value)
+}
+
+/// Deserializes an already-parsed JSON value into `T`, naming the path of a problem.
+pub fn from_value<T: serde::de::DeserializeOwned>(
+    value: &serde_json::Value,
+) -> Result<T, JsonProblem> {
+    serde_path_to_error::deserialize(value).map_err(json_problem)
+}
+
+fn json_problem(e: serde_path_to_error::Error<serde_json::Error>) -> JsonProblem {
+    let path = json_path(&e.path().to_string());
+    let inner = e.into_inner();
+    JsonProblem {
+        path,
+        syntax: inner.is_syntax() || inner.is_eof(),
+        message: inner.to_string(),
+    }
+}
+
+/// serde's `rules[2].selection` → `$.rules[2].selection`; the root (`.`) → `$`.
+pub fn json_path(serde_path: &str) -> String {
+    match serde_path {
+        "" | "." => "$".into(),
+        p if p.starts_with('[') => format!("${p}"),
+        p => format!("$.{p}"),
+    }
+}
+
+/// A float as a person wrote it: `1.5`, `1e300` (not 301 digits).
+pub fn show_f64(x: f64) -> String {
+    if x.is_finite() && x.abs() < 1e16 {
+        x.to_string()
+    } else {
+        format!("{x:e}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,6 +226,34 @@ mod tests {
         assert_eq!(code(&read_file(&dir.join("missing"), TINY).unwrap_err()), 2);
         std::fs::remove_dir_all(dir).unwrap();
         assert!(read_file(Path::new("/dev/zero"), TINY).is_err());
+    }
+
+    #[test]
+    fn json_problems_name_the_path() {
+        #[derive(Debug, serde::Deserialize)]
+        struct Doc {
+            #[allow(dead_code)]
+            items: Vec<u8>,
+        }
+        let e = from_json::<Doc>(r#"{"items":[1,300]}"#).unwrap_err();
+        assert_eq!(e.path, "$.items[1]");
+        assert!(!e.syntax);
+        assert!(
+            e.to_string()
+                .starts_with("$.items[1]: invalid value: integer `300`"),
+            "{e}"
+        );
+        let e = from_json::<Doc>(r#"{"items":[1"#).unwrap_err();
+        assert!(
+            e.syntax && e.to_string().starts_with("not valid JSON: EOF"),
+            "{e}"
+        );
+        let e = from_json::<Doc>(r#"{"items":[]} []"#).unwrap_err();
+        assert!(e.syntax, "{e}");
+        let e = from_json::<Vec<u8>>("[1, \"a\"]").unwrap_err();
+        assert_eq!(e.path, "$[1]");
+        assert_eq!(show_f64(1e300), "1e300");
+        assert_eq!(show_f64(1.5), "1.5");
     }
 
     #[test]

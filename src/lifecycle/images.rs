@@ -106,7 +106,7 @@ impl<'de> Deserialize<'de> for InputTime {
                 if (0.0..=MAX_EPOCH_SECONDS as f64).contains(&x) {
                     Ok(InputTime((x * 1_000_000.0).round() as Micros))
                 } else {
-                    Err(E::custom(out_of_range(&super::lint::show_f64(x))))
+                    Err(E::custom(out_of_range(&crate::input::show_f64(x))))
                 }
             }
             fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<InputTime, E> {
@@ -204,34 +204,16 @@ impl From<RawImageDetail> for Image {
 /// Reads `describe-images` output (`{"imageDetails":[…]}` or a bare list). A problem
 /// names its JSON path (`$.imageDetails[3].imagePushedAt: …`).
 pub fn parse_describe_images(text: &str) -> Result<Vec<Image>, String> {
-    let bare_list = text.trim_start().starts_with('[');
-    let mut de = serde_json::Deserializer::from_str(text);
-    let details = if bare_list {
-        from_json::<Vec<RawImageDetail>>(&mut de)?
+    let details = if text.trim_start().starts_with('[') {
+        crate::input::from_json::<Vec<RawImageDetail>>(text).map_err(|e| e.to_string())?
     } else {
-        let doc = from_json::<RawDescribeImages>(&mut de)?;
+        let doc = crate::input::from_json::<RawDescribeImages>(text).map_err(|e| e.to_string())?;
         if doc.next_token.is_some() {
             return Err("it has a `nextToken`: this is one page of a longer list, and judging a part as the whole could expire the wrong images; save it without --max-items / --page-size so the AWS CLI fetches every page".into());
         }
         doc.image_details
     };
-    de.end().map_err(|e| format!("not valid JSON: {e}"))?;
     Ok(details.into_iter().map(Image::from).collect())
-}
-
-/// Deserializes `T`, naming the JSON path of a problem.
-fn from_json<'de, T: Deserialize<'de>>(
-    de: &mut serde_json::Deserializer<serde_json::de::StrRead<'de>>,
-) -> Result<T, String> {
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = super::lint::json_path(&e.path().to_string());
-        let inner = e.into_inner();
-        if inner.is_syntax() || inner.is_eof() {
-            format!("not valid JSON: {inner}")
-        } else {
-            format!("{path}: {inner}")
-        }
-    })
 }
 
 #[cfg(test)]

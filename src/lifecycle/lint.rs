@@ -149,17 +149,8 @@ impl fmt::Display for Number {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Whole(n) => write!(f, "{n}"),
-            Self::Fraction(x) => f.write_str(&show_f64(*x)),
+            Self::Fraction(x) => f.write_str(&crate::input::show_f64(*x)),
         }
-    }
-}
-
-/// A float as a person wrote it: `1.5`, `1e300` (not 301 digits).
-pub fn show_f64(x: f64) -> String {
-    if x.is_finite() && x.abs() < 1e16 {
-        x.to_string()
-    } else {
-        format!("{x:e}")
     }
 }
 
@@ -196,16 +187,13 @@ pub fn check_text(text: &str) -> Result<Policy, Vec<Problem>> {
             format!("the policy is {chars} characters; ECR allows at most {MAX_POLICY_CHARS}"),
         )]);
     }
-    let mut de = serde_json::Deserializer::from_str(text);
-    let raw: RawPolicy = serde_path_to_error::deserialize(&mut de).map_err(shape_problem)?;
-    de.end()
-        .map_err(|e| vec![problem("$", format!("not valid JSON: {e}"))])?;
+    let raw: RawPolicy = crate::input::from_json(text).map_err(shape_problem)?;
     check(raw)
 }
 
 /// Parses and checks a policy document already read as JSON.
 pub fn check_value(document: &Value) -> Result<Policy, Vec<Problem>> {
-    let raw: RawPolicy = serde_path_to_error::deserialize(document).map_err(shape_problem)?;
+    let raw: RawPolicy = crate::input::from_value(document).map_err(shape_problem)?;
     check(raw)
 }
 
@@ -239,24 +227,13 @@ fn problem(path: impl Into<String>, message: impl Into<String>) -> Problem {
 }
 
 /// A document serde could not read into the raw structs: where, and why.
-fn shape_problem(e: serde_path_to_error::Error<serde_json::Error>) -> Vec<Problem> {
-    let path = json_path(&e.path().to_string());
-    let inner = e.into_inner();
-    let message = if inner.is_syntax() || inner.is_eof() {
-        format!("not valid JSON: {inner}")
+fn shape_problem(e: crate::input::JsonProblem) -> Vec<Problem> {
+    let message = if e.syntax {
+        format!("not valid JSON: {}", e.message)
     } else {
-        inner.to_string()
+        e.message
     };
-    vec![problem(path, message)]
-}
-
-/// `rules[2].selection` → `$.rules[2].selection`; the root (`.`) → `$`.
-pub fn json_path(serde_path: &str) -> String {
-    match serde_path {
-        "" | "." => "$".into(),
-        p if p.starts_with('[') => format!("${p}"),
-        p => format!("$.{p}"),
-    }
+    vec![problem(e.path, message)]
 }
 
 // ---- the checks ----
@@ -294,7 +271,7 @@ impl Checker {
                     path,
                     format!(
                         "{} is not a whole number; allowed: 1..={max}{unit}",
-                        show_f64(x)
+                        crate::input::show_f64(x)
                     ),
                 );
                 None

@@ -126,14 +126,7 @@ pub fn parse_file(text: &str, name: &str) -> Result<Vec<PlanItem>, Vec<String>> 
         return parse(text);
     }
     let document: Document = if json {
-        let mut de = serde_json::Deserializer::from_str(text);
-        let document = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let path = crate::lifecycle::lint::json_path(&e.path().to_string());
-            vec![format!("not a valid JSON plan: {path}: {}", e.into_inner())]
-        })?;
-        de.end()
-            .map_err(|e| vec![format!("not a valid JSON plan: {e}")])?;
-        document
+        crate::input::from_json(text).map_err(|e| vec![format!("not a valid JSON plan: {e}")])?
     } else {
         toml::from_str(text).map_err(|e| {
             vec![format!(

@@ -187,13 +187,7 @@ struct RawDescriptor {
 
 /// Deserializes JSON text, naming the JSON path of a problem.
 fn typed<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = crate::lifecycle::lint::json_path(&e.path().to_string());
-        format!("{path}: {}", e.into_inner())
-    })?;
-    de.end().map_err(|e| format!("not valid JSON: {e}"))?;
-    Ok(value)
+    crate::input::from_json(text).map_err(|e| e.to_string())
 }
 
 /// Reads `--layer-sizes`: a JSON list of sizes, a manifest, or an OCI layout folder.

@@ -174,48 +174,37 @@ fn read_document(text: &str, source: &str) -> Result<RawFile> {
                 .with_hint("see docs/repo.md for the fields a repositories file accepts")
         });
     }
-    let mut de = serde_json::Deserializer::from_str(text);
     let file = if trimmed.starts_with('[') {
-        serde_path_to_error::deserialize::<_, Vec<RawEntry>>(&mut de).map(|repositories| RawFile {
+        crate::input::from_json::<Vec<RawEntry>>(text).map(|repositories| RawFile {
             defaults: None,
             repositories,
         })
     } else {
-        serde_path_to_error::deserialize(&mut de)
+        crate::input::from_json(text)
     };
-    let file = file.map_err(|e| json_error(e, source))?;
-    de.end().map_err(|e| {
-        CliError::usage(format!("{source} is not valid JSON"))
-            .with_cause(e.to_string())
-            .with_hint("fix the syntax at the line and column shown")
-    })?;
-    Ok(file)
+    file.map_err(|e| json_error(e, source))
 }
 
-fn json_error(e: serde_path_to_error::Error<serde_json::Error>, source: &str) -> CliError {
-    let path = e.path().to_string();
-    let inner = e.into_inner();
-    if inner.is_syntax() || inner.is_eof() {
+fn json_error(e: crate::input::JsonProblem, source: &str) -> CliError {
+    if e.syntax {
         return CliError::usage(format!("{source} is not valid JSON"))
-            .with_cause(inner.to_string())
+            .with_cause(e.message)
             .with_hint("fix the syntax at the line and column shown");
     }
-    // `repositories[2].x` or `[2].x` → repository #3; `defaults.x` → [defaults].
-    let entry = path
-        .strip_prefix("repositories[")
-        .or_else(|| path.strip_prefix('['))
+    // `$.repositories[2].x` or `$[2].x` → repository #3; `$.defaults.x` → [defaults].
+    let entry = e
+        .path
+        .strip_prefix("$.repositories[")
+        .or_else(|| e.path.strip_prefix("$["))
         .and_then(|rest| rest.split(']').next())
         .and_then(|n| n.parse::<usize>().ok());
     let place = match entry {
         Some(i) => format!("{source}: repository #{} is not valid", i + 1),
-        None if path.starts_with("defaults") => format!("{source}: [defaults] is not valid"),
+        None if e.path.starts_with("$.defaults") => format!("{source}: [defaults] is not valid"),
         None => format!("{source} is not valid"),
     };
     CliError::usage(place)
-        .with_cause(format!(
-            "{}: {inner}",
-            crate::lifecycle::lint::json_path(&path)
-        ))
+        .with_cause(e.to_string())
         .with_hint("see docs/repo.md for the fields a repositories file accepts")
 }
 

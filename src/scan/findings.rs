@@ -284,17 +284,7 @@ fn score_text(text: &str) -> Option<f64> {
 /// Reads `describe-image-scan-findings` output; a problem names its JSON path
 /// (`$.imageScanFindings.findings[3].name: …`).
 pub fn parse_json(text: &str) -> Result<ScanResult, String> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let raw: RawScanFindings = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = crate::lifecycle::lint::json_path(&e.path().to_string());
-        let inner = e.into_inner();
-        if inner.is_syntax() || inner.is_eof() {
-            format!("not valid JSON: {inner}")
-        } else {
-            format!("{path}: {inner}")
-        }
-    })?;
-    de.end().map_err(|e| format!("not valid JSON: {e}"))?;
+    let raw: RawScanFindings = crate::input::from_json(text).map_err(|e| e.to_string())?;
     from_raw(raw)
 }
 
