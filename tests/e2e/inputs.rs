@@ -231,3 +231,32 @@ fn a_price_that_is_not_a_finite_positive_number_is_refused() {
         );
     }
 }
+
+#[test]
+fn a_plan_on_stdin_gets_the_same_limit() {
+    let mut child = crate::client::ecrctl()
+        .args(["migrate", "--plan", "-", "--dry-run"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let chunk = [b' '; 1024 * 1024];
+        // 70 MiB, or until ecrctl stops reading.
+        for _ in 0..70 {
+            if stdin.write_all(&chunk).is_err() {
+                break;
+            }
+        }
+    });
+    let output = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("error: standard input is larger than 64 MiB"),
+        "{stderr}"
+    );
+}
