@@ -328,6 +328,24 @@ fn duration_arg(text: &str) -> Result<Duration, String> {
     crate::duration::parse_duration(text)
 }
 
+/// The most `--price-per-gb-month` takes (ECR charges $0.10).
+pub const MAX_PRICE_PER_GB_MONTH: f64 = 1000.0;
+
+/// A price: a finite number in 0..=1000 (NaN, infinities and negatives are refused).
+fn price_arg(text: &str) -> Result<f64, String> {
+    let price: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number (USD, e.g. 0.10)"))?;
+    if (0.0..=MAX_PRICE_PER_GB_MONTH).contains(&price) {
+        Ok(price)
+    } else {
+        Err(format!(
+            "`{text}` is out of range 0..={MAX_PRICE_PER_GB_MONTH} (USD per GB-month)"
+        ))
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum LifecycleCommand {
     /// Show which images a policy would expire or archive, and why every other one stays
@@ -398,8 +416,8 @@ pub struct LifecyclePreviewArgs {
     #[arg(long, value_name = "DIGEST|TAG")]
     pub explain: Option<String>,
 
-    /// Storage price used for the savings estimate (USD per GB-month)
-    #[arg(long, value_name = "USD", default_value_t = 0.10)]
+    /// Storage price used for the savings estimate (USD per GB-month, 0 to 1000)
+    #[arg(long, value_name = "USD", default_value_t = 0.10, value_parser = price_arg)]
     pub price_per_gb_month: f64,
 
     /// Also run ECR's own preview and show any difference from the local result
@@ -451,8 +469,8 @@ pub struct LifecycleApplyArgs {
     #[arg(long)]
     pub dry_run: bool,
 
-    /// Storage price used for the savings estimate (USD per GB-month)
-    #[arg(long, value_name = "USD", default_value_t = 0.10)]
+    /// Storage price used for the savings estimate (USD per GB-month, 0 to 1000)
+    #[arg(long, value_name = "USD", default_value_t = 0.10, value_parser = price_arg)]
     pub price_per_gb_month: f64,
 }
 
@@ -696,4 +714,18 @@ pub struct PushCheckArgs {
     /// With --fix: settings for a repository it creates (the `repo create --from-file` format)
     #[arg(long, value_name = "FILE")]
     pub repo_settings: Option<PathBuf>,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn prices_are_finite_and_in_range() {
+        assert_eq!(super::price_arg("0.10"), Ok(0.10));
+        assert_eq!(super::price_arg("0"), Ok(0.0));
+        for bad in [
+            "NaN", "nan", "inf", "-inf", "-0.01", "1000.5", "1e309", "ten",
+        ] {
+            assert!(super::price_arg(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -76,13 +76,6 @@ pub fn xdg_dir(var: &str, fallback: &str) -> Result<PathBuf> {
     }
 }
 
-/// Reads a file the user named; a failure is an input error (exit 2) naming the file.
-pub fn read_input(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|e| {
-        CliError::usage(format!("cannot read {}", path.display())).with_cause(e.to_string())
-    })
-}
-
 /// Creates `dir` and any missing parents with mode 0700 (existing folders are left alone).
 pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     std::fs::DirBuilder::new()

@@ -8,6 +8,7 @@ pub(crate) mod error;
 pub(crate) mod exit;
 pub(crate) mod fsutil;
 pub mod generate;
+pub(crate) mod input;
 pub(crate) mod lifecycle;
 pub(crate) mod logging;
 pub(crate) mod login;

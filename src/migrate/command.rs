@@ -1,7 +1,6 @@
 //! `ecrctl migrate`: validate the plan, set up clients and ECR repositories, copy items
 //! concurrently (journaled, so a rerun resumes), and report.
 
-use std::io::Read;
 use std::sync::Arc;
 
 use futures::stream::{self, StreamExt};
@@ -133,13 +132,9 @@ async fn generated_plan(
 
 fn read_plan(path: &std::path::Path) -> Result<Vec<PlanItem>> {
     let text = if path.as_os_str() == "-" {
-        let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).map_err(|e| {
-            CliError::usage("cannot read the plan from stdin").with_cause(e.to_string())
-        })?;
-        text
+        crate::input::read_stdin(crate::input::LIST)?
     } else {
-        crate::fsutil::read_input(path)?
+        crate::input::read_file(path, crate::input::LIST)?
     };
     plan::parse_file(&text, &path.display().to_string())
         .map_err(|problems| plan_error(&path.display().to_string(), problems))

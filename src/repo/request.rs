@@ -95,6 +95,6 @@ fn read_policy<T>(
     check: impl Fn(String, &str) -> Result<T>,
 ) -> Result<Option<T>> {
     let Some(path) = path else { return Ok(None) };
-    let text = crate::fsutil::read_input(path)?;
+    let text = crate::input::read_file(path, crate::input::POLICY)?;
     check(text, &path.display().to_string()).map(Some)
 }

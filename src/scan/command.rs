@@ -31,7 +31,7 @@ pub async fn run(settings: &Settings, args: &ScanGateArgs, printer: &Printer) ->
     }
     let ignores = match &args.ignore_file {
         Some(path) => ignore::parse(
-            &crate::fsutil::read_input(path)?,
+            &crate::input::read_file(path, crate::input::SETTINGS)?,
             &path.display().to_string(),
         )?,
         None => Vec::new(),
@@ -133,9 +133,8 @@ fn offline_scan(path: &Path) -> Result<(String, std::result::Result<ScanResult, 
             .with_cause(why)
             .with_hint("save it with `aws ecr describe-image-scan-findings --repository-name R --image-id imageTag=T --output json`")
     };
-    let value: serde_json::Value =
-        serde_json::from_str(&crate::fsutil::read_input(path)?).map_err(|e| bad(e.to_string()))?;
-    let scan = findings::from_json(&value).map_err(bad)?;
+    let text = crate::input::read_file(path, crate::input::LIST)?;
+    let scan = findings::parse_json(&text).map_err(bad)?;
     let label = match (&scan.repository, &scan.tag, &scan.digest) {
         (Some(r), Some(t), _) => format!("{r}:{t}"),
         (Some(r), None, Some(d)) => format!("{r}@{d}"),

@@ -12,6 +12,7 @@ mod files;
 mod generated;
 mod harness;
 mod images;
+mod inputs;
 mod lifecycle;
 mod login;
 mod migrate;
