@@ -139,6 +139,12 @@ async fn docker_credentials(config: &DockerConfig, host: &str) -> Option<Credent
         .map(|(username, password)| Credentials { username, password })
 }
 
+/// Long retry waits are announced on stderr (unless --quiet).
+fn notice(global: &GlobalArgs) -> crate::registry::retry::Notice {
+    let printer = crate::output::Printer::from_args(global);
+    Arc::new(move |line: &str| printer.info(line))
+}
+
 /// One client per host, with the right credentials and transport.
 pub async fn clients(
     items: &[PlanItem],
@@ -171,7 +177,8 @@ pub async fn clients(
             Some(token) => Some(token),
             None => docker_credentials(&config, &host).await,
         };
-        let mut client = RegistryClient::new(http, &host, plain, credentials);
+        let mut client =
+            RegistryClient::new(http, &host, plain, credentials).with_notice(notice(global));
         if let Some(refresh) = refresh {
             client = client.with_refresh(refresh);
         }
@@ -310,7 +317,8 @@ pub async fn list_source(
     let plain = args.plain_http.iter().any(|p| p.eq_ignore_ascii_case(host));
     let http = tls::http_client(host, global.ca_cert.as_deref(), &tls::docker_certs_dir())?;
     let config = DockerConfig::load(&config_dir())?;
-    let client = RegistryClient::new(http, host, plain, docker_credentials(&config, host).await);
+    let client = RegistryClient::new(http, host, plain, docker_credentials(&config, host).await)
+        .with_notice(notice(global));
     let mut out = Vec::new();
     for repo in client.catalog().await?.into_iter().filter(|r| under(r)) {
         let tags = client.tags(&repo).await?;

@@ -2,7 +2,9 @@
 //! (login, push-check, migrate) build their HTTP clients here.
 
 pub mod client;
+pub mod deadline;
 pub mod endpoint;
 pub mod probe;
 pub mod reference;
+pub mod retry;
 pub mod tls;
