@@ -20,6 +20,20 @@ pub async fn run(
     args: &LifecyclePreviewArgs,
     printer: &Printer,
 ) -> Result<()> {
+    if args.remote {
+        // --timeout (the wait for ECR's preview) bounds the whole command: a hung request
+        // ends at the deadline with exit 4.
+        let work = preview(global, args, printer);
+        return crate::registry::deadline::hard_bound(args.timeout, "--timeout", work).await;
+    }
+    preview(global, args, printer).await
+}
+
+async fn preview(
+    global: &GlobalArgs,
+    args: &LifecyclePreviewArgs,
+    printer: &Printer,
+) -> Result<()> {
     let given = args
         .policy
         .as_deref()

@@ -44,7 +44,15 @@ pub async fn run(global: &GlobalArgs, args: &ScanGateArgs, printer: &Printer) ->
 
     let mut scans: Vec<(String, std::result::Result<ScanResult, CliError>)> = offline;
     if !images.is_empty() {
-        scans.extend(live_scans(global, args, images, printer).await?);
+        // --timeout bounds the whole gate: each image's wait ends at one deadline (its
+        // outcome is then a timeout, exit 4, and the reports are still written), and a
+        // hung request anywhere else ends a moment later.
+        let deadline = tokio::time::Instant::now() + args.timeout;
+        let live = live_scans(global, args, images, deadline, printer);
+        let grace = std::time::Duration::from_secs(2);
+        scans.extend(
+            crate::registry::deadline::hard_bound(args.timeout + grace, "--timeout", live).await?,
+        );
     }
     let today = jiff::Zoned::now().date();
     let mut used = vec![false; ignores.len()];
@@ -135,6 +143,7 @@ async fn live_scans(
     global: &GlobalArgs,
     args: &ScanGateArgs,
     images: Vec<reference::ImageRef>,
+    deadline: tokio::time::Instant,
     printer: &Printer,
 ) -> Result<Vec<(String, std::result::Result<ScanResult, CliError>)>> {
     let ctx = aws::load(global).await?;
@@ -173,8 +182,15 @@ async fn live_scans(
                     },
                     digest: image.digest.clone(),
                 };
-                let result =
-                    wait::wait_for_scan(&target, &label, args.start, args.timeout, report).await;
+                let wait = wait::wait_for_scan(&target, &label, args.start, args.timeout, report);
+                let result = match tokio::time::timeout_at(deadline, wait).await {
+                    Ok(result) => result,
+                    Err(_) => Err(CliError::timeout(format!(
+                        "gave up on the scan of {label}: not done within {} (--timeout)",
+                        crate::registry::deadline::describe(args.timeout)
+                    ))
+                    .with_hint("raise --timeout, or check network access to the ECR API")),
+                };
                 (label, result)
             }
         })

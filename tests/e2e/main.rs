@@ -1,6 +1,7 @@
 //! End-to-end tests: the real `ecrctl` binary against real stand-ins for ECR (moto and
 //! the CNCF distribution registry), checked with independent clients (boto3, skopeo).
 
+mod bounded;
 mod cli;
 mod client;
 mod faults;
@@ -15,3 +16,4 @@ mod registry;
 mod repo_create;
 mod scan;
 mod secrets;
+mod slow;
