@@ -86,7 +86,17 @@ pub async fn run(global: &GlobalArgs, args: &LoginArgs, printer: &Printer) -> Re
         force: args.force,
         ..TokenSettings::for_global(global, args.min_validity.as_secs() as i64)
     };
-    let obtained = fetch::obtain(&sdk, &settings, &targets).await?;
+    let fetching = fetch::obtain(&sdk, &settings, &targets);
+    let obtained = crate::registry::deadline::announce_if_slow(
+        |waited| {
+            printer.info(&format!(
+                "still waiting for ECR to hand out a registry token ({} s)…",
+                waited.as_secs()
+            ))
+        },
+        fetching,
+    )
+    .await?;
     for o in obtained.iter().filter(|o| o.expired_at_birth) {
         printer.warn(&format!(
             "ECR issued a token for {} that had already expired (check this machine's clock); \

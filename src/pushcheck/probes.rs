@@ -23,7 +23,14 @@ pub async fn host(
     } else {
         format!("{host}:443")
     };
-    if let Err(e) = tokio::net::lookup_host(&lookup).await {
+    // The system resolver has its own retries; 10 s is plenty for an answer.
+    let resolved = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        tokio::net::lookup_host(&lookup),
+    )
+    .await
+    .unwrap_or_else(|_| Err(std::io::Error::other("no answer from DNS within 10 s")));
+    if let Err(e) = resolved {
         return Check::fail(
             "registry-host",
             format!(

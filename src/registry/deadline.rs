@@ -82,6 +82,35 @@ pub async fn hard_bound<T>(
     }
 }
 
+/// A wait this long without a word gets a line on stderr ([`announce_if_slow`]).
+pub const SILENCE: Duration = Duration::from_secs(3);
+
+/// Runs `work`; when it is still running after [`SILENCE`], and every 15 s after that,
+/// calls `say` with the time waited so far, so a slow call is never a silent one.
+pub async fn announce_if_slow<T>(say: impl Fn(Duration), work: impl Future<Output = T>) -> T {
+    announce_every(SILENCE, Duration::from_secs(15), say, work).await
+}
+
+async fn announce_every<T>(
+    first: Duration,
+    then: Duration,
+    say: impl Fn(Duration),
+    work: impl Future<Output = T>,
+) -> T {
+    let began = tokio::time::Instant::now();
+    let mut next = began + first;
+    tokio::pin!(work);
+    loop {
+        tokio::select! {
+            done = &mut work => return done,
+            _ = tokio::time::sleep_until(next) => {
+                say(began.elapsed());
+                next += then;
+            }
+        }
+    }
+}
+
 /// `90 s`, `5 min`, `1 h 30 min`.
 pub fn describe(duration: Duration) -> String {
     let secs = duration.as_secs();
@@ -146,6 +175,32 @@ mod tests {
         assert!(error.message.contains("--timeout"), "{}", error.message);
         let done = hard_bound(Duration::from_secs(5), "--timeout", async { Ok(7) }).await;
         assert_eq!(done.unwrap(), 7);
+    }
+
+    #[tokio::test]
+    async fn slow_work_is_announced_and_quick_work_is_not() {
+        let said = std::sync::Mutex::new(Vec::new());
+        let slow = tokio::time::sleep(Duration::from_millis(300));
+        announce_every(
+            Duration::from_millis(50),
+            Duration::from_millis(100),
+            |waited| said.lock().unwrap().push(waited),
+            slow,
+        )
+        .await;
+        let count = said.lock().unwrap().len();
+        assert!((2..=4).contains(&count), "{count} announcements");
+
+        let said = std::sync::Mutex::new(Vec::new());
+        let value = announce_every(
+            Duration::from_secs(5),
+            Duration::from_secs(5),
+            |waited| said.lock().unwrap().push(waited),
+            async { 7 },
+        )
+        .await;
+        assert_eq!(value, 7);
+        assert!(said.lock().unwrap().is_empty());
     }
 
     #[test]

@@ -174,3 +174,25 @@ fn lifecycle_preview_remote_timeout_bounds_the_whole_command() {
     assert_eq!(run.code, 4, "took {took:?}\n{}", run.stderr);
     assert!(run.stderr.contains("--timeout"), "{}", run.stderr);
 }
+
+/// An ECR API that never answers: the login's token fetch is announced after a few
+/// seconds and given up on within the per-request deadline times the attempts.
+#[test]
+fn a_silent_ecr_api_is_announced_and_given_up_on() {
+    let server = SlowServer::start(Behaviour::Silent);
+    let mut command = ecrctl();
+    command
+        .env("AWS_ENDPOINT_URL", format!("http://{}", server.addr))
+        .env("ECRCTL_HTTP_TIMEOUT", "2")
+        .args(["login", "--print-password"]);
+    // Five attempts of 2 s: 10 s. Allow a lot more.
+    let (run, took) = run_within(&mut command, Duration::from_secs(45));
+    assert_ne!(run.code, 0, "took {took:?}\n{}", run.stderr);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("still waiting for ECR to hand out a registry token"),
+        "{}",
+        run.stderr
+    );
+}
