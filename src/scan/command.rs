@@ -46,10 +46,12 @@ pub async fn run(global: &GlobalArgs, args: &ScanGateArgs, printer: &Printer) ->
     if !images.is_empty() {
         // --timeout bounds the whole gate: each image's wait ends at one deadline (its
         // outcome is then a timeout, exit 4, and the reports are still written), and a
-        // hung request anywhere else ends a moment later.
-        let deadline = tokio::time::Instant::now() + args.timeout;
+        // hung request anywhere else ends a moment later. The second of grace lets a
+        // responsive wait give its own, more precise, timeout first.
+        let grace = std::time::Duration::from_secs(1);
+        let deadline = tokio::time::Instant::now() + args.timeout + grace;
         let live = live_scans(global, args, images, deadline, printer);
-        let grace = std::time::Duration::from_secs(2);
+        let grace = grace * 2;
         scans.extend(
             crate::registry::deadline::hard_bound(args.timeout + grace, "--timeout", live).await?,
         );

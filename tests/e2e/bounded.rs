@@ -196,3 +196,21 @@ fn a_silent_ecr_api_is_announced_and_given_up_on() {
         run.stderr
     );
 }
+
+/// An ECR API that answers at once but trickles the rest (one byte a second): the SDK's
+/// per-attempt limit covers the body too, so the call still ends.
+#[test]
+fn a_trickling_ecr_api_is_given_up_on() {
+    let server = SlowServer::start(Behaviour::Trickle {
+        every: Duration::from_secs(1),
+    });
+    let mut command = ecrctl();
+    command
+        .env("AWS_ENDPOINT_URL", format!("http://{}", server.addr))
+        .env("ECRCTL_HTTP_TIMEOUT", "2")
+        .args(["repo", "list"]);
+    let (run, took) = run_within(&mut command, Duration::from_secs(45));
+    assert_ne!(run.code, 0, "took {took:?}\n{}", run.stderr);
+    assert!(server.requests() >= 1, "{}", run.stderr);
+    assert!(run.stderr.contains("error:"), "{}", run.stderr);
+}
