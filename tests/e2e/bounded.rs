@@ -214,3 +214,37 @@ fn a_trickling_ecr_api_is_given_up_on() {
     assert!(server.requests() >= 1, "{}", run.stderr);
     assert!(run.stderr.contains("error:"), "{}", run.stderr);
 }
+
+/// A registry whose certificate is not trusted (no --ca-cert, an empty certs.d): a TLS
+/// error is permanent, reported once with the fix, never retried.
+#[test]
+fn an_untrusted_certificate_is_not_retried() {
+    let s = stand_ins();
+    let p = unique("untrusted");
+    let plan = temp_file(
+        "plan.txt",
+        &format!(
+            "{}/{p}/src:v1 {}/{p}/dst:v1\n",
+            s.registry, s.plain_registry
+        ),
+    );
+    let certs_d = temp_file("empty", "").with_file_name("certs.d");
+    std::fs::create_dir_all(&certs_d).unwrap();
+    let mut command = ecrctl();
+    command
+        .env("ECRCTL_DOCKER_CERTS_D", &certs_d)
+        .args(["migrate", "--plan", plan.to_str().unwrap()])
+        .args(["--plain-http", &s.plain_registry, "-vv"])
+        .args([
+            "--journal",
+            plan.with_extension("journal").to_str().unwrap(),
+        ]);
+    let (run, _) = run_within(&mut command, Duration::from_secs(60));
+    assert_ne!(run.code, 0, "{}", run.stderr);
+    let said = format!("{}{}", run.stdout, run.stderr);
+    assert!(
+        said.contains(&format!("the TLS connection to {} failed", s.registry)),
+        "{said}"
+    );
+    assert!(!run.stderr.contains("retrying"), "{}", run.stderr);
+}
