@@ -444,6 +444,10 @@ tags = {{ tier = "web" }}
         .unwrap_err();
         assert!(err.message().contains("[defaults]"), "{}", err.message());
         let err = parse(r#"{"repositories":[]} x"#, "r.json", Path::new(".")).unwrap_err();
-        assert!(err.message().contains("not valid JSON"), "{}", err.message());
+        assert!(
+            err.message().contains("not valid JSON"),
+            "{}",
+            err.message()
+        );
     }
 }
