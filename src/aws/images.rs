@@ -8,8 +8,7 @@ use aws_smithy_types::DateTime;
 
 use super::{AwsContext, error_code, sdk_error};
 use crate::error::{CliError, Result};
-use crate::lifecycle::images::{Image, Micros};
-use crate::lifecycle::policy::StorageClass;
+use crate::model::image::{Image, Micros, StorageClass};
 use crate::model::media_type;
 
 fn micros(t: &DateTime) -> Micros {

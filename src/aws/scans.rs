@@ -6,7 +6,7 @@ use aws_sdk_ecr::types::{EnhancedImageScanFinding, ImageIdentifier, ImageScanFin
 
 use super::{error_code, sdk_error};
 use crate::error::CliError;
-use crate::scan::findings::{Finding, ScanResult, ScanType, parse_severity, yes_no};
+use crate::model::finding::{Finding, ScanResult, ScanType, parse_severity, yes_no};
 
 /// Where an image is: the client for its region, its registry and identity.
 pub struct ImageTarget<'a> {

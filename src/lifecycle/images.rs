@@ -2,55 +2,9 @@
 //! `aws ecr describe-images --output json` prints (timestamps as RFC 3339 strings or
 //! epoch seconds, as different AWS CLI versions print them).
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use super::policy::StorageClass;
-
-/// Microseconds since the Unix epoch: enough to keep pushes a moment apart in order.
-pub type Micros = i64;
-
-pub const MICROS_PER_DAY: i64 = 86_400 * 1_000_000;
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Image {
-    pub digest: String,
-    pub tags: Vec<String>,
-    pub pushed_at: Micros,
-    pub size: u64,
-    pub media_type: Option<String>,
-    pub last_pull: Option<Micros>,
-    pub storage: StorageClass,
-    pub archived_at: Option<Micros>,
-    pub activated_at: Option<Micros>,
-    /// Manifests this image (an index / manifest list) references.
-    pub children: Vec<String>,
-}
-
-impl Image {
-    /// An active (standard storage) image with nothing else known.
-    pub fn new(digest: impl Into<String>, tags: Vec<String>, pushed_at: Micros) -> Self {
-        Image {
-            digest: digest.into(),
-            tags,
-            pushed_at,
-            size: 0,
-            media_type: None,
-            last_pull: None,
-            storage: StorageClass::Standard,
-            archived_at: None,
-            activated_at: None,
-            children: Vec::new(),
-        }
-    }
-
-    pub fn is_index(&self) -> bool {
-        self.media_type.as_deref().is_some_and(|m| {
-            m == "application/vnd.oci.image.index.v1+json"
-                || m == "application/vnd.docker.distribution.manifest.list.v2+json"
-        })
-    }
-}
+pub use crate::model::image::{Image, MICROS_PER_DAY, Micros, StorageClass};
 
 /// The largest `imageSizeInBytes` taken: 1 PiB (ECR's limits allow a few TiB per image).
 pub const MAX_IMAGE_BYTES: u64 = 1 << 50;

@@ -1,6 +1,7 @@
 //! A lifecycle policy as typed rules, built by `lint::check_text` from a document that
 //! passed every check.
 
+pub use crate::model::image::StorageClass;
 use serde::{Deserialize, Serialize};
 
 use super::lint::{self, Problem};
@@ -12,13 +13,6 @@ pub enum TagStatus {
     Tagged,
     Untagged,
     Any,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum StorageClass {
-    Standard,
-    Archive,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,6 +2,8 @@
 //! of ecrctl's: no clap, no SDK, no I/O. `aws/` and `registry/` translate to and from it;
 //! feature modules compute with it (docs/architecture.md).
 
+pub mod finding;
+pub mod image;
 pub mod media_type;
 pub mod reference;
 pub mod repository;

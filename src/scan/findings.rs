@@ -2,165 +2,11 @@
 //! scanning by Amazon Inspector (`imageScanFindings.enhancedFindings[]`), read from the
 //! JSON of `aws ecr describe-image-scan-findings --output json` or built from the SDK.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-/// ECR's severities in order; `Undefined` (basic) and `Untriaged` (enhanced) are mapped
-/// to a chosen severity by the gate (`--unknown-severity-as`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Informational,
-    Low,
-    Medium,
-    High,
-    Critical,
-}
-
-impl Severity {
-    pub const ALL: [Severity; 5] = [
-        Self::Critical,
-        Self::High,
-        Self::Medium,
-        Self::Low,
-        Self::Informational,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Informational => "informational",
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
-            Self::Critical => "critical",
-        }
-    }
-}
-
-/// A severity as ECR reports it; serialized as `critical` … `informational` or `unknown`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ReportedSeverity {
-    Known(Severity),
-    /// UNDEFINED, UNTRIAGED, or anything new.
-    Unknown,
-}
-
-impl Serialize for ReportedSeverity {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Known(s) => serializer.serialize_str(s.as_str()),
-            Self::Unknown => serializer.serialize_str("unknown"),
-        }
-    }
-}
-
-pub fn parse_severity(text: &str) -> ReportedSeverity {
-    match text.to_ascii_uppercase().as_str() {
-        "INFORMATIONAL" => ReportedSeverity::Known(Severity::Informational),
-        "LOW" => ReportedSeverity::Known(Severity::Low),
-        "MEDIUM" => ReportedSeverity::Known(Severity::Medium),
-        "HIGH" => ReportedSeverity::Known(Severity::High),
-        "CRITICAL" => ReportedSeverity::Known(Severity::Critical),
-        _ => ReportedSeverity::Unknown,
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ScanType {
-    Basic,
-    Enhanced,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Finding {
-    /// CVE or finding name.
-    pub id: String,
-    pub severity: ReportedSeverity,
-    /// The severity text ECR gave (e.g. `UNTRIAGED`).
-    pub reported: String,
-    pub package: Option<String>,
-    pub version: Option<String>,
-    pub fixed_in: Option<String>,
-    /// Enhanced only; `None` when the scan does not say (basic scanning).
-    pub fix_available: Option<bool>,
-    pub exploit_available: Option<bool>,
-    pub score: Option<f64>,
-    pub uri: Option<String>,
-    pub title: Option<String>,
-    /// Inspector status (`ACTIVE`, `SUPPRESSED`, `CLOSED`); basic findings are active.
-    pub status: String,
-}
-
-impl Finding {
-    /// A basic-scanning finding; `attribute` looks up ECR's `attributes[]` by key.
-    pub fn basic(
-        id: String,
-        reported: String,
-        uri: Option<String>,
-        description: Option<String>,
-        attribute: impl Fn(&str) -> Option<String>,
-    ) -> Self {
-        Finding {
-            id,
-            severity: parse_severity(&reported),
-            reported,
-            package: attribute("package_name"),
-            version: attribute("package_version"),
-            fixed_in: None,
-            fix_available: None,
-            exploit_available: None,
-            score: attribute("CVSS3_SCORE")
-                .or_else(|| attribute("CVSS2_SCORE"))
-                .and_then(|s| score_text(&s)),
-            uri,
-            title: description,
-            status: "ACTIVE".into(),
-        }
-    }
-
-    /// Copies of an enhanced finding, one per vulnerable package (name, version,
-    /// fixed-in), so each can be fixed and ignored on its own.
-    pub fn per_package(
-        self,
-        packages: Vec<(Option<String>, Option<String>, Option<String>)>,
-    ) -> Vec<Finding> {
-        if packages.is_empty() {
-            return vec![self];
-        }
-        packages
-            .into_iter()
-            .map(|(name, version, fixed)| Finding {
-                package: name,
-                version,
-                fixed_in: fixed.filter(|v| !v.is_empty() && v != "NotAvailable"),
-                ..self.clone()
-            })
-            .collect()
-    }
-}
-
-/// Inspector's `YES` / `PARTIAL` / `NO`.
-pub fn yes_no(value: Option<&str>) -> Option<bool> {
-    match value.map(str::to_ascii_uppercase).as_deref() {
-        Some("YES" | "PARTIAL") => Some(true),
-        Some("NO") => Some(false),
-        _ => None,
-    }
-}
-
-/// One image's scan as read: status and findings.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ScanResult {
-    pub repository: Option<String>,
-    pub digest: Option<String>,
-    pub tag: Option<String>,
-    pub status: String,
-    pub status_description: Option<String>,
-    pub scan_type: ScanType,
-    pub findings: Vec<Finding>,
-}
+pub use crate::model::finding::{
+    Finding, ReportedSeverity, ScanResult, ScanType, Severity, parse_severity, yes_no,
+};
 
 // ---- `describe-image-scan-findings` output, as serde reads it. Not
 // `deny_unknown_fields`: AWS adds fields. Strings that AWS may extend (severity, status)
@@ -274,13 +120,6 @@ impl<'de> Deserialize<'de> for Score {
 }
 
 /// A CVSS score from text (basic findings' attributes): finite and in 0..=10, else none.
-fn score_text(text: &str) -> Option<f64> {
-    text.trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|x| (0.0..=10.0).contains(x))
-}
-
 /// Reads `describe-image-scan-findings` output; a problem names its JSON path
 /// (`$.imageScanFindings.findings[3].name: …`).
 pub fn parse_json(text: &str) -> Result<ScanResult, String> {
@@ -386,6 +225,7 @@ fn enhanced_findings(f: RawEnhancedFinding) -> Result<Vec<Finding>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::finding::score_text;
 
     #[test]
     fn reads_basic_findings_as_moto_and_ecr_print_them() {

@@ -14,6 +14,7 @@ mod generated;
 mod harness;
 mod images;
 mod inputs;
+mod layers;
 mod lifecycle;
 mod login;
 mod migrate;
