@@ -6,6 +6,7 @@
 //! hiding a "no" verdict (docs/conventions.md, "Exit codes").
 
 mod paint;
+mod schema;
 mod text;
 
 use std::io::{self, IsTerminal, Write};
@@ -19,6 +20,7 @@ use crate::error::CliError;
 use crate::settings::{OutputFormat, OutputSettings};
 
 pub use paint::Paint;
+pub use schema::{SCHEMA_VERSION, SchemaVersion};
 pub use text::{confirm, count, human_bytes, sanitize};
 
 /// How this run prints: format, colour, verbosity, progress; and what went wrong printing.
@@ -164,4 +166,16 @@ impl Printer {
         bar.set_message(what.to_string());
         bar
     }
+}
+
+/// A table printer with no colour and no terminal width, for renderer unit tests.
+#[cfg(test)]
+pub(crate) fn plain_printer() -> Printer {
+    Printer::new(&OutputSettings {
+        format: OutputFormat::Table,
+        quiet: true,
+        verbose: 0,
+        color: false,
+        progress: false,
+    })
 }

@@ -174,6 +174,20 @@ fn split_document(document: Value, source: &str) -> Result<(Option<Value>, Vec<V
         Value::Array(entries) => Ok((None, entries)),
         Value::Object(mut map) => {
             let defaults = map.remove("defaults");
+            // `repo list -o json` starts with its schemaVersion; replaying it is allowed.
+            match map.remove("schemaVersion") {
+                None => {}
+                Some(v) if v == crate::output::SCHEMA_VERSION => {}
+                Some(v) => {
+                    return Err(CliError::usage(format!(
+                        "{source}: schemaVersion {v} is not one this ecrctl reads"
+                    ))
+                    .with_hint(format!(
+                        "this ecrctl reads schemaVersion {}; upgrade ecrctl",
+                        crate::output::SCHEMA_VERSION
+                    )));
+                }
+            }
             let entries = match map.remove("repositories") {
                 Some(Value::Array(entries)) => entries,
                 Some(_) => {
