@@ -54,6 +54,17 @@ pub fn main(action: Option<&str>) -> i32 {
     }
 }
 
+/// What docker's credential-helper protocol expects from `get` (no schemaVersion: the
+/// shape is docker's, not ecrctl's).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct HelperGetAnswer<'a> {
+    #[serde(rename = "ServerURL")]
+    server_url: &'a str,
+    username: &'a str,
+    secret: &'a str,
+}
+
 fn get_and_print(server: &str) -> i32 {
     let host = normalize_host(server);
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -62,12 +73,15 @@ fn get_and_print(server: &str) -> i32 {
         .expect("the tokio runtime starts");
     match runtime.block_on(get(&host)) {
         Ok(Some(token)) => {
-            let answer = serde_json::json!({
-                "ServerURL": server,
-                "Username": token.username,
-                "Secret": token.password.expose(),
-            });
-            println!("{answer}");
+            let answer = HelperGetAnswer {
+                server_url: server,
+                username: &token.username,
+                secret: token.password.expose(),
+            };
+            println!(
+                "{}",
+                serde_json::to_string(&answer).expect("strings serialize")
+            );
             0
         }
         Ok(None) => {
