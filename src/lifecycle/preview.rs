@@ -316,8 +316,9 @@ async fn all_repositories(
         print_registry(printer, &previews, &totals, args.price_per_gb_month)?;
         if !skipped.is_empty() {
             printer.info(&format!(
-                "{} without a lifecycle policy were skipped",
-                crate::output::count(skipped.len(), "repository", "repositories")
+                "{} without a lifecycle policy {} skipped",
+                crate::output::count(skipped.len(), "repository", "repositories"),
+                if skipped.len() == 1 { "was" } else { "were" }
             ));
         }
     }

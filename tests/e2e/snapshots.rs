@@ -5,7 +5,7 @@
 
 use serde_json::json;
 
-use crate::client::{Run, bare_ecrctl, ecr, ecrctl, run, temp_file};
+use crate::client::{Run, bare_ecrctl, ecr, ecrctl, put_image, run, temp_file};
 use crate::harness::{ACCOUNT, stand_ins};
 use crate::images::{Registry, seed_image};
 use crate::login::Sandbox;
@@ -96,6 +96,70 @@ fn lifecycle_preview() {
             "lifecycle_preview_explain_json",
             transcript(&preview(&["--explain", "sha256:aaaa", "-o", "json"]))
         );
+    });
+}
+
+const KEEP_TWO: &str = r#"{"rules":[
+ {"rulePriority":1,"selection":{"tagStatus":"tagged","tagPatternList":["prod*"],"countType":"imageCountMoreThan","countNumber":50},"action":{"type":"expire"}},
+ {"rulePriority":2,"selection":{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":2},"action":{"type":"expire"}}]}"#;
+
+#[test]
+fn lifecycle_against_moto() {
+    let policy = temp_file("keep-two.json", KEEP_TWO);
+    ecr(&[
+        "repo",
+        "create",
+        "snaplc/app",
+        "--lifecycle-policy",
+        policy.to_str().unwrap(),
+    ])
+    .assert_code(0);
+    ecr(&["repo", "create", "snaplc/bare"]).assert_code(0);
+    // moto records push times to the second: a second apart, the order is fixed.
+    for (i, (tag, seed)) in [
+        ("v1", "snap-one"),
+        ("prod-1", "snap-two"),
+        ("v2", "snap-three"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        if i > 0 {
+            std::thread::sleep(std::time::Duration::from_millis(1050));
+        }
+        put_image("snaplc/app", Some(tag), seed);
+    }
+    let changed = temp_file(
+        "keep-three.json",
+        &KEEP_TWO.replace("\"countNumber\":2", "\"countNumber\":3"),
+    );
+    filtered(|| {
+        let all = |extra: &[&str]| {
+            let mut args = vec![
+                "lifecycle",
+                "preview",
+                "--all-repositories",
+                "--repository-prefix",
+                "snaplc/",
+            ];
+            args.extend_from_slice(extra);
+            transcript(&ecr(&args))
+        };
+        insta::assert_snapshot!("lifecycle_all_repositories_table", all(&[]));
+        insta::assert_snapshot!("lifecycle_all_repositories_json", all(&["-o", "json"]));
+        // The policy diff (stderr) shows context around the change.
+        let apply = ecr(&[
+            "lifecycle",
+            "apply",
+            "--repository",
+            "snaplc/app",
+            "--policy",
+            changed.to_str().unwrap(),
+            "--dry-run",
+            "-o",
+            "json",
+        ]);
+        insta::assert_snapshot!("lifecycle_apply_dry_run_json", transcript(&apply));
     });
 }
 
