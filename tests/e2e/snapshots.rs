@@ -365,6 +365,19 @@ fn error_blocks() {
                 "list"
             ])))
         );
+        let newer = temp_file(
+            "repos.json",
+            r#"{"schemaVersion": 2, "repositories": [{"repositoryName": "snap/newer"}]}"#,
+        );
+        insta::assert_snapshot!(
+            "error_newer_schema_version",
+            transcript(&ecr(&[
+                "repo",
+                "create",
+                "--from-file",
+                newer.to_str().unwrap()
+            ]))
+        );
         insta::assert_snapshot!(
             "error_missing_file",
             transcript(&ecr(&[
