@@ -6,6 +6,8 @@
 //! cargo run --example stand_ins      # then paste the exports into another shell
 //! ```
 
+#![allow(clippy::print_stdout)] // printing the exports is what this program is for
+#![allow(unsafe_code)] // the shared harness calls libc on its child processes
 #[allow(dead_code)]
 #[path = "../tests/e2e/harness.rs"]
 mod harness;

@@ -103,8 +103,8 @@ impl GlobalArgs {
             registry_endpoint: self.registry_endpoint.clone(),
             ca_cert: self.ca_cert.clone(),
             output: self.output.map(|o| match o {
-                OutputFormatArg::Table => settings::OutputFormat::Table,
-                OutputFormatArg::Json => settings::OutputFormat::Json,
+                OutputFormatArg::Table => crate::output::OutputFormat::Table,
+                OutputFormatArg::Json => crate::output::OutputFormat::Json,
             }),
             quiet: self.quiet,
             verbose: self.verbose,
@@ -216,6 +216,27 @@ pub struct RepoSettingsArgs {
     pub tags: Vec<String>,
 }
 
+/// A container client for `login --client` (mapped to `login::client::ClientKind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ClientArg {
+    Docker,
+    Podman,
+    Nerdctl,
+    Finch,
+    Helm,
+    Oras,
+}
+
+/// A finding severity for `scan gate` (mapped to `scan::findings::Severity`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    Informational,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 #[value(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum TagMutabilityArg {
@@ -263,7 +284,7 @@ pub struct LoginArgs {
 
     /// Container client to log in (default: docker, else the first one found on PATH)
     #[arg(long, value_enum)]
-    pub client: Option<crate::login::client::ClientKind>,
+    pub client: Option<ClientArg>,
 
     /// Print only the password, for tools that read it on stdin (like
     /// `aws ecr get-login-password`); logs no client in
@@ -305,6 +326,24 @@ pub struct LoginStatusArgs {
 
 fn duration_arg(text: &str) -> Result<Duration, String> {
     crate::duration::parse_duration(text)
+}
+
+/// The most `--price-per-gb-month` takes (ECR charges $0.10).
+pub const MAX_PRICE_PER_GB_MONTH: f64 = 1000.0;
+
+/// A price: a finite number in 0..=1000 (NaN, infinities and negatives are refused).
+fn price_arg(text: &str) -> Result<f64, String> {
+    let price: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number (USD, e.g. 0.10)"))?;
+    if (0.0..=MAX_PRICE_PER_GB_MONTH).contains(&price) {
+        Ok(price)
+    } else {
+        Err(format!(
+            "`{text}` is out of range 0..={MAX_PRICE_PER_GB_MONTH} (USD per GB-month)"
+        ))
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -377,8 +416,8 @@ pub struct LifecyclePreviewArgs {
     #[arg(long, value_name = "DIGEST|TAG")]
     pub explain: Option<String>,
 
-    /// Storage price used for the savings estimate (USD per GB-month)
-    #[arg(long, value_name = "USD", default_value_t = 0.10)]
+    /// Storage price used for the savings estimate (USD per GB-month, 0 to 1000)
+    #[arg(long, value_name = "USD", default_value_t = 0.10, value_parser = price_arg)]
     pub price_per_gb_month: f64,
 
     /// Also run ECR's own preview and show any difference from the local result
@@ -430,8 +469,8 @@ pub struct LifecycleApplyArgs {
     #[arg(long)]
     pub dry_run: bool,
 
-    /// Storage price used for the savings estimate (USD per GB-month)
-    #[arg(long, value_name = "USD", default_value_t = 0.10)]
+    /// Storage price used for the savings estimate (USD per GB-month, 0 to 1000)
+    #[arg(long, value_name = "USD", default_value_t = 0.10, value_parser = price_arg)]
     pub price_per_gb_month: f64,
 }
 
@@ -465,7 +504,7 @@ pub struct ScanGateArgs {
 
     /// Fail when any finding at or above this severity remains
     #[arg(long, value_enum, value_name = "SEVERITY")]
-    pub fail_on: Option<crate::scan::findings::Severity>,
+    pub fail_on: Option<SeverityArg>,
 
     /// Fail when more than N critical findings remain
     #[arg(long, value_name = "N")]
@@ -485,7 +524,7 @@ pub struct ScanGateArgs {
 
     /// Where UNDEFINED / UNTRIAGED findings count
     #[arg(long, value_enum, value_name = "SEVERITY", default_value = "medium")]
-    pub unknown_severity_as: crate::scan::findings::Severity,
+    pub unknown_severity_as: SeverityArg,
 
     /// Skip findings with no fix available (enhanced scanning only)
     #[arg(long)]
@@ -675,4 +714,18 @@ pub struct PushCheckArgs {
     /// With --fix: settings for a repository it creates (the `repo create --from-file` format)
     #[arg(long, value_name = "FILE")]
     pub repo_settings: Option<PathBuf>,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn prices_are_finite_and_in_range() {
+        assert_eq!(super::price_arg("0.10"), Ok(0.10));
+        assert_eq!(super::price_arg("0"), Ok(0.0));
+        for bad in [
+            "NaN", "nan", "inf", "-inf", "-0.01", "1000.5", "1e309", "ten",
+        ] {
+            assert!(super::price_arg(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -1,16 +1,33 @@
-//! Human durations for flags: `90s`, `30m`, `1h`, `2h30m`, `1d`.
+//! Human durations for flags: `90s`, `30m`, `1h`, `2h30m`, `1d`, at most [`MAX_SECONDS`].
 
 use std::time::Duration;
 
+/// The longest duration a flag takes: 365 days. Longer waits are mistakes, and the bound
+/// keeps every use (`as i64`, `Instant + d`, seconds → µs) far from overflowing:
+/// `--min-validity 9223372036854775809` once wrapped negative and served expired tokens.
+pub const MAX_SECONDS: u64 = 365 * 86_400;
+
 /// Parses a duration such as `1h30m`; a bare number is seconds.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let total = parse_unbounded(text)?;
+    if total > MAX_SECONDS {
+        return Err(format!(
+            "`{}` is out of range: a duration is at most 365d ({MAX_SECONDS}s)",
+            text.trim()
+        ));
+    }
+    Ok(Duration::from_secs(total))
+}
+
+fn parse_unbounded(text: &str) -> Result<u64, String> {
     let bad = || format!("`{text}` is not a duration: use e.g. 90s, 30m, 1h, 2h30m or 1d");
     let text = text.trim();
     if text.is_empty() {
         return Err(bad());
     }
-    if let Ok(seconds) = text.parse::<u64>() {
-        return Ok(Duration::from_secs(seconds));
+    if text.bytes().all(|b| b.is_ascii_digit()) {
+        // Too many digits for a u64 is out of range too, not "not a duration".
+        return Ok(text.parse::<u64>().unwrap_or(u64::MAX));
     }
     let mut total = 0u64;
     let mut number = String::new();
@@ -26,16 +43,17 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
             'd' => 86_400,
             _ => return Err(bad()),
         };
-        let n: u64 = number.parse().map_err(|_| bad())?;
-        total = total
-            .checked_add(n.checked_mul(unit).ok_or_else(bad)?)
-            .ok_or_else(bad)?;
+        if number.is_empty() {
+            return Err(bad());
+        }
+        let n: u64 = number.parse().unwrap_or(u64::MAX);
+        total = total.saturating_add(n.saturating_mul(unit));
         number.clear();
     }
     if !number.is_empty() {
         return Err(bad());
     }
-    Ok(Duration::from_secs(total))
+    Ok(total)
 }
 
 /// `11h 58m`, `42m`, `15s`, `expired 3d ago` style text for a signed number of seconds.
@@ -73,6 +91,26 @@ mod tests {
         assert_eq!(parse_duration("1d").unwrap(), Duration::from_secs(86_400));
         for bad in ["", "h", "1x", "1h30", "-1h"] {
             assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn durations_past_a_year_are_out_of_range() {
+        assert_eq!(parse_duration("365d").unwrap().as_secs(), MAX_SECONDS);
+        assert_eq!(parse_duration("31536000").unwrap().as_secs(), MAX_SECONDS);
+        for big in [
+            "366d",
+            "31536001",
+            "9223372036854775809",
+            "99999999999999999999999",
+            "18446744073709551615d",
+            "9999999999999999999999h",
+        ] {
+            let e = parse_duration(big).unwrap_err();
+            assert!(
+                e.contains("out of range") && e.contains("365d"),
+                "{big}: {e}"
+            );
         }
     }
 

@@ -7,7 +7,7 @@
 //! uv collects hints from an error chain. An unclassified chain is an operational failure
 //! (exit 3): "could not complete".
 //!
-//! Rendered as `error:` / `  cause:` / `  hint:` lines on stderr (docs/conventions.md).
+//! Rendered as `error:` / `  cause:` / `  hint:` lines on stderr by `crate::output::failure`.
 //! Messages are built from our own words and from AWS/registry error *messages*, never from
 //! `{:?}` of a request or response, so tokens cannot leak through them.
 
@@ -183,55 +183,10 @@ pub fn display_chain(error: &dyn std::error::Error) -> String {
     text
 }
 
-/// Renders a failure for stderr; `paint` colours the labels.
-pub fn render(error: &CliError, paint: &crate::output::Paint) -> String {
-    render_block(
-        &paint.error("error:"),
-        &error.message,
-        &error.causes,
-        error.hint.as_deref(),
-        paint,
-    )
-}
-
-/// `label message` then `  cause:` lines then `  hint:`: the one layout of every block of
-/// text ecrctl prints about a failure or a "no" verdict.
-pub fn render_block(
-    label: &str,
-    message: &str,
-    causes: &[String],
-    hint: Option<&str>,
-    paint: &crate::output::Paint,
-) -> String {
-    let clean = crate::output::sanitize;
-    let mut out = format!("{label} {}\n", clean(message));
-    for cause in causes {
-        out.push_str(&format!("  {} {}\n", paint.dim("cause:"), clean(cause)));
-    }
-    if let Some(hint) = hint {
-        out.push_str(&format!("  {} {}\n", paint.hint("hint:"), clean(hint)));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::Paint;
     use anyhow::Context;
-
-    #[test]
-    fn renders_message_causes_and_hint_in_order() {
-        let error = CliError::remote("could not create `a`")
-            .with_cause("AccessDeniedException: no")
-            .with_hint("ask for ecr:CreateRepository");
-        let text = render(&error, &Paint::plain());
-        assert_eq!(
-            text,
-            "error: could not create `a`\n  cause: AccessDeniedException: no\n  hint: ask for ecr:CreateRepository\n"
-        );
-        assert_eq!(error.exit_code().code(), 3);
-    }
 
     #[test]
     fn context_keeps_the_original_message_as_first_cause() {
@@ -268,12 +223,5 @@ mod tests {
             ["rules[0]", "`x` is not a number", "line 4"]
         );
         assert_eq!(failure.hint(), Some("write a number"));
-    }
-
-    #[test]
-    fn rendering_strips_terminal_control_sequences() {
-        let error = CliError::remote("bad tag \x1b]0;pwned\x07`v1`").with_cause("a\x1b[2Jb");
-        let text = render(&error, &Paint::plain());
-        assert!(!text.contains('\x1b') && !text.contains('\x07'), "{text:?}");
     }
 }

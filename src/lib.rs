@@ -1,27 +1,29 @@
 //! ecrctl: a command-line tool for Amazon ECR. `main.rs` only calls [`run`].
 
-pub mod aws;
+pub(crate) mod aws;
 pub mod cli;
-pub mod docker;
-pub mod duration;
-pub mod error;
-pub mod exit;
-pub mod fsutil;
+pub(crate) mod docker;
+pub(crate) mod duration;
+pub(crate) mod error;
+pub(crate) mod exit;
+pub(crate) mod fsutil;
 pub mod generate;
-pub mod lifecycle;
-pub mod logging;
-pub mod login;
-pub mod migrate;
-pub mod names;
-pub mod outcome;
-pub mod output;
-pub mod pushcheck;
+pub(crate) mod input;
+pub(crate) mod lifecycle;
+pub(crate) mod logging;
+pub(crate) mod login;
+pub(crate) mod migrate;
+pub(crate) mod model;
+pub(crate) mod names;
+pub(crate) mod outcome;
+pub(crate) mod output;
+pub(crate) mod pushcheck;
 pub mod registry;
-pub mod repo;
-pub mod scan;
-pub mod secret;
-pub mod settings;
-pub mod textdiff;
+pub(crate) mod repo;
+pub(crate) mod scan;
+pub(crate) mod secret;
+pub(crate) mod settings;
+pub(crate) mod textdiff;
 
 use clap::Parser;
 
@@ -77,17 +79,17 @@ pub fn exit_code(result: CommandResult, output_failures: Vec<CliError>, paint: &
     };
     let mut text = match &result {
         Ok(Outcome::Success) => String::new(),
-        Ok(Outcome::Verdict(v)) => error::render_block(
+        Ok(Outcome::Verdict(v)) => output::failure::render_block(
             &paint.error("error:"),
             &v.message,
             &v.causes,
             v.hint.as_deref(),
             paint,
         ),
-        Err(failure) => error::render(failure, paint),
+        Err(failure) => output::failure::render(failure, paint),
     };
     for failure in &output_failures {
-        text.push_str(&error::render(failure, paint));
+        text.push_str(&output::failure::render(failure, paint));
     }
     // stderr may be gone too; there is nowhere left to report that.
     let _ = std::io::Write::write_all(&mut std::io::stderr(), text.as_bytes());

@@ -10,8 +10,8 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::error::CredentialsError;
 use aws_sdk_ecr::config::ProvideCredentials;
 
+use super::AwsSettings;
 use crate::error::{CliError, Result};
-use crate::settings::AwsSettings;
 
 use super::profiles;
 
@@ -73,7 +73,7 @@ pub fn region_of(sdk: &SdkConfig) -> Result<String> {
         CliError::usage("no AWS region is configured")
             .with_hint("set AWS_REGION or pass --region (e.g. --region us-east-1)")
     })?;
-    crate::settings::validate_region(&region, "the configured region")?;
+    super::validate_region(&region, "the configured region")?;
     Ok(region)
 }
 

@@ -10,6 +10,7 @@ use super::{AwsContext, error_code, sdk_error};
 use crate::error::{CliError, Result};
 use crate::lifecycle::images::{Image, Micros};
 use crate::lifecycle::policy::StorageClass;
+use crate::model::media_type;
 
 fn micros(t: &DateTime) -> Micros {
     t.secs() * 1_000_000 + i64::from(t.subsec_nanos() / 1000)
@@ -74,8 +75,8 @@ async fn fill_children(ctx: &AwsContext, repository: &str, images: &mut [Image])
             .set_registry_id(ctx.registry_id.clone())
             .repository_name(repository)
             .set_image_ids(Some(ids))
-            .accepted_media_types("application/vnd.oci.image.index.v1+json")
-            .accepted_media_types("application/vnd.docker.distribution.manifest.list.v2+json")
+            .accepted_media_types(media_type::OCI_INDEX)
+            .accepted_media_types(media_type::DOCKER_MANIFEST_LIST)
             .send()
             .await
             .map_err(|e| {

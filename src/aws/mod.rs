@@ -5,6 +5,7 @@ mod config;
 mod errors;
 mod explicit_false;
 mod profiles;
+mod settings;
 pub use explicit_false::ExplicitScanOnPushFalse;
 pub mod images;
 pub mod repositories;
@@ -13,3 +14,6 @@ pub mod scans;
 
 pub use config::{AwsContext, ecr_client, ensure_credentials, load, load_sdk_config, region_of};
 pub use errors::{error_code, sdk_error};
+pub use settings::{
+    AwsSettings, Profile, validate_account_id, validate_endpoint_url, validate_region,
+};

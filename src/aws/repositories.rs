@@ -10,8 +10,10 @@ use serde_json::Value;
 
 use super::{AwsContext, error_code, sdk_error};
 use crate::error::{CliError, Result};
-use crate::repo::plan::{Field, ObservedRepo, default_mutability, missing_tags};
-use crate::repo::settings::{Encryption, EncryptionType, Mutability, MutabilityMode, RepoSettings};
+use crate::model::repository::{
+    Encryption, EncryptionType, Mutability, MutabilityMode, RepoSettings,
+};
+use crate::model::repository::{Field, ObservedRepo, default_mutability, missing_tags};
 
 /// What ECR says about one repository, for listings.
 #[derive(Debug, Clone, serde::Serialize)]

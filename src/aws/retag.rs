@@ -78,7 +78,7 @@ async fn batch(
         .repository_name(repository)
         .set_image_ids(Some(ids))
         .set_accepted_media_types(Some(
-            crate::registry::client::MANIFEST_TYPES
+            crate::model::media_type::MANIFEST_TYPES
                 .split(", ")
                 .map(String::from)
                 .collect(),

@@ -9,9 +9,13 @@ use serde_json::{Map, Value};
 use crate::error::{CliError, Result};
 use crate::secret::Secret;
 
-/// `$DOCKER_CONFIG`, else `~/.docker` (the same shape as an XDG folder).
-pub fn config_dir() -> PathBuf {
-    crate::fsutil::xdg_dir("DOCKER_CONFIG", ".docker")
+/// `$DOCKER_CONFIG` (relative paths too, as docker takes them), else `~/.docker`; with no
+/// home at all, an error rather than a shared folder.
+pub fn config_dir() -> Result<PathBuf> {
+    match std::env::var_os("DOCKER_CONFIG").filter(|d| !d.is_empty()) {
+        Some(dir) => Ok(PathBuf::from(dir)),
+        None => Ok(crate::fsutil::home_dir()?.join(".docker")),
+    }
 }
 
 /// `https://host:port/v1/` → `host:port`, as docker keys its entries loosely.
@@ -152,23 +156,67 @@ impl DockerConfig {
         }
     }
 
-    /// Writes the file atomically (0600), keeping the previous version as a backup.
-    /// Returns the backup's path when there was a previous version.
+    /// Writes the file atomically (0600 when new; an existing file, or the file a
+    /// symlinked `config.json` points at, keeps its mode),
+    /// keeping the previous version as a backup. Returns the backup's path when there was
+    /// a previous version. Callers editing the file hold [`lock`] from load to save.
     pub fn save_with_backup(&self) -> Result<Option<PathBuf>> {
-        let backup = self.path.with_file_name("config.json.ecrctl-backup");
-        let had_previous = self.path.exists();
-        if had_previous {
-            std::fs::copy(&self.path, &backup).map_err(|e| {
-                CliError::remote(format!("could not back up {}", self.path.display()))
-                    .with_cause(e.to_string())
-            })?;
-        }
+        let backup = match std::fs::read(&self.path) {
+            Ok(previous) => Some(backup(&self.path, &previous)?),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => {
+                return Err(
+                    CliError::remote(format!("cannot read {}", self.path.display()))
+                        .with_cause(e.to_string()),
+                );
+            }
+        };
+        self.save()?;
+        Ok(backup)
+    }
+
+    /// Writes the file atomically, with no backup (for a file ecrctl owns and rebuilds).
+    pub fn save(&self) -> Result<()> {
         let mut bytes =
             serde_json::to_vec_pretty(&Value::Object(self.value.clone())).expect("JSON serializes");
         bytes.push(b'\n');
-        crate::fsutil::write_atomic(&self.path, &bytes, 0o600)?;
-        Ok(had_previous.then_some(backup))
+        crate::fsutil::write_atomic(&self.path, &bytes, 0o600)
     }
+}
+
+/// Serializes edits of `DIR/config.json` between ecrctl processes: hold the guard from
+/// [`DockerConfig::load`] to [`DockerConfig::save_with_backup`] so that no concurrent
+/// edit is lost (docker itself does not take this lock).
+pub fn lock(dir: &Path) -> Result<crate::fsutil::FileLock> {
+    crate::fsutil::lock_for(&dir.join("config.json"))
+}
+
+/// Copies `previous` to a fresh `config.json.ecrctl-backup-<UTC time>` (then `-2`, `-3`,
+/// … within the same second) beside `path`, 0600; an existing backup is never replaced.
+fn backup(path: &Path, previous: &[u8]) -> Result<PathBuf> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "config.json".into());
+    let stamp = jiff::Timestamp::now()
+        .strftime("%Y%m%dT%H%M%SZ")
+        .to_string();
+    let fail = |e: std::io::Error| {
+        CliError::remote(format!("could not back up {}", path.display())).with_cause(e.to_string())
+    };
+    for n in 1..1000 {
+        let suffix = match n {
+            1 => String::new(),
+            n => format!("-{n}"),
+        };
+        let candidate = path.with_file_name(format!("{name}.ecrctl-backup-{stamp}{suffix}"));
+        match crate::fsutil::create_new(&candidate, previous, 0o600) {
+            Ok(()) => return Ok(candidate),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(fail(e)),
+        }
+    }
+    Err(fail(std::io::Error::other("no free backup name")))
 }
 
 fn decode_auth(entry: &Value) -> Option<(String, Secret)> {
@@ -213,6 +261,36 @@ mod tests {
         assert_eq!(c.value["psFormat"], "table");
         assert_eq!(c.value["credHelpers"]["h1"], "y");
         assert!(c.set_cred_helpers(&["h1".into()], "y").is_empty());
+    }
+
+    #[test]
+    fn backups_never_replace_an_earlier_backup() {
+        let dir = std::env::temp_dir().join(format!("ecrctl-backup-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut c = config(r#"{"auths":{}}"#);
+        c.path = dir.join("config.json");
+        assert_eq!(c.save_with_backup().unwrap(), None, "nothing to back up");
+        let mut backups = Vec::new();
+        for helper in ["a", "b", "c"] {
+            let before = std::fs::read(&c.path).unwrap();
+            c.set_cred_helpers(&["h".into()], helper);
+            let backup = c.save_with_backup().unwrap().expect("a backup");
+            assert_eq!(std::fs::read(&backup).unwrap(), before);
+            assert!(!backups.contains(&backup), "{}", backup.display());
+            let mode = std::os::unix::fs::PermissionsExt::mode(
+                &std::fs::metadata(&backup).unwrap().permissions(),
+            );
+            assert_eq!(mode & 0o777, 0o600);
+            backups.push(backup);
+        }
+        // Every backup still holds what it saved: the first is the original file.
+        assert!(
+            !std::fs::read_to_string(&backups[0])
+                .unwrap()
+                .contains("credHelpers")
+        );
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]

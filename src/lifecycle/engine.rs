@@ -58,7 +58,8 @@ impl KeepReason {
 
 pub fn short_digest(digest: &str) -> String {
     let hex = digest.strip_prefix("sha256:").unwrap_or(digest);
-    format!("sha256:{}", &hex[..hex.len().min(12)])
+    // By characters: a digest from an input file is not necessarily ASCII.
+    format!("sha256:{}", hex.chars().take(12).collect::<String>())
 }
 
 /// Per-rule totals.
@@ -313,7 +314,7 @@ fn stats(
             && let Some(s) = stats.iter_mut().find(|s| s.rule_priority == *rule)
         {
             s.acted += 1;
-            s.bytes += image.size;
+            s.bytes = s.bytes.saturating_add(image.size);
         }
     }
     stats

@@ -475,3 +475,57 @@ proptest! {
         prop_assert_eq!(evaluate(&p, &imgs, NOW).outcomes, expected);
     }
 }
+
+#[test]
+fn the_longest_allowed_age_and_the_oldest_allowed_time_do_not_overflow() {
+    // 36500 days (the most a policy may say) against an image pushed at the epoch and
+    // one pushed at the end of year 9999: no overflow, and the right answers.
+    let p = policy(&format!(
+        r#"{{"rules":[{}]}}"#,
+        rule(
+            1,
+            r#"{"tagStatus":"any","countType":"sinceImagePushed","countUnit":"days","countNumber":36500}"#,
+            r#"{"type":"expire"}"#
+        )
+    ));
+    let mut old = image('a', &[], 0.0);
+    old.pushed_at = 0;
+    let mut future = image('b', &[], 0.0);
+    future.pushed_at = super::images::MAX_EPOCH_SECONDS * 1_000_000;
+    let late_now = super::images::MAX_EPOCH_SECONDS * 1_000_000;
+    let eval = evaluate(&p, &[old.clone(), future.clone()], late_now);
+    assert!(matches!(eval.outcomes[0], Outcome::Expire { rule: 1 }));
+    assert!(matches!(eval.outcomes[1], Outcome::Keep { .. }));
+    let eval = evaluate(&p, &[old, future], 0);
+    assert!(
+        eval.outcomes
+            .iter()
+            .all(|o| matches!(o, Outcome::Keep { .. }))
+    );
+}
+
+#[test]
+fn sizes_add_up_without_overflow_and_digests_shorten_by_character() {
+    let p = policy(&format!(
+        r#"{{"rules":[{}]}}"#,
+        rule(
+            1,
+            r#"{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":1}"#,
+            r#"{"type":"expire"}"#
+        )
+    ));
+    let images: Vec<Image> = ['a', 'b', 'c', 'd']
+        .iter()
+        .map(|&c| {
+            let mut i = image(c, &[], 1.0);
+            i.size = u64::MAX / 2;
+            i
+        })
+        .collect();
+    let eval = evaluate(&p, &images, NOW);
+    assert_eq!(eval.rules[0].bytes, u64::MAX);
+    assert_eq!(
+        super::engine::short_digest("sha256:ééééééééééééééé"),
+        "sha256:éééééééééééé"
+    );
+}

@@ -2,8 +2,7 @@
 //! `aws ecr describe-images --output json` prints (timestamps as RFC 3339 strings or
 //! epoch seconds, as different AWS CLI versions print them).
 
-use serde::Serialize;
-use serde_json::Value;
+use serde::{Deserialize, Serialize};
 
 use super::policy::StorageClass;
 
@@ -53,16 +52,79 @@ impl Image {
     }
 }
 
-/// Parses a timestamp given as RFC 3339 text or epoch seconds (integer or fractional).
-pub fn parse_timestamp(value: &Value) -> Result<Micros, String> {
-    match value {
-        Value::Number(n) => n
-            .as_f64()
-            .map(|secs| (secs * 1_000_000.0).round() as Micros)
-            .ok_or_else(|| format!("{n} is not a timestamp")),
-        Value::String(s) => parse_rfc3339(s),
-        other => Err(format!("{other} is not a timestamp")),
+/// The largest `imageSizeInBytes` taken: 1 PiB (ECR's limits allow a few TiB per image).
+pub const MAX_IMAGE_BYTES: u64 = 1 << 50;
+
+/// An image size: a whole number of bytes in 0..=[`MAX_IMAGE_BYTES`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ImageBytes(u64);
+
+impl<'de> Deserialize<'de> for ImageBytes {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = u64::deserialize(d)?;
+        if n <= MAX_IMAGE_BYTES {
+            Ok(ImageBytes(n))
+        } else {
+            Err(serde::de::Error::custom(format!(
+                "{n} is out of range 0..={MAX_IMAGE_BYTES} (bytes: 1 PiB)"
+            )))
+        }
     }
+}
+
+/// The latest instant an input timestamp may name: 9999-12-31T23:59:59Z.
+pub const MAX_EPOCH_SECONDS: i64 = 253_402_300_799;
+
+/// A timestamp read from input: RFC 3339 text or epoch seconds (integer or fractional),
+/// between 1970 and the end of year 9999, so that differences of two never overflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InputTime(pub Micros);
+
+impl<'de> Deserialize<'de> for InputTime {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl serde::de::Visitor<'_> for Visit {
+            type Value = InputTime;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a time: RFC 3339 text or epoch seconds")
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<InputTime, E> {
+                match i64::try_from(n) {
+                    Ok(n) => self.visit_i64(n),
+                    Err(_) => Err(E::custom(out_of_range(&n.to_string()))),
+                }
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<InputTime, E> {
+                if (0..=MAX_EPOCH_SECONDS).contains(&n) {
+                    Ok(InputTime(n * 1_000_000))
+                } else {
+                    Err(E::custom(out_of_range(&n.to_string())))
+                }
+            }
+            fn visit_f64<E: serde::de::Error>(self, x: f64) -> Result<InputTime, E> {
+                // NaN and infinities fail this test too.
+                if (0.0..=MAX_EPOCH_SECONDS as f64).contains(&x) {
+                    Ok(InputTime((x * 1_000_000.0).round() as Micros))
+                } else {
+                    Err(E::custom(out_of_range(&crate::input::show_f64(x))))
+                }
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<InputTime, E> {
+                let micros = parse_rfc3339(text).map_err(E::custom)?;
+                if micros < 0 {
+                    return Err(E::custom(out_of_range(text)));
+                }
+                Ok(InputTime(micros))
+            }
+        }
+        d.deserialize_any(Visit)
+    }
+}
+
+fn out_of_range(value: &str) -> String {
+    format!(
+        "{value} is out of range: a time is RFC 3339 text or epoch seconds in 0..={MAX_EPOCH_SECONDS} (1970 to 9999)"
+    )
 }
 
 pub fn parse_rfc3339(text: &str) -> Result<Micros, String> {
@@ -79,115 +141,184 @@ pub fn format_micros(micros: Micros) -> String {
         .unwrap_or_else(|_| micros.to_string())
 }
 
-/// Reads `describe-images` output (`{"imageDetails":[…]}` or a bare list). Each problem
-/// names the entry and field.
-pub fn from_describe_images(document: &Value) -> Result<Vec<Image>, String> {
-    let details = match document {
-        Value::Object(map) => map.get("imageDetails").and_then(Value::as_array).ok_or_else(|| {
-            "expected the output of `aws ecr describe-images --output json` (an `imageDetails` list)".to_string()
-        })?,
-        Value::Array(list) => list,
-        _ => return Err("expected an object with `imageDetails`".into()),
-    };
-    details
-        .iter()
-        .enumerate()
-        .map(|(i, d)| image_from_detail(d).map_err(|e| format!("imageDetails[{i}]: {e}")))
-        .collect()
+/// `aws ecr describe-images --output json`. Not `deny_unknown_fields`: AWS adds fields.
+#[derive(Debug, Deserialize)]
+#[serde(
+    rename_all = "camelCase",
+    expecting = "describe-images output: an object with an `imageDetails` list"
+)]
+struct RawDescribeImages {
+    image_details: Vec<RawImageDetail>,
+    #[serde(alias = "NextToken")]
+    next_token: Option<String>,
 }
 
-fn optional_time(d: &Value, key: &str) -> Result<Option<Micros>, String> {
-    match d.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(v) => parse_timestamp(v)
-            .map(Some)
-            .map_err(|e| format!("{key}: {e}")),
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", expecting = "an image detail object")]
+struct RawImageDetail {
+    image_digest: String,
+    #[serde(default)]
+    image_tags: Vec<String>,
+    image_size_in_bytes: Option<ImageBytes>,
+    image_pushed_at: InputTime,
+    image_manifest_media_type: Option<String>,
+    last_recorded_pull_time: Option<InputTime>,
+    image_status: Option<ImageStatus>,
+    last_archived_at: Option<InputTime>,
+    last_activated_at: Option<InputTime>,
+    /// Not an AWS field: manifests an index references, for saved inputs that know them.
+    #[serde(default)]
+    child_manifests: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+enum ImageStatus {
+    Active,
+    Archived,
+    Activating,
+}
+
+impl From<RawImageDetail> for Image {
+    fn from(d: RawImageDetail) -> Self {
+        Image {
+            digest: d.image_digest,
+            tags: d.image_tags,
+            pushed_at: d.image_pushed_at.0,
+            size: d.image_size_in_bytes.map_or(0, |b| b.0),
+            media_type: d.image_manifest_media_type,
+            last_pull: d.last_recorded_pull_time.map(|t| t.0),
+            storage: match d.image_status {
+                Some(ImageStatus::Archived) => StorageClass::Archive,
+                Some(ImageStatus::Active | ImageStatus::Activating) | None => {
+                    StorageClass::Standard
+                }
+            },
+            archived_at: d.last_archived_at.map(|t| t.0),
+            activated_at: d.last_activated_at.map(|t| t.0),
+            children: d.child_manifests,
+        }
     }
 }
 
-fn image_from_detail(d: &Value) -> Result<Image, String> {
-    let digest = d
-        .get("imageDigest")
-        .and_then(Value::as_str)
-        .ok_or("no imageDigest")?
-        .to_string();
-    let pushed_at = parse_timestamp(d.get("imagePushedAt").ok_or("no imagePushedAt")?)
-        .map_err(|e| format!("imagePushedAt: {e}"))?;
-    let strings = |key: &str| -> Vec<String> {
-        d.get(key)
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|t| t.as_str().map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default()
+/// Reads `describe-images` output (`{"imageDetails":[…]}` or a bare list). A problem
+/// names its JSON path (`$.imageDetails[3].imagePushedAt: …`).
+pub fn parse_describe_images(text: &str) -> Result<Vec<Image>, String> {
+    let details = if text.trim_start().starts_with('[') {
+        crate::input::from_json::<Vec<RawImageDetail>>(text).map_err(|e| e.to_string())?
+    } else {
+        let doc = crate::input::from_json::<RawDescribeImages>(text).map_err(|e| e.to_string())?;
+        if doc.next_token.is_some() {
+            return Err("it has a `nextToken`: this is one page of a longer list, and judging a part as the whole could expire the wrong images; save it without --max-items / --page-size so the AWS CLI fetches every page".into());
+        }
+        doc.image_details
     };
-    let storage = match d.get("imageStatus").and_then(Value::as_str) {
-        Some("ARCHIVED") => StorageClass::Archive,
-        _ => StorageClass::Standard,
-    };
-    Ok(Image {
-        digest,
-        tags: strings("imageTags"),
-        pushed_at,
-        size: d
-            .get("imageSizeInBytes")
-            .and_then(Value::as_u64)
-            .unwrap_or(0),
-        media_type: d
-            .get("imageManifestMediaType")
-            .and_then(Value::as_str)
-            .map(String::from),
-        last_pull: optional_time(d, "lastRecordedPullTime")?,
-        storage,
-        archived_at: optional_time(d, "lastArchivedAt")?,
-        activated_at: optional_time(d, "lastActivatedAt")?,
-        children: strings("childManifests"),
-    })
+    Ok(details.into_iter().map(Image::from).collect())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+
+    fn time(json: &str) -> Result<Micros, String> {
+        serde_json::from_str::<InputTime>(json)
+            .map(|t| t.0)
+            .map_err(|e| e.to_string())
+    }
 
     #[test]
     fn reads_both_timestamp_forms() {
+        assert_eq!(time("1700000000").unwrap(), 1_700_000_000_000_000);
+        assert_eq!(time("1700000000.25").unwrap(), 1_700_000_000_250_000);
         assert_eq!(
-            parse_timestamp(&json!(1_700_000_000)).unwrap(),
-            1_700_000_000_000_000
-        );
-        assert_eq!(
-            parse_timestamp(&json!(1_700_000_000.25)).unwrap(),
+            time(r#""2023-11-14T23:13:20.250000+01:00""#).unwrap(),
             1_700_000_000_250_000
         );
-        assert_eq!(
-            parse_timestamp(&json!("2023-11-14T23:13:20.250000+01:00")).unwrap(),
-            1_700_000_000_250_000
-        );
-        assert!(parse_timestamp(&json!("yesterday")).is_err());
+        assert!(time(r#""yesterday""#).is_err());
+        assert!(time("true").is_err());
         assert_eq!(format_micros(1_700_000_000_400_000), "2023-11-14T22:13:20Z");
     }
 
     #[test]
+    fn times_out_of_range_are_refused_with_the_range() {
+        for bad in [
+            "1e300",
+            "-1",
+            "-0.5",
+            "253402300800",
+            "18446744073709551615",
+            r#""1969-12-31T23:59:59Z""#,
+        ] {
+            let e = time(bad).unwrap_err();
+            assert!(e.contains("out of range"), "{bad}: {e}");
+            assert!(e.contains("0..=253402300799"), "{bad}: {e}");
+        }
+        assert_eq!(time("253402300799").unwrap(), 253_402_300_799_000_000);
+    }
+
+    #[test]
     fn reads_describe_images_output() {
-        let doc = json!({"imageDetails": [
+        let doc = r#"{"imageDetails": [
             {"registryId":"1","repositoryName":"r","imageDigest":"sha256:a","imageTags":["v1"],
              "imageSizeInBytes": 100, "imagePushedAt": "2024-01-01T00:00:00+00:00",
              "imageManifestMediaType":"application/vnd.oci.image.index.v1+json",
              "lastRecordedPullTime": 1704153600.0, "imageStatus": "ACTIVE",
              "childManifests": ["sha256:b"]},
-            {"imageDigest":"sha256:b","imagePushedAt": 1704067200}
-        ]});
-        let images = from_describe_images(&doc).unwrap();
+            {"imageDigest":"sha256:b","imagePushedAt": 1704067200, "imageStatus": "ARCHIVED"}
+        ]}"#;
+        let images = parse_describe_images(doc).unwrap();
         assert_eq!(images[0].tags, vec!["v1"]);
         assert!(images[0].is_index());
         assert_eq!(images[0].children, vec!["sha256:b"]);
         assert_eq!(images[0].last_pull, Some(1_704_153_600_000_000));
         assert_eq!(images[1].pushed_at, images[0].pushed_at);
         assert!(images[1].tags.is_empty());
-        let err = from_describe_images(&json!({"imageDetails":[{"imageDigest":"x"}]})).unwrap_err();
-        assert_eq!(err, "imageDetails[0]: no imagePushedAt");
+        assert_eq!(images[1].storage, StorageClass::Archive);
+        // A bare list, with a byte-order mark already dropped by the reader.
+        let list = parse_describe_images(r#"[{"imageDigest":"x","imagePushedAt":1}]"#).unwrap();
+        assert_eq!(list[0].pushed_at, 1_000_000);
+    }
+
+    #[test]
+    fn problems_name_the_json_path() {
+        let err = |doc: &str| parse_describe_images(doc).unwrap_err();
+        let e = err(r#"{"imageDetails":[{"imageDigest":"x"}]}"#);
+        assert!(
+            e.starts_with("$.imageDetails[0]: missing field `imagePushedAt`"),
+            "{e}"
+        );
+        let e = err(
+            r#"{"imageDetails":[{"imageDigest":"x","imagePushedAt":1},{"imageDigest":"y","imagePushedAt":1e300}]}"#,
+        );
+        assert!(
+            e.starts_with("$.imageDetails[1].imagePushedAt: 1e300 is out of range"),
+            "{e}"
+        );
+        let e = err(
+            r#"{"imageDetails":[{"imageDigest":"x","imagePushedAt":1,"imageSizeInBytes":-5}]}"#,
+        );
+        assert!(
+            e.starts_with("$.imageDetails[0].imageSizeInBytes: invalid value"),
+            "{e}"
+        );
+        let e = err(r#"{"imageDetails":[{"imageDigest":"x","imagePushedAt":1,"imageTags":"v1"}]}"#);
+        assert!(
+            e.starts_with("$.imageDetails[0].imageTags: invalid type"),
+            "{e}"
+        );
+        let e =
+            err(r#"{"imageDetails":[{"imageDigest":"x","imagePushedAt":1,"imageStatus":"GONE"}]}"#);
+        assert!(
+            e.starts_with("$.imageDetails[0].imageStatus: unknown variant `GONE`"),
+            "{e}"
+        );
+        let e = err(r#"[{"imageDigest":"x","imagePushedAt":1}"#);
+        assert!(e.starts_with("not valid JSON"), "{e}");
+        let e = err(r#"{"repositories":[]}"#);
+        assert!(e.contains("missing field `imageDetails`"), "{e}");
+        let e = err(r#"{"imageDetails":[],"nextToken":"abc"}"#);
+        assert!(e.contains("nextToken"), "{e}");
+        let e = err(r#"{"imageDetails":[]} trailing"#);
+        assert!(e.starts_with("not valid JSON"), "{e}");
     }
 }

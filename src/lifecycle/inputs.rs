@@ -10,11 +10,11 @@ use super::protect::{self, Protection};
 use crate::cli::ProtectArgs;
 use crate::error::{CliError, Result};
 
-use crate::fsutil::read_input as read;
+use crate::input::{self, read_file};
 
 /// A policy and its text, linted.
 pub fn policy_file(path: &Path) -> Result<(String, Policy)> {
-    let text = read(path)?;
+    let text = read_file(path, input::POLICY)?;
     let policy = parse_policy(&text, &path.display().to_string())?;
     Ok((text, policy))
 }
@@ -24,14 +24,13 @@ pub fn parse_policy(text: &str, source: &str) -> Result<Policy> {
 }
 
 pub fn images_file(path: &Path) -> Result<Vec<Image>> {
-    let text = read(path)?;
+    let text = read_file(path, input::LIST)?;
     let bad = |why: String| {
         CliError::usage(format!("{} is not describe-images output", path.display()))
             .with_cause(why)
             .with_hint("save it with `aws ecr describe-images --repository-name NAME --output json > FILE`")
     };
-    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| bad(e.to_string()))?;
-    images::from_describe_images(&value).map_err(bad)
+    images::parse_describe_images(&text).map_err(bad)
 }
 
 /// `--now`, or the current time.
@@ -53,7 +52,7 @@ pub fn protection(args: &ProtectArgs) -> Result<Protection> {
         }
     }
     let in_use = match &args.protect_digests {
-        Some(path) => protect::parse_in_use(&read(path)?).map_err(|e| {
+        Some(path) => protect::parse_in_use(&read_file(path, input::SETTINGS)?).map_err(|e| {
             CliError::usage(format!(
                 "{} is not a list of digests or image references",
                 path.display()

@@ -1,9 +1,16 @@
-//! Every constraint ECR puts on a lifecycle policy, checked locally, each problem with
-//! the JSON path where it is (`$.rules[2].selection.countUnit`).
+//! A lifecycle policy document, parsed and checked in one step. serde reads the text into
+//! raw typed structs (a wrong type, an unknown key or a value outside a closed set stops
+//! there, with its JSON path and line); then every ECR constraint is checked and the typed
+//! [`Policy`] is built — or every problem is returned, each with its JSON path
+//! (`$.rules[2].selection.countNumber`). The engine only ever sees a checked policy.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
-use serde_json::{Map, Value};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::policy::{Action, Count, Policy, Rule, StorageClass, TagFilter, TagStatus};
 
 /// One thing wrong with a policy.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -17,79 +24,187 @@ pub const MAX_POLICY_CHARS: usize = 30_720;
 pub const MAX_WILDCARDS: usize = 4;
 /// Archived images must stay archived this long before a rule may delete them.
 pub const MIN_ARCHIVE_DAYS: u64 = 90;
+/// `rulePriority` is an AWS Integer.
+pub const MAX_RULE_PRIORITY: u64 = i32::MAX as u64;
+/// `imageCountMoreThan`: an AWS Integer.
+pub const MAX_IMAGE_COUNT: u64 = i32::MAX as u64;
+/// `since…` rules, in days: 100 years. No image is older, and the bound keeps
+/// `days × 86,400,000,000 µs` far from overflowing (106,751,992 days would wrap).
+pub const MAX_DAYS: u64 = 36_500;
 
-const RULE_KEYS: &[&str] = &["rulePriority", "description", "selection", "action"];
-const SELECTION_KEYS: &[&str] = &[
-    "tagStatus",
-    "tagPatternList",
-    "tagPrefixList",
-    "storageClass",
-    "countType",
-    "countUnit",
-    "countNumber",
-];
-const ACTION_KEYS: &[&str] = &["type", "targetStorageClass"];
+// ---- the raw document, as serde reads it ----
 
-struct Lint {
-    problems: Vec<Problem>,
+#[derive(Debug, Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a lifecycle policy: an object with a `rules` list"
+)]
+struct RawPolicy {
+    rules: Option<Vec<RawRule>>,
 }
 
-impl Lint {
-    fn add(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        self.problems.push(Problem {
-            path: path.into(),
-            message: message.into(),
-        });
-    }
+#[derive(Debug, Deserialize)]
+#[serde(
+    rename_all = "camelCase",
+    deny_unknown_fields,
+    expecting = "a rule object"
+)]
+struct RawRule {
+    rule_priority: Option<Number>,
+    description: Option<String>,
+    selection: Option<RawSelection>,
+    action: Option<RawAction>,
+}
 
-    fn unknown_keys(&mut self, path: &str, object: &Map<String, Value>, known: &[&str]) {
-        for key in object.keys().filter(|k| !known.contains(&k.as_str())) {
-            self.add(
-                format!("{path}.{key}"),
-                format!("unknown key `{key}` (allowed: {})", known.join(", ")),
-            );
+#[derive(Debug, Deserialize)]
+#[serde(
+    rename_all = "camelCase",
+    deny_unknown_fields,
+    expecting = "a selection object"
+)]
+struct RawSelection {
+    tag_status: Option<Choice<TagStatus>>,
+    tag_pattern_list: Option<Vec<String>>,
+    tag_prefix_list: Option<Vec<String>>,
+    storage_class: Option<Choice<StorageClass>>,
+    count_type: Option<Choice<CountType>>,
+    count_unit: Option<Choice<CountUnit>>,
+    count_number: Option<Number>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(
+    rename_all = "camelCase",
+    deny_unknown_fields,
+    expecting = "an action object"
+)]
+struct RawAction {
+    #[serde(rename = "type")]
+    kind: Option<Choice<Action>>,
+    target_storage_class: Option<Choice<TargetStorageClass>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+enum CountType {
+    ImageCountMoreThan,
+    SinceImagePushed,
+    SinceImagePulled,
+    SinceImageTransitioned,
+}
+
+impl CountType {
+    fn name(self) -> &'static str {
+        match self {
+            Self::ImageCountMoreThan => "imageCountMoreThan",
+            Self::SinceImagePushed => "sinceImagePushed",
+            Self::SinceImagePulled => "sinceImagePulled",
+            Self::SinceImageTransitioned => "sinceImageTransitioned",
         }
     }
+}
 
-    /// A required object member, or a problem.
-    fn object<'a>(
-        &mut self,
-        parent: &'a Map<String, Value>,
-        path: &str,
-        key: &str,
-    ) -> Option<&'a Map<String, Value>> {
-        match parent.get(key) {
-            Some(Value::Object(o)) => Some(o),
-            Some(_) => {
-                self.add(format!("{path}.{key}"), "must be an object");
-                None
-            }
-            None => {
-                self.add(format!("{path}.{key}"), "is required");
-                None
-            }
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum CountUnit {
+    Days,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum TargetStorageClass {
+    Archive,
+}
+
+/// A string from a closed set: the value, or serde's word on why it is none of them
+/// (`unknown variant `remove`, expected `expire` or `transition``). A wrong *type* still
+/// stops the parse; an unknown *value* is one problem among all the others.
+#[derive(Debug, Clone, PartialEq)]
+enum Choice<T> {
+    Known(T),
+    Unknown(String),
+}
+
+impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Choice<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::IntoDeserializer;
+        let text = String::deserialize(d)?;
+        let de: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
+            text.as_str().into_deserializer();
+        Ok(match T::deserialize(de) {
+            Ok(value) => Choice::Known(value),
+            Err(e) => Choice::Unknown(e.to_string()),
+        })
+    }
+}
+
+/// Any JSON number, kept exactly enough to say what was wrong with it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Number {
+    Whole(i128),
+    Fraction(f64),
+}
+
+impl fmt::Display for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Whole(n) => write!(f, "{n}"),
+            Self::Fraction(x) => f.write_str(&crate::input::show_f64(*x)),
         }
     }
+}
 
-    fn string<'a>(
-        &mut self,
-        parent: &'a Map<String, Value>,
-        path: &str,
-        key: &str,
-        allowed: &[&str],
-    ) -> Option<&'a str> {
-        let value = parent.get(key)?;
-        match value.as_str() {
-            Some(s) if allowed.contains(&s) => Some(s),
-            _ => {
-                self.add(
-                    format!("{path}.{key}"),
-                    format!("is {value}; allowed: {}", allowed.join(", ")),
-                );
-                None
+impl<'de> Deserialize<'de> for Number {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl serde::de::Visitor<'_> for Visit {
+            type Value = Number;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a whole number")
+            }
+            fn visit_u64<E>(self, n: u64) -> Result<Number, E> {
+                Ok(Number::Whole(n.into()))
+            }
+            fn visit_i64<E>(self, n: i64) -> Result<Number, E> {
+                Ok(Number::Whole(n.into()))
+            }
+            fn visit_f64<E>(self, x: f64) -> Result<Number, E> {
+                Ok(Number::Fraction(x))
             }
         }
+        d.deserialize_any(Visit)
     }
+}
+
+// ---- entry points ----
+
+/// Parses and checks a policy document's text: the typed policy, or every problem.
+pub fn check_text(text: &str) -> Result<Policy, Vec<Problem>> {
+    let chars = text.chars().count();
+    if chars > MAX_POLICY_CHARS {
+        return Err(vec![problem(
+            "$",
+            format!("the policy is {chars} characters; ECR allows at most {MAX_POLICY_CHARS}"),
+        )]);
+    }
+    let raw: RawPolicy = crate::input::from_json(text).map_err(shape_problem)?;
+    check(raw)
+}
+
+/// Parses and checks a policy document already read as JSON.
+pub fn check_value(document: &Value) -> Result<Policy, Vec<Problem>> {
+    let raw: RawPolicy = crate::input::from_value(document).map_err(shape_problem)?;
+    check(raw)
+}
+
+/// Every problem of a policy's text; empty when ECR would accept it.
+pub fn lint_text(text: &str) -> Vec<Problem> {
+    check_text(text).err().unwrap_or_default()
+}
+
+/// Every problem of a parsed policy document; empty when ECR would accept it.
+pub fn lint(document: &Value) -> Vec<Problem> {
+    check_value(document).err().unwrap_or_default()
 }
 
 /// A usage error (exit 2) listing every problem with its JSON path.
@@ -104,331 +219,405 @@ pub fn problems_error(source: &str, problems: &[Problem]) -> crate::error::CliEr
     error.with_hint("fix each place named above; `ecrctl lifecycle lint --policy FILE` checks a policy alone (docs/lifecycle.md)")
 }
 
-/// Checks a policy document's text. An empty result means ECR would accept it.
-pub fn lint_text(text: &str) -> Vec<Problem> {
-    if text.chars().count() > MAX_POLICY_CHARS {
-        return vec![Problem {
-            path: "$".into(),
-            message: format!("the policy is longer than {MAX_POLICY_CHARS} characters"),
-        }];
-    }
-    match serde_json::from_str::<Value>(text) {
-        Ok(value) => lint(&value),
-        Err(e) => vec![Problem {
-            path: "$".into(),
-            message: format!("not valid JSON: {e}"),
-        }],
+fn problem(path: impl Into<String>, message: impl Into<String>) -> Problem {
+    Problem {
+        path: path.into(),
+        message: message.into(),
     }
 }
 
-/// Checks a parsed policy document.
-pub fn lint(document: &Value) -> Vec<Problem> {
-    let mut l = Lint {
-        problems: Vec::new(),
+/// A document serde could not read into the raw structs: where, and why.
+fn shape_problem(e: crate::input::JsonProblem) -> Vec<Problem> {
+    let message = if e.syntax {
+        format!("not valid JSON: {}", e.message)
+    } else {
+        e.message
     };
-    let Some(root) = document.as_object() else {
-        l.add(
-            "$",
-            "a lifecycle policy is a JSON object with a `rules` list",
-        );
-        return l.problems;
-    };
-    l.unknown_keys("$", root, &["rules"]);
-    let rules = match root.get("rules") {
-        Some(Value::Array(rules)) => rules,
-        Some(_) => {
-            l.add("$.rules", "must be a list of rules");
-            return l.problems;
-        }
-        None => {
-            l.add("$.rules", "is required");
-            return l.problems;
-        }
-    };
-    if rules.is_empty() || rules.len() > MAX_RULES {
-        l.add(
-            "$.rules",
-            format!("has {} rules; 1 to {MAX_RULES} are allowed", rules.len()),
-        );
+    vec![problem(e.path, message)]
+}
+
+// ---- the checks ----
+
+struct Checker {
+    problems: Vec<Problem>,
+}
+
+impl Checker {
+    fn add(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        self.problems.push(problem(path, message));
     }
-    let summaries: Vec<Option<RuleSummary>> = rules
-        .iter()
-        .enumerate()
-        .map(|(i, rule)| lint_rule(&mut l, &format!("$.rules[{i}]"), rule))
-        .collect();
-    lint_across_rules(&mut l, &summaries);
-    l.problems
+
+    /// The value of a closed-set field that is present, or a problem.
+    fn choice<T: Copy>(&mut self, path: &str, value: Option<&Choice<T>>) -> Option<T> {
+        match value? {
+            Choice::Known(v) => Some(*v),
+            Choice::Unknown(why) => {
+                self.add(path, why.clone());
+                None
+            }
+        }
+    }
+
+    /// A whole number in `1..=max`, or a problem naming the range.
+    fn whole(&mut self, path: &str, n: Number, max: u64, unit: &str) -> Option<u64> {
+        match n {
+            Number::Whole(v) if (1..=i128::from(max)).contains(&v) => Some(v as u64),
+            Number::Whole(v) => {
+                self.add(path, format!("{v} is out of range 1..={max}{unit}"));
+                None
+            }
+            Number::Fraction(x) => {
+                self.add(
+                    path,
+                    format!(
+                        "{} is not a whole number; allowed: 1..={max}{unit}",
+                        crate::input::show_f64(x)
+                    ),
+                );
+                None
+            }
+        }
+    }
 }
 
 /// What cross-rule checks need to know of one rule.
 struct RuleSummary {
     path: String,
     priority: Option<u64>,
-    tag_status: Option<String>,
-    storage_class: String,
+    tag_status: Option<TagStatus>,
+    storage_class: StorageClass,
     filter: Option<Vec<String>>,
 }
 
-fn lint_rule(l: &mut Lint, path: &str, rule: &Value) -> Option<RuleSummary> {
-    let Some(rule) = rule.as_object() else {
-        l.add(path, "a rule must be an object");
-        return None;
+fn check(raw: RawPolicy) -> Result<Policy, Vec<Problem>> {
+    let mut c = Checker {
+        problems: Vec::new(),
     };
-    l.unknown_keys(path, rule, RULE_KEYS);
-    let priority = match rule.get("rulePriority") {
-        Some(v) => match v.as_u64() {
-            Some(p) if p >= 1 && p <= i32::MAX as u64 => Some(p),
-            _ => {
-                l.add(
-                    format!("{path}.rulePriority"),
-                    format!("is {v}; it must be a whole number from 1"),
-                );
-                None
-            }
-        },
+    let Some(raw_rules) = raw.rules else {
+        return Err(vec![problem("$.rules", "is required")]);
+    };
+    if raw_rules.is_empty() || raw_rules.len() > MAX_RULES {
+        c.add(
+            "$.rules",
+            format!(
+                "has {} rules; 1 to {MAX_RULES} are allowed",
+                raw_rules.len()
+            ),
+        );
+    }
+    let mut rules = Vec::new();
+    let mut summaries = Vec::new();
+    for (i, raw) in raw_rules.into_iter().enumerate() {
+        let (rule, summary) = check_rule(&mut c, &format!("$.rules[{i}]"), raw);
+        rules.extend(rule);
+        summaries.extend(summary);
+    }
+    check_across_rules(&mut c, &summaries);
+    if !c.problems.is_empty() {
+        return Err(c.problems);
+    }
+    rules.sort_by_key(|r| r.priority);
+    Ok(Policy { rules })
+}
+
+fn check_rule(c: &mut Checker, path: &str, raw: RawRule) -> (Option<Rule>, Option<RuleSummary>) {
+    let priority = match raw.rule_priority {
+        Some(n) => c.whole(&format!("{path}.rulePriority"), n, MAX_RULE_PRIORITY, ""),
         None => {
-            l.add(format!("{path}.rulePriority"), "is required");
+            c.add(format!("{path}.rulePriority"), "is required");
             None
         }
     };
-    if let Some(d) = rule.get("description")
-        && !d.is_string()
-    {
-        l.add(format!("{path}.description"), "must be a string");
+    if raw.selection.is_none() {
+        c.add(format!("{path}.selection"), "is required");
     }
-    let selection = l.object(rule, path, "selection");
-    let action = l.object(rule, path, "action");
-    let action_type = action.and_then(|a| lint_action(l, &format!("{path}.action"), a));
-    let summary =
-        selection.map(|s| lint_selection(l, &format!("{path}.selection"), s, action_type));
-    summary.map(|(tag_status, storage_class, filter)| RuleSummary {
+    let action = match raw.action {
+        Some(a) => check_action(c, &format!("{path}.action"), a),
+        None => {
+            c.add(format!("{path}.action"), "is required");
+            None
+        }
+    };
+    let Some(selection) = raw.selection else {
+        return (None, None);
+    };
+    let sel_path = format!("{path}.selection");
+    let checked = check_selection(c, &sel_path, &selection, action);
+    let summary = RuleSummary {
         path: path.to_string(),
         priority,
-        tag_status,
-        storage_class,
-        filter,
-    })
+        tag_status: checked.tag_status,
+        storage_class: checked.storage_class,
+        filter: checked.sorted_filter,
+    };
+    let rule = match (
+        priority,
+        action,
+        checked.tag_status,
+        checked.filter,
+        checked.count,
+    ) {
+        (Some(priority), Some(action), Some(tag_status), Some(filter), Some(count)) => Some(Rule {
+            priority: priority as u32,
+            description: raw.description,
+            tag_status,
+            filter,
+            storage_class: checked.storage_class,
+            count,
+            action,
+        }),
+        _ => None,
+    };
+    (rule, Some(summary))
 }
 
-fn lint_action<'a>(l: &mut Lint, path: &str, action: &'a Map<String, Value>) -> Option<&'a str> {
-    l.unknown_keys(path, action, ACTION_KEYS);
-    if !action.contains_key("type") {
-        l.add(
+fn check_action(c: &mut Checker, path: &str, action: RawAction) -> Option<Action> {
+    // Only `archive` exists; anything else is reported here.
+    c.choice(
+        &format!("{path}.targetStorageClass"),
+        action.target_storage_class.as_ref(),
+    );
+    let Some(raw_kind) = action.kind else {
+        c.add(
             format!("{path}.type"),
             "is required (`expire` or `transition`)",
         );
-    }
-    let kind = l.string(action, path, "type", &["expire", "transition"]);
-    let target = l.string(action, path, "targetStorageClass", &["archive"]);
-    match (kind, action.contains_key("targetStorageClass")) {
-        (Some("transition"), false) => l.add(
+        return None;
+    };
+    let kind = c.choice(&format!("{path}.type"), Some(&raw_kind))?;
+    let target_given = action.target_storage_class.is_some();
+    match (kind, target_given) {
+        (Action::Transition, false) => c.add(
             format!("{path}.targetStorageClass"),
             "is required for `transition` (`archive`)",
         ),
-        (Some("expire"), true) => l.add(
+        (Action::Expire, true) => c.add(
             format!("{path}.targetStorageClass"),
             "is only for `transition` actions",
         ),
         _ => {}
     }
-    let _ = target;
-    kind
+    Some(kind)
 }
 
-/// Returns (tagStatus, storageClass, tag filter) for the cross-rule checks.
-fn lint_selection(
-    l: &mut Lint,
+struct CheckedSelection {
+    tag_status: Option<TagStatus>,
+    filter: Option<TagFilter>,
+    /// The filter's strings, sorted, for the "same tags as" check.
+    sorted_filter: Option<Vec<String>>,
+    storage_class: StorageClass,
+    count: Option<Count>,
+}
+
+fn check_selection(
+    c: &mut Checker,
     path: &str,
-    s: &Map<String, Value>,
-    action: Option<&str>,
-) -> (Option<String>, String, Option<Vec<String>>) {
-    l.unknown_keys(path, s, SELECTION_KEYS);
-    if !s.contains_key("tagStatus") {
-        l.add(
+    s: &RawSelection,
+    action: Option<Action>,
+) -> CheckedSelection {
+    if s.tag_status.is_none() {
+        c.add(
             format!("{path}.tagStatus"),
             "is required (`tagged`, `untagged` or `any`)",
         );
     }
-    let tag_status = l.string(s, path, "tagStatus", &["tagged", "untagged", "any"]);
-    let filter = lint_tag_filter(l, path, s, tag_status);
-    if !s.contains_key("countType") {
-        l.add(format!("{path}.countType"), "is required");
+    let tag_status = c.choice(&format!("{path}.tagStatus"), s.tag_status.as_ref());
+    let (filter, sorted_filter) = check_tag_filter(c, path, s, tag_status);
+    let storage_class = c
+        .choice(&format!("{path}.storageClass"), s.storage_class.as_ref())
+        .unwrap_or(StorageClass::Standard);
+    if s.count_type.is_none() {
+        c.add(format!("{path}.countType"), "is required");
     }
-    let count_type = l.string(
-        s,
-        path,
-        "countType",
-        &[
-            "imageCountMoreThan",
-            "sinceImagePushed",
-            "sinceImagePulled",
-            "sinceImageTransitioned",
-        ],
-    );
-    let count_number = match s.get("countNumber") {
-        None => {
-            l.add(format!("{path}.countNumber"), "is required");
+    let count_type = c.choice(&format!("{path}.countType"), s.count_type.as_ref());
+    let number_path = format!("{path}.countNumber");
+    let count_number = match (s.count_number, count_type) {
+        (None, _) => {
+            c.add(&number_path, "is required");
             None
         }
-        Some(v) => match v.as_u64() {
-            Some(n) if n >= 1 => Some(n),
-            _ => {
-                l.add(
-                    format!("{path}.countNumber"),
-                    format!("is {v}; it must be a whole number from 1"),
-                );
-                None
-            }
-        },
+        (Some(n), Some(CountType::ImageCountMoreThan) | None) => {
+            c.whole(&number_path, n, MAX_IMAGE_COUNT, " (images)")
+        }
+        (Some(n), Some(_)) => c.whole(&number_path, n, MAX_DAYS, " (days)"),
     };
-    let storage_class = l
-        .string(s, path, "storageClass", &["standard", "archive"])
-        .unwrap_or("standard");
-    if let Some(count_type) = count_type {
-        lint_count(l, path, s, count_type, count_number, storage_class, action);
-    }
-    (
-        tag_status.map(String::from),
-        storage_class.to_string(),
+    let count = count_type.and_then(|t| {
+        check_count(c, path, s, t, count_number, storage_class, action);
+        let n = count_number?;
+        Some(match t {
+            CountType::ImageCountMoreThan => Count::MoreThan(n as usize),
+            CountType::SinceImagePushed => Count::SincePushed { days: n },
+            CountType::SinceImagePulled => Count::SincePulled { days: n },
+            CountType::SinceImageTransitioned => Count::SinceTransitioned { days: n },
+        })
+    });
+    CheckedSelection {
+        tag_status,
         filter,
-    )
+        sorted_filter,
+        storage_class,
+        count,
+    }
 }
 
-fn lint_tag_filter(
-    l: &mut Lint,
+fn check_tag_filter(
+    c: &mut Checker,
     path: &str,
-    s: &Map<String, Value>,
-    tag_status: Option<&str>,
-) -> Option<Vec<String>> {
-    let prefixes = s.get("tagPrefixList");
-    let patterns = s.get("tagPatternList");
+    s: &RawSelection,
+    tag_status: Option<TagStatus>,
+) -> (Option<TagFilter>, Option<Vec<String>>) {
+    let prefixes = s.tag_prefix_list.as_ref();
+    let patterns = s.tag_pattern_list.as_ref();
     match (tag_status, prefixes, patterns) {
-        (Some("tagged"), None, None) => {
-            l.add(
+        (Some(TagStatus::Tagged), None, None) => {
+            c.add(
                 format!("{path}.tagStatus"),
                 "`tagged` needs a tagPatternList or a tagPrefixList",
             );
-            None
+            (None, None)
         }
-        (Some("tagged"), Some(_), Some(_)) => {
-            l.add(
+        (Some(TagStatus::Tagged), Some(_), Some(_)) => {
+            c.add(
                 format!("{path}.tagPatternList"),
                 "use tagPatternList or tagPrefixList, not both",
             );
-            None
+            (None, None)
         }
-        (Some("untagged" | "any"), p, q) if p.is_some() || q.is_some() => {
+        (Some(TagStatus::Untagged | TagStatus::Any), p, q) if p.is_some() || q.is_some() => {
             let key = if p.is_some() {
                 "tagPrefixList"
             } else {
                 "tagPatternList"
             };
-            l.add(
+            c.add(
                 format!("{path}.{key}"),
                 "is only allowed with tagStatus `tagged`",
             );
-            None
+            (None, None)
         }
-        (_, Some(list), None) => string_list(l, &format!("{path}.tagPrefixList"), list, false),
-        (_, None, Some(list)) => string_list(l, &format!("{path}.tagPatternList"), list, true),
-        _ => None,
+        (_, Some(list), None) => {
+            let sorted = string_list(c, &format!("{path}.tagPrefixList"), list, false);
+            (
+                sorted.as_ref().map(|_| TagFilter::Prefixes(list.clone())),
+                sorted,
+            )
+        }
+        (_, None, Some(list)) => {
+            let sorted = string_list(c, &format!("{path}.tagPatternList"), list, true);
+            (
+                sorted.as_ref().map(|_| TagFilter::Patterns(list.clone())),
+                sorted,
+            )
+        }
+        (_, None, None) => (Some(TagFilter::None), None),
+        // No tagStatus and both lists: the missing tagStatus is already reported.
+        _ => (None, None),
     }
 }
 
-fn string_list(l: &mut Lint, path: &str, list: &Value, patterns: bool) -> Option<Vec<String>> {
-    let Some(items) = list.as_array().filter(|a| !a.is_empty()) else {
-        l.add(path, "must be a non-empty list of strings");
-        return None;
-    };
-    let mut out = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        match item.as_str() {
-            Some(s) if !s.is_empty() => {
-                let stars = s.matches('*').count();
-                if patterns && stars > MAX_WILDCARDS {
-                    l.add(
-                        format!("{path}[{i}]"),
-                        format!("`{s}` has {stars} wildcards; at most {MAX_WILDCARDS} are allowed"),
-                    );
-                }
-                out.push(s.to_string());
-            }
-            _ => l.add(format!("{path}[{i}]"), "must be a non-empty string"),
-        }
-    }
-    out.sort();
-    Some(out)
-}
-
-fn lint_count(
-    l: &mut Lint,
+/// The list, sorted, when every entry is fine.
+fn string_list(
+    c: &mut Checker,
     path: &str,
-    s: &Map<String, Value>,
-    count_type: &str,
-    count_number: Option<u64>,
-    storage_class: &str,
-    action: Option<&str>,
-) {
-    let unit = s.get("countUnit");
-    if count_type == "imageCountMoreThan" {
-        if unit.is_some() {
-            l.add(
-                format!("{path}.countUnit"),
-                "is not allowed with imageCountMoreThan",
+    items: &[String],
+    patterns: bool,
+) -> Option<Vec<String>> {
+    if items.is_empty() {
+        c.add(path, "must be a non-empty list of strings");
+        return None;
+    }
+    let before = c.problems.len();
+    for (i, s) in items.iter().enumerate() {
+        if s.is_empty() {
+            c.add(format!("{path}[{i}]"), "must be a non-empty string");
+            continue;
+        }
+        let stars = s.matches('*').count();
+        if patterns && stars > MAX_WILDCARDS {
+            c.add(
+                format!("{path}[{i}]"),
+                format!("`{s}` has {stars} wildcards; at most {MAX_WILDCARDS} are allowed"),
             );
         }
-    } else {
-        match unit.and_then(Value::as_str) {
-            Some("days") => {}
-            Some(other) => l.add(
-                format!("{path}.countUnit"),
-                format!("is `{other}`; the only unit is `days`"),
-            ),
-            None => l.add(
-                format!("{path}.countUnit"),
-                format!("is required with {count_type} (`days`)"),
-            ),
-        }
     }
-    let archive_needed = count_type == "sinceImageTransitioned";
-    if archive_needed && storage_class != "archive" {
-        l.add(
+    if c.problems.len() > before {
+        return None;
+    }
+    let mut sorted = items.to_vec();
+    sorted.sort();
+    Some(sorted)
+}
+
+fn check_count(
+    c: &mut Checker,
+    path: &str,
+    s: &RawSelection,
+    count_type: CountType,
+    count_number: Option<u64>,
+    storage_class: StorageClass,
+    action: Option<Action>,
+) {
+    let name = count_type.name();
+    let unit = c.choice(&format!("{path}.countUnit"), s.count_unit.as_ref());
+    match (count_type, s.count_unit.is_some(), unit) {
+        (CountType::ImageCountMoreThan, true, _) => c.add(
+            format!("{path}.countUnit"),
+            "is not allowed with imageCountMoreThan",
+        ),
+        (CountType::ImageCountMoreThan, false, _) | (_, _, Some(CountUnit::Days)) => {}
+        // An unknown unit is reported by `choice`.
+        (_, true, None) => {}
+        (_, false, None) => c.add(
+            format!("{path}.countUnit"),
+            format!("is required with {name} (`days`)"),
+        ),
+    }
+    let archive_needed = count_type == CountType::SinceImageTransitioned;
+    if archive_needed && storage_class != StorageClass::Archive {
+        c.add(
             format!("{path}.storageClass"),
             "sinceImageTransitioned needs storageClass `archive`",
         );
     }
-    if !archive_needed && storage_class == "archive" {
-        l.add(
+    if !archive_needed && storage_class == StorageClass::Archive {
+        c.add(
             format!("{path}.storageClass"),
-            format!("{count_type} only selects storageClass `standard`"),
+            format!("{name} only selects storageClass `standard`"),
         );
     }
     match (count_type, action) {
-        ("sinceImagePulled", Some("expire")) => l.add(
+        (CountType::SinceImagePulled, Some(Action::Expire)) => c.add(
             format!("{path}.countType"),
             "sinceImagePulled only goes with a `transition` action: archive first, then expire with sinceImageTransitioned",
         ),
-        ("sinceImageTransitioned", Some("transition")) => {
-            l.add(format!("{path}.countType"), "sinceImageTransitioned only goes with an `expire` action")
-        }
+        (CountType::SinceImageTransitioned, Some(Action::Transition)) => c.add(
+            format!("{path}.countType"),
+            "sinceImageTransitioned only goes with an `expire` action",
+        ),
         _ => {}
     }
     if archive_needed && count_number.is_some_and(|n| n < MIN_ARCHIVE_DAYS) {
-        l.add(
+        c.add(
             format!("{path}.countNumber"),
             format!("archived images must stay archived at least {MIN_ARCHIVE_DAYS} days before they can be expired"),
         );
     }
 }
 
-fn lint_across_rules(l: &mut Lint, rules: &[Option<RuleSummary>]) {
-    let rules: Vec<&RuleSummary> = rules.iter().flatten().collect();
+fn storage_name(class: StorageClass) -> &'static str {
+    match class {
+        StorageClass::Standard => "standard",
+        StorageClass::Archive => "archive",
+    }
+}
+
+fn check_across_rules(c: &mut Checker, rules: &[RuleSummary]) {
     let mut by_priority: BTreeMap<u64, &str> = BTreeMap::new();
-    for r in &rules {
+    for r in rules {
         if let Some(p) = r.priority
             && let Some(first) = by_priority.insert(p, &r.path)
         {
-            l.add(
+            c.add(
                 format!("{}.rulePriority", r.path),
                 format!("{p} is also the priority of {first}; priorities must be unique"),
             );
@@ -438,7 +627,7 @@ fn lint_across_rules(l: &mut Lint, rules: &[Option<RuleSummary>]) {
     // pair an `any` standard rule with a later `any` archive rule).
     for r in rules
         .iter()
-        .filter(|r| r.tag_status.as_deref() == Some("any"))
+        .filter(|r| r.tag_status == Some(TagStatus::Any))
     {
         let highest = rules
             .iter()
@@ -446,27 +635,31 @@ fn lint_across_rules(l: &mut Lint, rules: &[Option<RuleSummary>]) {
             .filter_map(|o| o.priority)
             .max();
         if r.priority.is_some() && r.priority != highest {
-            l.add(
+            c.add(
                 format!("{}.rulePriority", r.path),
-                format!("a rule with tagStatus `any` must have the highest rulePriority of the {} rules", r.storage_class),
+                format!(
+                    "a rule with tagStatus `any` must have the highest rulePriority of the {} rules",
+                    storage_name(r.storage_class)
+                ),
             );
         }
     }
     let mut untagged: BTreeMap<&str, &str> = BTreeMap::new();
     let mut filters: BTreeMap<(&str, &Vec<String>), &str> = BTreeMap::new();
-    for r in &rules {
-        if r.tag_status.as_deref() == Some("untagged")
-            && let Some(first) = untagged.insert(&r.storage_class, &r.path)
+    for r in rules {
+        let class = storage_name(r.storage_class);
+        if r.tag_status == Some(TagStatus::Untagged)
+            && let Some(first) = untagged.insert(class, &r.path)
         {
-            l.add(
+            c.add(
                 format!("{}.selection.tagStatus", r.path),
                 format!("only one rule per storage class may select untagged images ({first} does already)"),
             );
         }
         if let Some(filter) = &r.filter
-            && let Some(first) = filters.insert((&r.storage_class, filter), &r.path)
+            && let Some(first) = filters.insert((class, filter), &r.path)
         {
-            l.add(
+            c.add(
                 format!("{}.selection", r.path),
                 format!("selects the same tags as {first}; each rule needs its own set of tag prefixes/patterns"),
             );
@@ -506,10 +699,9 @@ mod tests {
     fn structure_problems_have_paths() {
         assert_eq!(paths(json!([])), ["$"]);
         assert_eq!(paths(json!({})), ["$.rules"]);
-        assert_eq!(
-            paths(json!({"rules": [], "extra": 1})),
-            ["$.extra", "$.rules"]
-        );
+        // A key ECR does not know stops the parse there, with its path.
+        assert_eq!(paths(json!({"rules": [], "extra": 1})), ["$.extra"]);
+        assert_eq!(paths(json!({"rules": []})), ["$.rules"]);
         assert_eq!(
             paths(json!({"rules": [{"rulePriority": 1}]})),
             ["$.rules[0].selection", "$.rules[0].action"]
@@ -632,5 +824,166 @@ mod tests {
             .map(|i| rule(i, json!({"tagStatus":"tagged","tagPrefixList":[format!("t{i}")],"countType":"imageCountMoreThan","countNumber":1}), json!({"type":"expire"})))
             .collect();
         assert_eq!(paths(json!({ "rules": rules })), ["$.rules"]);
+    }
+
+    fn one(text: &str) -> Problem {
+        let problems = lint_text(text);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        problems.into_iter().next().unwrap()
+    }
+
+    fn with_selection(selection: &str) -> String {
+        format!(
+            r#"{{"rules":[{{"rulePriority":1,"selection":{selection},"action":{{"type":"expire"}}}}]}}"#
+        )
+    }
+
+    #[test]
+    fn numbers_are_range_checked_with_the_range_in_the_message() {
+        let days = |n: &str| {
+            with_selection(&format!(
+                r#"{{"tagStatus":"any","countType":"sinceImagePushed","countUnit":"days","countNumber":{n}}}"#
+            ))
+        };
+        let p = one(&days("106751992"));
+        assert_eq!(p.path, "$.rules[0].selection.countNumber");
+        assert_eq!(p.message, "106751992 is out of range 1..=36500 (days)");
+        assert!(
+            one(&days("18446744073709551615"))
+                .message
+                .contains("out of range 1..=36500")
+        );
+        assert!(one(&days("-3")).message.contains("-3 is out of range"));
+        assert!(one(&days("0")).message.contains("out of range"));
+        assert!(
+            one(&days("1.5"))
+                .message
+                .contains("1.5 is not a whole number")
+        );
+        assert!(
+            one(&days("1e300"))
+                .message
+                .starts_with("1e300 is not a whole number")
+        );
+        assert!(lint_text(&days("36500")).is_empty());
+        let count = |n: &str| {
+            with_selection(&format!(
+                r#"{{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":{n}}}"#
+            ))
+        };
+        assert!(lint_text(&count("2147483647")).is_empty());
+        assert_eq!(
+            one(&count("2147483648")).message,
+            "2147483648 is out of range 1..=2147483647 (images)"
+        );
+        let priority = r#"{"rules":[{"rulePriority":4294967297,"selection":{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":1},"action":{"type":"expire"}}]}"#;
+        let p = one(priority);
+        assert_eq!(p.path, "$.rules[0].rulePriority");
+        assert!(p.message.contains("out of range 1..=2147483647"), "{p:?}");
+    }
+
+    #[test]
+    fn wrong_shapes_name_their_path_and_line() {
+        let p = one(&with_selection(
+            r#"{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":"5"}"#,
+        ));
+        assert_eq!(p.path, "$.rules[0].selection.countNumber");
+        assert!(
+            p.message
+                .starts_with(r#"invalid type: string "5", expected a whole number at line 1"#),
+            "{p:?}"
+        );
+        let p = one(&with_selection(
+            r#"{"tagStatus":"any","tagPrefixList":[1]}"#,
+        ));
+        assert_eq!(p.path, "$.rules[0].selection.tagPrefixList[0]");
+        let p = one(r#"{"rules":[{"rulePriority":1,"selection":[],"action":{"type":"expire"}}]}"#);
+        assert_eq!(p.path, "$.rules[0].selection");
+        assert!(p.message.contains("expected a selection object"), "{p:?}");
+        let p = one(r#"{"rules":{"rulePriority":1}}"#);
+        assert_eq!(p.path, "$.rules");
+        let p = one(&with_selection(
+            r#"{"tagStatus":"some","countType":"imageCountMoreThan","countNumber":1}"#,
+        ));
+        assert_eq!(p.path, "$.rules[0].selection.tagStatus");
+        assert!(
+            p.message
+                .contains("unknown variant `some`, expected one of `tagged`, `untagged`, `any`"),
+            "{p:?}"
+        );
+        let p = one(&with_selection(r#"{"colour":"red"}"#));
+        assert_eq!(p.path, "$.rules[0].selection.colour");
+        assert!(p.message.contains("unknown field `colour`"), "{p:?}");
+    }
+
+    #[test]
+    fn truncated_or_trailing_text_is_not_json() {
+        let full = with_selection(
+            r#"{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":5}"#,
+        );
+        assert!(lint_text(&full).is_empty());
+        for cut in [1, 10, full.len() / 2, full.len() - 1] {
+            let p = one(&full[..cut]);
+            assert!(p.message.starts_with("not valid JSON"), "{cut}: {p:?}");
+        }
+        assert!(
+            one(&format!("{full} {{}}"))
+                .message
+                .starts_with("not valid JSON")
+        );
+        assert!(one("").message.starts_with("not valid JSON"));
+    }
+
+    #[test]
+    fn one_step_gives_the_checked_policy_or_every_problem() {
+        let policy = check_text(&with_selection(
+            r#"{"tagStatus":"tagged","tagPatternList":["b*","a*"],"countType":"sinceImagePulled","countUnit":"days","countNumber":30}"#,
+        ));
+        // sinceImagePulled with expire is a problem; every problem comes back at once.
+        let problems = policy.unwrap_err();
+        assert_eq!(problems.len(), 1);
+        let text = r#"{"rules":[
+          {"rulePriority":0,"selection":{"tagStatus":"tagged","countType":"sinceImagePushed","countNumber":99999999},"action":{"type":"transition"}},
+          {"selection":{"tagStatus":"untagged","countType":"imageCountMoreThan","countNumber":1,"countUnit":"days"}}]}"#;
+        let paths: Vec<String> = lint_text(text).into_iter().map(|p| p.path).collect();
+        assert_eq!(
+            paths,
+            [
+                "$.rules[0].rulePriority",
+                "$.rules[0].action.targetStorageClass",
+                "$.rules[0].selection.tagStatus",
+                "$.rules[0].selection.countNumber",
+                "$.rules[0].selection.countUnit",
+                "$.rules[1].rulePriority",
+                "$.rules[1].action",
+                "$.rules[1].selection.countUnit",
+            ]
+        );
+        // Unknown values of closed sets are problems among the others, not a stop.
+        let text = r#"{"rules":[{"rulePriority":1,"selection":{"tagStatus":"any","storageClass":"cold","countType":"sinceImagePushed","countUnit":"hours","countNumber":0},"action":{"type":"remove"}}]}"#;
+        let problems = lint_text(text);
+        let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "$.rules[0].action.type",
+                "$.rules[0].selection.storageClass",
+                "$.rules[0].selection.countNumber",
+                "$.rules[0].selection.countUnit",
+            ]
+        );
+        assert_eq!(
+            problems[0].message,
+            "unknown variant `remove`, expected `expire` or `transition`"
+        );
+        let ok = check_text(&with_selection(
+            r#"{"tagStatus":"tagged","tagPatternList":["b*","a*"],"countType":"imageCountMoreThan","countNumber":3}"#,
+        ))
+        .unwrap();
+        assert_eq!(
+            ok.rules[0].filter,
+            TagFilter::Patterns(vec!["b*".into(), "a*".into()])
+        );
+        assert_eq!(ok.rules[0].count, Count::MoreThan(3));
     }
 }

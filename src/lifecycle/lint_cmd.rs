@@ -16,7 +16,7 @@ pub struct LintDocument<'a> {
 
 pub fn run(args: &LifecycleLintArgs, printer: &Printer) -> CommandResult {
     let path = &args.policy;
-    let text = crate::fsutil::read_input(path)?;
+    let text = crate::input::read_file(path, crate::input::POLICY)?;
     let problems = lint::lint_text(&text);
     if printer.is_json() {
         printer.json(&LintDocument {

@@ -1,12 +1,12 @@
-//! A lifecycle policy as typed rules, built from a document that passed `lint`.
+//! A lifecycle policy as typed rules, built by `lint::check_text` from a document that
+//! passed every check.
 
-use serde::Serialize;
-use serde_json::Value;
+use serde::{Deserialize, Serialize};
 
 use super::lint::{self, Problem};
 use super::wildcard;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TagStatus {
     Tagged,
@@ -14,7 +14,7 @@ pub enum TagStatus {
     Any,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum StorageClass {
     Standard,
@@ -45,7 +45,7 @@ pub enum Count {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Action {
     Expire,
@@ -117,75 +117,9 @@ pub struct Policy {
     pub rules: Vec<Rule>,
 }
 
-/// Parses policy text: lint first, then the typed policy.
+/// Parses and checks policy text in one step: the typed policy, or every problem.
 pub fn parse(text: &str) -> Result<Policy, Vec<Problem>> {
-    let problems = lint::lint_text(text);
-    if !problems.is_empty() {
-        return Err(problems);
-    }
-    let value: Value = serde_json::from_str(text).expect("lint parsed it");
-    Ok(from_linted(&value))
-}
-
-/// Builds the typed policy from a document with no lint problems.
-fn from_linted(value: &Value) -> Policy {
-    let mut rules: Vec<Rule> = value["rules"]
-        .as_array()
-        .expect("linted")
-        .iter()
-        .map(rule_from_linted)
-        .collect();
-    rules.sort_by_key(|r| r.priority);
-    Policy { rules }
-}
-
-fn strings(value: &Value) -> Vec<String> {
-    value
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|s| s.as_str().map(String::from))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn rule_from_linted(rule: &Value) -> Rule {
-    let s = &rule["selection"];
-    let tag_status = match s["tagStatus"].as_str() {
-        Some("tagged") => TagStatus::Tagged,
-        Some("untagged") => TagStatus::Untagged,
-        _ => TagStatus::Any,
-    };
-    let filter = if s.get("tagPrefixList").is_some() {
-        TagFilter::Prefixes(strings(&s["tagPrefixList"]))
-    } else if s.get("tagPatternList").is_some() {
-        TagFilter::Patterns(strings(&s["tagPatternList"]))
-    } else {
-        TagFilter::None
-    };
-    let n = s["countNumber"].as_u64().unwrap_or(1);
-    let count = match s["countType"].as_str() {
-        Some("imageCountMoreThan") => Count::MoreThan(n as usize),
-        Some("sinceImagePulled") => Count::SincePulled { days: n },
-        Some("sinceImageTransitioned") => Count::SinceTransitioned { days: n },
-        _ => Count::SincePushed { days: n },
-    };
-    Rule {
-        priority: rule["rulePriority"].as_u64().unwrap_or(1) as u32,
-        description: rule["description"].as_str().map(String::from),
-        tag_status,
-        filter,
-        storage_class: match s["storageClass"].as_str() {
-            Some("archive") => StorageClass::Archive,
-            _ => StorageClass::Standard,
-        },
-        count,
-        action: match rule["action"]["type"].as_str() {
-            Some("transition") => Action::Transition,
-            _ => Action::Expire,
-        },
-    }
+    lint::check_text(text)
 }
 
 #[cfg(test)]

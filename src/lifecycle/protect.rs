@@ -25,10 +25,6 @@ pub struct Protection {
 }
 
 impl Protection {
-    pub fn is_empty(&self) -> bool {
-        self.tag_globs.is_empty() && self.in_use.is_empty()
-    }
-
     /// Why `image` (in `repository`, when known) is protected, if it is.
     pub fn reason(&self, repository: Option<&str>, image: &Image) -> Option<String> {
         for glob in &self.tag_globs {

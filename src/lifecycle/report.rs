@@ -138,11 +138,11 @@ impl Preview {
             match outcome {
                 Outcome::Expire { .. } => {
                     t.expiring += 1;
-                    t.bytes_freed += image.size;
+                    t.bytes_freed = t.bytes_freed.saturating_add(image.size);
                 }
                 Outcome::Transition { .. } => {
                     t.transitioning += 1;
-                    t.bytes_archived += image.size;
+                    t.bytes_archived = t.bytes_archived.saturating_add(image.size);
                 }
                 Outcome::Keep { .. } => {}
             }

@@ -17,17 +17,18 @@ use crate::secret::Secret;
 
 /// Where tokens are cached: `ECRCTL_CACHE_DIR`, else the platform cache folder
 /// (`$XDG_CACHE_HOME` or `~/.cache` on Linux, `~/Library/Caches` on macOS) + `ecrctl/tokens`.
-pub fn cache_dir() -> PathBuf {
+/// With no home at all this is an error: a token is never cached in a shared temp folder.
+pub fn cache_dir() -> Result<PathBuf> {
     if let Some(dir) = std::env::var_os("ECRCTL_CACHE_DIR").filter(|d| !d.is_empty()) {
-        return PathBuf::from(dir);
+        return Ok(PathBuf::from(dir));
     }
     let fallback = if cfg!(target_os = "macos") {
         "Library/Caches"
     } else {
         ".cache"
     };
-    let base = crate::fsutil::xdg_dir("XDG_CACHE_HOME", fallback);
-    base.join("ecrctl").join("tokens")
+    let base = crate::fsutil::xdg_dir("XDG_CACHE_HOME", fallback)?;
+    Ok(base.join("ecrctl").join("tokens"))
 }
 
 /// What identifies a cached token.
@@ -111,9 +112,15 @@ fn read_file(path: &Path) -> Option<CacheEntry> {
     serde_json::from_slice(&std::fs::read(path).ok()?).ok()
 }
 
-/// Stores an entry: 0600, written atomically.
+/// Stores an entry: 0600, written atomically, with writers serialized by the cache's
+/// lock (`DIR/.tokens.lock`).
 pub fn write(dir: &Path, key: &CacheKey, entry: &CacheEntry) -> Result<()> {
     let json = serde_json::to_vec_pretty(entry).expect("an entry serializes");
+    crate::fsutil::create_private_dir(dir).map_err(|e| {
+        crate::error::CliError::remote(format!("could not create {}", dir.display()))
+            .with_cause(e.to_string())
+    })?;
+    let _lock = crate::fsutil::lock_for(&dir.join("tokens"))?;
     crate::fsutil::write_atomic(&dir.join(key.file_name()), &json, 0o600)
 }
 

@@ -5,13 +5,12 @@ use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
-use clap::ValueEnum;
 use tokio::io::AsyncWriteExt;
 
 use crate::error::{CliError, Result};
 use crate::secret::Secret;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ClientKind {
     Docker,
     Podman,

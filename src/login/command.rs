@@ -10,14 +10,15 @@ use super::diagnose::{self, Failure};
 use super::fetch::{self, LoginTarget, Obtained, TokenSettings, TokenSource};
 use super::token;
 use crate::aws;
-use crate::cli::LoginArgs;
+use crate::aws::AwsSettings;
+use crate::cli::{ClientArg, LoginArgs};
 use crate::docker::config::{DockerConfig, config_dir};
 use crate::duration::describe_seconds;
 use crate::error::{CliError, Result};
 use crate::outcome::{CommandResult, Outcome};
 use crate::output::{Printer, SchemaVersion};
 use crate::registry::{endpoint, probe};
-use crate::settings::{AwsSettings, Settings};
+use crate::settings::Settings;
 
 /// The name docker knows the helper by: `docker-credential-ecrctl`.
 pub const HELPER_NAME: &str = "ecrctl";
@@ -84,7 +85,7 @@ pub async fn run(settings: &Settings, args: &LoginArgs, printer: &Printer) -> Co
     // Chosen before any AWS call, so a missing client fails fast.
     let client = match args.print_password {
         true => None,
-        false => Some(client::choose(args.client)?),
+        false => Some(client::choose(args.client.map(client_kind))?),
     };
     if args.no_creds_store
         && let Some((kind, _)) = client
@@ -106,7 +107,7 @@ pub async fn run(settings: &Settings, args: &LoginArgs, printer: &Printer) -> Co
     let token_settings = TokenSettings {
         registry_endpoint,
         force: args.force,
-        ..TokenSettings::new(settings, args.min_validity.as_secs() as i64)
+        ..TokenSettings::new(settings, args.min_validity.as_secs() as i64)?
     };
     let obtained = fetch::obtain(&sdk, &token_settings, &targets).await?;
     for o in obtained.iter().filter(|o| o.expired_at_birth) {
@@ -149,6 +150,17 @@ pub async fn run(settings: &Settings, args: &LoginArgs, printer: &Printer) -> Co
         ));
     }
     Ok(Outcome::Success)
+}
+
+fn client_kind(arg: ClientArg) -> ClientKind {
+    match arg {
+        ClientArg::Docker => ClientKind::Docker,
+        ClientArg::Podman => ClientKind::Podman,
+        ClientArg::Nerdctl => ClientKind::Nerdctl,
+        ClientArg::Finch => ClientKind::Finch,
+        ClientArg::Helm => ClientKind::Helm,
+        ClientArg::Oras => ClientKind::Oras,
+    }
 }
 
 /// Every (account, region) pair asked for.
@@ -199,7 +211,10 @@ async fn log_in(
 ) -> Result<Action> {
     let t = &o.token;
     let config = match kind {
-        ClientKind::Docker => Some(DockerConfig::load(docker_dir.unwrap_or(&config_dir()))?),
+        ClientKind::Docker => Some(match docker_dir {
+            Some(dir) => DockerConfig::load(dir)?,
+            None => DockerConfig::load(&config_dir()?)?,
+        }),
         _ => None,
     };
     if let Some(config) = &config {
@@ -293,7 +308,9 @@ fn rows_table(printer: &Printer, rows: &[LoginRow], now: i64) -> comfy_table::Ta
 /// `credHelpers` entries for every host, and `docker-credential-ecrctl` on PATH.
 fn install_helper(printer: &Printer, obtained: &[Obtained]) -> Result<()> {
     let link = ensure_helper_binary()?;
-    let dir = config_dir();
+    let dir = config_dir()?;
+    // Held from load to save, so parallel installs (other regions, accounts) all land.
+    let _lock = crate::docker::config::lock(&dir)?;
     let mut config = DockerConfig::load(&dir)?;
     let hosts: Vec<String> = obtained.iter().map(|o| o.token.host.clone()).collect();
     let mut changed = config.set_cred_helpers(&hosts, HELPER_NAME);
@@ -356,11 +373,15 @@ fn ensure_helper_binary() -> Result<Option<PathBuf>> {
         exe.display()
     );
     if !link.exists() {
-        std::os::unix::fs::symlink(&exe, &link).map_err(|e| {
-            CliError::remote(format!("could not create {}", link.display()))
-                .with_cause(e.to_string())
-                .with_hint(format!("create it yourself: {manual}"))
-        })?;
+        match std::os::unix::fs::symlink(&exe, &link) {
+            // A parallel `login --install-helper` made it first.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            other => other.map_err(|e| {
+                CliError::remote(format!("could not create {}", link.display()))
+                    .with_cause(e.to_string())
+                    .with_hint(format!("create it yourself: {manual}"))
+            })?,
+        }
     }
     if client::find_on_path(&name).is_none() {
         return Err(CliError::remote(format!(
@@ -374,10 +395,12 @@ fn ensure_helper_binary() -> Result<Option<PathBuf>> {
 
 /// ecrctl's own docker config folder without credsStore (`--no-creds-store`).
 fn plain_docker_config() -> Result<PathBuf> {
-    let base = crate::fsutil::xdg_dir("XDG_CONFIG_HOME", ".config");
+    let base = crate::fsutil::xdg_dir("XDG_CONFIG_HOME", ".config")?;
     let dir = base.join("ecrctl").join("docker");
-    let plain = DockerConfig::load(&config_dir())?.without_creds_store(&dir);
-    plain.save_with_backup()?;
+    let _lock = crate::docker::config::lock(&dir)?;
+    let plain = DockerConfig::load(&config_dir()?)?.without_creds_store(&dir);
+    // ecrctl's own copy, rebuilt on every such login: no backup to pile up.
+    plain.save()?;
     Ok(dir)
 }
 

@@ -49,15 +49,15 @@ pub struct TokenSettings {
 
 impl TokenSettings {
     /// Settings for this run: the user's cache, no forced refresh.
-    pub fn new(settings: &crate::settings::Settings, min_validity: i64) -> Self {
-        Self {
+    pub fn new(settings: &crate::settings::Settings, min_validity: i64) -> Result<Self> {
+        Ok(Self {
             profile: settings.aws.profile_name().map(String::from),
             api_endpoint: effective_api_endpoint(settings.aws.endpoint_url.as_deref()),
             registry_endpoint: settings.registry.endpoint.clone(),
-            cache_dir: super::cache::cache_dir(),
+            cache_dir: super::cache::cache_dir()?,
             min_validity,
             force: false,
-        }
+        })
     }
 
     pub fn key(&self, target: &LoginTarget) -> CacheKey {

@@ -12,10 +12,11 @@ use std::time::Duration;
 use super::cache::{self, CacheEntry};
 use super::fetch::{self, LoginTarget, TokenSettings};
 use super::token::{self, RegistryToken};
+use crate::aws::Profile;
 use crate::docker::config::normalize_host;
 use crate::error::{CliError, Result};
 use crate::registry::endpoint::parse_ecr_host;
-use crate::settings::{Flags, Profile, Settings};
+use crate::settings::{Flags, Settings};
 
 /// What docker treats as "no credentials for this host" (then it goes anonymous).
 const NOT_FOUND: &str = "credentials not found in native keychain";
@@ -29,27 +30,41 @@ pub fn main(action: Option<&str>) -> i32 {
     match action {
         Some("get") => get_and_print(input.trim()),
         Some("list") => {
-            let hosts: serde_json::Map<String, serde_json::Value> = cache::all(&cache::cache_dir())
+            // With no cache folder (no home at all) there is nothing this helper serves.
+            let entries = cache::cache_dir()
+                .map(|dir| cache::all(&dir))
+                .unwrap_or_default();
+            let hosts: serde_json::Map<String, serde_json::Value> = entries
                 .into_iter()
                 .map(|e| (e.registry, serde_json::Value::String(e.username)))
                 .collect();
-            println!("{}", serde_json::Value::Object(hosts));
-            0
+            reply(&serde_json::Value::Object(hosts).to_string(), 0)
         }
         // Read-only: nothing to store or erase; succeeding keeps `docker login/logout` quiet.
         Some("store" | "erase") => 0,
         Some("version") => {
-            println!(
-                "docker-credential-ecrctl (ecrctl {})",
-                env!("CARGO_PKG_VERSION")
-            );
-            0
+            let version = env!("CARGO_PKG_VERSION");
+            reply(&format!("docker-credential-ecrctl (ecrctl {version})"), 0)
         }
         _ => {
             eprintln!(
                 "usage: docker-credential-ecrctl get|list|store|erase|version (docker runs this; see `ecrctl login --help`)"
             );
             2
+        }
+    }
+}
+
+/// Writes the helper's answer (one line) for docker; an answer that cannot be written did
+/// not reach docker, so the helper fails (exit 1) instead of claiming success.
+fn reply(text: &str, code: i32) -> i32 {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Ok(()) => code,
+        Err(e) => {
+            eprintln!("docker-credential-ecrctl: could not write the answer: {e}");
+            1
         }
     }
 }
@@ -78,22 +93,17 @@ fn get_and_print(server: &str) -> i32 {
                 username: &token.username,
                 secret: token.password.expose(),
             };
-            println!(
-                "{}",
-                serde_json::to_string(&answer).expect("strings serialize")
-            );
-            0
+            reply(
+                &serde_json::to_string(&answer).expect("strings serialize"),
+                0,
+            )
         }
-        Ok(None) => {
-            println!("{NOT_FOUND}");
-            1
-        }
+        Ok(None) => reply(NOT_FOUND, 1),
         Err(error) => {
             // docker shows what a failing helper prints on stdout.
-            let message = crate::error::render(&error, &crate::output::Paint::plain());
-            print!("{message}");
+            let message = crate::output::failure::render(&error, &crate::output::Paint::plain());
             eprint!("{message}");
-            1
+            reply(message.trim_end(), 1)
         }
     }
 }
@@ -110,7 +120,7 @@ fn min_validity() -> i64 {
 /// A token for `host`: cached while fresh, else refreshed; `None` if ecrctl does not
 /// serve that host. An expired token is never served, even when a refresh fails.
 async fn get(host: &str) -> Result<Option<RegistryToken>> {
-    let dir = cache::cache_dir();
+    let dir = cache::cache_dir()?;
     let entry = cache::find_by_host(&dir, host);
     let now = token::now();
     if let Some(token) = entry

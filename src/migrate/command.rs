@@ -1,7 +1,6 @@
 //! `ecrctl migrate`: validate the plan, set up clients and ECR repositories, copy items
 //! concurrently (journaled, so a rerun resumes), and report.
 
-use std::io::Read;
 use std::sync::Arc;
 
 use futures::stream::{self, StreamExt};
@@ -20,6 +19,19 @@ use crate::settings::Settings;
 
 pub async fn run(settings: &Settings, args: &MigrateArgs, printer: &Printer) -> CommandResult {
     setup::check_plain_http(args)?;
+    // Files to write are checked before anything is copied (a typo must not cost a run).
+    if let Some(path) = &args.report {
+        crate::fsutil::check_output_file(path, "--report")?;
+    }
+    // Where the journal goes is settled before any repository is created.
+    let journals_dir = match (&args.journal, args.dry_run) {
+        (_, true) => None,
+        (Some(path), false) => {
+            crate::fsutil::check_output_file(path, "--journal")?;
+            None
+        }
+        (None, false) => Some(journal::journals_dir()?),
+    };
     let mut items = match (&args.plan, &args.from) {
         (Some(path), _) => read_plan(path)?,
         (None, Some(from)) => generated_plan(settings, args, from).await?,
@@ -57,12 +69,12 @@ pub async fn run(settings: &Settings, args: &MigrateArgs, printer: &Printer) -> 
         return Ok(Outcome::Success);
     }
     let keys: Vec<String> = items.iter().map(PlanItem::key).collect();
-    let journal = Journal::open(
-        &args
-            .journal
-            .clone()
-            .unwrap_or_else(|| journal::default_path(&keys)),
-    )?;
+    let journal_path = match (&args.journal, &journals_dir) {
+        (Some(path), _) => path.clone(),
+        (None, Some(dir)) => journal::default_path(dir, &keys),
+        (None, None) => journal::default_path(&journal::journals_dir()?, &keys),
+    };
+    let journal = Journal::open(&journal_path)?;
     tracing::info!(journal = %journal.path.display(), items = items.len(), "migrating");
     let (retags, copies): (Vec<PlanItem>, Vec<PlanItem>) =
         items.into_iter().partition(|i| retag_host(i).is_some());
@@ -120,13 +132,9 @@ async fn generated_plan(
 
 fn read_plan(path: &std::path::Path) -> Result<Vec<PlanItem>> {
     let text = if path.as_os_str() == "-" {
-        let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).map_err(|e| {
-            CliError::usage("cannot read the plan from stdin").with_cause(e.to_string())
-        })?;
-        text
+        crate::input::read_stdin(crate::input::LIST)?
     } else {
-        crate::fsutil::read_input(path)?
+        crate::input::read_file(path, crate::input::LIST)?
     };
     plan::parse_file(&text, &path.display().to_string())
         .map_err(|problems| plan_error(&path.display().to_string(), problems))

@@ -3,8 +3,8 @@
 //! copied under a destination prefix. Pure, apart from the listing it is given.
 
 use crate::lifecycle::wildcard;
+use crate::model::reference;
 use crate::names;
-use crate::registry::reference;
 
 use super::plan::PlanItem;
 

@@ -9,7 +9,9 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::error::{CliError, Result};
+use anyhow::Context;
+
+use crate::error::Result;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Entry {
@@ -24,22 +26,23 @@ pub struct Journal {
     file: Mutex<std::fs::File>,
 }
 
-/// `$XDG_STATE_HOME/ecrctl/journals` (default `~/.local/state/…`), one file per plan.
-pub fn default_path(plan_keys: &[String]) -> PathBuf {
-    let base = crate::fsutil::xdg_dir("XDG_STATE_HOME", ".local/state");
+/// `$XDG_STATE_HOME/ecrctl/journals` (default `~/.local/state/…`); an error with no home.
+pub fn journals_dir() -> Result<PathBuf> {
+    Ok(crate::fsutil::xdg_dir("XDG_STATE_HOME", ".local/state")?.join("ecrctl/journals"))
+}
+
+/// The default journal in `dir` ([`journals_dir`]): one file per plan.
+pub fn default_path(dir: &Path, plan_keys: &[String]) -> PathBuf {
     let digest = hex::encode(Sha256::digest(plan_keys.join("\n").as_bytes()));
-    base.join("ecrctl/journals")
-        .join(format!("migrate-{}.jsonl", &digest[..16]))
+    dir.join(format!("migrate-{}.jsonl", &digest[..16]))
 }
 
 impl Journal {
-    pub fn open(path: &Path) -> Result<Self> {
-        let fail = |e: std::io::Error| {
-            CliError::remote(format!("cannot use the journal {}", path.display()))
-                .with_cause(e.to_string())
-        };
+    /// Opens (creating) the journal; a failure is operational (exit 3) with its cause.
+    pub fn open(path: &Path) -> anyhow::Result<Self> {
+        let what = || format!("cannot use the journal {}", path.display());
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(fail)?;
+            crate::fsutil::create_private_dir(dir).with_context(what)?;
         }
         let mut done = HashMap::new();
         if let Ok(file) = std::fs::File::open(path) {
@@ -54,7 +57,7 @@ impl Journal {
             .create(true)
             .append(true)
             .open(path)
-            .map_err(fail)?;
+            .with_context(what)?;
         Ok(Self {
             path: path.to_path_buf(),
             done,
@@ -67,7 +70,7 @@ impl Journal {
         self.done.get(key).map(String::as_str)
     }
 
-    pub fn record(&self, key: &str, digest: &str, status: &str) -> Result<()> {
+    pub fn record(&self, key: &str, digest: &str, status: &str) -> anyhow::Result<()> {
         let line = serde_json::to_string(&Entry {
             key: key.into(),
             digest: digest.into(),
@@ -77,10 +80,7 @@ impl Journal {
         let mut file = self.file.lock().expect("journal lock");
         writeln!(file, "{line}")
             .and_then(|()| file.sync_data())
-            .map_err(|e| {
-                CliError::remote(format!("cannot write the journal {}", self.path.display()))
-                    .with_cause(e.to_string())
-            })
+            .with_context(|| format!("cannot write the journal {}", self.path.display()))
     }
 }
 
@@ -107,6 +107,9 @@ mod tests {
         assert_eq!(j.finished("a b"), Some("sha256:1"));
         assert_eq!(j.finished("c d"), None);
         std::fs::remove_file(&path).unwrap();
-        assert_ne!(default_path(&["x".into()]), default_path(&["y".into()]));
+        assert_ne!(
+            default_path(Path::new("/j"), &["x".into()]),
+            default_path(Path::new("/j"), &["y".into()])
+        );
     }
 }

@@ -5,8 +5,8 @@
 
 use std::collections::HashMap;
 
+use crate::model::reference::{self, ImageRef};
 use crate::names;
-use crate::registry::reference::{self, ImageRef};
 
 /// Docker Hub's API host, for sources written without one (`nginx:1.27`).
 pub const DOCKER_HUB: &str = "registry-1.docker.io";
@@ -71,6 +71,10 @@ fn parse_line(line: &str) -> Result<(ImageRef, ImageRef), String> {
             parts.len()
         ));
     };
+    parse_pair(source, destination)
+}
+
+fn parse_pair(source: &str, destination: &str) -> Result<(ImageRef, ImageRef), String> {
     let source = source_ref(source).map_err(|e| format!("source: {e}"))?;
     let destination = if destination.ends_with('/') {
         prefixed(destination, &source)?
@@ -124,7 +128,7 @@ pub fn parse_file(text: &str, name: &str) -> Result<Vec<PlanItem>, Vec<String>> 
         return parse(text);
     }
     let document: Document = if json {
-        serde_json::from_str(text).map_err(|e| vec![format!("not a valid JSON plan: {e}")])?
+        crate::input::from_json(text).map_err(|e| vec![format!("not a valid JSON plan: {e}")])?
     } else {
         toml::from_str(text).map_err(|e| {
             vec![format!(
@@ -133,7 +137,10 @@ pub fn parse_file(text: &str, name: &str) -> Result<Vec<PlanItem>, Vec<String>> 
             )]
         })?
     };
-    let mut lines = Vec::new();
+    // Each entry is checked as it is: never re-joined into text, where a space or `#`
+    // in a value would change its meaning.
+    let mut items = Vec::new();
+    let mut problems = Vec::new();
     for (i, entry) in document.images.iter().enumerate() {
         let destination = match (&entry.destination, &document.defaults.to) {
             (Some(d), _) => d.clone(),
@@ -150,14 +157,16 @@ pub fn parse_file(text: &str, name: &str) -> Result<Vec<PlanItem>, Vec<String>> 
                 )]);
             }
         };
-        lines.push(format!("{} {destination}", entry.source));
+        match parse_pair(&entry.source, &destination) {
+            Ok((source, destination)) => items.push(PlanItem {
+                line: i + 1,
+                source,
+                destination,
+            }),
+            Err(why) => problems.push(format!("entry {}: {why}", i + 1)),
+        }
     }
-    parse(&lines.join("\n")).map_err(|problems| {
-        problems
-            .into_iter()
-            .map(|p| p.replacen("line ", "entry ", 1))
-            .collect()
-    })
+    finish(items, problems, "entry")
 }
 
 /// Parses a whole plan; `Err` lists every problem as `line N: …`.
@@ -178,16 +187,25 @@ pub fn parse(text: &str) -> Result<Vec<PlanItem>, Vec<String>> {
             Err(why) => problems.push(format!("line {}: {why}", index + 1)),
         }
     }
+    finish(items, problems, "line")
+}
+
+/// Adds the cross-item problems (`unit` is `line` or `entry`); the plan or every problem.
+fn finish(
+    items: Vec<PlanItem>,
+    mut problems: Vec<String>,
+    unit: &str,
+) -> Result<Vec<PlanItem>, Vec<String>> {
     let mut destinations: HashMap<String, &PlanItem> = HashMap::new();
     for item in &items {
         if let Some(first) = destinations.get(&item.destination.to_string()) {
             let why = if first.source == item.source {
-                "repeats line".to_string()
+                format!("repeats {unit}")
             } else {
-                "copies a different source to the same destination as line".to_string()
+                format!("copies a different source to the same destination as {unit}")
             };
             problems.push(format!(
-                "line {}: {why} {} ({})",
+                "{unit} {}: {why} {} ({})",
                 item.line, first.line, item.destination
             ));
         } else {
@@ -236,6 +254,33 @@ mod tests {
         assert!(parse_file(json, "plan.json").unwrap_err()[0].starts_with("entry 1:"));
         assert!(parse_file(r#"{"images":[{"source":"a:1"}]}"#, "p.json").is_err());
         assert!(parse_file(r#"{"images":[],"extra":1}"#, "p.json").is_err());
+        let e = parse_file(r#"{"images":[{"source":"a:1"},{"source":5}]}"#, "p.json").unwrap_err();
+        assert!(
+            e[0].starts_with("not a valid JSON plan: $.images[1].source: invalid type"),
+            "{e:?}"
+        );
+        let e = parse_file(
+            r#"{"images":[{"source":"a:1","destination":"b:1"}"#,
+            "p.json",
+        )
+        .unwrap_err();
+        assert!(e[0].starts_with("not a valid JSON plan"), "{e:?}");
+        // A value is checked as written, not re-read as a line: `#` is no comment here.
+        let e = parse_file(
+            r#"{"images":[{"source":"a:1 #x","destination":"bb:1"}]}"#,
+            "p.json",
+        )
+        .unwrap_err();
+        assert!(e[0].starts_with("entry 1: source:"), "{e:?}");
+        let e = parse_file(
+            r#"{"images":[{"source":"a:1","destination":"bb:1"},{"source":"c:1","destination":"bb:1"}]}"#,
+            "p.json",
+        )
+        .unwrap_err();
+        assert!(
+            e[0].starts_with("entry 2: copies a different source"),
+            "{e:?}"
+        );
     }
 
     #[test]

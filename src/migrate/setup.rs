@@ -13,12 +13,13 @@ use crate::docker::config::{DockerConfig, config_dir};
 use crate::docker::helpers::{self, HelperAnswer};
 use crate::error::{CliError, Result};
 use crate::login::fetch;
+use crate::model::repository::{MutabilityMode, RepoSettings};
 use crate::output::Printer;
+use crate::registry::RegistrySettings;
 use crate::registry::client::{Credentials, RegistryClient};
 use crate::registry::endpoint::parse_ecr_host;
 use crate::registry::tls;
-use crate::repo::settings::{MutabilityMode, RepoSettings};
-use crate::settings::{RegistrySettings, Settings};
+use crate::settings::Settings;
 
 /// AWS access, loaded only when an ECR registry is involved.
 pub struct Ecr {
@@ -75,7 +76,7 @@ pub async fn ecr_access(settings: &Settings, items: &mut [PlanItem]) -> Result<O
         return Ok(None);
     }
     let ctx = aws::load(&settings.aws).await?;
-    let token_settings = fetch::TokenSettings::new(settings, 3600);
+    let token_settings = fetch::TokenSettings::new(settings, 3600)?;
     let mut targets = vec![fetch::LoginTarget {
         registry_id: ctx.registry_id.clone(),
         region: ctx.region.clone(),
@@ -150,7 +151,7 @@ pub async fn clients(
     HashMap<String, Arc<RegistryClient>>,
     HashMap<String, Arc<RegistryClient>>,
 )> {
-    let config = DockerConfig::load(&config_dir())?;
+    let config = DockerConfig::load(&config_dir()?)?;
     let hosts: BTreeSet<String> = items
         .iter()
         .flat_map(|i| [i.source.host.clone(), i.destination.host.clone()])
@@ -314,7 +315,7 @@ pub async fn list_source(
         settings.registry.ca_cert.as_deref(),
         &tls::docker_certs_dir(),
     )?;
-    let config = DockerConfig::load(&config_dir())?;
+    let config = DockerConfig::load(&config_dir()?)?;
     let client = RegistryClient::new(http, host, plain, docker_credentials(&config, host).await);
     let mut out = Vec::new();
     for repo in client.catalog().await?.into_iter().filter(|r| under(r)) {

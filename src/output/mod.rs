@@ -5,8 +5,10 @@
 //! given as a file) is recorded here and turns a success into exit 3 at the edge, without
 //! hiding a "no" verdict (docs/conventions.md, "Exit codes").
 
+pub mod failure;
 mod paint;
 mod schema;
+mod settings;
 mod text;
 
 use std::io::{self, IsTerminal, Write};
@@ -17,10 +19,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
 use crate::error::CliError;
-use crate::settings::{OutputFormat, OutputSettings};
 
 pub use paint::Paint;
 pub use schema::{SCHEMA_VERSION, SchemaVersion};
+pub use settings::{OutputFormat, OutputSettings};
 pub use text::{confirm, count, human_bytes, sanitize};
 
 /// How this run prints: format, colour, verbosity, progress; and what went wrong printing.

@@ -11,47 +11,96 @@ pub enum Status {
     Fail,
 }
 
+/// Every check push-check runs, in the order it reports them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CheckId {
+    Reference,
+    AwsCredentials,
+    Repository,
+    RegistryHost,
+    DockerCredentials,
+    TagImmutability,
+    LayerSize,
+    RepositoryPolicy,
+    LifecyclePolicy,
+    ScanOnPush,
+}
+
+impl CheckId {
+    pub const ALL: [CheckId; 10] = [
+        Self::Reference,
+        Self::AwsCredentials,
+        Self::Repository,
+        Self::RegistryHost,
+        Self::DockerCredentials,
+        Self::TagImmutability,
+        Self::LayerSize,
+        Self::RepositoryPolicy,
+        Self::LifecyclePolicy,
+        Self::ScanOnPush,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Reference => "reference",
+            Self::AwsCredentials => "aws-credentials",
+            Self::Repository => "repository",
+            Self::RegistryHost => "registry-host",
+            Self::DockerCredentials => "docker-credentials",
+            Self::TagImmutability => "tag-immutability",
+            Self::LayerSize => "layer-size",
+            Self::RepositoryPolicy => "repository-policy",
+            Self::LifecyclePolicy => "lifecycle-policy",
+            Self::ScanOnPush => "scan-on-push",
+        }
+    }
+}
+
+/// A fix `--fix` can apply itself (the others are printed for a person to run).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AutoFix {
+    CreateRepository,
+    DockerLogin,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Check {
-    pub id: &'static str,
+    pub id: CheckId,
     pub status: Status,
     pub detail: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<String>,
+    #[serde(skip)]
+    pub auto_fix: Option<AutoFix>,
 }
 
 impl Check {
-    pub fn ok(id: &'static str, detail: impl Into<String>) -> Self {
+    fn new(id: CheckId, status: Status, detail: String, fix: Option<String>) -> Self {
         Self {
             id,
-            status: Status::Ok,
-            detail: detail.into(),
-            fix: None,
+            status,
+            detail,
+            fix,
+            auto_fix: None,
         }
     }
-    pub fn warn(id: &'static str, detail: impl Into<String>, fix: impl Into<String>) -> Self {
-        Self {
-            id,
-            status: Status::Warn,
-            detail: detail.into(),
-            fix: Some(fix.into()),
-        }
+    pub fn ok(id: CheckId, detail: impl Into<String>) -> Self {
+        Self::new(id, Status::Ok, detail.into(), None)
     }
-    pub fn fail(id: &'static str, detail: impl Into<String>, fix: impl Into<String>) -> Self {
-        Self {
-            id,
-            status: Status::Fail,
-            detail: detail.into(),
-            fix: Some(fix.into()),
-        }
+    pub fn warn(id: CheckId, detail: impl Into<String>, fix: impl Into<String>) -> Self {
+        Self::new(id, Status::Warn, detail.into(), Some(fix.into()))
     }
-    pub fn skipped(id: &'static str, detail: impl Into<String>) -> Self {
-        Self {
-            id,
-            status: Status::Skipped,
-            detail: detail.into(),
-            fix: None,
-        }
+    pub fn fail(id: CheckId, detail: impl Into<String>, fix: impl Into<String>) -> Self {
+        Self::new(id, Status::Fail, detail.into(), Some(fix.into()))
+    }
+    pub fn skipped(id: CheckId, detail: impl Into<String>) -> Self {
+        Self::new(id, Status::Skipped, detail.into(), None)
+    }
+    /// `--fix` can repair what this check found.
+    pub fn with_auto_fix(mut self, fix: AutoFix) -> Self {
+        self.auto_fix = Some(fix);
+        self
     }
 }
 
@@ -63,7 +112,7 @@ pub fn layer_sizes(sizes: &[u64]) -> Check {
     let over: Vec<&u64> = sizes.iter().filter(|s| **s > MAX_LAYER_BYTES).collect();
     match over.first() {
         Some(biggest) => Check::fail(
-            "layer-size",
+            CheckId::LayerSize,
             format!(
                 "{} of {} layers exceed ECR's 52,000 MiB limit (largest {} MiB)",
                 over.len(),
@@ -73,7 +122,7 @@ pub fn layer_sizes(sizes: &[u64]) -> Check {
             "split the layer (fewer files per RUN/COPY step, or a multi-stage build); ECR refuses layers over 52,000 MiB",
         ),
         None => Check::ok(
-            "layer-size",
+            CheckId::LayerSize,
             format!("{} layers, all under 52,000 MiB", sizes.len()),
         ),
     }
@@ -137,6 +186,13 @@ pub fn denying_statements(policy: &serde_json::Value) -> Vec<String> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn check_ids_print_as_they_serialize() {
+        for id in CheckId::ALL {
+            assert_eq!(serde_json::to_value(id).unwrap(), id.as_str());
+        }
+    }
 
     #[test]
     fn layer_limit() {

@@ -2,7 +2,7 @@
 //! failed), reports, and with `--fix` creates the repository and logs docker in, then
 //! checks again.
 
-use super::check::{Check, Status, denying_statements, tag_is_immutable};
+use super::check::{AutoFix, Check, CheckId, Status, denying_statements, tag_is_immutable};
 use super::probes;
 use crate::aws::{self, AwsContext, images as ecr_images, repositories};
 use crate::cli::PushCheckArgs;
@@ -10,19 +10,24 @@ use crate::docker::config::{DockerConfig, config_dir};
 use crate::error::{CliError, Result};
 use crate::lifecycle::{engine, images::Image, inputs};
 use crate::login::{client, fetch, token::RegistryToken};
+use crate::model::reference;
+use crate::model::repository::{ObservedRepo, RepoSettings};
 use crate::outcome::{CommandResult, Outcome, Verdict};
 use crate::output::Printer;
-use crate::registry::{endpoint, reference};
-use crate::repo::settings::RepoSettings;
+use crate::registry::endpoint;
 use crate::settings::Settings;
 
 /// What the fixes need from a run of the checks.
 struct Findings {
     checks: Vec<Check>,
-    repository_missing: bool,
-    docker_login_needed: bool,
     token: Option<RegistryToken>,
     ctx: Option<AwsContext>,
+}
+
+impl Findings {
+    fn needs(&self, fix: AutoFix) -> bool {
+        self.checks.iter().any(|c| c.auto_fix == Some(fix))
+    }
 }
 
 pub async fn run(settings: &Settings, args: &PushCheckArgs, printer: &Printer) -> CommandResult {
@@ -58,7 +63,9 @@ pub async fn run(settings: &Settings, args: &PushCheckArgs, printer: &Printer) -
     }
     let mut findings = check_all(settings, &image, sizes.as_deref()).await;
     super::report::print(printer, &args.image, &findings.checks);
-    if args.fix && (findings.repository_missing || findings.docker_login_needed) {
+    if args.fix
+        && (findings.needs(AutoFix::CreateRepository) || findings.needs(AutoFix::DockerLogin))
+    {
         if !confirm(args.yes)? {
             return Ok(Outcome::Verdict(Verdict::new("no fixes applied")));
         }
@@ -77,8 +84,6 @@ async fn check_all(
 ) -> Findings {
     let mut f = Findings {
         checks: Vec::new(),
-        repository_missing: false,
-        docker_login_needed: false,
         token: None,
         ctx: None,
     };
@@ -87,7 +92,7 @@ async fn check_all(
     if let Err(problem) = crate::names::check_repository_name(&image.repository) {
         let error = crate::names::name_error(&image.repository, &problem);
         f.checks.push(Check::fail(
-            "reference",
+            CheckId::Reference,
             error.message().to_string(),
             error.hint().unwrap_or_default().to_string(),
         ));
@@ -96,7 +101,7 @@ async fn check_all(
     let ecr_host = image.host.as_deref().and_then(endpoint::parse_ecr_host);
     if image.host.is_some() && ecr_host.is_none() && image.host != settings.registry.endpoint {
         f.checks.push(Check::fail(
-            "reference",
+            CheckId::Reference,
             format!("{} is not an ECR registry host", image.host.as_deref().unwrap_or_default()),
             "use ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO:TAG, or REPO:TAG for this account and region",
         ));
@@ -112,7 +117,7 @@ async fn check_all(
         Ok(ctx) => ctx,
         Err(e) => {
             f.checks.push(Check::fail(
-                "aws-credentials",
+                CheckId::AwsCredentials,
                 e.to_string(),
                 e.hint().unwrap_or_default().to_string(),
             ));
@@ -127,7 +132,7 @@ async fn check_all(
         .or_else(|| std::env::var("AWS_REGION").ok());
     match (&ecr_host, configured) {
         (Some(h), Some(r)) if h.region != r => f.checks.push(Check::warn(
-            "reference",
+            CheckId::Reference,
             format!(
                 "the image is in {} but the AWS configuration says {r}; checking {}",
                 h.region, h.region
@@ -136,25 +141,28 @@ async fn check_all(
         )),
         _ => {}
     }
-    let token_settings = fetch::TokenSettings::new(settings, 600);
     let target = fetch::LoginTarget {
         registry_id: ctx.registry_id.clone(),
         region: ctx.region.clone(),
     };
-    let token = match fetch::obtain(&ctx.sdk, &token_settings, &[target]).await {
+    let obtained = match fetch::TokenSettings::new(settings, 600) {
+        Ok(token_settings) => fetch::obtain(&ctx.sdk, &token_settings, &[target]).await,
+        Err(e) => Err(e),
+    };
+    let token = match obtained {
         Ok(mut t) => t.remove(0).token,
         Err(e) => {
             f.checks.push(Check::fail(
-                "aws-credentials",
+                CheckId::AwsCredentials,
                 e.to_string(),
                 e.hint().unwrap_or("grant ecr:GetAuthorizationToken"),
             ));
             return skip_rest(f, "no registry token");
         }
     };
-    if !f.checks.iter().any(|c| c.id == "reference") {
+    if !f.checks.iter().any(|c| c.id == CheckId::Reference) {
         f.checks.push(Check::ok(
-            "reference",
+            CheckId::Reference,
             format!(
                 "{}:{tag} in account {}, region {}",
                 image.repository, token.account, ctx.region
@@ -162,7 +170,7 @@ async fn check_all(
         ));
     }
     f.checks.push(Check::ok(
-        "aws-credentials",
+        CheckId::AwsCredentials,
         format!("credentials work; got a registry token for {}", token.host),
     ));
     // 3. Repository.
@@ -170,7 +178,7 @@ async fn check_all(
     let observed = match repo {
         Ok(Some(r)) => {
             f.checks.push(Check::ok(
-                "repository",
+                CheckId::Repository,
                 format!(
                     "exists: {}, scanOnPush={}, {}",
                     r.mutability.mode.as_str(),
@@ -181,17 +189,16 @@ async fn check_all(
             Some(r)
         }
         Ok(None) => {
-            f.repository_missing = true;
             f.checks.push(Check::fail(
-                "repository",
+                CheckId::Repository,
                 format!("`{}` does not exist: docker would say \"name unknown: The repository … does not exist\"", image.repository),
                 format!("ECR needs the repository before a push: `ecrctl repo create {}` (or --fix)", image.repository),
-            ));
+            ).with_auto_fix(AutoFix::CreateRepository));
             None
         }
         Err(e) => {
             f.checks.push(Check::fail(
-                "repository",
+                CheckId::Repository,
                 e.to_string(),
                 e.hint().unwrap_or_default().to_string(),
             ));
@@ -200,12 +207,12 @@ async fn check_all(
     };
     // 4. Registry host and 5. docker's credentials, side by side (independent).
     let docker = async {
-        match DockerConfig::load(&config_dir()) {
+        match config_dir().and_then(|dir| DockerConfig::load(&dir)) {
             Ok(config) => {
                 probes::docker(&token.host, &config, settings.registry.ca_cert.as_deref()).await
             }
             Err(e) => Check::fail(
-                "docker-credentials",
+                CheckId::DockerCredentials,
                 e.to_string(),
                 "fix docker's config.json",
             ),
@@ -221,11 +228,6 @@ async fn check_all(
         docker
     );
     f.checks.push(host);
-    f.docker_login_needed = docker.status == Status::Fail
-        && docker
-            .fix
-            .as_deref()
-            .is_some_and(|fix| fix.contains("ecrctl login"));
     f.checks.push(docker);
     // 6–9 need the repository.
     match &observed {
@@ -242,22 +244,22 @@ async fn check_all(
                 .push(lifecycle_check(&ctx, &image.repository, images, &tag).await);
             if !repo.scan_on_push {
                 f.checks.push(Check::warn(
-                    "scan-on-push",
+                    CheckId::ScanOnPush,
                     "scan on push is off: pushed images are not scanned",
                     format!("ecrctl repo create {} --scan-on-push", image.repository),
                 ));
             } else {
                 f.checks
-                    .push(Check::ok("scan-on-push", "pushed images are scanned"));
+                    .push(Check::ok(CheckId::ScanOnPush, "pushed images are scanned"));
             }
         }
         None => {
             f.checks.push(probes::layers(sizes));
             for id in [
-                "tag-immutability",
-                "repository-policy",
-                "lifecycle-policy",
-                "scan-on-push",
+                CheckId::TagImmutability,
+                CheckId::RepositoryPolicy,
+                CheckId::LifecyclePolicy,
+                CheckId::ScanOnPush,
             ] {
                 f.checks.push(Check::skipped(id, "no repository to check"));
             }
@@ -269,17 +271,7 @@ async fn check_all(
 }
 
 fn skip_rest(mut f: Findings, why: &str) -> Findings {
-    for id in [
-        "aws-credentials",
-        "repository",
-        "registry-host",
-        "docker-credentials",
-        "tag-immutability",
-        "layer-size",
-        "repository-policy",
-        "lifecycle-policy",
-        "scan-on-push",
-    ] {
+    for id in CheckId::ALL {
         if !f.checks.iter().any(|c| c.id == id) {
             f.checks.push(Check::skipped(id, why));
         }
@@ -287,7 +279,7 @@ fn skip_rest(mut f: Findings, why: &str) -> Findings {
     f
 }
 
-fn immutability(repo: &crate::repo::plan::ObservedRepo, images: &[Image], tag: &str) -> Check {
+fn immutability(repo: &ObservedRepo, images: &[Image], tag: &str) -> Check {
     let exists = images.iter().any(|i| i.tags.iter().any(|t| t == tag));
     let immutable = tag_is_immutable(
         repo.mutability.mode.as_str(),
@@ -296,7 +288,7 @@ fn immutability(repo: &crate::repo::plan::ObservedRepo, images: &[Image], tag: &
     );
     match (exists, immutable) {
         (true, true) => Check::fail(
-            "tag-immutability",
+            CheckId::TagImmutability,
             format!(
                 "`{tag}` already exists and the repository is {}: ECR refuses the push (ImageTagAlreadyExistsException)",
                 repo.mutability.mode.as_str()
@@ -304,24 +296,24 @@ fn immutability(repo: &crate::repo::plan::ObservedRepo, images: &[Image], tag: &
             "push a new tag (e.g. the commit SHA); immutable tags cannot be moved",
         ),
         (true, false) => Check::warn(
-            "tag-immutability",
+            CheckId::TagImmutability,
             format!("`{tag}` exists and will be moved to the new image"),
             "use unique tags if deployments pin this one",
         ),
-        (false, _) => Check::ok("tag-immutability", format!("`{tag}` is new")),
+        (false, _) => Check::ok(CheckId::TagImmutability, format!("`{tag}` is new")),
     }
 }
 
 async fn policy_check(ctx: &AwsContext, repository: &str) -> Check {
     // As before: a policy that cannot be read counts as none (best effort).
     let Ok(Some(policy)) = repositories::repository_policy(ctx, repository).await else {
-        return Check::ok("repository-policy", "no repository policy");
+        return Check::ok(CheckId::RepositoryPolicy, "no repository policy");
     };
     let denies = denying_statements(&policy);
     match denies.is_empty() {
-        true => Check::ok("repository-policy", "no statement denies pushing"),
+        true => Check::ok(CheckId::RepositoryPolicy, "no statement denies pushing"),
         false => Check::fail(
-            "repository-policy",
+            CheckId::RepositoryPolicy,
             denies.join("; "),
             "remove or narrow the Deny statement (aws ecr get-repository-policy)",
         ),
@@ -336,11 +328,11 @@ async fn lifecycle_check(
     tag: &str,
 ) -> Check {
     let Ok(Some(text)) = ecr_images::get_lifecycle_policy(ctx, repository).await else {
-        return Check::ok("lifecycle-policy", "no lifecycle policy");
+        return Check::ok(CheckId::LifecyclePolicy, "no lifecycle policy");
     };
     let Ok(policy) = inputs::parse_policy(&text, "of the repository") else {
         return Check::warn(
-            "lifecycle-policy",
+            CheckId::LifecyclePolicy,
             "the repository's lifecycle policy does not lint",
             "run `ecrctl lifecycle lint`",
         );
@@ -358,7 +350,7 @@ async fn lifecycle_check(
     match outcome {
         Some(engine::Outcome::Expire { rule }) | Some(engine::Outcome::Transition { rule }) => {
             Check::fail(
-                "lifecycle-policy",
+                CheckId::LifecyclePolicy,
                 format!(
                     "lifecycle rule {rule} would expire or archive `{tag}` as soon as it is pushed"
                 ),
@@ -367,7 +359,7 @@ async fn lifecycle_check(
                 ),
             )
         }
-        _ => Check::ok("lifecycle-policy", format!("`{tag}` would be kept")),
+        _ => Check::ok(CheckId::LifecyclePolicy, format!("`{tag}` would be kept")),
     }
 }
 
@@ -380,7 +372,7 @@ async fn apply_fixes(
     let (Some(ctx), Some(token)) = (&f.ctx, &f.token) else {
         return Err(CliError::remote("cannot fix: no AWS access"));
     };
-    if f.repository_missing {
+    if f.needs(AutoFix::CreateRepository) {
         let settings = match &args.repo_settings {
             Some(path) => crate::repo::file::read(path)?.defaults,
             None => RepoSettings::default(),
@@ -388,7 +380,7 @@ async fn apply_fixes(
         repositories::create(ctx, &image.repository, &settings).await?;
         printer.info(&format!("fixed: created repository {}", image.repository));
     }
-    if f.docker_login_needed {
+    if f.needs(AutoFix::DockerLogin) {
         let (kind, program) = client::choose(Some(client::ClientKind::Docker))?;
         client::login(
             kind,
@@ -425,7 +417,7 @@ fn verdict(checks: &[Check]) -> Outcome {
         crate::output::count(failed.len(), "check fails", "checks fail")
     ));
     for c in &failed {
-        verdict = verdict.with_cause(format!("{}: {}", c.id, c.detail));
+        verdict = verdict.with_cause(format!("{}: {}", c.id.as_str(), c.detail));
     }
     let first_fix = failed
         .iter()

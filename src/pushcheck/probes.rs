@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::check::{Check, layer_sizes};
+use super::check::{AutoFix, Check, CheckId, Status, layer_sizes};
 use crate::docker::config::DockerConfig;
 use crate::docker::helpers::{self, HelperAnswer};
 use crate::login::client::find_on_path;
@@ -25,7 +25,7 @@ pub async fn host(
     };
     if let Err(e) = tokio::net::lookup_host(&lookup).await {
         return Check::fail(
-            "registry-host",
+            CheckId::RegistryHost,
             format!(
                 "`{host}` does not resolve ({e}): docker would say \"dial tcp: lookup {host}: no such host\""
             ),
@@ -37,11 +37,11 @@ pub async fn host(
     }
     match probe::check_credentials(host, &token.username, &token.password, ca_cert).await {
         Probe::Accepted => Check::ok(
-            "registry-host",
+            CheckId::RegistryHost,
             format!("{host} resolves, TLS works, /v2/ accepts a fresh token"),
         ),
         Probe::Rejected(code) => Check::fail(
-            "registry-host",
+            CheckId::RegistryHost,
             format!(
                 "{host} refuses a fresh token for account {} ({code})",
                 token.account
@@ -49,26 +49,35 @@ pub async fn host(
             "check that the image's account and region match the registry (--registry-id, --region)",
         ),
         Probe::Tls(why) => Check::fail(
-            "registry-host",
+            CheckId::RegistryHost,
             format!("TLS to {host} failed: {why}"),
             format!("pass --ca-cert, or put the CA in /etc/docker/certs.d/{host}/ca.crt"),
         ),
         Probe::NoSuchHost(why) | Probe::Unreachable(why) => Check::fail(
-            "registry-host",
+            CheckId::RegistryHost,
             format!("cannot reach {host}: {why}"),
             "check the network path (proxy, security groups, VPC endpoints) to the registry",
         ),
         Probe::Unexpected(code) => Check::warn(
-            "registry-host",
+            CheckId::RegistryHost,
             format!("{host}/v2/ answered {code}"),
             "run again with -v",
         ),
     }
 }
 
-/// What docker would send to `host`, and whether it works.
+/// What docker would send to `host`, and whether it works. Every failure here is one a
+/// docker login with a fresh ECR token repairs, which `--fix` can do.
 pub async fn docker(host: &str, config: &DockerConfig, ca_cert: Option<&Path>) -> Check {
-    const ID: &str = "docker-credentials";
+    let check = docker_credentials(host, config, ca_cert).await;
+    match check.status {
+        Status::Fail => check.with_auto_fix(AutoFix::DockerLogin),
+        _ => check,
+    }
+}
+
+async fn docker_credentials(host: &str, config: &DockerConfig, ca_cert: Option<&Path>) -> Check {
+    const ID: CheckId = CheckId::DockerCredentials;
     let credentials = match config.helper_for(host) {
         Some(helper) => {
             let program = format!("docker-credential-{helper}");
@@ -161,51 +170,74 @@ pub async fn docker(host: &str, config: &DockerConfig, ca_cert: Option<&Path>) -
     }
 }
 
+/// An image manifest, as far as layer sizes go (not `deny_unknown_fields`: manifests
+/// carry much more).
+#[derive(serde::Deserialize)]
+#[serde(expecting = "an image manifest with `layers`")]
+struct RawManifest {
+    layers: Vec<RawLayer>,
+}
+
+#[derive(serde::Deserialize)]
+struct RawLayer {
+    size: u64,
+}
+
+/// An OCI layout's `index.json`.
+#[derive(serde::Deserialize)]
+struct RawIndex {
+    manifests: Vec<RawDescriptor>,
+}
+
+#[derive(serde::Deserialize)]
+struct RawDescriptor {
+    digest: String,
+}
+
+/// Deserializes JSON text, naming the JSON path of a problem.
+fn typed<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
+    crate::input::from_json(text).map_err(|e| e.to_string())
+}
+
 /// Reads `--layer-sizes`: a JSON list of sizes, a manifest, or an OCI layout folder.
 pub fn read_layer_sizes(path: &Path) -> Result<Vec<u64>, String> {
-    let manifest_sizes = |doc: &serde_json::Value| -> Option<Vec<u64>> {
-        doc.get("layers")?
-            .as_array()?
-            .iter()
-            .map(|l| l.get("size")?.as_u64())
-            .collect()
-    };
+    let read =
+        |p: &Path| crate::input::read_file(p, crate::input::SETTINGS).map_err(|e| e.to_string());
+    let manifest_sizes =
+        |m: RawManifest| -> Vec<u64> { m.layers.into_iter().map(|l| l.size).collect() };
     if path.is_dir() {
-        let index: serde_json::Value = serde_json::from_slice(
-            &std::fs::read(path.join("index.json")).map_err(|e| e.to_string())?,
-        )
-        .map_err(|e| e.to_string())?;
-        let digest = index["manifests"][0]["digest"]
-            .as_str()
-            .ok_or("index.json names no manifest")?;
-        let blob = path
-            .join("blobs/sha256")
-            .join(digest.trim_start_matches("sha256:"));
-        let manifest: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(blob).map_err(|e| e.to_string())?)
-                .map_err(|e| e.to_string())?;
-        return manifest_sizes(&manifest)
-            .ok_or_else(|| "the layout's manifest has no layer sizes".into());
+        let index: RawIndex =
+            typed(&read(&path.join("index.json"))?).map_err(|e| format!("index.json: {e}"))?;
+        let digest = &index
+            .manifests
+            .first()
+            .ok_or("index.json names no manifest")?
+            .digest;
+        // The digest becomes a file name: only `sha256:` + 64 hex digits, never a path.
+        let hex = digest
+            .strip_prefix("sha256:")
+            .filter(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+            .ok_or_else(|| format!("index.json: `{digest}` is not a sha256 digest"))?;
+        let manifest: RawManifest = typed(&read(&path.join("blobs/sha256").join(hex))?)
+            .map_err(|e| format!("the layout's manifest: {e}"))?;
+        return Ok(manifest_sizes(manifest));
     }
-    let doc: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(path).map_err(|e| e.to_string())?)
-            .map_err(|e| e.to_string())?;
-    if let Some(list) = doc.as_array() {
-        return list
-            .iter()
-            .map(|v| v.as_u64().ok_or_else(|| format!("{v} is not a byte count")))
-            .collect();
+    let text = read(path)?;
+    if text.trim_start().starts_with('[') {
+        return typed::<Vec<u64>>(&text);
     }
-    manifest_sizes(&doc).ok_or_else(|| {
-        "expected a JSON list of byte counts or an image manifest with layers".into()
-    })
+    typed::<RawManifest>(&text)
+        .map(manifest_sizes)
+        .map_err(|e| {
+            format!("expected a JSON list of byte counts or an image manifest with layers ({e})")
+        })
 }
 
 pub fn layers(sizes: Option<&[u64]>) -> Check {
     match sizes {
         Some(sizes) => layer_sizes(sizes),
         None => Check::skipped(
-            "layer-size",
+            CheckId::LayerSize,
             "sizes unknown: pass --layer-sizes FILE to check the 52,000 MiB limit",
         ),
     }
@@ -276,5 +308,35 @@ mod tests {
         );
         header[124..136].copy_from_slice(b"not octal!!\0");
         assert_eq!(super::tar_member(&header), None);
+    }
+
+    #[test]
+    fn layer_size_files_are_typed_and_checked() {
+        let dir = std::env::temp_dir().join(format!("ecrctl-layers-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("layout/blobs/sha256")).unwrap();
+        let file = |name: &str, text: &str| {
+            let p = dir.join(name);
+            std::fs::write(&p, text).unwrap();
+            p
+        };
+        let read = |p: &std::path::Path| super::read_layer_sizes(p);
+        assert_eq!(read(&file("list.json", "\u{feff}[1, 2]")).unwrap(), [1, 2]);
+        let m = file(
+            "m.json",
+            r#"{"schemaVersion":2,"layers":[{"size":5,"digest":"d"}]}"#,
+        );
+        assert_eq!(read(&m).unwrap(), [5]);
+        let e = read(&file("neg.json", "[1, -2]")).unwrap_err();
+        assert!(e.starts_with("$[1]: invalid value"), "{e}");
+        let e = read(&file("bad.json", r#"{"layers":[{"size":"5"}]}"#)).unwrap_err();
+        assert!(e.contains("$.layers[0].size: invalid type"), "{e}");
+        // A layout whose index names a path instead of a digest is refused.
+        file(
+            "layout/index.json",
+            r#"{"manifests":[{"digest":"sha256:../../m.json"}]}"#,
+        );
+        let e = read(&dir.join("layout")).unwrap_err();
+        assert!(e.contains("is not a sha256 digest"), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

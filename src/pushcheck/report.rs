@@ -47,7 +47,7 @@ fn table(printer: &Printer, checks: &[Check]) -> Table {
             Status::Skipped => "skipped",
         };
         table.add_row(vec![
-            c.id.to_string(),
+            c.id.as_str().to_string(),
             status.to_string(),
             c.detail.clone(),
             c.fix.clone().unwrap_or_default(),
@@ -59,21 +59,25 @@ fn table(printer: &Printer, checks: &[Check]) -> Table {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pushcheck::check::CheckId;
 
     fn checks() -> Vec<Check> {
         vec![
-            Check::ok("credentials", "arn:aws:iam::123456789012:user/ci"),
+            Check::ok(
+                CheckId::AwsCredentials,
+                "credentials work; got a registry token for 123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+            ),
             Check::fail(
-                "repository",
+                CheckId::Repository,
                 "team/api does not exist in 123456789012 eu-west-1",
                 "ecrctl repo create team/api",
             ),
             Check::warn(
-                "tag-immutability",
+                CheckId::TagImmutability,
                 "tag v1 exists and the repository is MUTABLE: the push overwrites it",
                 "push a new tag",
             ),
-            Check::skipped("layers", "no --local-image given"),
+            Check::skipped(CheckId::LayerSize, "no --local-image given"),
         ]
     }
 

@@ -16,11 +16,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{CliError, Result};
 use crate::secret::Secret;
 
-/// Every manifest type a copy must accept, so nothing is converted on the way.
-pub const MANIFEST_TYPES: &str = "application/vnd.oci.image.index.v1+json, \
-application/vnd.docker.distribution.manifest.list.v2+json, \
-application/vnd.oci.image.manifest.v1+json, \
-application/vnd.docker.distribution.manifest.v2+json";
+pub use crate::model::media_type::MANIFEST_TYPES;
 
 const ATTEMPTS: u32 = 5;
 
@@ -234,7 +230,7 @@ impl RegistryClient {
             .headers()
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .unwrap_or("application/vnd.oci.image.manifest.v1+json")
+            .unwrap_or(crate::model::media_type::OCI_MANIFEST)
             .to_string();
         let bytes = response
             .bytes()

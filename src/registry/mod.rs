@@ -4,5 +4,7 @@
 pub mod client;
 pub mod endpoint;
 pub mod probe;
-pub mod reference;
+mod settings;
 pub mod tls;
+
+pub use settings::RegistrySettings;

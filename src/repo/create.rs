@@ -2,13 +2,14 @@
 
 use futures::stream::{self, StreamExt, TryStreamExt};
 
-use super::plan::{self, ObservedRepo, Plan};
+use super::plan::{self, Plan};
 use super::report::{self, EffectiveSettings, RepoRow, Status};
 use super::request;
 use super::settings::DesiredRepo;
 use crate::aws::{self, AwsContext, repositories};
 use crate::cli::RepoCreateArgs;
 use crate::error::{CliError, Result};
+use crate::model::repository::{Field, ObservedRepo};
 use crate::outcome::{CommandResult, Outcome};
 use crate::output::Printer;
 use crate::settings::Settings;
@@ -119,7 +120,7 @@ fn row(
     desired: &DesiredRepo,
     observed: Option<&ObservedRepo>,
     status: Status,
-    changes: Vec<plan::Field>,
+    changes: Vec<Field>,
 ) -> RepoRow {
     RepoRow {
         repository_name: desired.name.clone(),
@@ -192,10 +193,10 @@ async fn create_one(ctx: &AwsContext, desired: &DesiredRepo) -> RepoRow {
     };
     let mut policies = Vec::new();
     if desired.settings.lifecycle_policy.is_some() {
-        policies.push(plan::Field::LifecyclePolicy);
+        policies.push(Field::LifecyclePolicy);
     }
     if desired.settings.repository_policy.is_some() {
-        policies.push(plan::Field::RepositoryPolicy);
+        policies.push(Field::RepositoryPolicy);
     }
     if let Err(error) = update_fields(ctx, desired, &arn, &policies).await {
         row.status = Status::Failed;
@@ -210,7 +211,7 @@ async fn update_fields(
     ctx: &AwsContext,
     desired: &DesiredRepo,
     arn: &str,
-    fields: &[plan::Field],
+    fields: &[Field],
 ) -> Result<()> {
     for field in fields {
         repositories::update(ctx, &desired.name, arn, *field, &desired.settings).await?;

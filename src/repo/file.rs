@@ -21,8 +21,9 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::settings::{self, EncryptionType, MutabilityMode, RepoSettings};
+use super::settings;
 use crate::error::{CliError, Result};
+use crate::model::repository::{EncryptionType, MutabilityMode, RepoSettings};
 
 /// What a bulk file asks for: shared defaults and named entries, in file order.
 #[derive(Debug, Clone, Default)]
@@ -111,18 +112,46 @@ struct RawTag {
 
 /// Reads and validates a bulk file; every error names the file and the entry.
 pub fn read(path: &Path) -> Result<RepoFile> {
-    let text = crate::fsutil::read_input(path)?;
+    let text = crate::input::read_file(path, crate::input::SETTINGS)?;
     let base = path.parent().unwrap_or(Path::new("."));
     parse(&text, &path.display().to_string(), base)
 }
 
+/// The whole file, as serde reads it: `[defaults]` and `[[repositories]]`.
+#[derive(Debug, Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a repositories file: `defaults` and a `repositories` list, or a list of entries"
+)]
+struct RawFile {
+    /// `repo list -o json` starts with its schemaVersion; replaying it is allowed.
+    #[serde(default, rename = "schemaVersion")]
+    schema_version: Option<u64>,
+    defaults: Option<RawEntry>,
+    #[serde(default)]
+    repositories: Vec<RawEntry>,
+}
+
 /// Parses file text; `base` is where relative policy file paths start.
 pub fn parse(text: &str, source: &str, base: &Path) -> Result<RepoFile> {
-    let document = to_json(text, source)?;
-    let (defaults, entries) = split_document(document, source)?;
-    let defaults = match defaults {
-        Some(value) => {
-            let raw = entry_from_value(value, &format!("{source}: [defaults]"))?;
+    let file = read_document(text, source)?;
+    if let Some(version) = file
+        .schema_version
+        .filter(|v| *v != u64::from(crate::output::SCHEMA_VERSION))
+    {
+        return Err(CliError::usage(format!(
+            "{source}: schemaVersion {version} is not one this ecrctl reads"
+        ))
+        .with_hint(format!(
+            "this ecrctl reads schemaVersion {}; upgrade ecrctl",
+            crate::output::SCHEMA_VERSION
+        )));
+    }
+    if file.repositories.is_empty() {
+        return Err(CliError::usage(format!("{source} lists no repositories")));
+    }
+    let defaults = match file.defaults {
+        Some(raw) => {
             if raw.name.is_some() {
                 return Err(CliError::usage(format!(
                     "{source}: [defaults] cannot have a name"
@@ -132,10 +161,9 @@ pub fn parse(text: &str, source: &str, base: &Path) -> Result<RepoFile> {
         }
         None => RepoSettings::default(),
     };
-    let mut out = Vec::with_capacity(entries.len());
-    for (index, value) in entries.into_iter().enumerate() {
+    let mut out = Vec::with_capacity(file.repositories.len());
+    for (index, mut raw) in file.repositories.into_iter().enumerate() {
         let place = format!("{source}: repository #{}", index + 1);
-        let mut raw = entry_from_value(value, &place)?;
         let name = raw
             .name
             .take()
@@ -149,77 +177,52 @@ pub fn parse(text: &str, source: &str, base: &Path) -> Result<RepoFile> {
     })
 }
 
-/// JSON when it looks like JSON (or the file says .json), TOML otherwise.
-fn to_json(text: &str, source: &str) -> Result<Value> {
+/// JSON when it looks like JSON (or the file says .json), TOML otherwise; straight into
+/// the typed structs, a problem named by its entry and JSON path.
+fn read_document(text: &str, source: &str) -> Result<RawFile> {
     let trimmed = text.trim_start();
     let json_like =
         source.ends_with(".json") || trimmed.starts_with('{') || trimmed.starts_with('[');
-    if json_like && !source.ends_with(".toml") {
-        serde_json::from_str(text).map_err(|e| {
-            CliError::usage(format!("{source} is not valid JSON"))
-                .with_cause(e.to_string())
-                .with_hint("fix the syntax at the line and column shown")
-        })
-    } else {
-        let value: toml::Value = toml::from_str(text).map_err(|e| {
+    if !json_like || source.ends_with(".toml") {
+        return toml::from_str(text).map_err(|e| {
             CliError::usage(format!("{source} is not valid TOML"))
                 .with_cause(e.to_string().trim_end().to_string())
-        })?;
-        serde_json::to_value(value).map_err(|e| CliError::usage(format!("{source}: {e}")))
+                .with_hint("see docs/repo.md for the fields a repositories file accepts")
+        });
     }
+    let file = if trimmed.starts_with('[') {
+        crate::input::from_json::<Vec<RawEntry>>(text).map(|repositories| RawFile {
+            schema_version: None,
+            defaults: None,
+            repositories,
+        })
+    } else {
+        crate::input::from_json(text)
+    };
+    file.map_err(|e| json_error(e, source))
 }
 
-fn split_document(document: Value, source: &str) -> Result<(Option<Value>, Vec<Value>)> {
-    match document {
-        Value::Array(entries) => Ok((None, entries)),
-        Value::Object(mut map) => {
-            let defaults = map.remove("defaults");
-            // `repo list -o json` starts with its schemaVersion; replaying it is allowed.
-            match map.remove("schemaVersion") {
-                None => {}
-                Some(v) if v == crate::output::SCHEMA_VERSION => {}
-                Some(v) => {
-                    return Err(CliError::usage(format!(
-                        "{source}: schemaVersion {v} is not one this ecrctl reads"
-                    ))
-                    .with_hint(format!(
-                        "this ecrctl reads schemaVersion {}; upgrade ecrctl",
-                        crate::output::SCHEMA_VERSION
-                    )));
-                }
-            }
-            let entries = match map.remove("repositories") {
-                Some(Value::Array(entries)) => entries,
-                Some(_) => {
-                    return Err(CliError::usage(format!(
-                        "{source}: `repositories` must be a list"
-                    )));
-                }
-                None => Vec::new(),
-            };
-            if let Some(key) = map.keys().next() {
-                return Err(
-                    CliError::usage(format!("{source}: unknown top-level key `{key}`"))
-                        .with_hint("a repositories file has `defaults` and `repositories` only"),
-                );
-            }
-            if entries.is_empty() {
-                return Err(CliError::usage(format!("{source} lists no repositories")));
-            }
-            Ok((defaults, entries))
-        }
-        _ => Err(CliError::usage(format!(
-            "{source} must hold a list of repositories"
-        ))),
+fn json_error(e: crate::input::JsonProblem, source: &str) -> CliError {
+    if e.syntax {
+        return CliError::usage(format!("{source} is not valid JSON"))
+            .with_cause(e.message)
+            .with_hint("fix the syntax at the line and column shown");
     }
-}
-
-fn entry_from_value(value: Value, place: &str) -> Result<RawEntry> {
-    serde_json::from_value(value).map_err(|e| {
-        CliError::usage(format!("{place} is not valid"))
-            .with_cause(e.to_string())
-            .with_hint("see docs/repo.md for the fields a repositories file accepts")
-    })
+    // `$.repositories[2].x` or `$[2].x` → repository #3; `$.defaults.x` → [defaults].
+    let entry = e
+        .path
+        .strip_prefix("$.repositories[")
+        .or_else(|| e.path.strip_prefix("$["))
+        .and_then(|rest| rest.split(']').next())
+        .and_then(|n| n.parse::<usize>().ok());
+    let place = match entry {
+        Some(i) => format!("{source}: repository #{} is not valid", i + 1),
+        None if e.path.starts_with("$.defaults") => format!("{source}: [defaults] is not valid"),
+        None => format!("{source} is not valid"),
+    };
+    CliError::usage(place)
+        .with_cause(e.to_string())
+        .with_hint("see docs/repo.md for the fields a repositories file accepts")
 }
 
 fn convert(raw: RawEntry, base: &Path, place: &str) -> Result<RepoSettings> {
@@ -328,7 +331,7 @@ fn policy_text(
         }
         (None, Some(path)) => {
             let path = base.join(path);
-            let text = crate::fsutil::read_input(&path)
+            let text = crate::input::read_file(&path, crate::input::POLICY)
                 .map_err(|e| e.context(format!("{place} is not valid")))?;
             Ok(Some((text, path.display().to_string())))
         }
@@ -435,5 +438,32 @@ tags = {{ tier = "web" }}
         assert!(err.message().contains("not valid JSON"));
         assert!(parse(r#"{"repos":[]}"#, "r.json", Path::new(".")).is_err());
         assert!(parse(r#"[{"scanOnPush":true}]"#, "r.json", Path::new(".")).is_err());
+
+        // Wrong types name the entry and the JSON path.
+        let err = parse(
+            r#"{"repositories":[{"name":"a1"},{"name":"b1","scanOnPush":"yes"}]}"#,
+            "r.json",
+            Path::new("."),
+        )
+        .unwrap_err();
+        assert!(err.message().contains("repository #2"), "{}", err.message());
+        assert!(
+            err.causes()[0].starts_with("$.repositories[1].scanOnPush: invalid type"),
+            "{:?}",
+            err.causes()
+        );
+        let err = parse(
+            r#"{"defaults":{"tags":5},"repositories":[{"name":"a1"}]}"#,
+            "r.json",
+            Path::new("."),
+        )
+        .unwrap_err();
+        assert!(err.message().contains("[defaults]"), "{}", err.message());
+        let err = parse(r#"{"repositories":[]} x"#, "r.json", Path::new(".")).unwrap_err();
+        assert!(
+            err.message().contains("not valid JSON"),
+            "{}",
+            err.message()
+        );
     }
 }

@@ -77,7 +77,7 @@ fn table(printer: &Printer, repos: &[RepoSummary]) -> Table {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::repo::settings::{Encryption, EncryptionType};
+    use crate::model::repository::{Encryption, EncryptionType};
 
     fn repos() -> Vec<RepoSummary> {
         let summary = |name: &str, exclusions: &[&str], kms: Option<&str>| RepoSummary {

@@ -1,53 +1,9 @@
 //! The convergence engine: compares what was asked for with what exists and decides,
 //! per repository, to create it, update some fields, leave it, or refuse. Pure: no AWS.
 
-use std::collections::BTreeMap;
-
-use serde::Serialize;
-use serde_json::Value;
-
-use super::settings::{Encryption, EncryptionType, Mutability, MutabilityMode, RepoSettings};
-
-/// An existing repository as ECR describes it. Policies and tags are only fetched when
-/// the request sets them, so `None` there means "absent or not looked at".
-#[derive(Debug, Clone, PartialEq)]
-pub struct ObservedRepo {
-    pub arn: String,
-    pub uri: String,
-    pub scan_on_push: bool,
-    pub mutability: Mutability,
-    pub encryption: Encryption,
-    pub lifecycle_policy: Option<Value>,
-    pub repository_policy: Option<Value>,
-    pub tags: BTreeMap<String, String>,
-}
-
-/// A setting that can change on an existing repository.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub enum Field {
-    #[serde(rename = "scanOnPush")]
-    ScanOnPush,
-    #[serde(rename = "imageTagMutability")]
-    TagMutability,
-    #[serde(rename = "lifecyclePolicy")]
-    LifecyclePolicy,
-    #[serde(rename = "repositoryPolicy")]
-    RepositoryPolicy,
-    #[serde(rename = "tags")]
-    Tags,
-}
-
-impl Field {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::ScanOnPush => "scanOnPush",
-            Self::TagMutability => "imageTagMutability",
-            Self::LifecyclePolicy => "lifecyclePolicy",
-            Self::RepositoryPolicy => "repositoryPolicy",
-            Self::Tags => "tags",
-        }
-    }
-}
+use crate::model::repository::{
+    Encryption, EncryptionType, Field, ObservedRepo, RepoSettings, missing_tags,
+};
 
 /// What to do with one repository.
 #[derive(Debug, Clone, PartialEq)]
@@ -107,18 +63,6 @@ pub fn plan(desired: &RepoSettings, observed: Option<&ObservedRepo>) -> Plan {
     }
 }
 
-/// Tags to add or change so that `wanted` holds; tags ECR has beyond them are kept.
-pub fn missing_tags(
-    wanted: &BTreeMap<String, String>,
-    existing: &BTreeMap<String, String>,
-) -> BTreeMap<String, String> {
-    wanted
-        .iter()
-        .filter(|(k, v)| existing.get(*k) != Some(*v))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
-}
-
 /// Encryption is fixed at creation. A key given as an alias cannot be compared without
 /// KMS, so only a different type, key ARN or key ID counts as a conflict.
 fn encryption_conflict(wanted: &Encryption, actual: &Encryption) -> Option<String> {
@@ -143,18 +87,13 @@ fn encryption_conflict(wanted: &Encryption, actual: &Encryption) -> Option<Strin
     })
 }
 
-/// The effective mutability when none is asked for on a new repository (ECR's default).
-pub fn default_mutability() -> Mutability {
-    Mutability {
-        mode: MutabilityMode::Mutable,
-        exclusions: Vec::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::repo::settings::{PolicyDocument, lifecycle_policy};
+    use crate::model::repository::{
+        Mutability, MutabilityMode, PolicyDocument, default_mutability,
+    };
+    use crate::repo::settings::lifecycle_policy;
 
     fn observed() -> ObservedRepo {
         ObservedRepo {

@@ -2,8 +2,9 @@
 
 use serde::Serialize;
 
-use super::plan::{Field, ObservedRepo, default_mutability};
-use super::settings::{Encryption, EncryptionType, Mutability, RepoSettings};
+use crate::model::repository::{
+    Encryption, EncryptionType, Field, Mutability, ObservedRepo, RepoSettings, default_mutability,
+};
 use crate::output::{Printer, SchemaVersion};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -180,8 +181,7 @@ fn summary(rows: &[RepoRow], dry_run: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::repo::plan::Field;
-    use crate::repo::settings::MutabilityMode;
+    use crate::model::repository::MutabilityMode;
 
     fn rows() -> Vec<RepoRow> {
         let settings = |mode, exclusions: &[&str], tags: &[(&str, &str)]| EffectiveSettings {

@@ -6,9 +6,10 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use super::file;
-use super::settings::{self, DesiredRepo, EncryptionType, MutabilityMode, RepoSettings};
+use super::settings::{self, DesiredRepo};
 use crate::cli::{EncryptionArg, RepoCreateArgs, RepoSettingsArgs, TagMutabilityArg};
 use crate::error::{CliError, Result};
+use crate::model::repository::{EncryptionType, MutabilityMode, RepoSettings};
 use crate::names;
 
 /// The repositories a `repo create` run asks for, validated.
@@ -94,6 +95,6 @@ fn read_policy<T>(
     check: impl Fn(String, &str) -> Result<T>,
 ) -> Result<Option<T>> {
     let Some(path) = path else { return Ok(None) };
-    let text = crate::fsutil::read_input(path)?;
+    let text = crate::input::read_file(path, crate::input::POLICY)?;
     check(text, &path.display().to_string()).map(Some)
 }

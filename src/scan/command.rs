@@ -12,18 +12,26 @@ use super::ignore::{self, IgnoreEntry};
 use super::outcome::ImageOutcome;
 use super::{github, junit, report, sarif, wait};
 use crate::aws::{self, ecr_client, scans::ImageTarget};
-use crate::cli::ScanGateArgs;
+use crate::cli::{ScanGateArgs, SeverityArg};
 use crate::error::{CliError, FailureKind, Result};
+use crate::model::reference;
 use crate::outcome::{CommandResult, Outcome, Verdict};
 use crate::output::Printer;
-use crate::registry::{endpoint, reference};
+use crate::registry::endpoint;
 use crate::settings::Settings;
 
 pub async fn run(settings: &Settings, args: &ScanGateArgs, printer: &Printer) -> CommandResult {
     let policy = policy(args);
+    // Report files are checked before any scan is waited for.
+    if let Some(path) = &args.sarif {
+        crate::fsutil::check_output_file(path, "--sarif")?;
+    }
+    if let Some(path) = &args.junit {
+        crate::fsutil::check_output_file(path, "--junit")?;
+    }
     let ignores = match &args.ignore_file {
         Some(path) => ignore::parse(
-            &crate::fsutil::read_input(path)?,
+            &crate::input::read_file(path, crate::input::SETTINGS)?,
             &path.display().to_string(),
         )?,
         None => Vec::new(),
@@ -98,13 +106,24 @@ fn policy(args: &ScanGateArgs) -> GatePolicy {
     // With no threshold and no budget, critical findings fail the gate.
     let fail_on = args
         .fail_on
+        .map(severity)
         .or(budgets.is_empty().then_some(Severity::Critical));
     GatePolicy {
         fail_on,
         budgets,
         ignore_unfixed: args.ignore_unfixed,
         only_exploitable: args.only_exploitable,
-        unknown_as: args.unknown_severity_as,
+        unknown_as: severity(args.unknown_severity_as),
+    }
+}
+
+fn severity(arg: SeverityArg) -> Severity {
+    match arg {
+        SeverityArg::Informational => Severity::Informational,
+        SeverityArg::Low => Severity::Low,
+        SeverityArg::Medium => Severity::Medium,
+        SeverityArg::High => Severity::High,
+        SeverityArg::Critical => Severity::Critical,
     }
 }
 
@@ -114,9 +133,8 @@ fn offline_scan(path: &Path) -> Result<(String, std::result::Result<ScanResult, 
             .with_cause(why)
             .with_hint("save it with `aws ecr describe-image-scan-findings --repository-name R --image-id imageTag=T --output json`")
     };
-    let value: serde_json::Value =
-        serde_json::from_str(&crate::fsutil::read_input(path)?).map_err(|e| bad(e.to_string()))?;
-    let scan = findings::from_json(&value).map_err(bad)?;
+    let text = crate::input::read_file(path, crate::input::LIST)?;
+    let scan = findings::parse_json(&text).map_err(bad)?;
     let label = match (&scan.repository, &scan.tag, &scan.digest) {
         (Some(r), Some(t), _) => format!("{r}:{t}"),
         (Some(r), None, Some(d)) => format!("{r}@{d}"),

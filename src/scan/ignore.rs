@@ -54,8 +54,16 @@ struct TomlFile {
 struct TomlEntry {
     id: String,
     package: Option<String>,
-    until: Option<toml::Value>,
+    until: Option<TomlDate>,
     reason: Option<String>,
+}
+
+/// `until = "2026-03-31"` (text) or `until = 2026-03-31` (a TOML date).
+#[derive(Deserialize)]
+#[serde(untagged, expecting = "a date: \"YYYY-MM-DD\" or a TOML date")]
+enum TomlDate {
+    Text(String),
+    Date(toml::value::Datetime),
 }
 
 /// `YYYY-MM-DD`, strictly.
@@ -81,12 +89,10 @@ pub fn parse(text: &str, source: &str) -> Result<Vec<IgnoreEntry>> {
             .into_iter()
             .enumerate()
             .map(|(i, e)| {
-                let until = match e.until {
-                    None => None,
-                    Some(toml::Value::String(s)) => Some(parse_date(&s)),
-                    Some(toml::Value::Datetime(d)) => Some(parse_date(&d.to_string())),
-                    Some(other) => Some(Err(format!("{other} is not a date (YYYY-MM-DD)"))),
-                };
+                let until = e.until.map(|d| match d {
+                    TomlDate::Text(s) => parse_date(&s),
+                    TomlDate::Date(d) => parse_date(&d.to_string()),
+                });
                 let until = until.transpose().map_err(|why| {
                     bad(format!("ignore entry {} (`{}`): until: {why}", i + 1, e.id))
                 })?;
@@ -170,6 +176,17 @@ mod tests {
         assert!(parse("[[ignore]]\nid = \"x\"\ncolour = \"red\"\n", "i.toml").is_err());
         assert!(parse("[[ignore]]\nid = \"x\"\nuntil = \"31/03/2026\"\n", "i.toml").is_err());
         assert!(parse("[[ignore]]\nid = \"x\"\nuntil = \"2026-02-30\"\n", "i.toml").is_err());
+        assert!(parse("[[ignore]]\nid = \"x\"\nuntil = 20260331\n", "i.toml").is_err());
+        assert!(parse("[[ignore]]\nid = 5\n", "i.toml").is_err());
+        assert!(
+            parse(
+                "[[ignore]]\nid = \"x\"\nuntil = 2026-03-31T10:00:00Z\n",
+                "i.toml"
+            )
+            .is_err()
+        );
+        let ok = parse("[[ignore]]\nid = \"x\"\nuntil = 2026-03-31\n", "i.toml").unwrap();
+        assert_eq!(ok[0].until, Some(jiff::civil::date(2026, 3, 31)));
         assert!(parse("CVE-1 exp:tomorrow\n", ".trivyignore").is_err());
         assert!(parse("CVE-1 because\n", ".trivyignore").is_err());
         assert_eq!(

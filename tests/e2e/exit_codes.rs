@@ -195,3 +195,60 @@ fn a_report_that_cannot_be_written_fails_the_run_without_hiding_the_verdict() {
     let r = run(&mut failing);
     assert_ne!(r.code, 0, "{}", r.stderr);
 }
+
+#[test]
+fn reports_to_devices_and_pipes_are_written_in_place_never_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    let findings = scan_findings_file();
+    // A named pipe stands for /dev/null or /dev/stdout: renaming a file over it would
+    // replace the node itself (as root, /dev/null).
+    let fifo = temp_file("x", "").parent().unwrap().join("sarif.fifo");
+    let status = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(status.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(&fifo).unwrap())
+    };
+    let mut gate = ecrctl();
+    gate.args(["scan", "gate", "--fail-on", "critical", "--findings"])
+        .arg(&findings)
+        .arg("--sarif")
+        .arg(&fifo);
+    run(&mut gate).assert_code(0);
+    let sarif: serde_json::Value = serde_json::from_slice(&reader.join().unwrap()).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+
+    // The SARIF on stdout, as `--sarif /dev/stdout` users expect.
+    let mut gate = ecrctl();
+    gate.args(["scan", "gate", "--fail-on", "critical", "-q", "--findings"])
+        .arg(&findings)
+        .args(["--sarif", "/dev/stdout"]);
+    let r = run(&mut gate);
+    r.assert_code(0);
+    assert!(r.stdout.contains("\"version\": \"2.1.0\""), "{}", r.stdout);
+
+    // A report on a full disk: exit 3 on a pass, and a fail keeps its 1 and its line.
+    for (fail_on, code) in [("critical", 3), ("high", 1)] {
+        let mut gate = ecrctl();
+        gate.args(["scan", "gate", "--fail-on", fail_on, "--findings"])
+            .arg(&findings)
+            .args(["--junit", "/dev/full"]);
+        let r = run(&mut gate);
+        r.assert_code(code);
+        assert!(
+            r.stderr.contains("could not write /dev/full"),
+            "{}",
+            r.stderr
+        );
+        if code == 1 {
+            assert!(r.stderr.contains("scan gate failed"), "{}", r.stderr);
+        }
+    }
+    assert!(
+        std::fs::metadata("/dev/full")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+}

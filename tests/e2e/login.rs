@@ -58,7 +58,7 @@ impl Sandbox {
 
     /// docker reads certs.d from $XDG_CONFIG_HOME/docker/certs.d when it believes it is
     /// rootless; ecrctl reads ECRCTL_DOCKER_CERTS_D. Both point at the sandbox.
-    fn isolate(&self, command: &mut Command) {
+    pub fn isolate(&self, command: &mut Command) {
         command
             .env("PATH", self.path())
             .env("DOCKER_CONFIG", self.docker_config())
@@ -128,9 +128,14 @@ impl Sandbox {
         std::fs::write(&file, entry.to_string()).unwrap();
     }
 
+    /// The cache entries (not the `.tokens.lock` beside them).
     pub fn cache_files(&self) -> Vec<PathBuf> {
         std::fs::read_dir(self.cache())
-            .map(|d| d.filter_map(|e| Some(e.ok()?.path())).collect())
+            .map(|d| {
+                d.filter_map(|e| Some(e.ok()?.path()))
+                    .filter(|p| p.extension().is_some_and(|x| x == "json"))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 }
@@ -210,12 +215,13 @@ fn credential_helper_serves_docker_with_no_stored_password() {
     assert!(!config.to_string().contains(
         &base64::engine::general_purpose::STANDARD.encode(format!("AWS:{MOTO_PASSWORD}"))
     ));
-    assert!(
-        sandbox
-            .docker_config()
-            .join("config.json.ecrctl-backup")
-            .exists()
-    );
+    let backups: Vec<String> = std::fs::read_dir(sandbox.docker_config())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("config.json.ecrctl-backup-"))
+        .collect();
+    assert_eq!(backups.len(), 1, "{backups:?}");
+    assert!(install.stderr.contains(&backups[0]), "{}", install.stderr);
 
     let inspect = sandbox.docker(&[
         "manifest",

@@ -1,14 +1,19 @@
 //! End-to-end tests: the real `ecrctl` binary against real stand-ins for ECR (moto and
 //! the CNCF distribution registry), checked with independent clients (boto3, skopeo).
 
+// Tests call libc on their own child processes (signals, PR_SET_PDEATHSIG, uid switches).
+#![allow(unsafe_code)]
+
 mod cli;
 mod client;
 mod exit_codes;
 mod faults;
+mod files;
 mod generated;
 mod harness;
 mod help;
 mod images;
+mod inputs;
 mod lifecycle;
 mod login;
 mod migrate;

@@ -1,0 +1,7 @@
+//! Plain domain types shared by engines, commands and adapters. This layer imports nothing
+//! of ecrctl's: no clap, no SDK, no I/O. `aws/` and `registry/` translate to and from it;
+//! feature modules compute with it (docs/architecture.md).
+
+pub mod media_type;
+pub mod reference;
+pub mod repository;
