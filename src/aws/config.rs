@@ -48,7 +48,7 @@ pub async fn load_sdk_config(aws: &AwsSettings, region: Option<&str>) -> Result<
     let retry = retry_config_from_env()?;
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .retry_config(retry)
-        .timeout_config(timeouts());
+        .timeout_config(timeouts()?);
     if let Some(profile) = &aws.profile {
         profiles::ensure_exists(&profile.name).await?;
         loader = loader.profile_name(&profile.name);
@@ -85,14 +85,18 @@ pub fn ecr_client(sdk: &SdkConfig, region: &str) -> aws_sdk_ecr::Client {
     aws_sdk_ecr::Client::from_conf(config)
 }
 
-/// Connect fails fast; a single attempt or a whole operation (with retries) never hangs.
-fn timeouts() -> TimeoutConfig {
-    TimeoutConfig::builder()
-        .connect_timeout(Duration::from_secs(5))
-        .read_timeout(Duration::from_secs(60))
-        .operation_attempt_timeout(Duration::from_secs(90))
-        .operation_timeout(Duration::from_secs(300))
-        .build()
+/// Connect fails fast; a single attempt (body included: the SDK reads it inside the
+/// attempt) or a whole operation (with retries) never hangs. `ECRCTL_HTTP_TIMEOUT`
+/// (default 60 s) bounds an attempt, and five of them the operation, so an endpoint that
+/// trickles bytes fails like one that is silent.
+fn timeouts() -> Result<TimeoutConfig> {
+    let attempt = crate::registry::deadline::request_timeout()?;
+    Ok(TimeoutConfig::builder()
+        .connect_timeout(attempt.min(Duration::from_secs(5)))
+        .read_timeout(attempt)
+        .operation_attempt_timeout(attempt)
+        .operation_timeout(attempt * 5)
+        .build())
 }
 
 /// aws-config panics on a malformed AWS_MAX_ATTEMPTS / AWS_RETRY_MODE unless given an

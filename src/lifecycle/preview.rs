@@ -21,6 +21,20 @@ pub async fn run(
     args: &LifecyclePreviewArgs,
     printer: &Printer,
 ) -> CommandResult {
+    if args.remote {
+        // --timeout (the wait for ECR's preview) bounds the whole command: a hung request
+        // ends at the deadline with exit 4.
+        let work = preview(settings, args, printer);
+        return crate::registry::deadline::hard_bound(args.timeout, "--timeout", work).await;
+    }
+    preview(settings, args, printer).await
+}
+
+async fn preview(
+    settings: &Settings,
+    args: &LifecyclePreviewArgs,
+    printer: &Printer,
+) -> CommandResult {
     let given = args
         .policy
         .as_deref()

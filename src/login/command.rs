@@ -109,7 +109,17 @@ pub async fn run(settings: &Settings, args: &LoginArgs, printer: &Printer) -> Co
         force: args.force,
         ..TokenSettings::new(settings, args.min_validity.as_secs() as i64)?
     };
-    let obtained = fetch::obtain(&sdk, &token_settings, &targets).await?;
+    let fetching = fetch::obtain(&sdk, &token_settings, &targets);
+    let obtained = crate::registry::deadline::announce_if_slow(
+        |waited| {
+            printer.info(&format!(
+                "still waiting for ECR to hand out a registry token ({} s)…",
+                waited.as_secs()
+            ))
+        },
+        fetching,
+    )
+    .await?;
     for o in obtained.iter().filter(|o| o.expired_at_birth) {
         printer.warn(&format!(
             "ECR issued a token for {} that had already expired (check this machine's clock); \

@@ -46,8 +46,7 @@ pub async fn run(settings: &Settings, args: &MigrateArgs, printer: &Printer) -> 
             .collect();
     }
     let mut ecr = setup::ecr_access(settings, &mut items).await?;
-    let (sources, dest_clients) =
-        setup::clients(&items, &mut ecr, &settings.registry, args).await?;
+    let (sources, dest_clients) = setup::clients(&items, &mut ecr, settings, args).await?;
     let (destinations, created) =
         setup::destinations(&items, dest_clients, ecr.as_ref(), args, printer).await?;
     let copier = Arc::new(

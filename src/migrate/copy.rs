@@ -359,21 +359,10 @@ impl Copier {
                 return Ok(0);
             }
         }
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            match dst
-                .client
-                .copy_blob_from(src, src_repo, dst_repo, digest, size)
-                .await
-            {
-                Ok(()) => break,
-                Err(e) if attempt < 3 => {
-                    tracing::debug!(digest, attempt, "blob copy failed, retrying: {e}")
-                }
-                Err(e) => return Err(e),
-            }
-        }
+        // Retried inside, with the registry client's one policy (transient failures only).
+        dst.client
+            .copy_blob_from(src, src_repo, dst_repo, digest, size)
+            .await?;
         holders.insert(dst_repo.to_string());
         self.uploaded.fetch_add(size, Ordering::Relaxed);
         Ok(size)

@@ -15,7 +15,6 @@ use crate::error::{CliError, Result};
 use crate::login::fetch;
 use crate::model::repository::{MutabilityMode, RepoSettings};
 use crate::output::Printer;
-use crate::registry::RegistrySettings;
 use crate::registry::client::{Credentials, RegistryClient};
 use crate::registry::endpoint::parse_ecr_host;
 use crate::registry::tls;
@@ -141,11 +140,17 @@ async fn docker_credentials(config: &DockerConfig, host: &str) -> Option<Credent
         .map(|(username, password)| Credentials { username, password })
 }
 
+/// Long retry waits are announced on stderr (unless --quiet).
+fn notice(settings: &Settings) -> crate::registry::retry::Notice {
+    let printer = crate::output::Printer::new(&settings.output);
+    Arc::new(move |line: &str| printer.info(line))
+}
+
 /// One client per host, with the right credentials and transport.
 pub async fn clients(
     items: &[PlanItem],
     ecr: &mut Option<Ecr>,
-    registry: &RegistrySettings,
+    settings: &Settings,
     args: &MigrateArgs,
 ) -> Result<(
     HashMap<String, Arc<RegistryClient>>,
@@ -163,7 +168,11 @@ pub async fn clients(
             .plain_http
             .iter()
             .any(|p| p.eq_ignore_ascii_case(&host));
-        let http = tls::http_client(&host, registry.ca_cert.as_deref(), &tls::docker_certs_dir())?;
+        let http = tls::http_client(
+            &host,
+            settings.registry.ca_cert.as_deref(),
+            &tls::docker_certs_dir(),
+        )?;
         let token = ecr.as_mut().and_then(|e| e.tokens.remove(&host));
         let refresh = token
             .as_ref()
@@ -173,7 +182,8 @@ pub async fn clients(
             Some(token) => Some(token),
             None => docker_credentials(&config, &host).await,
         };
-        let mut client = RegistryClient::new(http, &host, plain, credentials);
+        let mut client =
+            RegistryClient::new(http, &host, plain, credentials).with_notice(notice(settings));
         if let Some(refresh) = refresh {
             client = client.with_refresh(refresh);
         }
@@ -316,7 +326,8 @@ pub async fn list_source(
         &tls::docker_certs_dir(),
     )?;
     let config = DockerConfig::load(&config_dir()?)?;
-    let client = RegistryClient::new(http, host, plain, docker_credentials(&config, host).await);
+    let client = RegistryClient::new(http, host, plain, docker_credentials(&config, host).await)
+        .with_notice(notice(settings));
     let mut out = Vec::new();
     for repo in client.catalog().await?.into_iter().filter(|r| under(r)) {
         let tags = client.tags(&repo).await?;

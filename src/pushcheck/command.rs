@@ -45,7 +45,13 @@ pub async fn run(settings: &Settings, args: &PushCheckArgs, printer: &Printer) -
         })
         .transpose()?;
     let (sizes, local_note) = match (&args.local_image, sizes) {
-        (Some(local), _) => match probes::local_image_layer_sizes(local).await {
+        (Some(local), _) => match slow(
+            printer,
+            "docker save",
+            probes::local_image_layer_sizes(local),
+        )
+        .await
+        {
             Ok(sizes) => (Some(sizes), None),
             Err(why) => (
                 None,
@@ -61,7 +67,12 @@ pub async fn run(settings: &Settings, args: &PushCheckArgs, printer: &Printer) -
             "{note}; the layer-size check is skipped (pass --layer-sizes FILE instead)"
         ));
     }
-    let mut findings = check_all(settings, &image, sizes.as_deref()).await;
+    let mut findings = slow(
+        printer,
+        "AWS and the registry",
+        check_all(settings, &image, sizes.as_deref()),
+    )
+    .await;
     super::report::print(printer, &args.image, &findings.checks);
     if args.fix
         && (findings.needs(AutoFix::CreateRepository) || findings.needs(AutoFix::DockerLogin))
@@ -71,10 +82,26 @@ pub async fn run(settings: &Settings, args: &PushCheckArgs, printer: &Printer) -
         }
         apply_fixes(&findings, &image, args, printer).await?;
         printer.info("checking again after the fixes:");
-        findings = check_all(settings, &image, sizes.as_deref()).await;
+        findings = slow(
+            printer,
+            "AWS and the registry",
+            check_all(settings, &image, sizes.as_deref()),
+        )
+        .await;
         super::report::print(printer, &args.image, &findings.checks);
     }
     Ok(verdict(&findings.checks))
+}
+
+/// `work`, with a line on stderr when it keeps the user waiting.
+async fn slow<T>(printer: &Printer, what: &str, work: impl std::future::Future<Output = T>) -> T {
+    let say = |waited: std::time::Duration| {
+        printer.info(&format!(
+            "still waiting for {what} ({} s)…",
+            waited.as_secs()
+        ))
+    };
+    crate::registry::deadline::announce_if_slow(say, work).await
 }
 
 async fn check_all(

@@ -23,7 +23,14 @@ pub async fn host(
     } else {
         format!("{host}:443")
     };
-    if let Err(e) = tokio::net::lookup_host(&lookup).await {
+    // The system resolver has its own retries; 10 s is plenty for an answer.
+    let resolved = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        tokio::net::lookup_host(&lookup),
+    )
+    .await
+    .unwrap_or_else(|_| Err(std::io::Error::other("no answer from DNS within 10 s")));
+    if let Err(e) = resolved {
         return Check::fail(
             CheckId::RegistryHost,
             format!(
@@ -243,73 +250,15 @@ pub fn layers(sizes: Option<&[u64]>) -> Check {
     }
 }
 
-/// Layer sizes of an image in the local docker daemon: `docker save` streams a tar whose
-/// `*/layer.tar` (or `blobs/sha256/*`) members are the layers; their sizes are read from
-/// the tar headers without keeping the data. `Err` says why (no daemon, no image).
+/// Layer sizes of an image in the local docker daemon, read from `docker save`'s tar
+/// (see `docker::save`). `Err` says why (no daemon, no image, stalled).
 pub async fn local_image_layer_sizes(reference: &str) -> Result<Vec<u64>, String> {
-    use tokio::io::AsyncReadExt;
     let program = find_on_path("docker").ok_or("the docker CLI is not installed")?;
-    let mut child = tokio::process::Command::new(program)
-        .args(["image", "save", reference])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .map_err(|e| e.to_string())?;
-    let mut stdout = child.stdout.take().ok_or("no output from docker save")?;
-    let mut sizes = Vec::new();
-    let mut header = [0u8; 512];
-    loop {
-        if stdout.read_exact(&mut header).await.is_err() || header.iter().all(|b| *b == 0) {
-            break;
-        }
-        let (name, size) = tar_member(&header).ok_or("docker save did not produce a tar")?;
-        if name.ends_with("layer.tar") || (name.starts_with("blobs/sha256/") && size > 4096) {
-            sizes.push(size);
-        }
-        let padded = size.div_ceil(512) * 512;
-        tokio::io::copy(&mut (&mut stdout).take(padded), &mut tokio::io::sink())
-            .await
-            .map_err(|e| e.to_string())?;
-    }
-    let output = child.wait_with_output().await.map_err(|e| e.to_string())?;
-    if !output.status.success() {
-        let said = String::from_utf8_lossy(&output.stderr).trim().to_string();
-        return Err(if said.is_empty() {
-            "docker save failed".into()
-        } else {
-            said
-        });
-    }
-    Ok(sizes)
-}
-
-/// A tar header's member name and size (octal at offset 124).
-fn tar_member(header: &[u8; 512]) -> Option<(String, u64)> {
-    let name = String::from_utf8_lossy(&header[..100])
-        .trim_end_matches('\0')
-        .to_string();
-    let size = String::from_utf8_lossy(&header[124..136])
-        .trim_matches(|c: char| c == '\0' || c == ' ')
-        .to_string();
-    Some((name, u64::from_str_radix(&size, 8).ok()?))
+    crate::docker::save::layer_sizes(&program, reference).await
 }
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn reads_tar_headers() {
-        let mut header = [0u8; 512];
-        header[..17].copy_from_slice(b"abc/layer.tar\0\0\0\0");
-        header[124..136].copy_from_slice(b"00000002000\0");
-        assert_eq!(
-            super::tar_member(&header),
-            Some(("abc/layer.tar".to_string(), 1024))
-        );
-        header[124..136].copy_from_slice(b"not octal!!\0");
-        assert_eq!(super::tar_member(&header), None);
-    }
-
     #[test]
     fn layer_size_files_are_typed_and_checked() {
         let dir = std::env::temp_dir().join(format!("ecrctl-layers-{}", std::process::id()));

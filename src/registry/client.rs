@@ -1,6 +1,7 @@
 //! A small OCI distribution (Docker Registry v2) client: the calls a copy needs, with
-//! basic and bearer-token auth, retries with backoff on 429/5xx/resets (honouring
-//! Retry-After), and blobs streamed (memory stays bounded for any layer size).
+//! basic and bearer-token auth, the one retry policy of `retry` (transient failures only,
+//! `Retry-After` honoured), deadlines from `deadline` on every request, and blobs
+//! streamed (memory stays bounded for any layer size).
 //!
 //! Credentials belong to one host: a client never sends them to another, and reqwest
 //! drops the Authorization header when a redirect leaves the host (ECR answers blob GETs
@@ -13,12 +14,12 @@ use std::time::Duration;
 use reqwest::{Method, RequestBuilder, Response, StatusCode, header};
 use sha2::{Digest, Sha256};
 
+use super::deadline;
+use super::retry::{self, Failed, Notice};
 use crate::error::{CliError, Result};
 use crate::secret::Secret;
 
 pub use crate::model::media_type::MANIFEST_TYPES;
-
-const ATTEMPTS: u32 = 5;
 
 #[derive(Clone)]
 pub struct Credentials {
@@ -42,6 +43,17 @@ pub struct RegistryClient {
     refreshed: Mutex<Option<std::time::Instant>>,
     /// Bearer tokens by scope.
     tokens: Mutex<HashMap<String, String>>,
+    /// The per-request deadline the HTTP client was built with (blobs scale it).
+    limit: Duration,
+    /// Where long retry waits are announced.
+    notice: Option<Notice>,
+}
+
+/// An answer whose (small) body has been read within the request's deadline.
+struct Fetched {
+    status: StatusCode,
+    headers: header::HeaderMap,
+    body: Vec<u8>,
 }
 
 /// A manifest exactly as stored: its bytes are never re-serialised.
@@ -71,7 +83,16 @@ impl RegistryClient {
             refresh: None,
             refreshed: Mutex::new(None),
             tokens: Mutex::new(HashMap::new()),
+            limit: deadline::request_timeout().unwrap_or(deadline::DEFAULT_REQUEST),
+            notice: None,
         }
+    }
+
+    /// Announces retry waits of a few seconds or more through `notice` (the printer), so
+    /// a command never sits silent while it waits for a registry.
+    pub fn with_notice(mut self, notice: Notice) -> Self {
+        self.notice = Some(notice);
+        self
     }
 
     /// Credentials that expire (ECR tokens, 12 h) are renewed through `refresh` on a 401,
@@ -98,42 +119,65 @@ impl RegistryClient {
         format!("{}/v2/{path}", self.base)
     }
 
-    /// Sends a request built by `build` (called again for each retry and auth round).
+    /// Sends a request built by `build` (called again for each retry and auth round) and
+    /// returns the answer once its headers are in; `what` names it in errors. Transient
+    /// failures are retried; any other status is the caller's to judge.
     async fn send(
         &self,
         scope: &str,
+        what: &str,
         build: impl Fn(&reqwest::Client) -> RequestBuilder,
     ) -> Result<Response> {
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let response = self.authorized(scope, &build).await;
-            let retry_after = match &response {
-                Ok(r)
-                    if r.status() == StatusCode::TOO_MANY_REQUESTS
-                        || r.status().is_server_error() =>
-                {
-                    Some(retry_after(r).unwrap_or_else(|| backoff(attempt)))
-                }
-                Ok(_) => None,
-                Err(e) if e.is_timeout() || e.is_connect() || e.is_request() => {
-                    Some(backoff(attempt))
-                }
-                Err(_) => None,
-            };
-            match (retry_after, attempt < ATTEMPTS) {
-                (Some(wait), true) => {
-                    tracing::debug!(host = %self.host, attempt, wait_ms = wait.as_millis() as u64, "retrying");
-                    tokio::time::sleep(wait).await;
-                }
-                _ => {
-                    return response.map_err(|e| {
-                        CliError::remote(format!("request to {} failed", self.host))
-                            .with_cause(crate::error::display_chain(&e))
-                    });
-                }
+        let build = &build;
+        retry::run(&self.host, self.notice.as_ref(), move || async move {
+            let response = self
+                .authorized(scope, build)
+                .await
+                .map_err(|e| Failed::request(&e, &self.host, self.limit))?;
+            if retry::transient_status(response.status()) {
+                let (status, headers) = (response.status(), response.headers().clone());
+                let error = check(response, what).await.err().unwrap_or_else(|| {
+                    CliError::remote(format!("{what} failed")).with_cause(status.to_string())
+                });
+                return Err(Failed::status(status, &headers, error));
             }
-        }
+            Ok(response)
+        })
+        .await
+    }
+
+    /// Like `send`, and reads the whole (small) body inside the same attempt, so a body
+    /// that stalls or breaks off is retried like any other transient failure.
+    async fn fetch(
+        &self,
+        scope: &str,
+        what: &str,
+        build: impl Fn(&reqwest::Client) -> RequestBuilder,
+    ) -> Result<Fetched> {
+        let build = &build;
+        retry::run(&self.host, self.notice.as_ref(), move || async move {
+            let response = self
+                .authorized(scope, build)
+                .await
+                .map_err(|e| Failed::request(&e, &self.host, self.limit))?;
+            let (status, headers) = (response.status(), response.headers().clone());
+            let body = response
+                .bytes()
+                .await
+                .map_err(|e| Failed::request(&e, &self.host, self.limit))?
+                .to_vec();
+            let fetched = Fetched {
+                status,
+                headers,
+                body,
+            };
+            if retry::transient_status(status) {
+                let error = fetched.error(what);
+                return Err(Failed::status(status, &fetched.headers, error));
+            }
+            Ok(fetched)
+        })
+        .await
     }
 
     /// One request with whatever auth the registry asks for.
@@ -213,35 +257,27 @@ impl RegistryClient {
     /// The manifest for a tag or digest, or `None` when there is none.
     pub async fn get_manifest(&self, repo: &str, reference: &str) -> Result<Option<Manifest>> {
         let url = self.url(&format!("{repo}/manifests/{reference}"));
-        let response = self
-            .send(&Self::pull_scope(repo), |http| {
+        let what = format!("reading {}/{repo}:{reference}", self.host);
+        let fetched = self
+            .fetch(&Self::pull_scope(repo), &what, |http| {
                 http.get(&url).header(header::ACCEPT, MANIFEST_TYPES)
             })
             .await?;
-        if response.status() == StatusCode::NOT_FOUND {
+        if fetched.status == StatusCode::NOT_FOUND {
             return Ok(None);
         }
-        let response = check(
-            response,
-            &format!("reading {}/{repo}:{reference}", self.host),
-        )
-        .await?;
-        let media_type = response
-            .headers()
+        if !fetched.status.is_success() {
+            return Err(fetched.error(&what));
+        }
+        let media_type = fetched
+            .headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .unwrap_or(crate::model::media_type::OCI_MANIFEST)
             .to_string();
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| {
-                CliError::remote(format!("reading {repo}:{reference}")).with_cause(e.to_string())
-            })?
-            .to_vec();
         Ok(Some(Manifest {
-            digest: sha256_digest(&bytes),
-            bytes,
+            digest: sha256_digest(&fetched.body),
+            bytes: fetched.body,
             media_type,
         }))
     }
@@ -271,13 +307,16 @@ impl RegistryClient {
         let mut out = Vec::new();
         let mut next = Some(first.to_string());
         while let Some(url) = next.take() {
-            let response = self.send(scope, |http| http.get(&url)).await?;
-            if response.status() == StatusCode::NOT_FOUND && key == "tags" {
+            let what = format!("listing {url}");
+            let fetched = self.fetch(scope, &what, |http| http.get(&url)).await?;
+            if fetched.status == StatusCode::NOT_FOUND && key == "tags" {
                 break;
             }
-            let response = check(response, &format!("listing {url}")).await?;
-            next = response
-                .headers()
+            if !fetched.status.is_success() {
+                return Err(fetched.error(&what));
+            }
+            next = fetched
+                .headers
                 .get(header::LINK)
                 .and_then(|v| v.to_str().ok())
                 .and_then(|link| link.split(';').next())
@@ -295,9 +334,8 @@ impl RegistryClient {
                         format!("{}{target}", self.base)
                     }
                 });
-            let body: serde_json::Value = response.json().await.map_err(|e| {
-                CliError::remote(format!("listing {url}")).with_cause(e.to_string())
-            })?;
+            let body: serde_json::Value = serde_json::from_slice(&fetched.body)
+                .map_err(|e| CliError::remote(what.clone()).with_cause(e.to_string()))?;
             out.extend(
                 body[key]
                     .as_array()
@@ -321,25 +359,22 @@ impl RegistryClient {
         manifest: &Manifest,
     ) -> Result<()> {
         let url = self.url(&format!("{repo}/manifests/{reference}"));
+        let what = format!("writing {}/{repo}:{reference}", self.host);
         let response = self
-            .send(&Self::push_scope(repo), |http| {
+            .send(&Self::push_scope(repo), &what, |http| {
                 http.put(&url)
                     .header(header::CONTENT_TYPE, &manifest.media_type)
                     .body(manifest.bytes.clone())
             })
             .await?;
-        check(
-            response,
-            &format!("writing {}/{repo}:{reference}", self.host),
-        )
-        .await
-        .map(|_| ())
+        check(response, &what).await.map(|_| ())
     }
 
     pub async fn blob_exists(&self, repo: &str, digest: &str) -> Result<bool> {
         let url = self.url(&format!("{repo}/blobs/{digest}"));
+        let what = format!("looking for blob {digest} in {}/{repo}", self.host);
         let response = self
-            .send(&Self::pull_scope(repo), |http| http.head(&url))
+            .send(&Self::pull_scope(repo), &what, |http| http.head(&url))
             .await?;
         Ok(response.status().is_success())
     }
@@ -347,8 +382,9 @@ impl RegistryClient {
     /// Cross-repository mount; `false` when the registry declined (ECR: opt-in).
     pub async fn mount_blob(&self, repo: &str, digest: &str, from: &str) -> Result<bool> {
         let url = self.url(&format!("{repo}/blobs/uploads/"));
+        let what = format!("mounting blob {digest} into {}/{repo}", self.host);
         let response = self
-            .send(&Self::push_scope(repo), |http| {
+            .send(&Self::push_scope(repo), &what, |http| {
                 http.post(&url).query(&[("mount", digest), ("from", from)])
             })
             .await?;
@@ -357,6 +393,8 @@ impl RegistryClient {
 
     /// Streams a blob from `source` into this registry as one monolithic upload
     /// (POST, then a single PUT with the whole body: ECR breaks chunked PATCH uploads).
+    /// The whole copy is one attempt of the retry policy: a stream that breaks off or
+    /// stalls past its deadline (scaled by `size`) starts over with a new upload.
     pub async fn copy_blob_from(
         &self,
         source: &RegistryClient,
@@ -365,11 +403,27 @@ impl RegistryClient {
         digest: &str,
         size: u64,
     ) -> Result<()> {
+        retry::run(&self.host, self.notice.as_ref(), || {
+            self.copy_blob_once(source, source_repo, repo, digest, size)
+        })
+        .await
+    }
+
+    async fn copy_blob_once(
+        &self,
+        source: &RegistryClient,
+        source_repo: &str,
+        repo: &str,
+        digest: &str,
+        size: u64,
+    ) -> std::result::Result<(), Failed> {
+        let scope = Self::push_scope(repo);
         let url = self.url(&format!("{repo}/blobs/uploads/"));
         let started = self
-            .send(&Self::push_scope(repo), |http| http.post(&url))
-            .await?;
-        let started = check(
+            .authorized(&scope, &|http: &reqwest::Client| http.post(&url))
+            .await
+            .map_err(|e| Failed::request(&e, &self.host, self.limit))?;
+        let started = answer(
             started,
             &format!("starting an upload to {}/{repo}", self.host),
         )
@@ -378,7 +432,12 @@ impl RegistryClient {
             .headers()
             .get(header::LOCATION)
             .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| CliError::remote(format!("{} gave no upload location", self.host)))?;
+            .ok_or_else(|| {
+                Failed::stop(CliError::remote(format!(
+                    "{} gave no upload location",
+                    self.host
+                )))
+            })?;
         let location = if location.starts_with("http") {
             location.to_string()
         } else {
@@ -387,32 +446,45 @@ impl RegistryClient {
         let separator = if location.contains('?') { '&' } else { '?' };
         let put_url = format!("{location}{separator}digest={digest}");
 
+        // Both sides of the stream get the deadline a blob of this size deserves.
+        let source_limit = deadline::blob_timeout(source.limit, size);
         let source_url = source.url(&format!("{source_repo}/blobs/{digest}"));
         let download = source
-            .send(&Self::pull_scope(source_repo), |http| http.get(&source_url))
-            .await?;
-        let download = check(
+            .authorized(&Self::pull_scope(source_repo), &|http: &reqwest::Client| {
+                http.get(&source_url).timeout(source_limit)
+            })
+            .await
+            .map_err(|e| Failed::request(&e, &source.host, source_limit))?;
+        let download = answer(
             download,
             &format!("reading blob {digest} from {}", source.host),
         )
         .await?;
         let body = reqwest::Body::wrap_stream(download.bytes_stream());
-        let scope = Self::push_scope(repo);
+        let limit = deadline::blob_timeout(self.limit, size);
         let request = self
             .with_auth(self.http.request(Method::PUT, &put_url), &scope)
             .header(header::CONTENT_TYPE, "application/octet-stream")
             .header(header::CONTENT_LENGTH, size)
+            .timeout(limit)
             .body(body);
         let response = request.send().await.map_err(|e| {
-            CliError::remote(format!("uploading {digest} to {}", self.host))
-                .with_cause(crate::error::display_chain(&e))
+            // A stalled or broken download surfaces here, as the upload's body error.
+            Failed::request(&e, &self.host, limit)
         })?;
-        check(
+        answer(
             response,
             &format!("uploading {digest} to {}/{repo}", self.host),
         )
         .await
         .map(|_| ())
+    }
+}
+
+impl Fetched {
+    /// The registry's error for this answer, as `check` words it.
+    fn error(&self, what: &str) -> CliError {
+        registry_error(self.status, &String::from_utf8_lossy(&self.body), what)
     }
 }
 
@@ -431,27 +503,17 @@ fn parse_challenge(challenge: &str) -> HashMap<String, String> {
     params
 }
 
-fn retry_after(response: &Response) -> Option<Duration> {
-    let seconds: u64 = response
-        .headers()
-        .get(header::RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse()
-        .ok()?;
-    Some(Duration::from_secs(seconds.min(60)))
-}
-
-/// Exponential backoff with jitter: ~0.5 s, 1 s, 2 s, 4 s (± 25 %).
-fn backoff(attempt: u32) -> Duration {
-    let base = 500u64 << attempt.saturating_sub(1).min(6);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    let jitter = (u64::from(nanos) % (base / 2 + 1)) as i64 - (base / 4) as i64;
-    Duration::from_millis((base as i64 + jitter).max(50) as u64)
+/// A successful answer, or the registry's error as a `Failed` (transient or not).
+async fn answer(response: Response, what: &str) -> std::result::Result<Response, Failed> {
+    if response.status().is_success() {
+        return Ok(response);
+    }
+    let (status, headers) = (response.status(), response.headers().clone());
+    let error = check(response, what)
+        .await
+        .err()
+        .unwrap_or_else(|| CliError::remote(format!("{what} failed")));
+    Err(Failed::status(status, &headers, error))
 }
 
 /// A registry error (`{"errors":[{"code","message"}]}`) as a CliError.
@@ -461,7 +523,11 @@ async fn check(response: Response, what: &str) -> Result<Response> {
     }
     let status = response.status();
     let body = response.text().await.unwrap_or_default();
-    let detail = serde_json::from_str::<serde_json::Value>(&body)
+    Err(registry_error(status, &body, what))
+}
+
+fn registry_error(status: StatusCode, body: &str, what: &str) -> CliError {
+    let detail = serde_json::from_str::<serde_json::Value>(body)
         .ok()
         .and_then(|v| {
             let e = v.get("errors")?.get(0)?.clone();
@@ -479,7 +545,7 @@ async fn check(response: Response, what: &str) -> Result<Response> {
     } else if detail.starts_with("NAME_UNKNOWN") {
         error = error.with_hint("the repository does not exist: ECR needs it created first (ecrctl creates ECR repositories it copies into)");
     }
-    Err(error)
+    error
 }
 
 #[cfg(test)]
@@ -493,12 +559,5 @@ mod tests {
         );
         assert_eq!(p["realm"], "https://auth.docker.io/token");
         assert_eq!(p["service"], "registry.docker.io");
-    }
-
-    #[test]
-    fn backoff_grows_and_stays_bounded() {
-        assert!(backoff(1) <= Duration::from_millis(700));
-        assert!(backoff(4) >= Duration::from_millis(3000));
-        assert!(backoff(40) <= Duration::from_secs(40));
     }
 }

@@ -2,8 +2,10 @@
 //! (login, push-check, migrate) build their HTTP clients here.
 
 pub mod client;
+pub mod deadline;
 pub mod endpoint;
 pub mod probe;
+pub mod retry;
 mod settings;
 pub mod tls;
 

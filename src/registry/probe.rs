@@ -21,7 +21,8 @@ pub enum Probe {
     Unexpected(u16),
 }
 
-/// GET https://HOST/v2/ with basic auth (10 s limit).
+/// GET https://HOST/v2/ with basic auth, within the per-request deadline (at most 10 s:
+/// a diagnosis should not keep anyone waiting).
 pub async fn check_credentials(
     host: &str,
     username: &str,
@@ -32,10 +33,13 @@ pub async fn check_credentials(
         Ok(client) => client,
         Err(e) => return Probe::Tls(e.to_string()),
     };
+    let limit = super::deadline::request_timeout()
+        .unwrap_or(super::deadline::DEFAULT_REQUEST)
+        .min(std::time::Duration::from_secs(10));
     let request = client
         .get(format!("https://{host}/v2/"))
         .basic_auth(username, Some(password.expose()))
-        .timeout(std::time::Duration::from_secs(10))
+        .timeout(limit)
         .send()
         .await;
     match request {
@@ -48,18 +52,15 @@ pub async fn check_credentials(
     }
 }
 
+/// The same sorting as the retry policy's, so a diagnosis and a copy agree.
 fn classify(error: &reqwest::Error) -> Probe {
+    use super::retry::ErrorKind;
     let chain = crate::error::display_chain(error);
-    let lower = chain.to_ascii_lowercase();
-    if lower.contains("dns error")
-        || lower.contains("failed to lookup")
-        || lower.contains("name or service not known")
-    {
-        Probe::NoSuchHost(chain)
-    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
-    {
-        Probe::Tls(chain)
-    } else {
-        Probe::Unreachable(chain)
+    match super::retry::classify(error) {
+        ErrorKind::NoSuchHost => Probe::NoSuchHost(chain),
+        ErrorKind::Tls => Probe::Tls(chain),
+        ErrorKind::Timeout | ErrorKind::Refused | ErrorKind::Interrupted | ErrorKind::Other => {
+            Probe::Unreachable(chain)
+        }
     }
 }

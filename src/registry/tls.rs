@@ -85,13 +85,17 @@ pub fn client_config(
     Ok(config)
 }
 
-/// An HTTP client for one registry host with the trust above and bounded waits.
+/// An HTTP client for one registry host with the trust above and bounded waits: connect
+/// within 10 s, no read idle for longer than the request deadline, and every request done
+/// (body included) within the deadline (`ECRCTL_HTTP_TIMEOUT`; blobs scale it by size).
 pub fn http_client(host: &str, ca_cert: Option<&Path>, certs_d: &Path) -> Result<reqwest::Client> {
+    let limit = super::deadline::request_timeout()?;
     let tls = client_config(host, ca_cert, certs_d)?;
     reqwest::Client::builder()
         .tls_backend_preconfigured(tls)
-        .connect_timeout(std::time::Duration::from_secs(10))
-        .read_timeout(std::time::Duration::from_secs(120))
+        .connect_timeout(super::deadline::connect_timeout(limit))
+        .read_timeout(limit)
+        .timeout(limit)
         .user_agent(concat!("ecrctl/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| CliError::usage(format!("could not build an HTTP client: {e}")))

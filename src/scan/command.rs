@@ -53,7 +53,17 @@ pub async fn run(settings: &Settings, args: &ScanGateArgs, printer: &Printer) ->
 
     let mut scans: Vec<(String, std::result::Result<ScanResult, CliError>)> = offline;
     if !images.is_empty() {
-        scans.extend(live_scans(settings, args, images, printer).await?);
+        // --timeout bounds the whole gate: each image's wait ends at one deadline (its
+        // outcome is then a timeout, exit 4, and the reports are still written), and a
+        // hung request anywhere else ends a moment later. The second of grace lets a
+        // responsive wait give its own, more precise, timeout first.
+        let grace = std::time::Duration::from_secs(1);
+        let deadline = tokio::time::Instant::now() + args.timeout + grace;
+        let live = live_scans(settings, args, images, deadline, printer);
+        let grace = grace * 2;
+        scans.extend(
+            crate::registry::deadline::hard_bound(args.timeout + grace, "--timeout", live).await?,
+        );
     }
     let today = jiff::Zoned::now().date();
     let mut used = vec![false; ignores.len()];
@@ -154,6 +164,7 @@ async fn live_scans(
     settings: &Settings,
     args: &ScanGateArgs,
     images: Vec<reference::ImageRef>,
+    deadline: tokio::time::Instant,
     printer: &Printer,
 ) -> Result<Vec<(String, std::result::Result<ScanResult, CliError>)>> {
     let ctx = aws::load(&settings.aws).await?;
@@ -192,8 +203,15 @@ async fn live_scans(
                     },
                     digest: image.digest.clone(),
                 };
-                let result =
-                    wait::wait_for_scan(&target, &label, args.start, args.timeout, report).await;
+                let wait = wait::wait_for_scan(&target, &label, args.start, args.timeout, report);
+                let result = match tokio::time::timeout_at(deadline, wait).await {
+                    Ok(result) => result,
+                    Err(_) => Err(CliError::timeout(format!(
+                        "gave up on the scan of {label}: not done within {} (--timeout)",
+                        crate::registry::deadline::describe(args.timeout)
+                    ))
+                    .with_hint("raise --timeout, or check network access to the ECR API")),
+                };
                 (label, result)
             }
         })

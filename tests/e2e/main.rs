@@ -4,6 +4,7 @@
 // Tests call libc on their own child processes (signals, PR_SET_PDEATHSIG, uid switches).
 #![allow(unsafe_code)]
 
+mod bounded;
 mod cli;
 mod client;
 mod exit_codes;
@@ -22,4 +23,5 @@ mod registry;
 mod repo_create;
 mod scan;
 mod secrets;
+mod slow;
 mod snapshots;

@@ -276,3 +276,76 @@ fn local_image_without_a_docker_daemon_skips_the_size_check_with_the_reason() {
     );
     assert_eq!(check(&run, "layer-size")["status"], "skipped");
 }
+
+/// `docker save` output with a PAX `size` record: the layer's ustar size field says 0 and
+/// only the PAX header knows its real size (as for layers over 8 GiB written by tools
+/// that use PAX instead of base-256). The old hand-written reader lost its place here.
+#[test]
+fn local_image_sizes_come_from_pax_headers_of_docker_save() {
+    use std::os::unix::fs::PermissionsExt;
+    let sandbox = Sandbox::new();
+    let repo = healthy(&sandbox);
+    let block = |header: &tar::Header| header.as_bytes().to_vec();
+    let pad = |data: &[u8]| {
+        let mut out = data.to_vec();
+        out.resize(data.len().div_ceil(512) * 512, 0);
+        out
+    };
+    let record = "13 size=6000\n";
+    let mut pax = tar::Header::new_ustar();
+    pax.set_path("PaxHeaders/0").unwrap();
+    pax.set_size(record.len() as u64);
+    pax.set_entry_type(tar::EntryType::XHeader);
+    pax.set_cksum();
+    let mut layer = tar::Header::new_ustar();
+    layer.set_path("abc/layer.tar").unwrap();
+    layer.set_size(0);
+    layer.set_mode(0o644);
+    layer.set_entry_type(tar::EntryType::Regular);
+    layer.set_cksum();
+    let mut bytes = block(&pax);
+    bytes.extend(pad(record.as_bytes()));
+    bytes.extend(block(&layer));
+    bytes.extend(pad(&[9u8; 6000]));
+    bytes.extend([0u8; 1024]);
+    let saved = temp_file("saved.tar", "");
+    std::fs::write(&saved, &bytes).unwrap();
+    let bin = saved.parent().unwrap().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let docker = bin.join("docker");
+    std::fs::write(
+        &docker,
+        format!("#!/bin/sh\nexec cat '{}'\n", saved.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&docker, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut command = crate::client::ecrctl();
+    let run = crate::client::run(
+        command
+            .env("PATH", path)
+            .env("ECRCTL_REGISTRY_ENDPOINT", &sandbox.registry)
+            .args([
+                "push-check",
+                &format!("{repo}:v1"),
+                "--local-image",
+                "my-app:latest",
+                "-o",
+                "json",
+            ]),
+    );
+    let layer_check = check(&run, "layer-size");
+    assert_eq!(
+        layer_check["status"], "ok",
+        "{layer_check:#}\n{}",
+        run.stderr
+    );
+    assert!(
+        layer_check.to_string().contains("1 layers"),
+        "{layer_check:#}"
+    );
+}

@@ -1,0 +1,162 @@
+//! Servers that misbehave slowly or permanently, written here so nothing else is needed:
+//! one that trickles its answer a byte at a time, one that goes silent after the headers,
+//! one that never answers, and one that always answers the same status. Each counts the
+//! requests it saw. Only loopback traffic; the threads end with the test process.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::client::Run;
+
+#[derive(Clone)]
+pub enum Behaviour {
+    /// Writes a 200 answer one byte every `every`.
+    Trickle { every: Duration },
+    /// Sends complete headers (a 1000-byte body announced), then nothing.
+    SilentAfterHeaders,
+    /// Accepts the connection and never writes a byte.
+    Silent,
+    /// Always 503 with `Retry-After` as an HTTP-date `ahead` of the moment of answering.
+    UnavailableFor { ahead: Duration },
+    /// Always this status line and these extra header lines (each ending in \r\n).
+    Answer {
+        status: &'static str,
+        headers: String,
+    },
+}
+
+pub struct SlowServer {
+    pub addr: String,
+    requests: Arc<AtomicUsize>,
+}
+
+impl SlowServer {
+    pub fn start(behaviour: Behaviour) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        let requests = Arc::new(AtomicUsize::new(0));
+        let counter = requests.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { continue };
+                let (behaviour, counter) = (behaviour.clone(), counter.clone());
+                std::thread::spawn(move || serve(stream, &behaviour, &counter));
+            }
+        });
+        Self { addr, requests }
+    }
+
+    pub fn requests(&self) -> usize {
+        self.requests.load(Ordering::Relaxed)
+    }
+}
+
+fn serve(mut stream: TcpStream, behaviour: &Behaviour, counter: &AtomicUsize) {
+    // One request per connection: read its head, then misbehave.
+    loop {
+        if !read_head(&mut stream) {
+            return;
+        }
+        counter.fetch_add(1, Ordering::Relaxed);
+        match behaviour {
+            Behaviour::Trickle { every } => {
+                let answer = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}";
+                for byte in answer {
+                    if stream.write_all(&[*byte]).is_err() {
+                        return;
+                    }
+                    std::thread::sleep(*every);
+                }
+            }
+            Behaviour::SilentAfterHeaders => {
+                let _ = stream.write_all(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{",
+                );
+                std::thread::sleep(Duration::from_secs(600));
+                return;
+            }
+            Behaviour::Silent => {
+                std::thread::sleep(Duration::from_secs(600));
+                return;
+            }
+            Behaviour::UnavailableFor { ahead } => {
+                let at = httpdate::fmt_http_date(std::time::SystemTime::now() + *ahead);
+                let answer = format!(
+                    "HTTP/1.1 503 Service Unavailable\r\nRetry-After: {at}\r\nContent-Length: 0\r\n\r\n"
+                );
+                if stream.write_all(answer.as_bytes()).is_err() {
+                    return;
+                }
+            }
+            Behaviour::Answer { status, headers } => {
+                let answer = format!(
+                    "HTTP/1.1 {status}\r\n{headers}Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{{}}"
+                );
+                if stream.write_all(answer.as_bytes()).is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// Reads up to the blank line that ends a request head (bodies are not expected).
+fn read_head(stream: &mut TcpStream) -> bool {
+    let mut seen = Vec::new();
+    let mut byte = [0u8; 1];
+    while !seen.ends_with(b"\r\n\r\n") {
+        match stream.read(&mut byte) {
+            Ok(1) => seen.push(byte[0]),
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// Runs `command`, killing it if it is still running after `limit`; returns what it
+/// printed and how long it took.
+pub fn run_within(command: &mut Command, limit: Duration) -> (Run, Duration) {
+    let began = Instant::now();
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run ecrctl");
+    let (mut out, mut err) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
+    let out = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = out.read_to_string(&mut text);
+        text
+    });
+    let err = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = err.read_to_string(&mut text);
+        text
+    });
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if began.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "still running after {limit:?}\nstdout:\n{}\nstderr:\n{}",
+                out.join().unwrap(),
+                err.join().unwrap()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let took = began.elapsed();
+    let run = Run {
+        code: status.code().unwrap_or(-1),
+        stdout: out.join().unwrap(),
+        stderr: err.join().unwrap(),
+    };
+    (run, took)
+}
