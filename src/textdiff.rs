@@ -1,33 +1,30 @@
-//! A small line diff (longest common subsequence) for showing policy changes. Policies
-//! are at most a few hundred lines, so O(n·m) is fine.
+//! Policy diffs for people, through the `similar` crate (Myers' diff, as git uses).
 
-/// Unified-style lines: `  same`, `- removed`, `+ added`.
-pub fn diff_lines(old: &str, new: &str) -> Vec<String> {
-    let a: Vec<&str> = old.lines().collect();
-    let b: Vec<&str> = new.lines().collect();
-    let mut lcs = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for i in (0..a.len()).rev() {
-        for j in (0..b.len()).rev() {
-            lcs[i][j] = if a[i] == b[j] {
-                lcs[i + 1][j + 1] + 1
-            } else {
-                lcs[i + 1][j].max(lcs[i][j + 1])
-            };
-        }
-    }
-    let (mut i, mut j) = (0, 0);
+use similar::{ChangeTag, TextDiff};
+
+/// Lines around each change shown in a diff.
+pub const CONTEXT: usize = 3;
+
+/// A unified diff with `context` lines around each change: an `@@ -a,b +c,d @@` header
+/// per hunk, then `  same`, `- removed` and `+ added` lines. Empty when nothing changed.
+pub fn unified(old: &str, new: &str, context: usize) -> Vec<String> {
+    let diff = TextDiff::from_lines(old, new);
     let mut out = Vec::new();
-    while i < a.len() || j < b.len() {
-        if i < a.len() && j < b.len() && a[i] == b[j] {
-            out.push(format!("  {}", a[i]));
-            i += 1;
-            j += 1;
-        } else if j < b.len() && (i == a.len() || lcs[i][j + 1] >= lcs[i + 1][j]) {
-            out.push(format!("+ {}", b[j]));
-            j += 1;
-        } else {
-            out.push(format!("- {}", a[i]));
-            i += 1;
+    for hunk in diff.unified_diff().context_radius(context).iter_hunks() {
+        out.push(hunk.header().to_string());
+        for change in hunk.iter_changes() {
+            let sign = match change.tag() {
+                ChangeTag::Equal => ' ',
+                ChangeTag::Delete => '-',
+                ChangeTag::Insert => '+',
+            };
+            let line = change.value();
+            out.push(format!(
+                "{sign} {}",
+                line.strip_suffix('\n')
+                    .unwrap_or(line)
+                    .trim_end_matches('\r')
+            ));
         }
     }
     out
@@ -35,10 +32,41 @@ pub fn diff_lines(old: &str, new: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
-    fn marks_changed_lines() {
-        let out = super::diff_lines("a\nb\nc\n", "a\nx\nc\nd\n");
-        assert_eq!(out, ["  a", "+ x", "- b", "  c", "+ d"]);
-        assert!(super::diff_lines("", "").is_empty());
+    fn marks_changed_lines_with_context() {
+        let old = "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n";
+        let new = "1\n2\n3\n4\nfive\n6\n7\n8\n9\n10\n11\n";
+        assert_eq!(
+            unified(old, new, 1),
+            [
+                "@@ -4,3 +4,3 @@",
+                "  4",
+                "- 5",
+                "+ five",
+                "  6",
+                "@@ -10 +10,2 @@",
+                "  10",
+                "+ 11",
+            ]
+        );
+        assert_eq!(
+            unified(old, new, 3)
+                .iter()
+                .filter(|l| l.starts_with("@@"))
+                .count(),
+            1
+        );
+    }
+
+    #[test]
+    fn nothing_for_equal_texts_and_all_lines_for_a_new_one() {
+        assert!(unified("a\nb\n", "a\nb\n", CONTEXT).is_empty());
+        assert!(unified("", "", CONTEXT).is_empty());
+        assert_eq!(
+            unified("", "a\nb", CONTEXT),
+            ["@@ -0,0 +1,2 @@", "+ a", "+ b"]
+        );
     }
 }

@@ -9,7 +9,7 @@ use crate::error::{CliError, Result};
 use crate::outcome::{CommandResult, Outcome, Verdict};
 use crate::output::Printer;
 use crate::settings::Settings;
-use crate::textdiff::diff_lines;
+use crate::textdiff;
 
 pub async fn run(
     settings: &Settings,
@@ -25,7 +25,7 @@ pub async fn run(
     let images = ecr_images::describe_images(&ctx, repository).await?;
     let preview = preview::evaluate(Some(repository.clone()), policy, images, now, &protection);
     if printer.is_json() {
-        printer.json(&preview.json(args.price_per_gb_month));
+        printer.json(&preview.document(args.price_per_gb_month));
     } else {
         preview.print(printer, args.price_per_gb_month, now);
     }
@@ -84,19 +84,25 @@ fn pretty(text: &str) -> String {
 }
 
 fn show_diff(printer: &Printer, current: Option<&str>, new: &str) {
+    for line in diff_text(current, new) {
+        printer.info(&line);
+    }
+}
+
+/// The policy change as a unified diff with context (or the whole new policy).
+fn diff_text(current: Option<&str>, new: &str) -> Vec<String> {
     let old = current.map(pretty).unwrap_or_default();
     let header = match current {
         Some(_) => "policy change (- current, + new):",
         None => "the repository has no policy yet; new policy:",
     };
-    let lines: Vec<String> = diff_lines(&old, &pretty(new))
-        .into_iter()
-        .filter(|l| current.is_none() || !l.starts_with("  "))
-        .collect();
-    printer.info(header);
-    for line in lines {
-        printer.info(&format!("  {line}"));
-    }
+    let mut lines = vec![header.to_string()];
+    lines.extend(
+        textdiff::unified(&old, &pretty(new), textdiff::CONTEXT)
+            .into_iter()
+            .map(|line| format!("  {line}")),
+    );
+    lines
 }
 
 /// `--yes`, or a "y" typed at a terminal; otherwise nothing changes.
@@ -107,4 +113,20 @@ fn confirm(yes: bool, repository: &str) -> Result<bool> {
         CliError::usage("not applying without confirmation: stdin is not a terminal")
             .with_hint("review the preview above, then run again with --yes"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn diff_shows_changes_with_context() {
+        let current = r#"{"rules":[{"rulePriority":1,"description":"keep releases","selection":{"tagStatus":"tagged","tagPatternList":["v*"],"countType":"imageCountMoreThan","countNumber":2},"action":{"type":"expire"}}]}"#;
+        let new = current.replace("\"countNumber\":2", "\"countNumber\":3");
+        insta::assert_snapshot!(super::diff_text(Some(current), &new).join("\n"));
+        let first = super::diff_text(None, current);
+        assert_eq!(first[0], "the repository has no policy yet; new policy:");
+        assert!(
+            first[2..].iter().all(|l| l.starts_with("  + ")),
+            "{first:?}"
+        );
+    }
 }

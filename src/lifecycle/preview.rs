@@ -2,19 +2,18 @@
 //! across the registry), check it against what must be protected, and report.
 
 use futures::stream::{self, StreamExt, TryStreamExt};
-use serde_json::json;
 
 use super::engine::{self, Outcome};
 use super::images::{Image, Micros};
 use super::inputs;
 use super::policy::Policy;
 use super::protect::Protection;
-use super::report::{self, Preview, Totals};
+use super::report::{self, Preview, RegistryDocument, Totals};
 use crate::aws::{self, AwsContext, images as ecr_images, repositories};
 use crate::cli::LifecyclePreviewArgs;
 use crate::error::{CliError, Result};
 use crate::outcome::{self, CommandResult, Verdict};
-use crate::output::Printer;
+use crate::output::{Printer, SchemaVersion};
 use crate::settings::Settings;
 
 pub async fn run(
@@ -84,7 +83,7 @@ async fn preview(
     }
     let preview = evaluate(repository, policy, images, now, &protection);
     if printer.is_json() {
-        printer.json(&preview.json(args.price_per_gb_month));
+        printer.json(&preview.document(args.price_per_gb_month));
     } else {
         preview.print(printer, args.price_per_gb_month, now);
     }
@@ -318,19 +317,22 @@ async fn all_repositories(
         totals.add(&p.totals(args.price_per_gb_month));
     }
     if printer.is_json() {
-        let repositories: Vec<serde_json::Value> = previews
-            .iter()
-            .map(|p| p.json(args.price_per_gb_month))
-            .collect();
-        printer.json(
-            &json!({ "repositories": repositories, "withoutPolicy": skipped, "totals": totals }),
-        );
+        printer.json(&RegistryDocument {
+            schema_version: SchemaVersion,
+            repositories: previews
+                .iter()
+                .map(|p| p.report(args.price_per_gb_month))
+                .collect(),
+            without_policy: &skipped,
+            totals,
+        });
     } else {
         print_registry(printer, &previews, &totals, args.price_per_gb_month)?;
         if !skipped.is_empty() {
             printer.info(&format!(
-                "{} without a lifecycle policy were skipped",
-                crate::output::count(skipped.len(), "repository", "repositories")
+                "{} without a lifecycle policy {} skipped",
+                crate::output::count(skipped.len(), "repository", "repositories"),
+                if skipped.len() == 1 { "was" } else { "were" }
             ));
         }
     }

@@ -1,15 +1,92 @@
 //! The preview report: JSON (documented in docs/lifecycle.md) and tables.
 
+use comfy_table::Table;
 use serde::Serialize;
-use serde_json::{Value, json};
 
-use super::engine::{Evaluation, Outcome, Step, short_digest};
+use super::engine::{Evaluation, KeepReason, Outcome, Step, short_digest};
 use super::images::{Image, Micros, format_micros};
 use super::policy::{Action, Policy};
 use crate::duration::describe_seconds;
-use crate::output::{Printer, human_bytes};
+use crate::output::{Printer, SchemaVersion, human_bytes};
 
 const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
+
+/// `lifecycle preview -o json` for one repository or a policy file and
+/// `lifecycle apply -o json` (docs/json-output.md).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreviewDocument<'a> {
+    pub schema_version: SchemaVersion,
+    #[serde(flatten)]
+    pub preview: RepositoryPreview<'a>,
+}
+
+/// `lifecycle preview --all-repositories -o json`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RegistryDocument<'a> {
+    pub schema_version: SchemaVersion,
+    pub repositories: Vec<RepositoryPreview<'a>>,
+    pub without_policy: &'a [&'a String],
+    pub totals: Totals,
+}
+
+/// What the policy does in one repository.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RepositoryPreview<'a> {
+    /// `null` for a preview of a describe-images file.
+    pub repository_name: Option<&'a str>,
+    pub expiring: Vec<ActedImage<'a>>,
+    pub transitioning: Vec<ActedImage<'a>>,
+    pub kept: Vec<KeptImage<'a>>,
+    pub rules: Vec<RuleReport<'a>>,
+    pub protected_violations: Vec<Violation<'a>>,
+    pub totals: Totals,
+}
+
+/// An image a rule expires or archives, oldest push first.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActedImage<'a> {
+    pub image_digest: &'a str,
+    pub image_tags: &'a [String],
+    pub image_pushed_at: String,
+    pub image_size_in_bytes: u64,
+    pub rule_priority: u32,
+}
+
+/// An image that stays, and why.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeptImage<'a> {
+    pub image_digest: &'a str,
+    pub image_tags: &'a [String],
+    pub reason: String,
+    pub reason_detail: &'a KeepReason,
+}
+
+/// One rule: what it selects and what it acts on.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RuleReport<'a> {
+    pub rule_priority: u32,
+    pub description: Option<&'a str>,
+    pub action: Action,
+    pub selection: String,
+    pub selected: usize,
+    pub acting: usize,
+    pub bytes: u64,
+}
+
+/// A protected image (`--protect`) the policy would expire or archive.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Violation<'a> {
+    pub image_digest: &'a str,
+    pub image_tags: &'a [String],
+    pub protected_because: &'a str,
+}
 
 /// One repository's preview.
 pub struct Preview {
@@ -94,61 +171,79 @@ impl Preview {
         list
     }
 
-    pub fn json(&self, price_per_gb_month: f64) -> Value {
-        let acted = |action| -> Vec<Value> {
+    /// This repository's part of the JSON report.
+    pub fn report(&self, price_per_gb_month: f64) -> RepositoryPreview<'_> {
+        let acted = |action| -> Vec<ActedImage<'_>> {
             self.acted(action)
                 .into_iter()
-                .map(|(i, rule)| {
-                    json!({
-                        "imageDigest": i.digest, "imageTags": i.tags,
-                        "imagePushedAt": format_micros(i.pushed_at),
-                        "imageSizeInBytes": i.size, "rulePriority": rule,
-                    })
+                .map(|(i, rule)| ActedImage {
+                    image_digest: &i.digest,
+                    image_tags: &i.tags,
+                    image_pushed_at: format_micros(i.pushed_at),
+                    image_size_in_bytes: i.size,
+                    rule_priority: rule,
                 })
                 .collect()
         };
-        let kept: Vec<Value> = self
+        let kept = self
             .images
             .iter()
             .zip(&self.evaluation.outcomes)
             .filter_map(|(i, o)| match o {
-                Outcome::Keep { reason } => Some(json!({
-                    "imageDigest": i.digest, "imageTags": i.tags,
-                    "reason": reason.describe(), "reasonDetail": reason,
-                })),
+                Outcome::Keep { reason } => Some(KeptImage {
+                    image_digest: &i.digest,
+                    image_tags: &i.tags,
+                    reason: reason.describe(),
+                    reason_detail: reason,
+                }),
                 _ => None,
             })
             .collect();
-        let rules: Vec<Value> = self
+        let rules = self
             .policy
             .rules
             .iter()
             .zip(&self.evaluation.rules)
-            .map(|(rule, stats)| {
-                json!({
-                    "rulePriority": rule.priority, "description": rule.description,
-                    "action": rule.action, "selection": rule.summary(),
-                    "selected": stats.selected, "acting": stats.acted, "bytes": stats.bytes,
-                })
+            .map(|(rule, stats)| RuleReport {
+                rule_priority: rule.priority,
+                description: rule.description.as_deref(),
+                action: rule.action,
+                selection: rule.summary(),
+                selected: stats.selected,
+                acting: stats.acted,
+                bytes: stats.bytes,
             })
             .collect();
-        let violations: Vec<Value> = self
+        let protected_violations = self
             .violations
             .iter()
-            .map(|(i, why)| json!({ "imageDigest": self.images[*i].digest, "imageTags": self.images[*i].tags, "protectedBecause": why }))
+            .map(|(i, why)| Violation {
+                image_digest: &self.images[*i].digest,
+                image_tags: &self.images[*i].tags,
+                protected_because: why,
+            })
             .collect();
-        json!({
-            "repositoryName": self.repository,
-            "expiring": acted(Action::Expire),
-            "transitioning": acted(Action::Transition),
-            "kept": kept,
-            "rules": rules,
-            "protectedViolations": violations,
-            "totals": self.totals(price_per_gb_month),
-        })
+        RepositoryPreview {
+            repository_name: self.repository.as_deref(),
+            expiring: acted(Action::Expire),
+            transitioning: acted(Action::Transition),
+            kept,
+            rules,
+            protected_violations,
+            totals: self.totals(price_per_gb_month),
+        }
     }
 
-    pub fn print(&self, printer: &Printer, price_per_gb_month: f64, now: Micros) {
+    /// `lifecycle preview -o json` for one repository or policy (and `lifecycle apply`).
+    pub fn document(&self, price_per_gb_month: f64) -> PreviewDocument<'_> {
+        PreviewDocument {
+            schema_version: SchemaVersion,
+            preview: self.report(price_per_gb_month),
+        }
+    }
+
+    /// The rules table, then the images the policy acts on (if any).
+    pub fn tables(&self, printer: &Printer, now: Micros) -> (Table, Option<Table>) {
         let mut rules = printer.table(&[
             "PRIORITY",
             "DESCRIPTION",
@@ -167,7 +262,6 @@ impl Preview {
                 human_bytes(stats.bytes),
             ]);
         }
-        printer.print_table(&rules);
         let mut images = printer.table(&["IMAGE", "TAGS", "AGE", "SIZE", "RULE", "ACTION"]);
         for action in [Action::Expire, Action::Transition] {
             for (image, rule) in self.acted(action) {
@@ -184,16 +278,27 @@ impl Preview {
                 ]);
             }
         }
-        if images.row_count() > 0 {
+        (rules, (images.row_count() > 0).then_some(images))
+    }
+
+    pub fn print(&self, printer: &Printer, price_per_gb_month: f64, now: Micros) {
+        let (rules, images) = self.tables(printer, now);
+        printer.print_table(&rules);
+        if let Some(images) = images {
             printer.print_table(&images);
         }
+        printer.info(&self.summary(price_per_gb_month));
+    }
+
+    /// The sentence under the tables.
+    pub fn summary(&self, price_per_gb_month: f64) -> String {
         let t = self.totals(price_per_gb_month);
         let place = self
             .repository
             .as_deref()
             .map(|r| format!(" in {r}"))
             .unwrap_or_default();
-        printer.info(&format!(
+        format!(
             "{} of {} images{place} expire, freeing {} (${:.2}/month at ${:.2}/GB-month); {} archived",
             t.expiring,
             t.images,
@@ -201,7 +306,7 @@ impl Preview {
             t.monthly_savings,
             price_per_gb_month,
             t.transitioning
-        ));
+        )
     }
 }
 
@@ -213,9 +318,29 @@ pub fn tags_text(tags: &[String]) -> String {
     }
 }
 
-/// `--explain`: each rule's view of one image, then the outcome.
-pub fn explain_json(image: &Image, outcome: &Outcome, steps: &[Step]) -> Value {
-    json!({ "imageDigest": image.digest, "imageTags": image.tags, "outcome": outcome, "steps": steps })
+/// `lifecycle preview --explain -o json`: each rule's view of one image, then the outcome.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExplainDocument<'a> {
+    pub schema_version: SchemaVersion,
+    pub image_digest: &'a str,
+    pub image_tags: &'a [String],
+    pub outcome: &'a Outcome,
+    pub steps: &'a [Step],
+}
+
+pub fn explain_json<'a>(
+    image: &'a Image,
+    outcome: &'a Outcome,
+    steps: &'a [Step],
+) -> ExplainDocument<'a> {
+    ExplainDocument {
+        schema_version: SchemaVersion,
+        image_digest: &image.digest,
+        image_tags: &image.tags,
+        outcome,
+        steps,
+    }
 }
 
 pub fn explain_text(image: &Image, outcome: &Outcome, steps: &[Step]) -> String {
@@ -238,4 +363,84 @@ pub fn explain_text(image: &Image, outcome: &Outcome, steps: &[Step]) -> String 
     };
     out.push_str(&format!("  => {verdict}\n"));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lifecycle::images::MICROS_PER_DAY;
+    use crate::lifecycle::preview::evaluate;
+    use crate::lifecycle::protect::Protection;
+
+    const NOW: Micros = 1_800_000_000 * 1_000_000;
+
+    fn image(name: char, tags: &[&str], days: i64, size: u64) -> Image {
+        let mut image = Image::new(
+            format!("sha256:{}", name.to_string().repeat(64)),
+            tags.iter().map(|t| t.to_string()).collect(),
+            NOW - days * MICROS_PER_DAY,
+        );
+        image.size = size;
+        image
+    }
+
+    /// Keep 2 release images, expire untagged ones after 7 days; `prod-*` is protected.
+    fn preview() -> Preview {
+        let policy = crate::lifecycle::policy::parse(
+            r#"{"rules": [
+                {"rulePriority": 1, "description": "keep two releases",
+                 "selection": {"tagStatus": "tagged", "tagPatternList": ["v*"],
+                               "countType": "imageCountMoreThan", "countNumber": 2},
+                 "action": {"type": "expire"}},
+                {"rulePriority": 2,
+                 "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed",
+                               "countUnit": "days", "countNumber": 7},
+                 "action": {"type": "expire"}}
+            ]}"#,
+        )
+        .unwrap();
+        let gib = 1024 * 1024 * 1024;
+        let images = vec![
+            image('a', &["v1", "prod-1"], 90, 2 * gib),
+            image('b', &["v2"], 60, gib),
+            image('c', &["v3"], 30, gib),
+            image('d', &["v4"], 1, gib),
+            image('e', &[], 10, gib / 2),
+            image('f', &[], 2, gib / 2),
+        ];
+        let protection = Protection {
+            tag_globs: vec!["prod-*".into()],
+            in_use: vec![],
+        };
+        evaluate(Some("team/api".into()), policy, images, NOW, &protection)
+    }
+
+    #[test]
+    fn tables_and_summary() {
+        let printer = crate::output::plain_printer();
+        let preview = preview();
+        let (rules, images) = preview.tables(&printer, NOW);
+        insta::assert_snapshot!(format!(
+            "{rules}\n{}\n{}",
+            images.expect("the policy acts on images"),
+            preview.summary(0.10)
+        ));
+    }
+
+    #[test]
+    fn json() {
+        insta::assert_json_snapshot!(preview().document(0.10));
+    }
+
+    #[test]
+    fn explain() {
+        let preview = preview();
+        let steps = vec![Step {
+            rule_priority: 1,
+            note: "selected (tag v1); not among the newest 2".into(),
+        }];
+        let outcome = &preview.evaluation.outcomes[0];
+        insta::assert_json_snapshot!(explain_json(&preview.images[0], outcome, &steps));
+        insta::assert_snapshot!(explain_text(&preview.images[0], outcome, &steps));
+    }
 }

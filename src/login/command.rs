@@ -16,7 +16,7 @@ use crate::docker::config::{DockerConfig, config_dir};
 use crate::duration::describe_seconds;
 use crate::error::{CliError, Result};
 use crate::outcome::{CommandResult, Outcome};
-use crate::output::Printer;
+use crate::output::{Printer, SchemaVersion};
 use crate::registry::{endpoint, probe};
 use crate::settings::Settings;
 
@@ -39,6 +39,25 @@ impl Action {
             Self::CredentialHelper => "via credential helper",
         }
     }
+}
+
+/// `login -o json` (docs/json-output.md).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LoginDocument<'a> {
+    schema_version: SchemaVersion,
+    registries: &'a [LoginRow],
+}
+
+/// `login --print-password -o json` (docs/json-output.md).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PasswordDocument<'a> {
+    schema_version: SchemaVersion,
+    registry: &'a str,
+    username: &'a str,
+    password: &'a str,
+    expires_at: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -245,12 +264,13 @@ fn print_password(printer: &Printer, obtained: &[Obtained]) -> Result<()> {
         .with_hint("pass a single --region and --registry-id"));
     };
     if printer.is_json() {
-        printer.json(&serde_json::json!({
-            "registry": o.token.host,
-            "username": o.token.username,
-            "password": o.token.password.expose(),
-            "expiresAt": o.token.expires_at.map(token::rfc3339),
-        }));
+        printer.json(&PasswordDocument {
+            schema_version: SchemaVersion,
+            registry: &o.token.host,
+            username: &o.token.username,
+            password: o.token.password.expose(),
+            expires_at: o.token.expires_at.map(token::rfc3339),
+        });
     } else {
         printer.stdout(&format!("{}\n", o.token.password.expose()));
     }
@@ -259,10 +279,16 @@ fn print_password(printer: &Printer, obtained: &[Obtained]) -> Result<()> {
 
 fn print_rows(printer: &Printer, rows: &[LoginRow]) {
     if printer.is_json() {
-        printer.json(&serde_json::json!({ "registries": rows }));
+        printer.json(&LoginDocument {
+            schema_version: SchemaVersion,
+            registries: rows,
+        });
         return;
     }
-    let now = token::now();
+    printer.print_table(&rows_table(printer, rows, token::now()));
+}
+
+fn rows_table(printer: &Printer, rows: &[LoginRow], now: i64) -> comfy_table::Table {
     let mut table = printer.table(&[
         "REGISTRY", "ACCOUNT", "REGION", "EXPIRES", "TOKEN", "CLIENT",
     ]);
@@ -286,7 +312,7 @@ fn print_rows(printer: &Printer, rows: &[LoginRow]) {
             format!("{}: {}", row.client, row.action.label()),
         ]);
     }
-    printer.print_table(&table);
+    table
 }
 
 /// `credHelpers` entries for every host, and `docker-credential-ecrctl` on PATH.
@@ -386,4 +412,64 @@ fn plain_docker_config() -> Result<PathBuf> {
     // ecrctl's own copy, rebuilt on every such login: no backup to pile up.
     plain.save()?;
     Ok(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows() -> Vec<LoginRow> {
+        let row = |region: &str, at: Option<i64>, source, action| LoginRow {
+            registry: format!("123456789012.dkr.ecr.{region}.amazonaws.com"),
+            account: "123456789012".into(),
+            region: region.into(),
+            username: "AWS".into(),
+            expires_at: at.map(token::rfc3339),
+            expires_at_secs: at,
+            token_source: source,
+            client: "docker",
+            action,
+        };
+        vec![
+            row(
+                "eu-west-1",
+                Some(1_800_000_000 + 11 * 3600),
+                TokenSource::Aws,
+                Action::LoggedIn,
+            ),
+            row(
+                "us-east-1",
+                Some(1_800_000_000 - 60),
+                TokenSource::Cache,
+                Action::AlreadyLoggedIn,
+            ),
+            row(
+                "ap-south-1",
+                None,
+                TokenSource::Cache,
+                Action::CredentialHelper,
+            ),
+        ]
+    }
+
+    #[test]
+    fn table() {
+        let printer = crate::output::plain_printer();
+        insta::assert_snapshot!(rows_table(&printer, &rows(), 1_800_000_000).to_string());
+    }
+
+    #[test]
+    fn json() {
+        insta::assert_json_snapshot!(LoginDocument {
+            schema_version: SchemaVersion,
+            registries: &rows(),
+        });
+        insta::assert_json_snapshot!(PasswordDocument {
+            schema_version: SchemaVersion,
+            registry: "123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+            username: "AWS",
+            password: "not-a-real-password",
+            expires_at: Some(token::rfc3339(1_800_000_000)),
+        });
+    }
 }

@@ -69,6 +69,17 @@ fn reply(text: &str, code: i32) -> i32 {
     }
 }
 
+/// What docker's credential-helper protocol expects from `get` (no schemaVersion: the
+/// shape is docker's, not ecrctl's).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct HelperGetAnswer<'a> {
+    #[serde(rename = "ServerURL")]
+    server_url: &'a str,
+    username: &'a str,
+    secret: &'a str,
+}
+
 fn get_and_print(server: &str) -> i32 {
     let host = normalize_host(server);
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -77,12 +88,15 @@ fn get_and_print(server: &str) -> i32 {
         .expect("the tokio runtime starts");
     match runtime.block_on(get(&host)) {
         Ok(Some(token)) => {
-            let answer = serde_json::json!({
-                "ServerURL": server,
-                "Username": token.username,
-                "Secret": token.password.expose(),
-            });
-            reply(&answer.to_string(), 0)
+            let answer = HelperGetAnswer {
+                server_url: server,
+                username: &token.username,
+                secret: token.password.expose(),
+            };
+            reply(
+                &serde_json::to_string(&answer).expect("strings serialize"),
+                0,
+            )
         }
         Ok(None) => reply(NOT_FOUND, 1),
         Err(error) => {

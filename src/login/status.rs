@@ -11,7 +11,7 @@ use crate::docker::config::{DockerConfig, config_dir};
 use crate::docker::helpers::{self, HelperAnswer};
 use crate::duration::describe_seconds;
 use crate::outcome::{CommandResult, Outcome, Verdict};
-use crate::output::Printer;
+use crate::output::{Printer, SchemaVersion};
 use crate::registry::endpoint::parse_ecr_host;
 
 #[derive(Debug, Clone, Serialize)]
@@ -202,15 +202,30 @@ async fn helper_row(
     row
 }
 
+/// `login status -o json` (docs/json-output.md).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusDocument<'a> {
+    pub schema_version: SchemaVersion,
+    pub registries: &'a [StatusRow],
+}
+
 fn print(printer: &Printer, rows: &[StatusRow]) {
     if printer.is_json() {
-        printer.json(&serde_json::json!({ "registries": rows }));
+        printer.json(&StatusDocument {
+            schema_version: SchemaVersion,
+            registries: rows,
+        });
         return;
     }
     if rows.is_empty() {
         printer.info("no ECR logins found (ecrctl's cache and docker's config.json are empty)");
         return;
     }
+    printer.print_table(&table(printer, rows));
+}
+
+fn table(printer: &Printer, rows: &[StatusRow]) -> comfy_table::Table {
     let mut table = printer.table(&[
         "REGISTRY", "ACCOUNT", "REGION", "SOURCE", "EXPIRES", "LEFT", "STATE",
     ]);
@@ -231,5 +246,61 @@ fn print(printer: &Printer, rows: &[StatusRow]) {
             state,
         ]);
     }
-    printer.print_table(&table);
+    table
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows() -> Vec<StatusRow> {
+        let now = 1_800_000_000;
+        let warn = 3600;
+        let mut helper = status_row(
+            "123456789012.dkr.ecr.ap-south-1.amazonaws.com",
+            "docker credHelpers (ecrctl)".into(),
+            None,
+            now,
+            warn,
+        );
+        helper.note = Some("refreshed on demand by docker-credential-ecrctl".into());
+        vec![
+            status_row(
+                "123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+                "ecrctl cache".into(),
+                Some(now + 11 * 3600),
+                now,
+                warn,
+            ),
+            status_row(
+                "123456789012.dkr.ecr.us-east-1.amazonaws.com",
+                "docker auths".into(),
+                Some(now + 600),
+                now,
+                warn,
+            ),
+            status_row(
+                "registry.example.com",
+                "docker auths".into(),
+                Some(now - 60),
+                now,
+                warn,
+            ),
+            helper,
+        ]
+    }
+
+    #[test]
+    fn table() {
+        let printer = crate::output::plain_printer();
+        insta::assert_snapshot!(super::table(&printer, &rows()).to_string());
+    }
+
+    #[test]
+    fn json() {
+        insta::assert_json_snapshot!(StatusDocument {
+            schema_version: SchemaVersion,
+            registries: &rows(),
+        });
+    }
 }

@@ -4,12 +4,12 @@
 use std::sync::Arc;
 
 use futures::stream::{self, StreamExt};
-use serde_json::json;
 
 use super::copy::{Copier, ItemReport, Status};
 use super::generate;
 use super::journal::{self, Journal};
 use super::plan::{self, PlanItem};
+use super::report::{DryRunDocument, RunDocument, status_text};
 use super::setup;
 use crate::cli::MigrateArgs;
 use crate::error::{CliError, Result};
@@ -264,15 +264,6 @@ async fn copy_all(
     Ok(reports)
 }
 
-fn status_text(report: &ItemReport) -> &'static str {
-    match report.status {
-        Status::Copied => "copied",
-        Status::Retagged => "retagged",
-        Status::Skipped => "skipped",
-        Status::Failed => "failed",
-    }
-}
-
 async fn dry_run(
     copier: &Arc<Copier>,
     items: &[PlanItem],
@@ -309,12 +300,16 @@ async fn dry_run(
     let bytes: u64 = blobs.iter().map(|b| b.3).sum();
     let reports: Vec<ItemReport> = results.into_iter().map(|r| r.report).collect();
     if printer.is_json() {
-        printer.json(&json!({
-            "dryRun": true, "items": reports, "repositoriesToCreate": created,
-            "blobsToUpload": blobs.len(), "bytesToUpload": bytes,
-        }));
+        printer.json(&DryRunDocument {
+            schema_version: crate::output::SchemaVersion,
+            dry_run: true,
+            items: &reports,
+            repositories_to_create: created,
+            blobs_to_upload: blobs.len(),
+            bytes_to_upload: bytes,
+        });
     } else {
-        print_table(printer, &reports, true);
+        printer.print_table(&super::report::table(printer, &reports, true));
         printer.info(&format!(
             "dry run: {} to create, {} blobs ({}) to upload after dedup; nothing was changed",
             crate::output::count(created.len(), "repository", "repositories"),
@@ -327,46 +322,13 @@ async fn dry_run(
     }
 }
 
-fn print_table(printer: &Printer, reports: &[ItemReport], dry_run: bool) {
-    let mut table = printer.table(&["SOURCE", "DESTINATION", "STATUS", "DIGEST", "BYTES"]);
-    for r in reports {
-        let status = match (&r.error, &r.detail, dry_run) {
-            (Some(e), _, true) => format!("would fail: {e}"),
-            (Some(e), _, false) => format!("failed: {e}"),
-            (None, Some(d), true) if r.status == Status::Skipped => format!("would skip ({d})"),
-            (None, Some(d), true) if matches!(r.status, Status::Copied | Status::Retagged) => {
-                d.clone()
-            }
-            (None, Some(d), false) => format!("{} ({d})", status_text(r)),
-            _ => status_text(r).to_string(),
-        };
-        table.add_row(vec![
-            r.source.clone(),
-            r.destination.clone(),
-            status,
-            r.digest
-                .as_deref()
-                .map(crate::lifecycle::engine::short_digest)
-                .unwrap_or_else(|| "-".into()),
-            human_bytes(r.bytes),
-        ]);
-    }
-    printer.print_table(&table);
-}
-
 fn finish(
     printer: &Printer,
     args: &MigrateArgs,
     reports: &[ItemReport],
     uploaded: u64,
 ) -> CommandResult {
-    let count = |s: Status| reports.iter().filter(|r| r.status == s).count();
-    let totals = json!({
-        "items": reports.len(), "copied": count(Status::Copied), "retagged": count(Status::Retagged),
-        "skipped": count(Status::Skipped),
-        "failed": count(Status::Failed), "bytesUploaded": uploaded,
-    });
-    let document = json!({ "items": reports, "totals": totals });
+    let document = RunDocument::new(reports, uploaded);
     if let Some(path) = &args.report {
         let bytes = serde_json::to_vec_pretty(&document).expect("serializes");
         // A report that cannot be written fails the run (exit 3) without hiding the result.
@@ -377,17 +339,10 @@ fn finish(
     if printer.is_json() {
         printer.json(&document);
     } else {
-        print_table(printer, reports, false);
-        printer.info(&format!(
-            "{} copied, {} retagged, {} skipped, {} failed; {} uploaded",
-            count(Status::Copied),
-            count(Status::Retagged),
-            count(Status::Skipped),
-            count(Status::Failed),
-            human_bytes(uploaded)
-        ));
+        printer.print_table(&super::report::table(printer, reports, false));
+        printer.info(&document.totals.summary());
     }
-    let failed = count(Status::Failed);
+    let failed = document.totals.failed;
     if failed == 0 {
         return Ok(Outcome::Success);
     }

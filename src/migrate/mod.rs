@@ -7,5 +7,6 @@ pub mod copy;
 pub mod generate;
 pub mod journal;
 pub mod plan;
+pub mod report;
 pub mod retag;
 pub mod setup;

@@ -7,6 +7,7 @@
 
 pub mod failure;
 mod paint;
+mod schema;
 mod settings;
 mod text;
 
@@ -20,6 +21,7 @@ use serde::Serialize;
 use crate::error::CliError;
 
 pub use paint::Paint;
+pub use schema::{SCHEMA_VERSION, SchemaVersion};
 pub use settings::{OutputFormat, OutputSettings};
 pub use text::{confirm, count, human_bytes, sanitize};
 
@@ -166,4 +168,16 @@ impl Printer {
         bar.set_message(what.to_string());
         bar
     }
+}
+
+/// A table printer with no colour and no terminal width, for renderer unit tests.
+#[cfg(test)]
+pub(crate) fn plain_printer() -> Printer {
+    Printer::new(&OutputSettings {
+        format: OutputFormat::Table,
+        quiet: true,
+        verbose: 0,
+        color: false,
+        progress: false,
+    })
 }

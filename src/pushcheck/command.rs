@@ -2,8 +2,6 @@
 //! failed), reports, and with `--fix` creates the repository and logs docker in, then
 //! checks again.
 
-use serde_json::json;
-
 use super::check::{AutoFix, Check, CheckId, Status, denying_statements, tag_is_immutable};
 use super::probes;
 use crate::aws::{self, AwsContext, images as ecr_images, repositories};
@@ -75,7 +73,7 @@ pub async fn run(settings: &Settings, args: &PushCheckArgs, printer: &Printer) -
         check_all(settings, &image, sizes.as_deref()),
     )
     .await;
-    report(printer, &args.image, &findings.checks);
+    super::report::print(printer, &args.image, &findings.checks);
     if args.fix
         && (findings.needs(AutoFix::CreateRepository) || findings.needs(AutoFix::DockerLogin))
     {
@@ -90,7 +88,7 @@ pub async fn run(settings: &Settings, args: &PushCheckArgs, printer: &Printer) -
             check_all(settings, &image, sizes.as_deref()),
         )
         .await;
-        report(printer, &args.image, &findings.checks);
+        super::report::print(printer, &args.image, &findings.checks);
     }
     Ok(verdict(&findings.checks))
 }
@@ -434,34 +432,6 @@ fn confirm(yes: bool) -> Result<bool> {
         "Apply the fixes above?",
         CliError::usage("--fix changes things: pass --yes when not on a terminal"),
     )
-}
-
-fn report(printer: &Printer, image: &str, checks: &[Check]) {
-    if printer.is_json() {
-        let verdict = if checks.iter().any(|c| c.status == Status::Fail) {
-            "fail"
-        } else {
-            "pass"
-        };
-        printer.json(&json!({ "image": image, "checks": checks, "verdict": verdict }));
-        return;
-    }
-    let mut table = printer.table(&["CHECK", "STATUS", "DETAIL", "FIX"]);
-    for c in checks {
-        let status = match c.status {
-            Status::Ok => "ok",
-            Status::Warn => "warn",
-            Status::Fail => "FAIL",
-            Status::Skipped => "skipped",
-        };
-        table.add_row(vec![
-            c.id.as_str().to_string(),
-            status.to_string(),
-            c.detail.clone(),
-            c.fix.clone().unwrap_or_default(),
-        ]);
-    }
-    printer.print_table(&table);
 }
 
 fn verdict(checks: &[Check]) -> Outcome {

@@ -4,3 +4,4 @@
 pub mod check;
 pub mod command;
 pub mod probes;
+pub mod report;

@@ -124,6 +124,9 @@ pub fn read(path: &Path) -> Result<RepoFile> {
     expecting = "a repositories file: `defaults` and a `repositories` list, or a list of entries"
 )]
 struct RawFile {
+    /// `repo list -o json` starts with its schemaVersion; replaying it is allowed.
+    #[serde(default, rename = "schemaVersion")]
+    schema_version: Option<u64>,
     defaults: Option<RawEntry>,
     #[serde(default)]
     repositories: Vec<RawEntry>,
@@ -132,6 +135,18 @@ struct RawFile {
 /// Parses file text; `base` is where relative policy file paths start.
 pub fn parse(text: &str, source: &str, base: &Path) -> Result<RepoFile> {
     let file = read_document(text, source)?;
+    if let Some(version) = file
+        .schema_version
+        .filter(|v| *v != u64::from(crate::output::SCHEMA_VERSION))
+    {
+        return Err(CliError::usage(format!(
+            "{source}: schemaVersion {version} is not one this ecrctl reads"
+        ))
+        .with_hint(format!(
+            "this ecrctl reads schemaVersion {}; upgrade ecrctl",
+            crate::output::SCHEMA_VERSION
+        )));
+    }
     if file.repositories.is_empty() {
         return Err(CliError::usage(format!("{source} lists no repositories")));
     }
@@ -177,6 +192,7 @@ fn read_document(text: &str, source: &str) -> Result<RawFile> {
     }
     let file = if trimmed.starts_with('[') {
         crate::input::from_json::<Vec<RawEntry>>(text).map(|repositories| RawFile {
+            schema_version: None,
             defaults: None,
             repositories,
         })

@@ -5,7 +5,7 @@ use serde::Serialize;
 use crate::model::repository::{
     Encryption, EncryptionType, Field, Mutability, ObservedRepo, RepoSettings, default_mutability,
 };
-use crate::output::Printer;
+use crate::output::{Printer, SchemaVersion};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -116,20 +116,28 @@ pub struct RepoRow {
     pub error: Option<String>,
 }
 
+/// `repo create -o json` (docs/json-output.md).
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Report<'a> {
-    dry_run: bool,
-    repositories: &'a [RepoRow],
+pub struct Report<'a> {
+    pub schema_version: SchemaVersion,
+    pub dry_run: bool,
+    pub repositories: &'a [RepoRow],
 }
 
 pub fn print(printer: &Printer, rows: &[RepoRow], dry_run: bool) {
     if printer.is_json() {
         return printer.json(&Report {
+            schema_version: SchemaVersion,
             dry_run,
             repositories: rows,
         });
     }
+    printer.print_table(&table(printer, rows));
+    printer.info(&summary(rows, dry_run));
+}
+
+fn table(printer: &Printer, rows: &[RepoRow]) -> comfy_table::Table {
     let mut table = printer.table(&["REPOSITORY", "URI", "STATUS", "SETTINGS"]);
     for row in rows {
         let status = match (&row.error, row.changes.is_empty()) {
@@ -147,9 +155,12 @@ pub fn print(printer: &Printer, rows: &[RepoRow], dry_run: bool) {
             row.settings.summary(),
         ]);
     }
-    printer.print_table(&table);
+    table
+}
+
+fn summary(rows: &[RepoRow], dry_run: bool) -> String {
     let count = |s: Status| rows.iter().filter(|r| r.status == s).count();
-    let summary = if dry_run {
+    if dry_run {
         format!(
             "dry run: {} to create, {} to update, {} unchanged; nothing was changed",
             count(Status::WouldCreate),
@@ -164,6 +175,93 @@ pub fn print(printer: &Printer, rows: &[RepoRow], dry_run: bool) {
             count(Status::Unchanged),
             count(Status::Failed)
         )
-    };
-    printer.info(&summary);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::repository::MutabilityMode;
+
+    fn rows() -> Vec<RepoRow> {
+        let settings = |mode, exclusions: &[&str], tags: &[(&str, &str)]| EffectiveSettings {
+            scan_on_push: true,
+            image_tag_mutability: Mutability {
+                mode,
+                exclusions: exclusions.iter().map(|s| s.to_string()).collect(),
+            },
+            encryption_configuration: Encryption {
+                encryption_type: EncryptionType::Aes256,
+                kms_key: None,
+            },
+            lifecycle_policy: !tags.is_empty(),
+            repository_policy: false,
+            tags: tags
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        };
+        let uri = |name: &str| {
+            Some(format!(
+                "123456789012.dkr.ecr.eu-west-1.amazonaws.com/{name}"
+            ))
+        };
+        vec![
+            RepoRow {
+                repository_name: "team/api".into(),
+                repository_uri: uri("team/api"),
+                repository_arn: Some(
+                    "arn:aws:ecr:eu-west-1:123456789012:repository/team/api".into(),
+                ),
+                status: Status::Created,
+                changes: vec![],
+                settings: settings(MutabilityMode::Immutable, &[], &[("team", "core")]),
+                error: None,
+            },
+            RepoRow {
+                repository_name: "team/web".into(),
+                repository_uri: uri("team/web"),
+                repository_arn: Some(
+                    "arn:aws:ecr:eu-west-1:123456789012:repository/team/web".into(),
+                ),
+                status: Status::Updated,
+                changes: vec![Field::ScanOnPush, Field::TagMutability],
+                settings: settings(MutabilityMode::ImmutableWithExclusion, &["rc-*"], &[]),
+                error: None,
+            },
+            RepoRow {
+                repository_name: "team/bad".into(),
+                repository_uri: None,
+                repository_arn: None,
+                status: Status::Failed,
+                changes: vec![],
+                settings: settings(MutabilityMode::Mutable, &[], &[]),
+                error: Some("InvalidParameterException: policy is not valid".into()),
+            },
+        ]
+    }
+
+    #[test]
+    fn table_and_summary() {
+        let printer = crate::output::plain_printer();
+        let rows = rows();
+        insta::assert_snapshot!(format!(
+            "{}\n{}",
+            table(&printer, &rows),
+            summary(&rows, false)
+        ));
+        assert_eq!(
+            summary(&rows[..2], true),
+            "dry run: 0 to create, 0 to update, 0 unchanged; nothing was changed"
+        );
+    }
+
+    #[test]
+    fn json() {
+        insta::assert_json_snapshot!(Report {
+            schema_version: SchemaVersion,
+            dry_run: false,
+            repositories: &rows(),
+        });
+    }
 }

@@ -277,7 +277,7 @@ fn write_reports(
         }
     }
     if printer.is_json() {
-        printer.json(&report::json(outcomes, warnings));
+        printer.json(&report::document(outcomes, warnings));
     } else {
         report::print(printer, outcomes, policy);
     }

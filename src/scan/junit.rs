@@ -1,37 +1,17 @@
-//! JUnit XML: one test case per image; blocking findings are its failure, a scan that
-//! could not be read is an error.
+//! JUnit XML through `quick-junit`: one test case per image; blocking findings are its
+//! failure, a scan that could not be read is an error. quick-junit escapes the XML and
+//! drops control characters and ANSI escapes from every string.
+
+use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 use super::outcome::{ImageOutcome, package_text};
 
-fn escape(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '&' => "&amp;".to_string(),
-            '<' => "&lt;".to_string(),
-            '>' => "&gt;".to_string(),
-            '"' => "&quot;".to_string(),
-            '\'' => "&apos;".to_string(),
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t') => " ".to_string(),
-            c => c.to_string(),
-        })
-        .collect()
-}
+const NAME: &str = "ecrctl scan gate";
 
 pub fn document(outcomes: &[ImageOutcome]) -> String {
-    let failures = outcomes.iter().filter(|o| o.state() == "fail").count();
-    let errors = outcomes.iter().filter(|o| o.state() == "error").count();
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let head = format!(
-        "name=\"ecrctl scan gate\" tests=\"{}\" failures=\"{failures}\" errors=\"{errors}\"",
-        outcomes.len()
-    );
-    xml.push_str(&format!("<testsuites {head}>\n  <testsuite {head}>\n"));
+    let mut suite = TestSuite::new(NAME);
     for o in outcomes {
-        xml.push_str(&format!(
-            "    <testcase classname=\"ecr.scan\" name=\"{}\"",
-            escape(&o.image)
-        ));
-        match (o.state(), &o.verdict, &o.error) {
+        let status = match (o.state(), &o.verdict, &o.error) {
             ("fail", Some(v), _) => {
                 let lines: Vec<String> = v
                     .blocking
@@ -46,25 +26,32 @@ pub fn document(outcomes: &[ImageOutcome]) -> String {
                         )
                     })
                     .collect();
-                xml.push_str(&format!(
-                    ">\n      <failure message=\"{} blocking findings\" type=\"vulnerability\">{}</failure>\n    </testcase>\n",
-                    v.blocking.len(),
-                    escape(&lines.join("\n"))
-                ));
+                let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                status
+                    .set_message(format!("{} blocking findings", v.blocking.len()))
+                    .set_type("vulnerability")
+                    .set_description(lines.join("\n"));
+                status
             }
             ("error", _, error) => {
-                let message = error
-                    .as_ref()
-                    .map(|e| e.to_string())
-                    .unwrap_or_else(|| "no result".into());
-                xml.push_str(&format!(
-                    ">\n      <error message=\"{}\"/>\n    </testcase>\n",
-                    escape(&message)
-                ));
+                let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+                status.set_message(
+                    error
+                        .as_ref()
+                        .map(|e| e.to_string())
+                        .unwrap_or_else(|| "no result".into()),
+                );
+                status
             }
-            _ => xml.push_str("/>\n"),
-        }
+            _ => TestCaseStatus::success(),
+        };
+        let mut case = TestCase::new(o.image.as_str(), status);
+        case.set_classname("ecr.scan");
+        suite.add_test_case(case);
     }
-    xml.push_str("  </testsuite>\n</testsuites>\n");
-    xml
+    let mut report = Report::new(NAME);
+    report.add_test_suite(suite);
+    report
+        .to_string()
+        .expect("a JUnit report of in-memory strings serializes")
 }

@@ -1,8 +1,6 @@
 //! One gated image: what was scanned, the verdict, or why there is none.
 
-use serde_json::{Value, json};
-
-use super::findings::{Finding, ScanResult, Severity};
+use super::findings::{Finding, ScanResult};
 use super::gate::Verdict;
 use crate::error::CliError;
 
@@ -23,39 +21,6 @@ impl ImageOutcome {
             (None, None) => "error",
         }
     }
-
-    pub fn json(&self) -> Value {
-        let mut out = json!({ "image": self.image, "verdict": self.state() });
-        if let Some(scan) = &self.scan {
-            out["repositoryName"] = json!(scan.repository);
-            out["imageDigest"] = json!(scan.digest);
-            out["scanType"] = json!(scan.scan_type);
-            out["scanStatus"] = json!(scan.status);
-        }
-        if let Some(v) = &self.verdict {
-            let counts: serde_json::Map<String, Value> = Severity::ALL
-                .iter()
-                .map(|s| {
-                    (
-                        s.as_str().to_string(),
-                        json!(v.counts.get(s).copied().unwrap_or_default()),
-                    )
-                })
-                .collect();
-            out["counts"] = Value::Object(counts);
-            out["blocking"] = json!(v.blocking.iter().map(finding_json).collect::<Vec<_>>());
-            out["ignored"] = json!(v.ignored);
-            out["notes"] = json!(v.notes);
-        }
-        if let Some(error) = &self.error {
-            out["error"] = json!(error.to_string());
-        }
-        out
-    }
-}
-
-pub fn finding_json(f: &Finding) -> Value {
-    serde_json::to_value(f).expect("findings serialize")
 }
 
 /// `package@version`, or `-`.
