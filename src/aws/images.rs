@@ -9,6 +9,7 @@ use aws_smithy_types::DateTime;
 use super::{AwsContext, error_code, sdk_error};
 use crate::error::{CliError, Result};
 use crate::model::image::{Image, Micros, StorageClass};
+use crate::model::manifest::Manifest;
 use crate::model::media_type;
 
 fn micros(t: &DateTime) -> Micros {
@@ -84,6 +85,21 @@ async fn fill_children(ctx: &AwsContext, repository: &str, images: &mut [Image])
                     e,
                 )
             })?;
+        // An index whose children are unknown would leave them unprotected: every one
+        // asked for must come back and be readable, or the preview is not exact.
+        if let Some(failure) = out.failures().first() {
+            return Err(CliError::remote(format!(
+                "could not read the manifest lists of `{repository}`"
+            ))
+            .with_cause(format!(
+                "{}: {}",
+                failure
+                    .failure_code()
+                    .map(|c| c.as_str())
+                    .unwrap_or("failure"),
+                failure.failure_reason().unwrap_or("no reason given")
+            )));
+        }
         for got in out.images() {
             let (Some(digest), Some(manifest)) = (
                 got.image_id().and_then(|id| id.image_digest()),
@@ -91,13 +107,14 @@ async fn fill_children(ctx: &AwsContext, repository: &str, images: &mut [Image])
             ) else {
                 continue;
             };
-            let children: Vec<String> = serde_json::from_str::<serde_json::Value>(manifest)
-                .ok()
-                .and_then(|m| m["manifests"].as_array().cloned())
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|m| m["digest"].as_str().map(String::from))
-                .collect();
+            let children = Manifest::parse(manifest.as_bytes())
+                .map_err(|why| {
+                    CliError::remote(format!(
+                        "the manifest list {digest} in `{repository}` cannot be read"
+                    ))
+                    .with_cause(why)
+                })?
+                .children();
             if let Some(image) = images.iter_mut().find(|i| i.digest == digest) {
                 image.children = children;
             }

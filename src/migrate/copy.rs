@@ -8,10 +8,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use serde_json::Value;
 
 use super::plan::PlanItem;
 use crate::error::{CliError, Result};
+use crate::model::manifest;
 use crate::registry::client::{Manifest, RegistryClient};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -92,23 +92,22 @@ impl ItemReport {
     }
 }
 
-/// The config and layer blobs a single-image manifest names: (digest, size).
-fn blob_descriptors(doc: &Value) -> Vec<(String, u64)> {
-    doc.get("config")
-        .into_iter()
-        .chain(
-            doc.get("layers")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten(),
-        )
-        .filter_map(|b| {
-            Some((
-                b.get("digest")?.as_str()?.to_string(),
-                b.get("size").and_then(Value::as_u64).unwrap_or(0),
-            ))
-        })
-        .collect()
+/// What a manifest holds, read strictly: a manifest that is not a valid image manifest
+/// or index fails the item instead of being copied without its blobs.
+fn content(manifest: &Manifest) -> Result<manifest::Manifest> {
+    manifest::Manifest::parse(&manifest.bytes).map_err(|why| {
+        CliError::remote(format!("the manifest {} cannot be copied", manifest.digest))
+            .with_cause(why)
+    })
+}
+
+/// A platform manifest an index lists, which the source must have.
+async fn child_manifest(src: &RegistryClient, repo: &str, digest: &str) -> Result<Manifest> {
+    src.get_manifest(repo, digest).await?.ok_or_else(|| {
+        CliError::remote(format!(
+            "the index references {digest}, which the source does not have"
+        ))
+    })
 }
 
 /// Spaces manifest PUTs to at most `rate` per second (ECR's PutImage quota is 10/s).
@@ -287,35 +286,17 @@ impl Copier {
         dst_repo: &str,
         manifest: &Manifest,
     ) -> Result<u64> {
-        let doc: Value = serde_json::from_slice(&manifest.bytes).map_err(|e| {
-            CliError::remote(format!("the manifest {} is not JSON", manifest.digest))
-                .with_cause(e.to_string())
-        })?;
+        let content = content(manifest)?;
         let mut bytes = 0;
-        if let Some(children) = doc.get("manifests").and_then(Value::as_array) {
-            for child in children {
-                let digest = child
-                    .get("digest")
-                    .and_then(Value::as_str)
-                    .ok_or_else(|| CliError::remote("an index entry has no digest"))?;
-                let child_manifest =
-                    src.get_manifest(src_repo, digest).await?.ok_or_else(|| {
-                        CliError::remote(format!(
-                            "the index references {digest}, which the source does not have"
-                        ))
-                    })?;
-                bytes +=
-                    Box::pin(self.copy_tree(src, src_repo, dst, dst_repo, &child_manifest)).await?;
-                pace(dst).await;
-                dst.client
-                    .put_manifest(dst_repo, digest, &child_manifest)
-                    .await?;
-            }
-            return Ok(bytes);
+        for digest in content.children() {
+            let child = child_manifest(src, src_repo, &digest).await?;
+            bytes += Box::pin(self.copy_tree(src, src_repo, dst, dst_repo, &child)).await?;
+            pace(dst).await;
+            dst.client.put_manifest(dst_repo, &digest, &child).await?;
         }
-        for (digest, size) in blob_descriptors(&doc) {
+        for blob in content.blobs() {
             bytes += self
-                .ensure_blob(src, src_repo, dst, dst_repo, &digest, size)
+                .ensure_blob(src, src_repo, dst, dst_repo, &blob.digest, blob.size)
                 .await?;
         }
         Ok(bytes)
@@ -449,20 +430,12 @@ impl Copier {
         }
         let mut stack = vec![manifest];
         while let Some(m) = stack.pop() {
-            let doc: Value = serde_json::from_slice(&m.bytes).unwrap_or_default();
-            for child in doc
-                .get("manifests")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-            {
-                if let Some(d) = child.get("digest").and_then(Value::as_str)
-                    && let Some(cm) = src.get_manifest(&item.source.repository, d).await?
-                {
-                    stack.push(cm);
-                }
+            // The same reads as a real copy, so a dry run fails where the copy would.
+            let content = content(&m)?;
+            for digest in content.children() {
+                stack.push(child_manifest(src, &item.source.repository, &digest).await?);
             }
-            for (digest, size) in blob_descriptors(&doc) {
+            for manifest::Blob { digest, size } in content.blobs() {
                 let present = dst
                     .client
                     .blob_exists(&item.destination.repository, &digest)
