@@ -9,7 +9,7 @@ use futures::stream::{self, StreamExt};
 use super::findings::{self, ScanResult, Severity};
 use super::gate::{self, GatePolicy};
 use super::ignore::{self, IgnoreEntry};
-use super::outcome::ImageOutcome;
+use super::outcome::{GateState, ImageOutcome};
 use super::{github, junit, report, sarif, wait};
 use crate::aws::{self, ecr_client, scans::ImageTarget};
 use crate::cli::{ScanGateArgs, SeverityArg};
@@ -305,7 +305,10 @@ fn verdict(outcomes: &[ImageOutcome]) -> CommandResult {
         }
         return Err(error);
     }
-    let failed: Vec<&ImageOutcome> = outcomes.iter().filter(|o| o.state() == "fail").collect();
+    let failed: Vec<&ImageOutcome> = outcomes
+        .iter()
+        .filter(|o| o.state() == GateState::Fail)
+        .collect();
     if failed.is_empty() {
         return Ok(Outcome::Success);
     }

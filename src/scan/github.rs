@@ -66,7 +66,7 @@ pub fn summary(outcomes: &[ImageOutcome]) -> String {
         md.push_str(&format!(
             "| `{}` | **{}** | {} | {} | {} | {} | {} | {ignored} |\n",
             o.image,
-            o.state(),
+            o.state().as_str(),
             count(Severity::Critical),
             count(Severity::High),
             count(Severity::Medium),

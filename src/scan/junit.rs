@@ -4,7 +4,7 @@
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
-use super::outcome::{ImageOutcome, package_text};
+use super::outcome::{GateState, ImageOutcome, package_text};
 
 const NAME: &str = "ecrctl scan gate";
 
@@ -12,7 +12,7 @@ pub fn document(outcomes: &[ImageOutcome]) -> String {
     let mut suite = TestSuite::new(NAME);
     for o in outcomes {
         let status = match (o.state(), &o.verdict, &o.error) {
-            ("fail", Some(v), _) => {
+            (GateState::Fail, Some(v), _) => {
                 let lines: Vec<String> = v
                     .blocking
                     .iter()
@@ -33,7 +33,7 @@ pub fn document(outcomes: &[ImageOutcome]) -> String {
                     .set_description(lines.join("\n"));
                 status
             }
-            ("error", _, error) => {
+            (GateState::Error, _, error) => {
                 let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
                 status.set_message(
                     error

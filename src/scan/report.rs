@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::findings::{Finding, ScanType, Severity};
 use super::gate::{Counts, GatePolicy, Ignored, Verdict};
-use super::outcome::{ImageOutcome, package_text};
+use super::outcome::{GateState, ImageOutcome, package_text};
 use crate::output::{Printer, SchemaVersion};
 
 /// `scan gate -o json`.
@@ -13,7 +13,7 @@ use crate::output::{Printer, SchemaVersion};
 pub struct GateDocument<'a> {
     pub schema_version: SchemaVersion,
     /// `pass`, `fail` or `error` for the whole run (an error wins over a fail).
-    pub verdict: &'static str,
+    pub verdict: GateState,
     pub images: Vec<ImageReport<'a>>,
     pub warnings: &'a [String],
 }
@@ -24,7 +24,7 @@ pub struct GateDocument<'a> {
 pub struct ImageReport<'a> {
     pub image: &'a str,
     /// `pass`, `fail` or `error`.
-    pub verdict: &'static str,
+    pub verdict: GateState,
     #[serde(flatten)]
     pub scan: Option<ScanFields<'a>>,
     #[serde(flatten)]
@@ -99,13 +99,7 @@ impl<'a> ImageReport<'a> {
 }
 
 pub fn document<'a>(outcomes: &'a [ImageOutcome], warnings: &'a [String]) -> GateDocument<'a> {
-    let overall = if outcomes.iter().any(|o| o.state() == "error") {
-        "error"
-    } else if outcomes.iter().any(|o| o.state() == "fail") {
-        "fail"
-    } else {
-        "pass"
-    };
+    let overall = GateState::overall(outcomes);
     GateDocument {
         schema_version: SchemaVersion,
         verdict: overall,
@@ -125,7 +119,7 @@ pub fn print(printer: &Printer, outcomes: &[ImageOutcome], policy: &GatePolicy) 
 
 /// One image's part of the table report.
 fn image_text(printer: &Printer, o: &ImageOutcome, policy: &GatePolicy) -> String {
-    let mut out = format!("{}: {}\n", o.image, o.state().to_uppercase());
+    let mut out = format!("{}: {}\n", o.image, o.state().as_str().to_uppercase());
     if let Some(error) = &o.error {
         out.push_str(&format!("  {error}\n"));
         return out;
