@@ -91,8 +91,7 @@ pub fn exit_code(result: CommandResult, output_failures: Vec<CliError>, paint: &
     for failure in &output_failures {
         text.push_str(&output::failure::render(failure, paint));
     }
-    // stderr may be gone too; there is nowhere left to report that.
-    let _ = std::io::Write::write_all(&mut std::io::stderr(), text.as_bytes());
+    output::to_stderr(&text);
     code.code()
 }
 

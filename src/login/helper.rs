@@ -15,6 +15,7 @@ use super::token::{self, RegistryToken};
 use crate::aws::Profile;
 use crate::docker::config::normalize_host;
 use crate::error::{CliError, Result};
+use crate::output::to_stderr;
 use crate::registry::endpoint::parse_ecr_host;
 use crate::settings::{Flags, Settings};
 
@@ -47,8 +48,8 @@ pub fn main(action: Option<&str>) -> i32 {
             reply(&format!("docker-credential-ecrctl (ecrctl {version})"), 0)
         }
         _ => {
-            eprintln!(
-                "usage: docker-credential-ecrctl get|list|store|erase|version (docker runs this; see `ecrctl login --help`)"
+            to_stderr(
+                "usage: docker-credential-ecrctl get|list|store|erase|version (docker runs this; see `ecrctl login --help`)\n",
             );
             2
         }
@@ -63,7 +64,9 @@ fn reply(text: &str, code: i32) -> i32 {
     match writeln!(out, "{text}").and_then(|()| out.flush()) {
         Ok(()) => code,
         Err(e) => {
-            eprintln!("docker-credential-ecrctl: could not write the answer: {e}");
+            to_stderr(&format!(
+                "docker-credential-ecrctl: could not write the answer: {e}\n"
+            ));
             1
         }
     }
@@ -102,7 +105,7 @@ fn get_and_print(server: &str) -> i32 {
         Err(error) => {
             // docker shows what a failing helper prints on stdout.
             let message = crate::output::failure::render(&error, &crate::output::Paint::plain());
-            eprint!("{message}");
+            to_stderr(&message);
             reply(message.trim_end(), 1)
         }
     }
@@ -140,9 +143,10 @@ async fn get(host: &str) -> Result<Option<RegistryToken>> {
                 entry.and_then(|e| e.expires_at.filter(|t| *t > now).and_then(|_| e.token()));
             match still_valid {
                 Some(token) => {
-                    eprintln!(
-                        "warning: could not refresh the ECR token for {host}; serving the cached one: {error}"
-                    );
+                    to_stderr(&format!(
+                        "warning: could not refresh the ECR token for {host}; serving the cached one: {}\n",
+                        crate::output::sanitize(&error.to_string())
+                    ));
                     Ok(Some(token))
                 }
                 None => Err(error.context(format!("could not get an ECR token for {host}"))),

@@ -23,7 +23,7 @@ use crate::error::CliError;
 pub use paint::Paint;
 pub use schema::{SCHEMA_VERSION, SchemaVersion};
 pub use settings::{OutputFormat, OutputSettings};
-pub use text::{confirm, count, human_bytes, sanitize};
+pub use text::{confirm, count, human_bytes, sanitize, to_stderr};
 
 /// How this run prints: format, colour, verbosity, progress; and what went wrong printing.
 #[derive(Debug)]
@@ -130,13 +130,14 @@ impl Printer {
     /// A note for people on stderr, suppressed by --quiet.
     pub fn info(&self, text: &str) {
         if !self.quiet {
-            eprintln!("{}", sanitize(text));
+            to_stderr(&format!("{}\n", sanitize(text)));
         }
     }
 
     pub fn warn(&self, text: &str) {
         if !self.quiet {
-            eprintln!("{} {}", self.stderr_paint.warn("warning:"), sanitize(text));
+            let label = self.stderr_paint.warn("warning:");
+            to_stderr(&format!("{label} {}\n", sanitize(text)));
         }
     }
 

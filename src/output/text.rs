@@ -3,6 +3,14 @@
 
 use std::io::{self, IsTerminal, Write};
 
+/// Writes `text` to stderr and ignores a failure: stderr is where failures are reported,
+/// so when it is gone (`2>/dev/full`, a closed pipe) there is nothing better to do, and a
+/// panic (what `eprintln!` does) would lose the command's result and exit code.
+pub fn to_stderr(text: &str) {
+    let mut err = io::stderr().lock();
+    let _ = err.write_all(text.as_bytes()).and_then(|()| err.flush());
+}
+
 /// `text` without control characters: untrusted strings (tags, package names, finding ids,
 /// registry messages) could otherwise move the cursor, clear the screen or set the terminal
 /// title. Newlines and tabs are kept; every other C0/C1 control and DEL becomes `?`.
@@ -29,8 +37,7 @@ pub fn confirm(
     if !io::stdin().is_terminal() {
         return Err(not_a_terminal);
     }
-    eprint!("{question} [y/N] ");
-    let _ = io::stderr().flush();
+    to_stderr(&format!("{question} [y/N] "));
     let mut answer = String::new();
     let _ = io::stdin().lock().read_line(&mut answer);
     Ok(matches!(answer.trim(), "y" | "Y" | "yes"))

@@ -270,7 +270,7 @@ fn write_reports(
     }
     if github::active() {
         for line in github::annotations(outcomes) {
-            eprintln!("{line}");
+            crate::output::to_stderr(&format!("{line}\n"));
         }
         if let Err(e) = github::append_summary(outcomes) {
             printer.warn(&format!("could not write the GitHub step summary: {e}"));

@@ -252,3 +252,44 @@ fn reports_to_devices_and_pipes_are_written_in_place_never_replaced() {
             .is_char_device()
     );
 }
+
+#[test]
+fn a_failing_stderr_neither_panics_nor_loses_the_result() {
+    let findings = scan_findings_file();
+    // An ignore entry that matches nothing makes the gate warn on stderr.
+    let ignores = temp_file("ignore.txt", "CVE-0000-1\n");
+    let gate = |fail_on: &str| {
+        let mut c = ecrctl();
+        c.args([
+            "scan",
+            "gate",
+            "-o",
+            "json",
+            "--fail-on",
+            fail_on,
+            "--findings",
+        ])
+        .arg(&findings)
+        .arg("--ignore-file")
+        .arg(&ignores);
+        c
+    };
+    for (fail_on, code) in [("critical", 0), ("high", 1)] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let out = gate(fail_on).stderr(full).output().unwrap();
+        assert_eq!(out.status.code(), Some(code), "stderr on /dev/full");
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(doc["schemaVersion"], 1);
+        // stderr's reader gone (`2>&1 | head -1` once head has exited).
+        let mut child = gate(fail_on)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stderr.take());
+        assert_eq!(child.wait().unwrap().code(), Some(code), "stderr closed");
+    }
+}

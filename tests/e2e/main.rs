@@ -3,6 +3,8 @@
 
 // Tests call libc on their own child processes (signals, PR_SET_PDEATHSIG, uid switches).
 #![allow(unsafe_code)]
+// Tests may print what they skip or measure.
+#![allow(clippy::print_stderr, clippy::print_stdout)]
 
 mod bounded;
 mod cli;
