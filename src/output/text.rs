@@ -13,13 +13,21 @@ pub fn to_stderr(text: &str) {
 
 /// `text` without control characters: untrusted strings (tags, package names, finding ids,
 /// registry messages) could otherwise move the cursor, clear the screen or set the terminal
-/// title. Newlines and tabs are kept; every other C0/C1 control and DEL becomes `?`.
+/// title, or (bidirectional overrides, zero-width characters) make a line read differently
+/// from what it says. Newlines and tabs are kept; every other C0/C1 control, DEL and those
+/// format characters become `?`.
 pub fn sanitize(text: &str) -> std::borrow::Cow<'_, str> {
-    let bad = |c: char| c.is_control() && c != '\n' && c != '\t';
+    let bad = |c: char| (c.is_control() && c != '\n' && c != '\t') || is_format_control(c);
     if !text.chars().any(bad) {
         return std::borrow::Cow::Borrowed(text);
     }
     std::borrow::Cow::Owned(text.chars().map(|c| if bad(c) { '?' } else { c }).collect())
+}
+
+/// Unicode format characters that reorder or hide text: zero-width and direction marks,
+/// bidirectional embeddings, overrides and isolates, word joiners, the BOM.
+fn is_format_control(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}')
 }
 
 /// Asks `question` on a terminal before a change; `--yes` skips the question. Without a
@@ -81,5 +89,7 @@ mod tests {
         assert_eq!(sanitize("line1\nline2\tx"), "line1\nline2\tx");
         assert_eq!(sanitize("\u{9b}31m"), "?31m");
         assert_eq!(sanitize("ünïcode ok"), "ünïcode ok");
+        assert_eq!(sanitize("ssl\u{202e}live"), "ssl?live");
+        assert_eq!(sanitize("a\u{200b}b\u{2066}c"), "a?b?c");
     }
 }

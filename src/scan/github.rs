@@ -12,7 +12,8 @@ pub fn active() -> bool {
 
 /// Workflow-command escaping for annotation text.
 fn escape(text: &str) -> String {
-    text.replace('%', "%25")
+    crate::output::sanitize(text)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }

@@ -523,3 +523,35 @@ fn github_actions_annotations_and_step_summary() {
         "{text}"
     );
 }
+
+#[test]
+fn untrusted_finding_text_never_reaches_a_terminal_raw() {
+    let file = temp_file(
+        "hostile.json",
+        &json!({
+            "repositoryName": "team/api", "imageId": { "imageTag": "v1" },
+            "imageScanStatus": { "status": "COMPLETE" },
+            "imageScanFindings": { "findings": [{
+                "name": "CVE-2025-1\u{1b}]0;PWNED\u{7}", "severity": "CRITICAL",
+                "attributes": [
+                    { "key": "package_name", "value": "openssl\u{1b}[2J\u{202e}evil" },
+                    { "key": "package_version", "value": "1\u{9b}31m" }
+                ] }] }
+        })
+        .to_string(),
+    );
+    let run = crate::client::run(
+        crate::client::ecrctl()
+            .env("GITHUB_ACTIONS", "true")
+            .args(["scan", "gate", "--findings"])
+            .arg(&file),
+    );
+    run.assert_code(1);
+    for text in [&run.stdout, &run.stderr] {
+        assert!(
+            !text.contains(['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}']),
+            "{text:?}"
+        );
+    }
+    assert!(run.stderr.contains("::error title="), "{}", run.stderr);
+}
