@@ -162,7 +162,7 @@ pub async fn login(
     let said = String::from_utf8_lossy(&output.stderr).to_string()
         + &String::from_utf8_lossy(&output.stdout);
     // Whatever the client printed, the password itself must never travel further.
-    Err(said.replace(password.expose(), "***").trim().to_string())
+    Err(password.mask_in(&said, username).trim().to_string())
 }
 
 #[cfg(test)]

@@ -104,3 +104,27 @@ fn no_login_path_leaks_the_password() {
         assert_clean("docker argv", &argv);
     }
 }
+
+#[test]
+fn a_failing_client_that_echoes_the_password_encoded_leaks_nothing() {
+    // Clients with debug output print the Basic header: base64("AWS:" + password), which is
+    // ECR's authorizationToken itself.
+    let sandbox = Sandbox::new();
+    sandbox.shim(
+        "docker",
+        "#!/bin/sh\npw=$(cat)\n\
+         echo \"Error: bad password '$pw' / $(printf %s \"$pw\" | base64) / Basic $(printf 'AWS:%s' \"$pw\" | base64)\" >&2\n\
+         exit 1\n",
+    );
+    let run = sandbox.ecrctl(&["login", "--client", "docker", "--force", "-vvv"]);
+    assert_ne!(run.code, 0);
+    assert!(run.stderr.contains("Basic ***"), "{}", run.stderr);
+    for form in [
+        MOTO_PASSWORD.to_string(),
+        "MTIzNDU2Nzg5MDEyLWF1dGgtdG9rZW4".into(),
+        "QVdTOjEyMzQ1Njc4OTAxMi1hdXRoLXRva2Vu".into(),
+    ] {
+        assert!(!run.stderr.contains(&form), "{form} in:\n{}", run.stderr);
+        assert!(!run.stdout.contains(&form), "{form} in:\n{}", run.stdout);
+    }
+}
