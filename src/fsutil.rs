@@ -5,7 +5,7 @@
 use std::ffi::OsString;
 use std::fs::File;
 use std::io::Write;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -133,6 +133,64 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> Result<()> {
     // On failure the temp file is removed when `temp` drops.
     temp.persist(&target).map_err(|e| fail("write", e.error))?;
     sync_dir(&dir).map_err(|e| fail("write", e))
+}
+
+/// Refuses (exit 2) an output file that is also an input or another output of the same
+/// command: writing it would destroy the input (`--report` naming the plan) or one report
+/// would silently replace the other (`--sarif x --junit x`). Files are compared by device
+/// and inode when they exist, else by their resolved path; devices and pipes
+/// (`/dev/stdout`) are exempt.
+pub fn check_distinct_files(outputs: &[(&str, &Path)], inputs: &[(&str, &Path)]) -> Result<()> {
+    let identity = |path: &Path| -> Option<FileIdentity> {
+        if is_special_file(path) {
+            return None;
+        }
+        match std::fs::metadata(path) {
+            Ok(meta) => Some(FileIdentity::Inode(meta.dev(), meta.ino())),
+            Err(_) => Some(FileIdentity::Path(absolute_in_real_folder(path))),
+        }
+    };
+    let mut seen: Vec<(&str, &Path, FileIdentity)> = inputs
+        .iter()
+        .filter(|(_, p)| p.as_os_str() != "-")
+        .filter_map(|(flag, path)| Some((*flag, *path, identity(path)?)))
+        .collect();
+    for (flag, path) in outputs {
+        let Some(id) = identity(path) else { continue };
+        if let Some((other, other_path, _)) = seen.iter().find(|(_, _, seen)| *seen == id) {
+            return Err(CliError::usage(format!(
+                "{flag} {} is the same file as {other} {}",
+                path.display(),
+                other_path.display()
+            ))
+            .with_hint(format!(
+                "give {flag} a file of its own; nothing was changed"
+            )));
+        }
+        seen.push((flag, path, id));
+    }
+    Ok(())
+}
+
+/// `path` made absolute with its folder resolved (`./a`, `a` and `x/../a` agree), for a
+/// file that does not exist yet.
+fn absolute_in_real_folder(path: &Path) -> PathBuf {
+    let absolute = std::env::current_dir()
+        .map(|cwd| cwd.join(path))
+        .unwrap_or_else(|_| path.to_path_buf());
+    match (
+        absolute.parent().and_then(|p| p.canonicalize().ok()),
+        absolute.file_name(),
+    ) {
+        (Some(folder), Some(name)) => folder.join(name),
+        _ => absolute,
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum FileIdentity {
+    Inode(u64, u64),
+    Path(PathBuf),
 }
 
 /// A device, FIFO or socket (`/dev/stdout`, `/dev/null`, a named pipe): written in place,

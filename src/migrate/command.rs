@@ -23,6 +23,18 @@ pub async fn run(settings: &Settings, args: &MigrateArgs, printer: &Printer) -> 
     if let Some(path) = &args.report {
         crate::fsutil::check_output_file(path, "--report")?;
     }
+    let outputs: Vec<(&str, &std::path::Path)> =
+        [("--report", &args.report), ("--journal", &args.journal)]
+            .into_iter()
+            .filter_map(|(flag, p)| Some((flag, p.as_deref()?)))
+            .collect();
+    let plan: Vec<(&str, &std::path::Path)> = args
+        .plan
+        .as_deref()
+        .map(|p| ("--plan", p))
+        .into_iter()
+        .collect();
+    crate::fsutil::check_distinct_files(&outputs, &plan)?;
     // Where the journal goes is settled before any repository is created.
     let journals_dir = match (&args.journal, args.dry_run) {
         (_, true) => None,

@@ -29,6 +29,17 @@ pub async fn run(settings: &Settings, args: &ScanGateArgs, printer: &Printer) ->
     if let Some(path) = &args.junit {
         crate::fsutil::check_output_file(path, "--junit")?;
     }
+    let outputs: Vec<(&str, &Path)> = [("--sarif", &args.sarif), ("--junit", &args.junit)]
+        .into_iter()
+        .filter_map(|(flag, p)| Some((flag, p.as_deref()?)))
+        .collect();
+    let inputs: Vec<(&str, &Path)> = args
+        .findings
+        .iter()
+        .map(|p| ("--findings", p.as_path()))
+        .chain(args.ignore_file.as_deref().map(|p| ("--ignore-file", p)))
+        .collect();
+    crate::fsutil::check_distinct_files(&outputs, &inputs)?;
     let ignores = match &args.ignore_file {
         Some(path) => ignore::parse(
             &crate::input::read_file(path, crate::input::SETTINGS)?,

@@ -293,3 +293,58 @@ fn a_failing_stderr_neither_panics_nor_loses_the_result() {
         assert_eq!(child.wait().unwrap().code(), Some(code), "stderr closed");
     }
 }
+
+#[test]
+fn an_output_file_may_not_be_an_input_or_another_output() {
+    let findings = scan_findings_file();
+    let before = std::fs::read(&findings).unwrap();
+    let folder = findings.parent().unwrap().to_path_buf();
+    let same_report = folder.join("report.out");
+    let relative_twin = format!("{}/./report.out", folder.display());
+    for extra in [
+        vec!["--sarif".to_string(), findings.display().to_string()],
+        vec!["--junit".to_string(), findings.display().to_string()],
+        vec![
+            "--sarif".to_string(),
+            same_report.display().to_string(),
+            "--junit".to_string(),
+            relative_twin.clone(),
+        ],
+    ] {
+        let mut gate = ecrctl();
+        gate.args(["scan", "gate", "--fail-on", "high", "--findings"])
+            .arg(&findings)
+            .args(&extra);
+        let r = run(&mut gate);
+        r.assert_code(2);
+        assert!(r.stderr.contains("is the same file as"), "{}", r.stderr);
+    }
+    assert_eq!(
+        std::fs::read(&findings).unwrap(),
+        before,
+        "the input survives"
+    );
+    assert!(!same_report.exists());
+
+    // migrate: --report or --journal naming the plan.
+    let plan = temp_file("plan.txt", "127.0.0.1:1/a:v1 b:v1\n");
+    for flag in ["--report", "--journal"] {
+        let mut migrate = ecrctl();
+        migrate
+            .args(["migrate", "--plan"])
+            .arg(&plan)
+            .arg(flag)
+            .arg(&plan);
+        let r = run(&mut migrate);
+        r.assert_code(2);
+        assert!(
+            r.stderr.contains("is the same file as --plan"),
+            "{}",
+            r.stderr
+        );
+        assert_eq!(
+            std::fs::read_to_string(&plan).unwrap(),
+            "127.0.0.1:1/a:v1 b:v1\n"
+        );
+    }
+}
