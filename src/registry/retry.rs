@@ -232,6 +232,9 @@ where
     Fut: Future<Output = std::result::Result<T, Failed>>,
 {
     let made = AtomicUsize::new(0);
+    // The policy's total bounds its own delays; a server's Retry-After replaces them, so
+    // the total is enforced here too: never more than MAX_TOTAL_WAIT of waiting.
+    let waited_ms = AtomicUsize::new(0);
     let result = (|| {
         made.fetch_add(1, Ordering::Relaxed);
         attempt()
@@ -239,7 +242,15 @@ where
     .retry(policy())
     .sleep(tokio::time::sleep)
     .when(|failed: &Failed| failed.transient)
-    .adjust(|failed: &Failed, wait| wait.map(|wait| failed.retry_after.unwrap_or(wait)))
+    .adjust(|failed: &Failed, wait| {
+        let wanted = failed.retry_after.unwrap_or(wait?);
+        let waited = Duration::from_millis(waited_ms.load(Ordering::Relaxed) as u64);
+        let wait = wanted.min(MAX_TOTAL_WAIT.checked_sub(waited)?);
+        (!wait.is_zero() || wanted.is_zero()).then(|| {
+            waited_ms.fetch_add(wait.as_millis() as usize, Ordering::Relaxed);
+            wait
+        })
+    })
     .notify(|failed: &Failed, wait| {
         let next = made.load(Ordering::Relaxed) + 1;
         let line = announcement(host, &failed.reason, wait, next);
@@ -442,5 +453,34 @@ mod tests {
         .await;
         assert!(result.is_err());
         assert_eq!(calls.load(Ordering::Relaxed), 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn retry_after_never_stretches_the_total_wait_past_its_bound() {
+        let calls = AtomicUsize::new(0);
+        let started = tokio::time::Instant::now();
+        let result: Result<u32> = run("h", None, || {
+            calls.fetch_add(1, Ordering::Relaxed);
+            async {
+                Err(Failed {
+                    error: CliError::remote("throttled"),
+                    reason: "answered 429".into(),
+                    transient: true,
+                    retry_after: Some(MAX_RETRY_AFTER),
+                })
+            }
+        })
+        .await;
+        assert!(result.is_err());
+        assert!(
+            started.elapsed() <= MAX_TOTAL_WAIT,
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(
+            calls.load(Ordering::Relaxed),
+            3,
+            "60 s + 60 s, then the budget is spent"
+        );
     }
 }
