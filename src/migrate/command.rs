@@ -76,8 +76,15 @@ pub async fn run(settings: &Settings, args: &MigrateArgs, printer: &Printer) -> 
         .then(|| host.to_string())
     };
     if args.dry_run {
-        dry_run(&copier, &items, &created, printer, args, &retag_host).await;
-        return Ok(Outcome::Success);
+        let reports = dry_run(&copier, &items, &created, printer, args, &retag_host).await;
+        // Same answer as the real run: items that would fail make it a "no".
+        return Ok(
+            failed_items(&reports, "would fail").map_or(Outcome::Success, |verdict| {
+                Outcome::Verdict(verdict.with_hint(
+                    "fix the causes (see the table) before the real run; nothing was changed",
+                ))
+            }),
+        );
     }
     let keys: Vec<String> = items.iter().map(PlanItem::key).collect();
     let journal_path = match (&args.journal, &journals_dir) {
@@ -283,7 +290,7 @@ async fn dry_run(
     printer: &Printer,
     args: &MigrateArgs,
     retag_host: &dyn Fn(&PlanItem) -> Option<String>,
-) {
+) -> Vec<ItemReport> {
     let results: Vec<super::copy::DryRun> = stream::iter(items)
         .map(|item| {
             let copier = copier.clone();
@@ -332,6 +339,7 @@ async fn dry_run(
             printer.info(&format!("  would create ECR repository {repo}"));
         }
     }
+    reports
 }
 
 fn finish(
@@ -354,16 +362,31 @@ fn finish(
         printer.print_table(&super::report::table(printer, reports, false));
         printer.info(&document.totals.summary());
     }
-    let failed = document.totals.failed;
-    if failed == 0 {
-        return Ok(Outcome::Success);
+    Ok(
+        failed_items(reports, "failed").map_or(Outcome::Success, |verdict| {
+            Outcome::Verdict(verdict.with_hint(
+                "fix the causes and run the same command again: finished items are skipped",
+            ))
+        }),
+    )
+}
+
+/// "N of M items failed" (or "would fail") with each failed item as a cause; `None` when
+/// every item went through.
+fn failed_items(reports: &[ItemReport], failed: &str) -> Option<Verdict> {
+    let failures: Vec<&ItemReport> = reports
+        .iter()
+        .filter(|r| r.status == Status::Failed)
+        .collect();
+    if failures.is_empty() {
+        return None;
     }
     let mut verdict = Verdict::new(format!(
-        "{} of {} failed",
-        failed,
+        "{} of {} {failed}",
+        failures.len(),
         crate::output::count(reports.len(), "item", "items")
     ));
-    for r in reports.iter().filter(|r| r.status == Status::Failed) {
+    for r in failures {
         verdict = verdict.with_cause(format!(
             "{} -> {}: {}",
             r.source,
@@ -371,7 +394,5 @@ fn finish(
             r.error.as_deref().unwrap_or("")
         ));
     }
-    Ok(Outcome::Verdict(verdict.with_hint(
-        "fix the causes and run the same command again: finished items are skipped",
-    )))
+    Some(verdict)
 }

@@ -209,6 +209,23 @@ fn bad_plans_and_dry_runs_change_nothing() {
         "dry run created nothing"
     );
     assert!(raw_digest(Registry::Ecr, &format!("{p}/ok"), "v1").is_none());
+
+    // A dry run gives the real run's answer: an item that would fail makes it a "no".
+    let plan = temp_file(
+        "plan.txt",
+        &format!(
+            "{0}/{p}/src:v1 {p}/ok:v1\n{0}/{p}/missing:v1 {p}/gone:v1\n",
+            s.plain_registry
+        ),
+    );
+    let run = migrate(&plan, &["--dry-run"]);
+    run.assert_code(1);
+    assert!(
+        run.stderr.contains("1 of 2 items would fail"),
+        "{}",
+        run.stderr
+    );
+    assert!(describe_repo(&format!("{p}/gone")).is_none());
 }
 
 #[test]
