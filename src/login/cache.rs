@@ -35,6 +35,10 @@ pub fn cache_dir() -> Result<PathBuf> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CacheKey {
     pub profile: String,
+    /// The profile came from `--profile`, so its credentials won over environment keys.
+    /// Left out of the key when false, so earlier cache files keep their names.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub profile_explicit: bool,
     /// The account asked for, or `default` for the caller's own.
     pub registry_id: String,
     pub region: String,
@@ -63,6 +67,10 @@ pub struct CacheEntry {
     pub account: String,
     pub region: String,
     pub profile: String,
+    /// Refreshed with `--profile` semantics (the profile's credentials, not the
+    /// environment's), as the login that made it was.
+    #[serde(default)]
+    pub profile_explicit: bool,
     pub api_endpoint: Option<String>,
     pub username: String,
     pub password: Option<String>,
@@ -82,6 +90,7 @@ impl CacheEntry {
             account: token.account.clone(),
             region: token.region.clone(),
             profile: key.profile.clone(),
+            profile_explicit: key.profile_explicit,
             api_endpoint: key.api_endpoint.clone(),
             username: token.username.clone(),
             password: store_password.then(|| token.password.expose().to_string()),
@@ -150,6 +159,7 @@ mod tests {
     fn key(profile: &str) -> CacheKey {
         CacheKey {
             profile: profile.into(),
+            profile_explicit: false,
             registry_id: "default".into(),
             region: "us-east-1".into(),
             api_endpoint: None,

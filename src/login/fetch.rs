@@ -40,6 +40,8 @@ pub struct Obtained {
 #[derive(Debug, Clone)]
 pub struct TokenSettings {
     pub profile: Option<String>,
+    /// `--profile` (its credentials win over the environment's), not AWS_PROFILE.
+    pub profile_explicit: bool,
     pub api_endpoint: Option<String>,
     pub registry_endpoint: Option<String>,
     pub cache_dir: std::path::PathBuf,
@@ -52,6 +54,7 @@ impl TokenSettings {
     pub fn new(settings: &crate::settings::Settings, min_validity: i64) -> Result<Self> {
         Ok(Self {
             profile: settings.aws.profile_name().map(String::from),
+            profile_explicit: settings.aws.profile.as_ref().is_some_and(|p| p.explicit),
             api_endpoint: effective_api_endpoint(settings.aws.endpoint_url.as_deref()),
             registry_endpoint: settings.registry.endpoint.clone(),
             cache_dir: super::cache::cache_dir()?,
@@ -63,6 +66,7 @@ impl TokenSettings {
     pub fn key(&self, target: &LoginTarget) -> CacheKey {
         CacheKey {
             profile: self.profile.clone().unwrap_or_else(|| "default".into()),
+            profile_explicit: self.profile_explicit,
             registry_id: target
                 .registry_id
                 .clone()

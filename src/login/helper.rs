@@ -158,6 +158,7 @@ async fn get(host: &str) -> Result<Option<RegistryToken>> {
 /// How to get a token for `host`.
 struct Recipe {
     profile: Option<String>,
+    profile_explicit: bool,
     region: String,
     account: Option<String>,
     api_endpoint: Option<String>,
@@ -169,6 +170,7 @@ fn recipe_for(host: &str, entry: Option<&CacheEntry>) -> Option<Recipe> {
         let is_ecr_host = parse_ecr_host(host).is_some();
         return Some(Recipe {
             profile: (e.profile != "default").then(|| e.profile.clone()),
+            profile_explicit: e.profile_explicit,
             region: e.region.clone(),
             account: Some(e.account.clone()),
             api_endpoint: e.api_endpoint.clone(),
@@ -179,6 +181,7 @@ fn recipe_for(host: &str, entry: Option<&CacheEntry>) -> Option<Recipe> {
     let ecr = parse_ecr_host(host)?;
     Some(Recipe {
         profile: std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty()),
+        profile_explicit: false,
         region: ecr.region,
         account: Some(ecr.account),
         api_endpoint: None,
@@ -198,7 +201,7 @@ fn recipe_settings(recipe: &Recipe) -> Result<Settings> {
     if let Some(name) = &recipe.profile {
         settings.aws.profile = Some(Profile {
             name: name.clone(),
-            explicit: false,
+            explicit: recipe.profile_explicit,
         });
     }
     Ok(settings)
@@ -209,6 +212,7 @@ async fn refresh(host: &str, recipe: &Recipe, dir: &std::path::Path) -> Result<R
         crate::aws::load_sdk_config(&recipe_settings(recipe)?.aws, Some(&recipe.region)).await?;
     let settings = TokenSettings {
         profile: recipe.profile.clone(),
+        profile_explicit: recipe.profile_explicit,
         api_endpoint: fetch::effective_api_endpoint(recipe.api_endpoint.as_deref()),
         registry_endpoint: recipe.registry_endpoint.clone(),
         cache_dir: dir.to_path_buf(),

@@ -104,46 +104,17 @@ fn an_unknown_profile_is_a_usage_error_before_any_call() {
     assert!(r.stderr.contains(expected), "{}", r.stderr);
 }
 
-/// A profile whose credentials come from a process that leaves a mark when it runs.
-fn marked_profile() -> (std::path::PathBuf, std::path::PathBuf) {
-    let dir = crate::client::temp_file("x", "")
-        .parent()
-        .unwrap()
-        .to_path_buf();
-    let mark = dir.join("profile-credentials-used");
-    let script = dir.join("creds.sh");
-    std::fs::write(
-        &script,
-        format!(
-            "#!/bin/sh\ntouch '{}'\necho '{{\"Version\":1,\"AccessKeyId\":\"profile\",\"SecretAccessKey\":\"profile\"}}'\n",
-            mark.display()
-        ),
-    )
-    .unwrap();
-    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    let config = dir.join("aws-config");
-    std::fs::write(
-        &config,
-        format!(
-            "[profile marked]\ncredential_process = {}\nregion = us-east-1\n",
-            script.display()
-        ),
-    )
-    .unwrap();
-    (config, mark)
-}
-
 #[test]
 fn the_profile_flag_wins_over_environment_keys_and_aws_profile_does_not() {
     // As the AWS CLI: `--profile P` uses P's credentials even with AWS_ACCESS_KEY_ID set.
-    let (config, mark) = marked_profile();
+    let (config, mark) = crate::client::marked_profile();
     run(ecrctl()
         .env("AWS_CONFIG_FILE", &config)
         .args(["--profile", "marked", "repo", "list"]))
     .assert_code(0);
     assert!(mark.exists(), "--profile must supply the credentials");
     // AWS_PROFILE keeps the chain's order: environment keys first.
-    let (config, mark) = marked_profile();
+    let (config, mark) = crate::client::marked_profile();
     run(ecrctl()
         .env("AWS_CONFIG_FILE", &config)
         .env("AWS_PROFILE", "marked")

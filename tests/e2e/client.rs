@@ -229,3 +229,29 @@ pub fn moto_scan_result(result: Value) {
     );
     python_ok(&python, &script, &result, "moto scan result");
 }
+
+/// A profile whose credentials come from a process that leaves a mark when it runs.
+pub fn marked_profile() -> (std::path::PathBuf, std::path::PathBuf) {
+    let dir = temp_file("x", "").parent().unwrap().to_path_buf();
+    let mark = dir.join("profile-credentials-used");
+    let script = dir.join("creds.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\ntouch '{}'\necho '{{\"Version\":1,\"AccessKeyId\":\"profile\",\"SecretAccessKey\":\"profile\"}}'\n",
+            mark.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let config = dir.join("aws-config");
+    std::fs::write(
+        &config,
+        format!(
+            "[profile marked]\ncredential_process = {}\nregion = us-east-1\n",
+            script.display()
+        ),
+    )
+    .unwrap();
+    (config, mark)
+}

@@ -247,6 +247,29 @@ fn credential_helper_serves_docker_with_no_stored_password() {
     assert!(unknown.stdout.contains("credentials not found"));
 }
 
+#[test]
+fn the_helper_refreshes_with_the_credentials_login_used() {
+    // `login --profile P` used P's credentials over AWS_ACCESS_KEY_ID; docker's later
+    // `get` must too, not whatever keys are in the environment that runs docker.
+    let sandbox = Sandbox::new();
+    let (config, mark) = crate::client::marked_profile();
+    let mut login = sandbox.command(&["--profile", "marked", "login", "--install-helper"]);
+    run(login.env("AWS_CONFIG_FILE", &config)).assert_code(0);
+    assert!(mark.exists(), "login used the profile");
+    std::fs::remove_file(&mark).unwrap();
+    let helper = Path::new(env!("CARGO_BIN_EXE_ecrctl")).with_file_name("docker-credential-ecrctl");
+    let mut get = Command::new(&helper);
+    get.env("PATH", sandbox.path());
+    let mut get = sandbox_env(&sandbox, get);
+    get.env("AWS_CONFIG_FILE", &config).arg("get");
+    let out = run_with_stdin(&mut get, &sandbox.registry);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        mark.exists(),
+        "the helper refreshed with the environment's keys"
+    );
+}
+
 fn sandbox_env(sandbox: &Sandbox, mut command: Command) -> Command {
     let base = ecrctl();
     command.env_clear();
