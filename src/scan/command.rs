@@ -70,11 +70,21 @@ pub async fn run(settings: &Settings, args: &ScanGateArgs, printer: &Printer) ->
         // responsive wait give its own, more precise, timeout first.
         let grace = std::time::Duration::from_secs(1);
         let deadline = tokio::time::Instant::now() + args.timeout + grace;
+        let labels: Vec<String> = images.iter().map(ToString::to_string).collect();
         let live = live_scans(settings, args, images, deadline, printer);
-        let grace = grace * 2;
-        scans.extend(
-            crate::registry::deadline::hard_bound(args.timeout + grace, "--timeout", live).await?,
-        );
+        match tokio::time::timeout(args.timeout + grace * 2, live).await {
+            Ok(result) => scans.extend(result?),
+            // Hung outside the per-image waits (credentials, a request): every image is a
+            // timeout, and the reports below are still written.
+            Err(_) => {
+                let timeout = CliError::timeout(format!(
+                    "no scan result within --timeout {}",
+                    crate::duration::describe_seconds(args.timeout.as_secs() as i64)
+                ))
+                .with_hint("raise --timeout, or check access to AWS and ECR");
+                scans.extend(labels.into_iter().map(|l| (l, Err(timeout.clone()))));
+            }
+        }
     }
     let today = jiff::Zoned::now().date();
     let mut used = vec![false; ignores.len()];
