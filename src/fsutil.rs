@@ -193,16 +193,43 @@ enum FileIdentity {
     Path(PathBuf),
 }
 
-/// A device, FIFO or socket (`/dev/stdout`, `/dev/null`, a named pipe): written in place,
-/// since renaming a file over it would replace the device node itself.
+/// A device, FIFO or socket (`/dev/null`, a named pipe), or one of this process's own
+/// standard streams: written in place, since renaming a file over it would replace the
+/// device node itself (or, for `/dev/stdout` redirected to a file, the file stdout holds).
 fn is_special_file(path: &Path) -> bool {
-    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+    standard_stream(path).is_some()
+        || std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
+/// `/dev/stdout`, `/dev/stderr` and their `/dev/fd/N`, `/proc/self/fd/N` spellings.
+fn standard_stream(path: &Path) -> Option<u8> {
+    match path.to_str()? {
+        "/dev/stdout" | "/dev/fd/1" | "/proc/self/fd/1" => Some(1),
+        "/dev/stderr" | "/dev/fd/2" | "/proc/self/fd/2" => Some(2),
+        _ => None,
+    }
 }
 
 fn write_in_place(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
-    file.write_all(bytes)?;
-    file.flush()
+    // Through the process's own handle, so what the printer writes to the same stream
+    // lands after it instead of over it (a new open of /dev/stdout starts at offset 0).
+    match standard_stream(path) {
+        Some(1) => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(bytes)?;
+            out.flush()
+        }
+        Some(_) => {
+            let mut err = std::io::stderr().lock();
+            err.write_all(bytes)?;
+            err.flush()
+        }
+        None => {
+            let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
+            file.write_all(bytes)?;
+            file.flush()
+        }
+    }
 }
 
 /// Creates `path` with `bytes` only if nothing exists there (never through a symlink),
@@ -336,8 +363,13 @@ pub fn check_output_file(path: &Path, flag: &str) -> Result<()> {
     if path.as_os_str().is_empty() {
         return Err(CliError::usage(format!("{flag} needs a file name")));
     }
-    if path.is_dir() {
-        return Err(bad("is a folder".into()).with_hint(format!(
+    if path.is_dir() || path.as_os_str().as_encoded_bytes().ends_with(b"/") {
+        let what = if path.is_dir() {
+            "is a folder"
+        } else {
+            "names a folder, not a file"
+        };
+        return Err(bad(what.into()).with_hint(format!(
             "name a file in it, e.g. {flag} {}",
             path.join("report").display()
         )));

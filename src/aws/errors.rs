@@ -3,7 +3,7 @@
 
 use aws_sdk_ecr::error::{ProvideErrorMetadata, SdkError};
 
-use crate::error::CliError;
+use crate::error::{CliError, FailureKind};
 
 /// The ECR error code of a service error (e.g. `RepositoryNotFoundException`), if any.
 pub fn error_code<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> Option<&str> {
@@ -29,7 +29,8 @@ where
             }
         }
         SdkError::TimeoutError(_) => base
-            .with_cause("the request timed out")
+            .with_kind(FailureKind::Timeout)
+            .with_cause("the request timed out (ECRCTL_HTTP_TIMEOUT per attempt)")
             .with_hint("check network access to the ECR API endpoint, then retry"),
         SdkError::DispatchFailure(dispatch) => {
             let detail = crate::error::display_chain(&err);
@@ -39,7 +40,11 @@ where
                 "could not reach the ECR API: check the network, HTTPS_PROXY, --endpoint-url / \
                  AWS_ENDPOINT_URL, or the VPC interface endpoint com.amazonaws.REGION.ecr.api"
             };
-            base.with_cause(detail).with_hint(hint)
+            let error = base.with_cause(detail).with_hint(hint);
+            match dispatch.is_timeout() {
+                true => error.with_kind(FailureKind::Timeout),
+                false => error,
+            }
         }
         _ => base.with_cause(crate::error::display_chain(&err)),
     }

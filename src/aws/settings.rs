@@ -92,26 +92,46 @@ pub fn validate_account_id(id: &str) -> Result<()> {
 }
 
 /// An http(s) URL with a host and no spaces; `source` names where it came from.
-pub fn validate_endpoint_url(url: &str, source: &str) -> Result<String> {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"));
-    let host = rest.map(|r| r.split(['/', '?', '#']).next().unwrap_or(""));
-    let ok = host.is_some_and(|h| {
-        !h.is_empty()
-            && h.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b".-_:[]".contains(&b))
-    }) && !url.chars().any(|c| c.is_whitespace() || c.is_control());
-    if ok {
-        Ok(url.trim_end_matches('/').to_string())
-    } else {
-        Err(CliError::usage(format!(
+pub fn validate_endpoint_url(text: &str, source: &str) -> Result<String> {
+    let shown = without_userinfo(text);
+    let bad = |why: &str| {
+        CliError::usage(format!(
             "{source} `{}` is not an http(s) URL",
-            url.escape_debug()
+            shown.escape_debug()
         ))
+        .with_cause(why.to_string())
         .with_hint(
             "give a URL such as https://ecr.us-east-1.amazonaws.com or http://127.0.0.1:5000",
-        ))
+        )
+    };
+    if !text.is_ascii() || text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(bad("it holds spaces, control or non-ASCII characters"));
+    }
+    let url = url::Url::parse(text).map_err(|e| bad(&e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(bad("the scheme is not http or https"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(bad("it has no host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad(
+            "it holds a user name or password; AWS credentials come from the credential chain",
+        ));
+    }
+    Ok(text.trim_end_matches('/').to_string())
+}
+
+/// `scheme://user:pw@host…` shown as `scheme://***@host…`, so an error never echoes a
+/// password typed into a URL.
+fn without_userinfo(text: &str) -> String {
+    let Some((scheme, rest)) = text.split_once("://") else {
+        return text.to_string();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
+        None => text.to_string(),
     }
 }
 
@@ -154,6 +174,16 @@ mod tests {
         assert!(ok("127.0.0.1:5000").is_err());
         assert!(ok("https://").is_err());
         assert!(ok("http://exa mple.com").is_err());
+        for bad in [
+            "http://[::1",
+            "http://127.0.0.1:99999",
+            "http://:80",
+            "ftp://x",
+        ] {
+            assert_eq!(ok(bad).unwrap_err().exit_code().code(), 2, "{bad}");
+        }
+        let err = ok("http://user:hunter2@127.0.0.1:5000").unwrap_err();
+        assert!(!err.to_string().contains("hunter2"), "{err}");
         assert!(ok("http://ex\u{e1}mple.com").is_err());
     }
 

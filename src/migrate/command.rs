@@ -40,6 +40,14 @@ pub async fn run(settings: &Settings, args: &MigrateArgs, printer: &Printer) -> 
         (_, true) => None,
         (Some(path), false) => {
             crate::fsutil::check_output_file(path, "--journal")?;
+            // A journal is read back to resume: a device or pipe is never one.
+            if path.exists() && !path.is_file() {
+                return Err(CliError::usage(format!(
+                    "--journal {} is not a regular file",
+                    path.display()
+                ))
+                .with_hint("name a file for the journal (it is read back to resume)"));
+            }
             None
         }
         (None, false) => Some(journal::journals_dir()?),

@@ -25,7 +25,10 @@ pub fn render_block(
     hint: Option<&str>,
     paint: &Paint,
 ) -> String {
-    let clean = sanitize;
+    // Causes quote registries and AWS: a newline in them must not start a line of its own
+    // (under GitHub Actions a line starting with `::` is a workflow command), so every
+    // continuation line is indented.
+    let clean = |text: &str| sanitize(text).replace('\r', "?").replace('\n', "\n      ");
     let mut out = format!("{label} {}\n", clean(message));
     for cause in causes {
         out.push_str(&format!("  {} {}\n", paint.dim("cause:"), clean(cause)));
@@ -58,5 +61,13 @@ mod tests {
         let error = CliError::remote("bad tag \x1b]0;pwned\x07`v1`").with_cause("a\x1b[2Jb");
         let text = render(&error, &Paint::plain());
         assert!(!text.contains('\x1b') && !text.contains('\x07'), "{text:?}");
+    }
+
+    #[test]
+    fn a_newline_in_a_cause_cannot_start_a_line_of_its_own() {
+        let error = CliError::usage("bad tag").with_cause("v1\n::warning title=x::forged\r");
+        let text = render(&error, &Paint::plain());
+        assert!(text.lines().all(|l| !l.starts_with("::")), "{text}");
+        assert!(!text.contains('\r'), "{text:?}");
     }
 }

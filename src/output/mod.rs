@@ -137,7 +137,8 @@ impl Printer {
     pub fn warn(&self, text: &str) {
         if !self.quiet {
             let label = self.stderr_paint.warn("warning:");
-            to_stderr(&format!("{label} {}\n", sanitize(text)));
+            let text = sanitize(text).replace('\r', "?").replace('\n', "\n  ");
+            to_stderr(&format!("{label} {text}\n"));
         }
     }
 

@@ -47,6 +47,9 @@ fn docker_ca_files(host: &str, certs_d: &Path) -> Vec<PathBuf> {
 }
 
 /// Checks that `path` is a readable PEM file with at least one certificate.
+/// The largest CA file read: the system bundle is about 200 KiB.
+const MAX_PEM_BYTES: u64 = 4 * 1024 * 1024;
+
 pub fn check_ca_file(path: &Path) -> Result<()> {
     add_pem_file(&mut RootCertStore::empty(), path)
 }
@@ -57,8 +60,20 @@ fn add_pem_file(roots: &mut RootCertStore, path: &Path) -> Result<()> {
             .with_cause(why)
             .with_hint("pass a PEM file holding one or more `BEGIN CERTIFICATE` blocks")
     };
-    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
-        .map_err(|e| bad(e.to_string()))?
+    // A regular file of bounded size: /dev/zero or a FIFO must not eat memory or hang.
+    let meta = std::fs::metadata(path).map_err(|e| bad(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(bad("it is not a regular file".into()));
+    }
+    if meta.len() > MAX_PEM_BYTES {
+        return Err(bad(format!(
+            "it is {} bytes; a CA bundle is at most {} KiB",
+            meta.len(),
+            MAX_PEM_BYTES / 1024
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&bytes)
         .collect::<std::result::Result<_, _>>()
         .map_err(|e| bad(e.to_string()))?;
     if certs.is_empty() {

@@ -15,6 +15,7 @@ mod files;
 mod generated;
 mod harness;
 mod help;
+mod hostile;
 mod images;
 mod inputs;
 mod layers;

@@ -1,0 +1,138 @@
+//! What an adversarial review of the fail-closed core found, kept as tests: inputs and
+//! outputs that must not hang, eat memory, destroy results or echo secrets.
+
+use std::process::Command;
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::client::{ecrctl, run, temp_file};
+use crate::slow::run_within;
+
+fn findings_file() -> std::path::PathBuf {
+    temp_file(
+        "findings.json",
+        &json!({
+            "repositoryName": "team/api", "imageId": { "imageTag": "v1" },
+            "imageScanStatus": { "status": "COMPLETE" },
+            "imageScanFindings": { "findings": [
+                { "name": "CVE-2025-1", "severity": "HIGH", "attributes": [] } ] }
+        })
+        .to_string(),
+    )
+}
+
+#[test]
+fn sarif_to_dev_stdout_redirected_to_a_file_keeps_both_documents() {
+    // /dev/stdout resolves to the file stdout holds; renaming over it, or opening it anew
+    // at offset 0, lost the JSON result.
+    let findings = findings_file();
+    let out = findings.with_file_name("out.txt");
+    let status = Command::new("bash")
+        .arg("-c")
+        .arg(format!("\"$0\" \"$@\" > '{}'", out.display()))
+        .arg(env!("CARGO_BIN_EXE_ecrctl"))
+        .args([
+            "scan",
+            "gate",
+            "-o",
+            "json",
+            "--fail-on",
+            "critical",
+            "--findings",
+        ])
+        .arg(&findings)
+        .args(["--sarif", "/dev/stdout"])
+        .envs(ecrctl().get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        text.contains("\"version\": \"2.1.0\""),
+        "SARIF kept:\n{text}"
+    );
+    assert!(
+        text.contains("\"schemaVersion\": 1"),
+        "JSON result kept:\n{text}"
+    );
+}
+
+#[test]
+fn a_report_path_naming_a_folder_is_refused_before_any_work() {
+    let findings = findings_file();
+    let missing = findings.with_file_name("newdir/");
+    let mut gate = ecrctl();
+    gate.args(["scan", "gate", "--findings"])
+        .arg(&findings)
+        .arg("--sarif")
+        .arg(&missing);
+    let r = run(&mut gate);
+    r.assert_code(2);
+    assert!(r.stderr.contains("names a folder"), "{}", r.stderr);
+    assert!(r.stdout.is_empty(), "no work was done: {}", r.stdout);
+}
+
+#[test]
+fn endless_or_special_files_are_refused_not_read() {
+    let plan = temp_file("plan.txt", "127.0.0.1:1/a:v1 b:v1\n");
+    let fifo = plan.with_file_name("ca.fifo");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let cases: Vec<(Command, &str)> = vec![
+        {
+            let mut c = ecrctl();
+            c.args(["migrate", "--plan"])
+                .arg(&plan)
+                .args(["--journal", "/dev/zero"]);
+            (c, "is not a regular file")
+        },
+        {
+            let mut c = ecrctl();
+            c.args(["--ca-cert", "/dev/zero", "repo", "list"]);
+            (c, "not a regular file")
+        },
+        {
+            let mut c = ecrctl();
+            c.arg("--ca-cert").arg(&fifo).args(["repo", "list"]);
+            (c, "not a regular file")
+        },
+    ];
+    for (mut command, says) in cases {
+        let (r, _) = run_within(&mut command, Duration::from_secs(20));
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(r.stderr.contains(says), "{}", r.stderr);
+    }
+}
+
+#[test]
+fn malformed_endpoint_urls_are_usage_errors_and_never_echo_a_password() {
+    for url in [
+        "http://[::1",
+        "http://127.0.0.1:99999",
+        "http://:80",
+        "http://user:hunter2@127.0.0.1:1",
+    ] {
+        for (flag, env) in [
+            (Some("--endpoint-url"), None),
+            (None, Some("AWS_ENDPOINT_URL")),
+        ] {
+            let mut c = ecrctl();
+            if let Some(flag) = flag {
+                c.args([flag, url]);
+            }
+            if let Some(env) = env {
+                c.env(env, url);
+            }
+            let r = run(c.args(["repo", "list"]));
+            r.assert_code(2);
+            assert!(!r.stderr.contains("Request {"), "{}", r.stderr);
+            assert!(!r.stderr.contains("hunter2"), "{}", r.stderr);
+        }
+    }
+}
