@@ -43,7 +43,10 @@ pub fn run() -> i32 {
     if program == "docker-credential-ecrctl" {
         return login::helper::main(args.next().as_deref());
     }
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return clap_exit(&error),
+    };
     let settings = match Settings::resolve(cli.global.to_flags()) {
         Ok(settings) => settings,
         Err(failure) => return exit_code(Err(failure), Vec::new(), &Paint::plain()),
@@ -64,6 +67,20 @@ pub fn run() -> i32 {
     // Do not wait for in-flight requests after Ctrl-C or an error.
     runtime.shutdown_background();
     exit_code(result, printer.take_failures(), &printer.stderr_paint)
+}
+
+/// `--help` and `--version` (exit 0, on stdout) or a usage error (exit 2, on stderr) as
+/// clap words them; help that cannot be written is exit 3, not a silent 0.
+fn clap_exit(error: &clap::Error) -> i32 {
+    let code = match error.kind() {
+        clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => 0,
+        _ => ExitCode::Usage.code(),
+    };
+    match error.print() {
+        Ok(()) => code,
+        Err(_) if code == 0 => ExitCode::Remote.code(),
+        Err(_) => code,
+    }
 }
 
 /// The one place where an outcome becomes an exit code (docs/conventions.md). A failure

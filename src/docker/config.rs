@@ -43,7 +43,10 @@ impl DockerConfig {
     pub fn load(dir: &Path) -> Result<Self> {
         let path = dir.join("config.json");
         let value = match std::fs::read(&path) {
-            Ok(bytes) => match serde_json::from_slice::<Value>(&bytes) {
+            // A byte-order mark (Windows editors) is accepted, as for every input.
+            Ok(bytes) => match serde_json::from_slice::<Value>(
+                bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes),
+            ) {
                 Ok(Value::Object(map)) => map,
                 Ok(_) | Err(_) => {
                     return Err(CliError::usage(format!(

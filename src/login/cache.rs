@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::token::RegistryToken;
-use crate::error::Result;
+use crate::error::{CliError, Result};
 use crate::secret::Secret;
 
 /// Where tokens are cached: `ECRCTL_CACHE_DIR`, else the platform cache folder
@@ -20,7 +20,17 @@ use crate::secret::Secret;
 /// With no home at all this is an error: a token is never cached in a shared temp folder.
 pub fn cache_dir() -> Result<PathBuf> {
     if let Some(dir) = std::env::var_os("ECRCTL_CACHE_DIR").filter(|d| !d.is_empty()) {
-        return Ok(PathBuf::from(dir));
+        let dir = PathBuf::from(dir);
+        // Relative, tokens would land wherever docker or the user happens to run (a CI
+        // workspace that gets uploaded).
+        if dir.is_relative() {
+            return Err(CliError::usage(format!(
+                "ECRCTL_CACHE_DIR `{}` is a relative path",
+                dir.display()
+            ))
+            .with_hint("give an absolute path, or unset it"));
+        }
+        return Ok(dir);
     }
     let fallback = if cfg!(target_os = "macos") {
         "Library/Caches"

@@ -7,7 +7,6 @@
 //! and ignore their input, since ECR tokens come from AWS, not from `docker login`.
 
 use std::io::Read;
-use std::time::Duration;
 
 use super::cache::{self, CacheEntry};
 use super::fetch::{self, LoginTarget, TokenSettings};
@@ -112,23 +111,35 @@ fn get_and_print(server: &str) -> i32 {
 }
 
 /// Minimum time left for a cached token to be served (`ECRCTL_MIN_VALIDITY`, default 1h).
-fn min_validity() -> i64 {
-    std::env::var("ECRCTL_MIN_VALIDITY")
+/// A malformed value is an error (docker shows it), never a silent 1h.
+fn min_validity() -> Result<i64> {
+    let Some(text) = std::env::var("ECRCTL_MIN_VALIDITY")
         .ok()
-        .and_then(|v| crate::duration::parse_duration(&v).ok())
-        .unwrap_or(Duration::from_secs(3600))
-        .as_secs() as i64
+        .filter(|v| !v.is_empty())
+    else {
+        return Ok(3600);
+    };
+    crate::duration::parse_duration(&text)
+        .map(|d| d.as_secs() as i64)
+        .map_err(|why| {
+            CliError::usage(format!(
+                "ECRCTL_MIN_VALIDITY `{text}` is not a valid duration"
+            ))
+            .with_cause(why)
+            .with_hint("set it to e.g. 30m or 2h, or unset it (default 1h)")
+        })
 }
 
 /// A token for `host`: cached while fresh, else refreshed; `None` if ecrctl does not
 /// serve that host. An expired token is never served, even when a refresh fails.
 async fn get(host: &str) -> Result<Option<RegistryToken>> {
     let dir = cache::cache_dir()?;
+    let min_validity = min_validity()?;
     let entry = cache::find_by_host(&dir, host);
     let now = token::now();
     if let Some(token) = entry
         .as_ref()
-        .filter(|e| token::reusable(e.expires_at, now, min_validity()))
+        .filter(|e| token::reusable(e.expires_at, now, min_validity))
         .and_then(CacheEntry::token)
     {
         return Ok(Some(token));
@@ -216,7 +227,7 @@ async fn refresh(host: &str, recipe: &Recipe, dir: &std::path::Path) -> Result<R
         api_endpoint: fetch::effective_api_endpoint(recipe.api_endpoint.as_deref()),
         registry_endpoint: recipe.registry_endpoint.clone(),
         cache_dir: dir.to_path_buf(),
-        min_validity: min_validity(),
+        min_validity: min_validity()?,
         force: true,
     };
     let target = LoginTarget {

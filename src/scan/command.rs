@@ -293,8 +293,12 @@ fn write_reports(
         for line in github::annotations(outcomes) {
             crate::output::to_stderr(&format!("{line}\n"));
         }
+        // The step summary is a report like --sarif: failing to write it fails the run.
         if let Err(e) = github::append_summary(outcomes) {
-            printer.warn(&format!("could not write the GitHub step summary: {e}"));
+            printer.record_failure(
+                CliError::remote("could not write the GitHub step summary (GITHUB_STEP_SUMMARY)")
+                    .with_cause(e.to_string()),
+            );
         }
     }
     if printer.is_json() {

@@ -136,3 +136,62 @@ fn malformed_endpoint_urls_are_usage_errors_and_never_echo_a_password() {
         }
     }
 }
+
+#[test]
+fn help_that_cannot_be_written_and_a_summary_that_cannot_be_written_fail() {
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap()
+    };
+    let help = ecrctl().arg("--help").stdout(full()).status().unwrap();
+    assert_eq!(help.code(), Some(3), "--help >/dev/full");
+    assert_eq!(run(ecrctl().arg("--version")).code, 0);
+
+    let findings = findings_file();
+    let mut gate = ecrctl();
+    gate.env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_STEP_SUMMARY", "/dev/full")
+        .args(["scan", "gate", "--fail-on", "critical", "--findings"])
+        .arg(&findings);
+    let r = run(&mut gate);
+    r.assert_code(3);
+    assert!(r.stderr.contains("GITHUB_STEP_SUMMARY"), "{}", r.stderr);
+}
+
+#[test]
+fn the_helper_refuses_a_malformed_min_validity_and_a_relative_cache() {
+    let helper = std::path::Path::new(env!("CARGO_BIN_EXE_ecrctl"))
+        .with_file_name("docker-credential-ecrctl");
+    // The link is made by `login --install-helper`; make it here when missing.
+    if !helper.exists() {
+        let _ = std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_ecrctl"), &helper);
+    }
+    for (name, value, says) in [
+        ("ECRCTL_MIN_VALIDITY", "bogus", "ECRCTL_MIN_VALIDITY"),
+        ("ECRCTL_MIN_VALIDITY", "400d", "ECRCTL_MIN_VALIDITY"),
+        ("ECRCTL_CACHE_DIR", "relative/cache", "relative path"),
+    ] {
+        let mut get = Command::new(&helper);
+        get.env_clear()
+            .envs(ecrctl().get_envs().filter_map(|(k, v)| Some((k, v?))))
+            .env(name, value)
+            .arg("get")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = get.spawn().unwrap();
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(b"123456789012.dkr.ecr.us-east-1.amazonaws.com")
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{name}={value}");
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert!(said.contains(says), "{name}={value}: {said}");
+    }
+}
