@@ -254,23 +254,9 @@ fn an_untrusted_certificate_is_not_retried() {
 fn a_scan_gate_hung_outside_its_waits_still_writes_its_reports() {
     // Credentials that never come (a credential process that hangs): the gate ends at
     // --timeout with exit 4, every image a timeout, and both reports written.
-    let dir = temp_file("x", "").parent().unwrap().to_path_buf();
-    let script = dir.join("hang.sh");
-    std::fs::write(
-        &script,
-        "#!/bin/sh\nexec sleep 60 </dev/null >/dev/null 2>&1\n",
-    )
-    .unwrap();
-    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
-    let config = dir.join("aws-config");
-    std::fs::write(
-        &config,
-        format!(
-            "[profile hang]\nregion = us-east-1\ncredential_process = {}\n",
-            script.display()
-        ),
-    )
-    .unwrap();
+    let config =
+        crate::client::profile_with_process("hang", "exec sleep 60 </dev/null >/dev/null 2>&1\n");
+    let dir = config.parent().unwrap();
     let (sarif, junit) = (dir.join("gate.sarif"), dir.join("gate.xml"));
     let mut gate = ecrctl();
     gate.env("AWS_CONFIG_FILE", &config)

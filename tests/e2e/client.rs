@@ -230,28 +230,41 @@ pub fn moto_scan_result(result: Value) {
     python_ok(&python, &script, &result, "moto scan result");
 }
 
-/// A profile whose credentials come from a process that leaves a mark when it runs.
-pub fn marked_profile() -> (std::path::PathBuf, std::path::PathBuf) {
+/// An AWS config file with one profile, `name`, whose credentials come from a
+/// `credential_process` running the shell `script` (its folder also holds the config).
+pub fn profile_with_process(name: &str, script: &str) -> PathBuf {
     let dir = temp_file("x", "").parent().unwrap().to_path_buf();
-    let mark = dir.join("profile-credentials-used");
-    let script = dir.join("creds.sh");
-    std::fs::write(
-        &script,
-        format!(
-            "#!/bin/sh\ntouch '{}'\necho '{{\"Version\":1,\"AccessKeyId\":\"profile\",\"SecretAccessKey\":\"profile\"}}'\n",
-            mark.display()
-        ),
+    let program = dir.join("credentials.sh");
+    std::fs::write(&program, format!("#!/bin/sh\n{script}")).unwrap();
+    std::fs::set_permissions(
+        &program,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
     )
     .unwrap();
-    std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let config = dir.join("aws-config");
     std::fs::write(
         &config,
         format!(
-            "[profile marked]\ncredential_process = {}\nregion = us-east-1\n",
-            script.display()
+            "[profile {name}]\ncredential_process = {}\nregion = us-east-1\n",
+            program.display()
         ),
     )
     .unwrap();
+    config
+}
+
+/// Profile `marked`, whose credential process leaves a mark (the second path) when it runs.
+pub fn marked_profile() -> (PathBuf, PathBuf) {
+    let mark = temp_file("x", "")
+        .parent()
+        .unwrap()
+        .join("profile-credentials-used");
+    let config = profile_with_process(
+        "marked",
+        &format!(
+            "touch '{}'\necho '{{\"Version\":1,\"AccessKeyId\":\"profile\",\"SecretAccessKey\":\"profile\"}}'\n",
+            mark.display()
+        ),
+    );
     (config, mark)
 }

@@ -73,7 +73,7 @@ fn keeps_its_verdict(make: impl Fn() -> Command, verdict_line: &str) {
     assert_eq!(piped_into(&make(), "head -c1"), 1, "| head -c1");
 }
 
-fn scan_findings_file() -> std::path::PathBuf {
+pub fn scan_findings_file() -> std::path::PathBuf {
     temp_file(
         "findings.json",
         &json!({

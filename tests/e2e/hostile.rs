@@ -4,29 +4,14 @@
 use std::process::Command;
 use std::time::Duration;
 
-use serde_json::json;
-
 use crate::client::{ecrctl, run, temp_file};
 use crate::slow::run_within;
-
-fn findings_file() -> std::path::PathBuf {
-    temp_file(
-        "findings.json",
-        &json!({
-            "repositoryName": "team/api", "imageId": { "imageTag": "v1" },
-            "imageScanStatus": { "status": "COMPLETE" },
-            "imageScanFindings": { "findings": [
-                { "name": "CVE-2025-1", "severity": "HIGH", "attributes": [] } ] }
-        })
-        .to_string(),
-    )
-}
 
 #[test]
 fn sarif_to_dev_stdout_redirected_to_a_file_keeps_both_documents() {
     // /dev/stdout resolves to the file stdout holds; renaming over it, or opening it anew
     // at offset 0, lost the JSON result.
-    let findings = findings_file();
+    let findings = crate::exit_codes::scan_findings_file();
     let out = findings.with_file_name("out.txt");
     let status = Command::new("bash")
         .arg("-c")
@@ -60,7 +45,7 @@ fn sarif_to_dev_stdout_redirected_to_a_file_keeps_both_documents() {
 
 #[test]
 fn a_report_path_naming_a_folder_is_refused_before_any_work() {
-    let findings = findings_file();
+    let findings = crate::exit_codes::scan_findings_file();
     let missing = findings.with_file_name("newdir/");
     let mut gate = ecrctl();
     gate.args(["scan", "gate", "--findings"])
@@ -149,7 +134,7 @@ fn help_that_cannot_be_written_and_a_summary_that_cannot_be_written_fail() {
     assert_eq!(help.code(), Some(3), "--help >/dev/full");
     assert_eq!(run(ecrctl().arg("--version")).code, 0);
 
-    let findings = findings_file();
+    let findings = crate::exit_codes::scan_findings_file();
     let mut gate = ecrctl();
     gate.env("GITHUB_ACTIONS", "true")
         .env("GITHUB_STEP_SUMMARY", "/dev/full")
