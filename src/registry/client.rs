@@ -161,11 +161,15 @@ impl RegistryClient {
                 .await
                 .map_err(|e| Failed::request(&e, &self.host, self.limit))?;
             let (status, headers) = (response.status(), response.headers().clone());
-            let body = response
-                .bytes()
-                .await
-                .map_err(|e| Failed::request(&e, &self.host, self.limit))?
-                .to_vec();
+            let body = match read_limited(response, MAX_SMALL_BODY).await {
+                Ok(body) => body,
+                Err(BodyError::Request(e)) => {
+                    return Err(Failed::request(&e, &self.host, self.limit));
+                }
+                Err(BodyError::TooLarge) => {
+                    return Err(Failed::stop(too_large(&self.host, what)));
+                }
+            };
             let fetched = Fetched {
                 status,
                 headers,
@@ -233,7 +237,9 @@ impl RegistryClient {
         if let Some(c) = self.credentials() {
             request = request.basic_auth(&c.username, Some(c.password.expose()));
         }
-        let body: serde_json::Value = request.send().await.ok()?.json().await.ok()?;
+        let response = request.send().await.ok()?;
+        let body: serde_json::Value =
+            serde_json::from_slice(&read_limited(response, MAX_SMALL_BODY).await.ok()?).ok()?;
         let token = body
             .get("token")
             .or_else(|| body.get("access_token"))?
@@ -516,14 +522,57 @@ async fn answer(response: Response, what: &str) -> std::result::Result<Response,
     Err(Failed::status(status, &headers, error))
 }
 
+/// The most a manifest, tag list, catalog page, token or error answer may hold: manifests
+/// are at most 4 MiB on ECR and in the OCI distribution spec's guidance. An endless body
+/// from a hostile registry is cut off here instead of filling memory.
+const MAX_SMALL_BODY: usize = 8 * 1024 * 1024;
+
+enum BodyError {
+    Request(reqwest::Error),
+    TooLarge,
+}
+
+/// The whole body, or `TooLarge` as soon as it passes `limit` (nothing more is read).
+async fn read_limited(
+    mut response: Response,
+    limit: usize,
+) -> std::result::Result<Vec<u8>, BodyError> {
+    if response.content_length().is_some_and(|n| n > limit as u64) {
+        return Err(BodyError::TooLarge);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(BodyError::Request)? {
+        if body.len() + chunk.len() > limit {
+            return Err(BodyError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+fn too_large(host: &str, what: &str) -> CliError {
+    CliError::remote(format!("{what} failed"))
+        .with_cause(format!(
+            "{host} answered with more than {} MiB, where a manifest or list is expected",
+            MAX_SMALL_BODY / (1024 * 1024)
+        ))
+        .with_hint("check that this is a registry (OCI distribution API) you trust")
+}
+
 /// A registry error (`{"errors":[{"code","message"}]}`) as a CliError.
 async fn check(response: Response, what: &str) -> Result<Response> {
     if response.status().is_success() {
         return Ok(response);
     }
     let status = response.status();
-    let body = response.text().await.unwrap_or_default();
-    Err(registry_error(status, &body, what))
+    let body = read_limited(response, MAX_SMALL_BODY)
+        .await
+        .unwrap_or_default();
+    Err(registry_error(
+        status,
+        &String::from_utf8_lossy(&body),
+        what,
+    ))
 }
 
 fn registry_error(status: StatusCode, body: &str, what: &str) -> CliError {

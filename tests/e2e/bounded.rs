@@ -282,3 +282,13 @@ fn a_scan_gate_hung_outside_its_waits_still_writes_its_reports() {
     );
     assert!(sarif.exists() && junit.exists(), "{}", run.stderr);
 }
+
+#[test]
+fn an_endless_manifest_is_cut_off_not_read_into_memory() {
+    let server = SlowServer::start(Behaviour::Endless);
+    let (mut command, _) = migrate_from(&server.addr, "endless");
+    command.arg("--dry-run");
+    let (run, _) = run_within(&mut command, Duration::from_secs(60));
+    assert_ne!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("more than 8 MiB"), "{}", run.stderr);
+}

@@ -22,6 +22,8 @@ pub enum Behaviour {
     Silent,
     /// Always 503 with `Retry-After` as an HTTP-date `ahead` of the moment of answering.
     UnavailableFor { ahead: Duration },
+    /// A 200 with a chunked body far larger than any manifest (32 MiB, then the end).
+    Endless,
     /// Always this status line and these extra header lines (each ending in \r\n).
     Answer {
         status: &'static str,
@@ -91,6 +93,24 @@ fn serve(mut stream: TcpStream, behaviour: &Behaviour, counter: &AtomicUsize) {
                 if stream.write_all(answer.as_bytes()).is_err() {
                     return;
                 }
+            }
+            Behaviour::Endless => {
+                let head = "HTTP/1.1 200 OK\r\nContent-Type: application/vnd.oci.image.manifest.v1+json\r\nTransfer-Encoding: chunked\r\n\r\n";
+                if stream.write_all(head.as_bytes()).is_err() {
+                    return;
+                }
+                let chunk = vec![b' '; 64 * 1024];
+                for _ in 0..512 {
+                    let size = format!("{:x}\r\n", chunk.len());
+                    let written = stream
+                        .write_all(size.as_bytes())
+                        .and_then(|()| stream.write_all(&chunk))
+                        .and_then(|()| stream.write_all(b"\r\n"));
+                    if written.is_err() {
+                        return;
+                    }
+                }
+                let _ = stream.write_all(b"0\r\n\r\n");
             }
             Behaviour::Answer { status, headers } => {
                 let answer = format!(
