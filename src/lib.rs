@@ -87,7 +87,7 @@ fn clap_exit(error: &clap::Error) -> i32 {
 /// to write the output turns a success into exit 3; it never changes a "no" verdict (1),
 /// a failure (2, 3), a timeout (4) or an interruption (130). Whatever the code, the
 /// verdict or failure is printed on stderr, followed by the output failures.
-pub fn exit_code(result: CommandResult, output_failures: Vec<CliError>, paint: &Paint) -> i32 {
+fn exit_code(result: CommandResult, output_failures: Vec<CliError>, paint: &Paint) -> i32 {
     let code = match &result {
         Ok(Outcome::Success) if output_failures.is_empty() => ExitCode::Success,
         Ok(Outcome::Success) => ExitCode::Remote,
