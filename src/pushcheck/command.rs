@@ -263,12 +263,25 @@ async fn check_all(
                 ecr_images::describe_images(&ctx, &image.repository),
                 policy_check(&ctx, &image.repository)
             );
-            let images = images.unwrap_or_default();
-            f.checks.push(immutability(repo, &images, &tag));
-            f.checks.push(probes::layers(sizes));
-            f.checks.push(policy);
-            f.checks
-                .push(lifecycle_check(&ctx, &image.repository, images, &tag).await);
+            // Checks that need the image list say so when it could not be read, rather
+            // than judging an empty list ("the tag is new").
+            match images {
+                Ok(images) => {
+                    f.checks.push(immutability(repo, &images, &tag));
+                    f.checks.push(probes::layers(sizes));
+                    f.checks.push(policy);
+                    f.checks
+                        .push(lifecycle_check(&ctx, &image.repository, images, &tag).await);
+                }
+                Err(e) => {
+                    let why = format!("could not list the repository's images: {e}");
+                    f.checks
+                        .push(Check::skipped(CheckId::TagImmutability, &why));
+                    f.checks.push(probes::layers(sizes));
+                    f.checks.push(policy);
+                    f.checks.push(Check::skipped(CheckId::LifecyclePolicy, why));
+                }
+            }
             if !repo.scan_on_push {
                 f.checks.push(Check::warn(
                     CheckId::ScanOnPush,
@@ -332,9 +345,15 @@ fn immutability(repo: &ObservedRepo, images: &[Image], tag: &str) -> Check {
 }
 
 async fn policy_check(ctx: &AwsContext, repository: &str) -> Check {
-    // As before: a policy that cannot be read counts as none (best effort).
-    let Ok(Some(policy)) = repositories::repository_policy(ctx, repository).await else {
-        return Check::ok(CheckId::RepositoryPolicy, "no repository policy");
+    let policy = match repositories::repository_policy(ctx, repository).await {
+        Ok(Some(policy)) => policy,
+        Ok(None) => return Check::ok(CheckId::RepositoryPolicy, "no repository policy"),
+        Err(e) => {
+            return Check::skipped(
+                CheckId::RepositoryPolicy,
+                format!("could not read the repository policy: {e}"),
+            );
+        }
     };
     let denies = denying_statements(&policy);
     match denies.is_empty() {
@@ -354,8 +373,15 @@ async fn lifecycle_check(
     mut images: Vec<Image>,
     tag: &str,
 ) -> Check {
-    let Ok(Some(text)) = ecr_images::get_lifecycle_policy(ctx, repository).await else {
-        return Check::ok(CheckId::LifecyclePolicy, "no lifecycle policy");
+    let text = match ecr_images::get_lifecycle_policy(ctx, repository).await {
+        Ok(Some(text)) => text,
+        Ok(None) => return Check::ok(CheckId::LifecyclePolicy, "no lifecycle policy"),
+        Err(e) => {
+            return Check::skipped(
+                CheckId::LifecyclePolicy,
+                format!("could not read the lifecycle policy: {e}"),
+            );
+        }
     };
     let Ok(policy) = inputs::parse_policy(&text, "of the repository") else {
         return Check::warn(

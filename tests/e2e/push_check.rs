@@ -349,3 +349,33 @@ fn local_image_sizes_come_from_pax_headers_of_docker_save() {
         "{layer_check:#}"
     );
 }
+
+#[test]
+fn checks_whose_aws_calls_fail_say_skipped_never_ok() {
+    // Listing images and reading both policies fail while everything else works: the
+    // checks that needed them are skipped with the reason, not "ok".
+    let sandbox = Sandbox::new();
+    let repo = healthy(&sandbox);
+    let proxy = crate::slow::DenyingApi::start(
+        &crate::harness::stand_ins().moto_url,
+        &[
+            "DescribeImages",
+            "GetRepositoryPolicy",
+            "GetLifecyclePolicy",
+        ],
+    );
+    let mut command = sandbox.command(&["push-check", &format!("{repo}:v1"), "-o", "json"]);
+    command
+        .env("AWS_ENDPOINT_URL", &proxy.url)
+        .env("AWS_MAX_ATTEMPTS", "1");
+    let run = crate::client::run(&mut command);
+    for id in ["tag-immutability", "repository-policy", "lifecycle-policy"] {
+        let c = check(&run, id);
+        assert_eq!(c["status"], "skipped", "{id}: {}", run.stdout);
+        assert!(
+            c["detail"].as_str().unwrap().contains("AccessDenied"),
+            "{id}: {}",
+            run.stdout
+        );
+    }
+}

@@ -180,3 +180,78 @@ pub fn run_within(command: &mut Command, limit: Duration) -> (Run, Duration) {
     };
     (run, took)
 }
+
+/// A pass-through proxy in front of moto that answers `AccessDeniedException` to the ECR
+/// API operations named (by their `X-Amz-Target` suffix, e.g. `DescribeImages`) and
+/// forwards everything else: an AWS call that fails while the others work.
+pub struct DenyingApi {
+    pub url: String,
+}
+
+impl DenyingApi {
+    pub fn start(upstream: &str, denied: &'static [&'static str]) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let upstream = upstream.trim_start_matches("http://").to_string();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { continue };
+                let upstream = upstream.clone();
+                std::thread::spawn(move || relay(stream, &upstream, denied));
+            }
+        });
+        Self { url }
+    }
+}
+
+/// One request per connection (we ask for `Connection: close` both ways).
+fn relay(mut client: TcpStream, upstream: &str, denied: &[&str]) {
+    let _ = client.set_read_timeout(Some(Duration::from_secs(30)));
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        match client.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => return,
+        }
+    }
+    let text = String::from_utf8_lossy(&head).to_string();
+    let header = |name: &str| {
+        text.lines()
+            .find(|l| l.to_ascii_lowercase().starts_with(&format!("{name}:")))
+            .map(|l| l[name.len() + 1..].trim().to_string())
+    };
+    let length: usize = header("content-length")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0u8; length];
+    if client.read_exact(&mut body).is_err() {
+        return;
+    }
+    let target = header("x-amz-target").unwrap_or_default();
+    if denied.iter().any(|op| target.ends_with(&format!(".{op}"))) {
+        let answer = r#"{"__type":"AccessDeniedException","message":"denied by the test proxy"}"#;
+        let _ = client.write_all(
+            format!(
+                "HTTP/1.1 400 Bad Request\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                answer.len()
+            )
+            .as_bytes(),
+        );
+        return;
+    }
+    let Ok(mut server) = TcpStream::connect(upstream) else {
+        return;
+    };
+    let head = text.replacen("\r\n", "\r\nConnection: close\r\n", 1);
+    if server
+        .write_all(head.as_bytes())
+        .and_then(|()| server.write_all(&body))
+        .is_err()
+    {
+        return;
+    }
+    let mut answer = Vec::new();
+    let _ = server.read_to_end(&mut answer);
+    let _ = client.write_all(&answer);
+}
