@@ -230,6 +230,18 @@ fn merge_group(group: Vec<(String, Page)>) -> Result<(String, ScanResult), Strin
         }
     }
     let source = sources.join(", ");
+    let last_pages = group.iter().filter(|(_, p)| !p.more).count();
+    if last_pages > 1 {
+        let (_, first) = &group[0];
+        let image = match (&first.scan.repository, &first.scan.digest, &first.scan.tag) {
+            (Some(r), Some(d), _) => format!("{r}@{d}"),
+            (Some(r), None, Some(t)) => format!("{r}:{t}"),
+            _ => "one image".to_string(),
+        };
+        return Err(format!(
+            "{source} hold {last_pages} complete results (or last pages) for {image}: the same scan given twice, or two scans of one image; pass each page once"
+        ));
+    }
     let mut pages_iter = group.iter().map(|(_, p)| p.clone());
     let mut merged = pages_iter.next().expect("a group has a page").scan;
     for page in pages_iter {
@@ -562,6 +574,12 @@ mod tests {
         let e = merged(&[&first, &last]).unwrap_err();
         assert!(
             e.contains("2 pages of an image") && e.contains("one page of 3 findings (2 listed)"),
+            "{e}"
+        );
+        // The same scan twice is not twice the findings.
+        let e = merged(&[&last, &last]).unwrap_err();
+        assert!(
+            e.starts_with("f0, f1 hold 2 complete results (or last pages) for app@sha256:1"),
             "{e}"
         );
         // A document that is not a page names where it is.

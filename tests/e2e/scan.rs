@@ -630,6 +630,14 @@ fn a_truncated_page_fails_and_pages_of_one_image_merge() {
             run.stderr
         );
     }
+    // The same scan twice is refused, not counted twice.
+    let run = gate_files(&[&page2, &page2], &[]);
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("the same scan given twice"),
+        "{}",
+        run.stderr
+    );
     // The middle page missing: the counts show it.
     let middle_missing = temp_file(
         "pages-gap.json",
