@@ -260,23 +260,24 @@ complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and not __fish_seen_
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and not __fish_seen_subcommand_from gate help" -f -a "gate" -d 'Wait for each image\'s scan, apply the policy, and exit 0 (pass) or 1 (fail)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and not __fish_seen_subcommand_from gate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l findings -d 'Offline: the JSON of `aws ecr describe-image-scan-findings --output json` (repeatable)' -r -F
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l fail-on -d 'Fail when any finding at or above this severity remains' -r -f -a "informational\t''
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l fail-on -d 'Fail when any finding at or above this severity remains [default: critical]' -r -f -a "informational\t''
 low\t''
 medium\t''
 high\t''
-critical\t''"
+critical\t''
+none\t''"
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l max-critical -d 'Fail when more than N critical findings remain' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l max-high -d 'Fail when more than N high findings remain' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l max-medium -d 'Fail when more than N medium findings remain' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l max-low -d 'Fail when more than N low findings remain' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l max-informational -d 'Fail when more than N informational findings remain' -r
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l unknown-severity-as -d 'Where UNDEFINED / UNTRIAGED findings count' -r -f -a "informational\t''
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l unknown-severity-as -d 'Where findings of a severity the gate does not know (UNDEFINED, UNTRIAGED, new ones) count [default: critical, with a warning]' -r -f -a "informational\t''
 low\t''
 medium\t''
 high\t''
 critical\t''"
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l ignore-file -d 'Reviewed exceptions: TOML `[[ignore]]` entries (id, package, until, reason) or a `.trivyignore`' -r -F
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l timeout -d 'How long to wait for scans to complete (then exit 4)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l timeout -d 'How long the whole gate waits for all scans together, not each image (then exit 4)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l sarif -d 'Also write a SARIF 2.1.0 report (GitHub code scanning)' -r -F
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l junit -d 'Also write a JUnit XML report (one test case per image)' -r -F
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -s j -l jobs -d 'Images gated at once' -r
@@ -291,6 +292,7 @@ json\t''"
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l ignore-unfixed -d 'Skip findings with no fix available (enhanced scanning only)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l only-exploitable -d 'Skip findings with no known exploit (enhanced scanning only)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l start -d 'Start a basic scan when the image has none'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l rescan-failed -d 'With --start: start a new scan of an image whose scan FAILED, and wait for it'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -s q -l quiet -d 'Print only errors'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l no-color -d 'Never colour output (also NO_COLOR)'

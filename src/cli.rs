@@ -237,6 +237,18 @@ pub enum SeverityArg {
     Critical,
 }
 
+/// `scan gate --fail-on`: a severity, or `none` (budgets alone decide).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOnArg {
+    Informational,
+    Low,
+    Medium,
+    High,
+    Critical,
+    // No threshold: only the --max-* budgets fail the gate.
+    None,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 #[value(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum TagMutabilityArg {
@@ -482,9 +494,13 @@ pub enum ScanCommand {
 
 #[derive(Debug, Args)]
 #[command(after_long_help = "\
-Severity order: informational < low < medium < high < critical. UNDEFINED (basic) and
-UNTRIAGED (enhanced) count as --unknown-severity-as (default medium).
-Without --fail-on or a --max-* budget, the gate fails on critical findings.
+Severity order: informational < low < medium < high < critical. A severity the gate does
+not know (UNDEFINED, UNTRIAGED, anything new) counts as critical, with a warning, unless
+--unknown-severity-as maps it.
+The gate fails on critical findings unless --fail-on says otherwise; --max-* budgets add
+to that threshold and never switch it off (--fail-on none: budgets alone decide). A budget
+at or above the threshold (--fail-on high --max-high 5) is a contradiction: exit 2.
+--timeout bounds the whole gate (all images together), not each image.
 
 Exit codes: 0 pass, 1 fail, 2 bad input, 3 AWS error, 4 timeout.
 
@@ -502,9 +518,9 @@ pub struct ScanGateArgs {
     #[arg(long, value_name = "FILE")]
     pub findings: Vec<PathBuf>,
 
-    /// Fail when any finding at or above this severity remains
+    /// Fail when any finding at or above this severity remains [default: critical]
     #[arg(long, value_enum, value_name = "SEVERITY")]
-    pub fail_on: Option<SeverityArg>,
+    pub fail_on: Option<FailOnArg>,
 
     /// Fail when more than N critical findings remain
     #[arg(long, value_name = "N")]
@@ -522,9 +538,10 @@ pub struct ScanGateArgs {
     #[arg(long, value_name = "N")]
     pub max_informational: Option<u32>,
 
-    /// Where UNDEFINED / UNTRIAGED findings count
-    #[arg(long, value_enum, value_name = "SEVERITY", default_value = "medium")]
-    pub unknown_severity_as: SeverityArg,
+    /// Where findings of a severity the gate does not know (UNDEFINED, UNTRIAGED, new
+    /// ones) count [default: critical, with a warning]
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub unknown_severity_as: Option<SeverityArg>,
 
     /// Skip findings with no fix available (enhanced scanning only)
     #[arg(long)]
@@ -543,7 +560,11 @@ pub struct ScanGateArgs {
     #[arg(long)]
     pub start: bool,
 
-    /// How long to wait for scans to complete (then exit 4)
+    /// With --start: start a new scan of an image whose scan FAILED, and wait for it
+    #[arg(long, requires = "start")]
+    pub rescan_failed: bool,
+
+    /// How long the whole gate waits for all scans together, not each image (then exit 4)
     #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = duration_arg)]
     pub timeout: Duration,
 

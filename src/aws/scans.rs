@@ -6,7 +6,11 @@ use aws_sdk_ecr::types::{EnhancedImageScanFinding, ImageIdentifier, ImageScanFin
 
 use super::{error_code, sdk_error};
 use crate::error::CliError;
-use crate::model::finding::{Finding, ScanResult, ScanType, parse_severity, yes_no};
+use std::collections::BTreeMap;
+
+use crate::model::finding::{
+    Finding, ScanResult, ScanType, SeverityCounts, parse_severity, yes_no,
+};
 
 /// Where an image is: the client for its region, its registry and identity.
 pub struct ImageTarget<'a> {
@@ -52,6 +56,7 @@ pub async fn describe(target: &ImageTarget<'_>) -> Result<ScanResult, ScanError>
         status_description: None,
         scan_type: ScanType::Basic,
         findings: Vec::new(),
+        severity_counts: None,
     };
     while let Some(page) = pages.next().await {
         let page = match page {
@@ -77,14 +82,42 @@ pub async fn describe(target: &ImageTarget<'_>) -> Result<ScanResult, ScanError>
             result.digest = Some(digest.to_string());
         }
         if let Some(findings) = page.image_scan_findings() {
-            result
-                .findings
-                .extend(findings.findings().iter().map(basic));
+            let mut listed: BTreeMap<String, u64> = BTreeMap::new();
+            for f in findings.findings() {
+                let f = basic(f);
+                *listed.entry(f.reported.to_ascii_uppercase()).or_default() += 1;
+                result.findings.push(f);
+            }
             if !findings.enhanced_findings().is_empty() {
                 result.scan_type = ScanType::Enhanced;
-                result
-                    .findings
-                    .extend(findings.enhanced_findings().iter().flat_map(enhanced));
+                for f in findings.enhanced_findings() {
+                    let found = enhanced(f);
+                    if let Some(first) = found.first() {
+                        *listed
+                            .entry(first.reported.to_ascii_uppercase())
+                            .or_default() += 1;
+                    }
+                    result.findings.extend(found);
+                }
+            }
+            // ECR's own counts, to check the findings listed against (the gate does).
+            if let Some(reported) = findings.finding_severity_counts() {
+                let page_counts = SeverityCounts {
+                    reported: reported
+                        .iter()
+                        .map(|(k, v)| {
+                            (
+                                k.as_str().to_ascii_uppercase(),
+                                u64::try_from(*v).unwrap_or(0),
+                            )
+                        })
+                        .collect(),
+                    listed,
+                };
+                result.severity_counts = Some(match result.severity_counts.take() {
+                    Some(before) => before.merge(page_counts),
+                    None => page_counts,
+                });
             }
         }
     }

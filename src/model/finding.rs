@@ -1,6 +1,8 @@
 //! Scan findings as ECR reports them, from basic scanning and from enhanced scanning by
 //! Amazon Inspector: severities, findings, and one image's scan result.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 /// ECR's severities in order; `Undefined` (basic) and `Untriaged` (enhanced) are mapped
@@ -159,6 +161,55 @@ pub struct ScanResult {
     pub status_description: Option<String>,
     pub scan_type: ScanType,
     pub findings: Vec<Finding>,
+    /// ECR's `findingSeverityCounts` next to the findings listed, when ECR gave counts.
+    #[serde(skip)]
+    pub severity_counts: Option<SeverityCounts>,
+}
+
+/// Findings per severity as ECR counts them (`findingSeverityCounts`) and as listed
+/// (one per basic finding, one per enhanced finding however many packages it names);
+/// keys are ECR's upper-case severity text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SeverityCounts {
+    pub reported: BTreeMap<String, u64>,
+    pub listed: BTreeMap<String, u64>,
+}
+
+impl SeverityCounts {
+    /// Two pages of one scan: the findings listed add up; ECR's counts are the whole
+    /// scan's on every page, so the larger of each is kept.
+    pub fn merge(mut self, other: SeverityCounts) -> SeverityCounts {
+        for (k, v) in other.reported {
+            let e = self.reported.entry(k).or_default();
+            *e = (*e).max(v);
+        }
+        for (k, v) in other.listed {
+            *self.listed.entry(k).or_default() += v;
+        }
+        self
+    }
+
+    pub fn reported_total(&self) -> u64 {
+        self.reported.values().fold(0, |a, b| a.saturating_add(*b))
+    }
+
+    pub fn listed_total(&self) -> u64 {
+        self.listed.values().fold(0, |a, b| a.saturating_add(*b))
+    }
+
+    /// Severities where ECR counts more or fewer findings than are listed:
+    /// (severity text, counted, listed).
+    pub fn discrepancies(&self) -> Vec<(String, u64, u64)> {
+        let keys: std::collections::BTreeSet<&String> =
+            self.reported.keys().chain(self.listed.keys()).collect();
+        keys.into_iter()
+            .filter_map(|k| {
+                let counted = self.reported.get(k).copied().unwrap_or(0);
+                let listed = self.listed.get(k).copied().unwrap_or(0);
+                (counted != listed).then(|| (k.clone(), counted, listed))
+            })
+            .collect()
+    }
 }
 
 /// A CVSS score in 0..=10, from its text; anything else is no score.

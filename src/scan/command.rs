@@ -12,7 +12,7 @@ use super::ignore::{self, IgnoreEntry};
 use super::outcome::{GateState, ImageOutcome};
 use super::{github, junit, report, sarif, wait};
 use crate::aws::{self, ecr_client, scans::ImageTarget};
-use crate::cli::{ScanGateArgs, SeverityArg};
+use crate::cli::{FailOnArg, ScanGateArgs, SeverityArg};
 use crate::error::{CliError, FailureKind, Result};
 use crate::model::reference;
 use crate::outcome::{CommandResult, Outcome, Verdict};
@@ -21,7 +21,7 @@ use crate::registry::endpoint;
 use crate::settings::Settings;
 
 pub async fn run(settings: &Settings, args: &ScanGateArgs, printer: &Printer) -> CommandResult {
-    let policy = policy(args);
+    let policy = policy(args)?;
     // Report files are checked before any scan is waited for.
     if let Some(path) = &args.sarif {
         crate::fsutil::check_output_file(path, "--sarif")?;
@@ -56,11 +56,7 @@ pub async fn run(settings: &Settings, args: &ScanGateArgs, printer: &Printer) ->
         .iter()
         .map(|i| image_ref(i))
         .collect::<Result<Vec<_>>>()?;
-    let offline = args
-        .findings
-        .iter()
-        .map(|p| offline_scan(p))
-        .collect::<Result<Vec<_>>>()?;
+    let offline = offline_scans(&args.findings)?;
 
     let mut scans: Vec<(String, std::result::Result<ScanResult, CliError>)> = offline;
     if !images.is_empty() {
@@ -105,7 +101,8 @@ pub async fn run(settings: &Settings, args: &ScanGateArgs, printer: &Printer) ->
             },
         })
         .collect();
-    let ignore_warnings = ignore_warnings(&ignores, &used, today);
+    let mut ignore_warnings = ignore_warnings(&ignores, &used, today);
+    ignore_warnings.extend(unknown_severity_warning(args, &outcomes));
     for warning in &ignore_warnings {
         printer.warn(warning);
     }
@@ -123,7 +120,10 @@ fn image_ref(text: &str) -> Result<reference::ImageRef> {
     Ok(image)
 }
 
-fn policy(args: &ScanGateArgs) -> GatePolicy {
+/// The policy from the flags. The threshold defaults to critical and only `--fail-on
+/// none` removes it: budgets add to it. A budget above zero for a severity the threshold
+/// already fails on can never apply, so it is a contradiction (exit 2).
+fn policy(args: &ScanGateArgs) -> Result<GatePolicy> {
     let budgets: BTreeMap<Severity, u32> = [
         (Severity::Critical, args.max_critical),
         (Severity::High, args.max_high),
@@ -134,18 +134,44 @@ fn policy(args: &ScanGateArgs) -> GatePolicy {
     .into_iter()
     .filter_map(|(s, max)| max.map(|m| (s, m)))
     .collect();
-    // With no threshold and no budget, critical findings fail the gate.
-    let fail_on = args
-        .fail_on
-        .map(severity)
-        .or(budgets.is_empty().then_some(Severity::Critical));
-    GatePolicy {
+    let fail_on = match args.fail_on {
+        None => Some(Severity::Critical),
+        Some(FailOnArg::None) => None,
+        Some(FailOnArg::Informational) => Some(Severity::Informational),
+        Some(FailOnArg::Low) => Some(Severity::Low),
+        Some(FailOnArg::Medium) => Some(Severity::Medium),
+        Some(FailOnArg::High) => Some(Severity::High),
+        Some(FailOnArg::Critical) => Some(Severity::Critical),
+    };
+    if let Some(threshold) = fail_on
+        && let Some((severity, max)) = budgets
+            .iter()
+            .rev()
+            .find(|(s, max)| **s >= threshold && **max > 0)
+    {
+        let source = match args.fail_on {
+            Some(_) => format!("--fail-on {}", threshold.as_str()),
+            None => "the default --fail-on critical".to_string(),
+        };
+        return Err(CliError::usage(format!(
+            "--max-{} {max} contradicts {source}: any {} finding already fails the gate, so the budget can never apply",
+            severity.as_str(),
+            severity.as_str()
+        ))
+        .with_hint(format!(
+            "drop --max-{}, or pass a higher --fail-on, or --fail-on none to gate on budgets alone",
+            severity.as_str()
+        )));
+    }
+    Ok(GatePolicy {
         fail_on,
         budgets,
         ignore_unfixed: args.ignore_unfixed,
         only_exploitable: args.only_exploitable,
-        unknown_as: severity(args.unknown_severity_as),
-    }
+        unknown_as: args
+            .unknown_severity_as
+            .map_or(Severity::Critical, severity),
+    })
 }
 
 fn severity(arg: SeverityArg) -> Severity {
@@ -158,27 +184,75 @@ fn severity(arg: SeverityArg) -> Severity {
     }
 }
 
-fn offline_scan(path: &Path) -> Result<(String, std::result::Result<ScanResult, CliError>)> {
-    let bad = |why: String| {
-        CliError::usage(format!("{} is not describe-image-scan-findings output", path.display()))
+/// Findings whose severity the gate does not know count as critical unless
+/// `--unknown-severity-as` maps them: never silently.
+fn unknown_severity_warning(args: &ScanGateArgs, outcomes: &[ImageOutcome]) -> Option<String> {
+    if args.unknown_severity_as.is_some() {
+        return None;
+    }
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for f in outcomes
+        .iter()
+        .filter_map(|o| o.scan.as_ref())
+        .flat_map(|s| &s.findings)
+        .filter(|f| f.severity == findings::ReportedSeverity::Unknown)
+    {
+        *seen.entry(f.reported.as_str()).or_default() += 1;
+    }
+    if seen.is_empty() {
+        return None;
+    }
+    let total: usize = seen.values().sum();
+    let which: Vec<String> = seen
+        .iter()
+        .map(|(text, n)| format!("{} ×{n}", crate::output::sanitize(text)))
+        .collect();
+    Some(format!(
+        "{} a severity the gate does not know ({}): counted as critical; map them with --unknown-severity-as SEVERITY",
+        crate::output::count(total, "finding has", "findings have"),
+        which.join(", ")
+    ))
+}
+
+/// The saved findings: every page of every file, pages of one image merged into one scan
+/// (several files, concatenated documents, or a JSON array of pages).
+fn offline_scans(
+    paths: &[std::path::PathBuf],
+) -> Result<Vec<(String, std::result::Result<ScanResult, CliError>)>> {
+    let hint = "save it with `aws ecr describe-image-scan-findings --repository-name R --image-id imageTag=T --output json` (every page: no --max-items)";
+    let mut pages = Vec::new();
+    for path in paths {
+        let text = crate::input::read_file(path, crate::input::LIST)?;
+        let read = findings::parse_pages(&text).map_err(|why| {
+            CliError::usage(format!(
+                "{} is not describe-image-scan-findings output",
+                path.display()
+            ))
             .with_cause(why)
-            .with_hint("save it with `aws ecr describe-image-scan-findings --repository-name R --image-id imageTag=T --output json`")
-    };
-    let text = crate::input::read_file(path, crate::input::LIST)?;
-    let scan = findings::parse_json(&text).map_err(bad)?;
-    let label = match (&scan.repository, &scan.tag, &scan.digest) {
-        (Some(r), Some(t), _) => format!("{r}:{t}"),
-        (Some(r), None, Some(d)) => format!("{r}@{d}"),
-        _ => path.display().to_string(),
-    };
-    let result = match scan.status.as_str() {
-        "COMPLETE" | "ACTIVE" => Ok(scan),
-        other => Err(CliError::remote(format!(
-            "the saved scan in {} is not finished (status {other})",
-            path.display()
-        ))),
-    };
-    Ok((label, result))
+            .with_hint(hint)
+        })?;
+        pages.extend(read.into_iter().map(|p| (path.display().to_string(), p)));
+    }
+    let scans = findings::merge_pages(pages).map_err(|why| {
+        CliError::usage(format!("incomplete scan findings: {why}")).with_hint(
+            "the AWS CLI saves every page unless --max-items, --page-size or --no-paginate is given",
+        )
+    })?;
+    Ok(scans
+        .into_iter()
+        .map(|(source, scan)| {
+            let label = match (&scan.repository, &scan.tag, &scan.digest) {
+                (Some(r), Some(t), _) => format!("{r}:{t}"),
+                (Some(r), None, Some(d)) => format!("{r}@{d}"),
+                _ => source,
+            };
+            let result = match scan.status.as_str() {
+                "COMPLETE" | "ACTIVE" => Ok(scan),
+                _ => Err(wait::status_error(&scan, &label, wait::Source::Saved)),
+            };
+            (label, result)
+        })
+        .collect())
 }
 
 async fn live_scans(
@@ -224,7 +298,14 @@ async fn live_scans(
                     },
                     digest: image.digest.clone(),
                 };
-                let wait = wait::wait_for_scan(&target, &label, args.start, args.timeout, report);
+                let wait = wait::wait_for_scan(
+                    &target,
+                    &label,
+                    args.start,
+                    args.rescan_failed,
+                    args.timeout,
+                    report,
+                );
                 let result = match tokio::time::timeout_at(deadline, wait).await {
                     Ok(result) => result,
                     Err(_) => Err(CliError::timeout(format!(

@@ -108,10 +108,16 @@ pub fn gate(
         .collect();
     let mut ignored = Vec::new();
     let mut kept = Vec::new();
-    for f in &scan.findings {
+    let (unlisted, mut notes) = unlisted_findings(scan);
+    let listed = scan.findings.len();
+    for (i, f) in scan.findings.iter().chain(&unlisted).enumerate() {
         let severity = policy.effective(f);
         counts.entry(severity).or_default().found += 1;
-        match ignore_reason(policy, f, ignores, today, used) {
+        let reason = match i < listed {
+            true => ignore_reason(policy, f, ignores, today, used),
+            false => None,
+        };
+        match reason {
             Some(reason) => {
                 counts.entry(severity).or_default().ignored += 1;
                 ignored.push(Ignored {
@@ -137,7 +143,6 @@ pub fn gate(
     for f in &blocking {
         counts.entry(policy.effective(f)).or_default().blocking += 1;
     }
-    let mut notes = Vec::new();
     if scan.scan_type == ScanType::Basic && (policy.ignore_unfixed || policy.only_exploitable) {
         notes.push(
             "basic scan findings do not say whether a fix or an exploit exists, so --ignore-unfixed / \
@@ -160,6 +165,54 @@ pub fn gate(
         remaining,
         notes,
     }
+}
+
+/// At most this many findings are stood in for per severity; ECR counts far fewer.
+const MAX_UNLISTED: u64 = 100_000;
+
+/// When ECR's `findingSeverityCounts` count more findings than are listed, the gate does
+/// not pass on the list alone: each finding counted but not listed stands in as a finding
+/// of that severity (it cannot be ignored: its id is unknown), so thresholds and budgets
+/// apply to the larger count. Also the notes that say so.
+fn unlisted_findings(scan: &ScanResult) -> (Vec<Finding>, Vec<String>) {
+    let mut unlisted = Vec::new();
+    let mut notes = Vec::new();
+    let Some(counts) = &scan.severity_counts else {
+        return (unlisted, notes);
+    };
+    for (text, counted, listed) in counts.discrepancies() {
+        let text = crate::output::sanitize(&text).into_owned();
+        if counted > listed {
+            notes.push(format!(
+                "ECR counts {counted} {text} findings (findingSeverityCounts) but {listed} are listed: the {} not listed count as {text} findings that cannot be ignored",
+                counted - listed
+            ));
+            let missing = (counted - listed).min(MAX_UNLISTED);
+            for _ in 0..missing {
+                unlisted.push(Finding {
+                    id: format!("UNLISTED-{text}"),
+                    severity: super::findings::parse_severity(&text),
+                    reported: text.clone(),
+                    package: None,
+                    version: None,
+                    fixed_in: None,
+                    fix_available: None,
+                    exploit_available: None,
+                    score: None,
+                    uri: None,
+                    title: Some(format!(
+                        "counted by ECR (findingSeverityCounts {text}: {counted}) but not listed in the findings"
+                    )),
+                    status: "ACTIVE".into(),
+                });
+            }
+        } else {
+            notes.push(format!(
+                "ECR counts {counted} {text} findings (findingSeverityCounts) but {listed} are listed: the larger count applies"
+            ));
+        }
+    }
+    (unlisted, notes)
 }
 
 #[cfg(test)]
@@ -199,6 +252,7 @@ mod tests {
             status_description: None,
             scan_type,
             findings,
+            severity_counts: None,
         }
     }
 
@@ -314,6 +368,45 @@ mod tests {
         let v = gate(&basic, &p, &[], TODAY, &mut []);
         assert!(!v.pass);
         assert!(v.notes[0].contains("basic scan findings do not say"));
+    }
+
+    #[test]
+    fn counts_beyond_the_list_count_and_cannot_be_ignored() {
+        let mut s = scan(
+            vec![finding("CVE-1", "HIGH", "p", None, None)],
+            ScanType::Basic,
+        );
+        s.severity_counts = Some(crate::model::finding::SeverityCounts {
+            reported: [("CRITICAL".to_string(), 1), ("HIGH".to_string(), 1)].into(),
+            listed: [("HIGH".to_string(), 1)].into(),
+        });
+        let mut p = policy();
+        p.fail_on = Some(Severity::Critical);
+        let v = gate(&s, &p, &[], TODAY, &mut []);
+        assert!(!v.pass);
+        assert_eq!(v.blocking[0].id, "UNLISTED-CRITICAL");
+        assert!(
+            v.notes[0].contains("ECR counts 1 CRITICAL findings"),
+            "{:?}",
+            v.notes
+        );
+        // Budgets apply to the larger count.
+        s.severity_counts = Some(crate::model::finding::SeverityCounts {
+            reported: [("HIGH".to_string(), 3)].into(),
+            listed: [("HIGH".to_string(), 1)].into(),
+        });
+        p.budgets.insert(Severity::High, 2);
+        let entry = IgnoreEntry {
+            id: "CVE-1".into(),
+            package: None,
+            until: None,
+            reason: None,
+        };
+        let v = gate(&s, &p, &[entry], TODAY, &mut [false]);
+        assert_eq!(v.counts[&Severity::High].found, 3);
+        assert!(v.pass, "1 ignored + 2 unlisted = within the budget of 2");
+        p.budgets.insert(Severity::High, 1);
+        assert!(!gate(&s, &p, &[], TODAY, &mut []).pass);
     }
 
     #[test]

@@ -206,6 +206,7 @@ pub(crate) mod tests {
             status_description: None,
             scan_type: ScanType::Basic,
             findings,
+            severity_counts: None,
         };
         let ignores = [IgnoreEntry {
             id: "CVE-2025-2000".into(),

@@ -269,7 +269,11 @@ fn enhanced_scans_live_with_fix_and_exploit_filters() {
         .iter()
         .map(|f| f["id"].as_str().unwrap())
         .collect();
-    assert_eq!(blocking, ["CVE-2026-0001", "CVE-2026-0002"]);
+    assert_eq!(
+        blocking,
+        ["CVE-2026-0001", "CVE-2026-0002", "GHSA-xxxx"],
+        "UNTRIAGED counts as critical unless mapped"
+    );
     assert_eq!(
         report["images"][0]["ignored"][0]["reason"],
         "suppressed in Amazon Inspector"
@@ -293,6 +297,8 @@ fn enhanced_scans_live_with_fix_and_exploit_filters() {
         "high",
         "--ignore-unfixed",
         "--only-exploitable",
+        "--unknown-severity-as",
+        "medium",
     ])
     .assert_code(0);
 }
@@ -343,10 +349,10 @@ fn offline_files_cover_every_option() {
     let report = run.json();
     assert_eq!(report["images"][0]["image"], "team/api:v1");
     assert_eq!(report["images"][1]["image"], "team/web:v2");
-    assert_eq!(report["images"][0]["counts"]["critical"]["blocking"], 1);
+    assert_eq!(report["images"][0]["counts"]["critical"]["blocking"], 2);
     assert_eq!(
-        report["images"][0]["counts"]["medium"]["found"], 3,
-        "UNDEFINED counts as medium by default"
+        report["images"][0]["counts"]["critical"]["found"], 2,
+        "UNDEFINED counts as critical by default"
     );
     assert!(
         offline(&[
@@ -368,6 +374,8 @@ fn offline_files_cover_every_option() {
     );
     let path = ignore_critical.to_str().unwrap();
     offline(&[
+        "--unknown-severity-as",
+        "medium",
         "--max-medium",
         "3",
         "--max-critical",
@@ -377,6 +385,8 @@ fn offline_files_cover_every_option() {
     ])
     .assert_code(0);
     offline(&[
+        "--unknown-severity-as",
+        "medium",
         "--max-medium",
         "2",
         "--max-critical",
@@ -387,6 +397,8 @@ fn offline_files_cover_every_option() {
     .assert_code(1);
     // --ignore-unfixed / --only-exploitable: a note for basic findings, effective for enhanced.
     let run = offline(&[
+        "--unknown-severity-as",
+        "medium",
         "--fail-on",
         "critical",
         "--ignore-unfixed",
@@ -554,4 +566,354 @@ fn untrusted_finding_text_never_reaches_a_terminal_raw() {
         );
     }
     assert!(run.stderr.contains("::error title="), "{}", run.stderr);
+}
+
+// ---- Fail closed: every incomplete or unclear input fails the gate.
+
+/// `describe-image-scan-findings` output of `team/paged:v1` as the AWS CLI prints one page
+/// with `--max-items` (a `NextToken`), or the last page (none). ECR counts 3 findings.
+fn paged(token: Option<&str>, names: &[&str]) -> Value {
+    let findings: Vec<Value> = names
+        .iter()
+        .map(|n| json!({ "name": n, "severity": "HIGH", "attributes": [{ "key": "package_name", "value": "zlib" }] }))
+        .collect();
+    let mut doc = json!({
+        "registryId": ACCOUNT, "repositoryName": "team/paged",
+        "imageId": { "imageDigest": "sha256:2222", "imageTag": "v1" },
+        "imageScanStatus": { "status": "COMPLETE", "description": "The scan was completed successfully." },
+        "imageScanFindings": { "findingSeverityCounts": { "HIGH": 3 }, "findings": findings }
+    });
+    if let Some(token) = token {
+        doc["NextToken"] = json!(token);
+    }
+    doc
+}
+
+fn gate_files(files: &[&std::path::PathBuf], extra: &[&str]) -> crate::client::Run {
+    let mut args = vec!["scan", "gate"];
+    for f in files {
+        args.extend(["--findings", f.to_str().unwrap()]);
+    }
+    args.extend_from_slice(extra);
+    ecr(&args)
+}
+
+#[test]
+fn a_truncated_page_fails_and_pages_of_one_image_merge() {
+    let first = paged(Some("eyJOZXh0VG9rZW4iOiAiYWJjIn0="), &["CVE-1", "CVE-2"]);
+    let last = paged(None, &["CVE-3"]);
+    let page = temp_file("page1.json", &first.to_string());
+    let run = gate_files(&[&page], &[]);
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains(&format!(
+            "{} is one page of 3 findings (2 listed); save all pages (drop --max-items) or pass them all",
+            page.display()
+        )),
+        "{}",
+        run.stderr
+    );
+    let page2 = temp_file("page2.json", &last.to_string());
+    let concatenated = temp_file("pages.json", &format!("{first}\n{last}\n"));
+    let array = temp_file("pages-array.json", &json!([first, last]).to_string());
+    for files in [vec![&page, &page2], vec![&concatenated], vec![&array]] {
+        let run = gate_files(&files, &["--fail-on", "high", "-o", "json"]);
+        run.assert_code(1);
+        let report = run.json();
+        let images = report["images"].as_array().unwrap();
+        assert_eq!(images.len(), 1, "one image, not one per page: {files:?}");
+        assert_eq!(images[0]["image"], "team/paged:v1");
+        assert_eq!(images[0]["counts"]["high"]["found"], 3);
+        assert!(
+            !run.stderr.contains("findingSeverityCounts"),
+            "{}",
+            run.stderr
+        );
+    }
+    // The same scan twice is refused, not counted twice.
+    let run = gate_files(&[&page2, &page2], &[]);
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("the same scan given twice"),
+        "{}",
+        run.stderr
+    );
+    // The middle page missing: the counts show it.
+    let middle_missing = temp_file(
+        "pages-gap.json",
+        &format!("{}\n{last}", paged(Some("t1"), &["CVE-1"])),
+    );
+    let run = gate_files(&[&middle_missing], &[]);
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("one page of 3 findings (2 listed)"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn counts_that_disagree_with_the_list_fail_the_gate() {
+    // ECR counts a CRITICAL finding the list lacks: the gate does not pass on the list.
+    let mut doc = paged(None, &["CVE-1"]);
+    doc["imageScanFindings"]["findingSeverityCounts"] = json!({ "HIGH": 1, "CRITICAL": 1 });
+    let file = temp_file("short.json", &doc.to_string());
+    let run = gate_files(&[&file], &[]);
+    run.assert_code(1);
+    assert!(
+        run.stderr
+            .contains("ECR counts 1 CRITICAL findings (findingSeverityCounts) but 0 are listed"),
+        "{}",
+        run.stderr
+    );
+    let run = gate_files(&[&file], &["-o", "json"]);
+    run.assert_code(1);
+    assert_eq!(
+        run.json()["images"][0]["blocking"][0]["id"],
+        "UNLISTED-CRITICAL"
+    );
+    // Budgets apply to the larger count: 3 HIGH counted, 1 listed.
+    doc["imageScanFindings"]["findingSeverityCounts"] = json!({ "HIGH": 3 });
+    let file = temp_file("short.json", &doc.to_string());
+    gate_files(&[&file], &["--max-high", "2"]).assert_code(1);
+    gate_files(&[&file], &["--max-high", "3"]).assert_code(0);
+
+    // Live: the counts come from DescribeImageScanFindings too.
+    let image = image(true);
+    let (repo, tag) = image.split_once(':').unwrap();
+    moto_scan_result(json!({
+        "repositoryName": repo, "imageId": { "imageTag": tag },
+        "imageScanStatus": { "status": "COMPLETE", "description": "The scan was completed successfully." },
+        "imageScanFindings": {
+            "findingSeverityCounts": { "HIGH": 1, "CRITICAL": 2 },
+            "findings": [{ "name": "CVE-9999-1", "severity": "HIGH", "attributes": [] }]
+        }
+    }));
+    let run = ecr(&["scan", "gate", &image]);
+    run.assert_code(1);
+    assert!(
+        run.stderr.contains("ECR counts 2 CRITICAL findings"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn wrong_shapes_are_rejected_not_passed() {
+    let status =
+        json!({ "status": "COMPLETE", "description": "The scan was completed successfully." });
+    let cases = [
+        (
+            json!({ "repositoryName": "a", "imageScanStatus": status, "imageScanFindings": {} }),
+            "$.imageScanFindings: no findings",
+        ),
+        (
+            json!({ "repositoryName": "a", "imageScanStatus": status }),
+            "$.imageScanFindings: missing",
+        ),
+        (
+            json!({ "repositoryName": "a", "imageScanStatus": status, "imageScanFindings": { "findings": { "name": "CVE-1" } } }),
+            "$.imageScanFindings.findings: invalid type: map",
+        ),
+        (
+            json!({ "repositoryName": "a", "imageScanStatus": status, "imageScanFindings": { "findings": "CRITICAL" } }),
+            "$.imageScanFindings.findings: invalid type: string",
+        ),
+    ];
+    for (doc, why) in cases {
+        let file = temp_file("shape.json", &doc.to_string());
+        let run = gate_files(&[&file], &["--fail-on", "none"]);
+        run.assert_code(2);
+        assert!(run.stderr.contains(why), "{doc}: {}", run.stderr);
+    }
+    // What ECR prints for a clean image passes.
+    let clean = temp_file(
+        "clean.json",
+        &json!({ "repositoryName": "a", "imageScanStatus": status,
+                 "imageScanFindings": { "findingSeverityCounts": {} } })
+        .to_string(),
+    );
+    gate_files(&[&clean], &[]).assert_code(0);
+}
+
+#[test]
+fn budgets_never_switch_off_the_threshold() {
+    let file = basic_file(); // 1 critical, 2 medium, 1 undefined
+    let run = gate_files(
+        &[&file],
+        &["--max-high", "5", "--unknown-severity-as", "low"],
+    );
+    run.assert_code(1);
+    assert!(run.stdout.contains("CVE-2025-1000"), "{}", run.stdout);
+    let run = gate_files(&[&file], &["--fail-on", "high", "--max-high", "5"]);
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains(
+            "--max-high 5 contradicts --fail-on high: any high finding already fails the gate"
+        ),
+        "{}",
+        run.stderr
+    );
+    let run = gate_files(&[&file], &["--max-critical", "2"]);
+    run.assert_code(2);
+    assert!(
+        run.stderr
+            .contains("contradicts the default --fail-on critical")
+            && run.stderr.contains("--fail-on none"),
+        "{}",
+        run.stderr
+    );
+    // Budgets alone, when asked for.
+    gate_files(
+        &[&file],
+        &[
+            "--fail-on",
+            "none",
+            "--max-critical",
+            "2",
+            "--unknown-severity-as",
+            "low",
+        ],
+    )
+    .assert_code(0);
+    gate_files(&[&file], &["--fail-on", "none", "--max-critical", "1"]).assert_code(1);
+}
+
+#[test]
+fn an_unknown_severity_counts_as_critical_with_a_warning() {
+    let file = temp_file(
+        "extreme.json",
+        &json!({ "repositoryName": "team/x", "imageId": { "imageTag": "v1" },
+            "imageScanStatus": { "status": "COMPLETE" },
+            "imageScanFindings": { "findings": [{ "name": "CVE-2030-1", "severity": "EXTREME", "attributes": [] }] } })
+        .to_string(),
+    );
+    let run = gate_files(&[&file], &["--fail-on", "critical", "-o", "json"]);
+    run.assert_code(1);
+    assert!(
+        run.stderr.contains("1 finding has a severity the gate does not know (EXTREME ×1): counted as critical; map them with --unknown-severity-as"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.json()["images"][0]["counts"]["critical"]["blocking"], 1);
+    let run = gate_files(&[&file], &["--unknown-severity-as", "medium"]);
+    run.assert_code(0);
+    assert!(!run.stderr.contains("does not know"), "{}", run.stderr);
+}
+
+#[test]
+fn the_timeout_bounds_the_whole_gate() {
+    let help = ecr(&["scan", "gate", "--help"]);
+    assert!(
+        help.stdout
+            .contains("How long the whole gate waits for all scans together, not each image"),
+        "{}",
+        help.stdout
+    );
+    let images: Vec<String> = (0..2)
+        .map(|_| {
+            let image = image(true);
+            let (repo, tag) = image.split_once(':').unwrap();
+            moto_scan_result(json!({
+                "repositoryName": repo, "imageId": { "imageTag": tag },
+                "imageScanStatus": { "status": "IN_PROGRESS" }
+            }));
+            image
+        })
+        .collect();
+    let began = std::time::Instant::now();
+    let run = ecr(&[
+        "scan",
+        "gate",
+        &images[0],
+        &images[1],
+        "--jobs",
+        "1",
+        "--timeout",
+        "3s",
+    ]);
+    run.assert_code(4);
+    assert!(
+        began.elapsed() < std::time::Duration::from_secs(6),
+        "two images one after the other still end at one deadline: {:?}",
+        began.elapsed()
+    );
+}
+
+#[test]
+fn saved_unfinished_scans_keep_their_meaning() {
+    let saved = |status: &str, description: &str| {
+        temp_file(
+            "status.json",
+            &json!({ "repositoryName": "team/api", "imageId": { "imageTag": "v7" },
+                "imageScanStatus": { "status": status, "description": description } })
+            .to_string(),
+        )
+    };
+    let cases = [
+        (
+            "FAILED",
+            "the scanner crashed",
+            "the saved scan of team/api:v7 failed",
+            "--start --rescan-failed",
+        ),
+        (
+            "UNSUPPORTED_IMAGE",
+            "UnsupportedImageError: The operating system is not supported",
+            "ECR does not support this image's OS",
+            "enhanced scanning",
+        ),
+        (
+            "LIMIT_EXCEEDED",
+            "Scan quota exceeded",
+            "the scan quota was exceeded",
+            "wait for the quota",
+        ),
+        (
+            "IN_PROGRESS",
+            "",
+            "the saved scan of team/api:v7 is not finished (status IN_PROGRESS)",
+            "once the scan is COMPLETE",
+        ),
+    ];
+    for (status, description, message, hint) in cases {
+        let run = gate_files(&[&saved(status, description)], &[]);
+        run.assert_code(3);
+        for expected in [message, description, hint] {
+            assert!(
+                run.stderr.contains(expected),
+                "{status}: {expected}: {}",
+                run.stderr
+            );
+        }
+    }
+}
+
+#[test]
+fn rescan_failed_starts_a_new_scan_when_asked() {
+    let failed = image(true);
+    let (repo, tag) = failed.split_once(':').unwrap();
+    moto_scan_result(json!({
+        "repositoryName": repo, "imageId": { "imageTag": tag },
+        "imageScanStatus": { "status": "FAILED", "description": "the scanner crashed" }
+    }));
+    let run = ecr(&["scan", "gate", &failed]);
+    run.assert_code(3);
+    assert!(
+        run.stderr
+            .contains("pass --start --rescan-failed to start a new scan"),
+        "{}",
+        run.stderr
+    );
+    ecr(&["scan", "gate", &failed, "--rescan-failed"]).assert_code(2);
+    // The image was scanned today, so ECR (and moto) refuse another: the gate asked.
+    let run = ecr(&["scan", "gate", &failed, "--start", "--rescan-failed"]);
+    run.assert_code(3);
+    assert!(
+        run.stderr
+            .contains(&format!("ECR refused a new scan of {failed}"))
+            && run.stderr.contains("the scanner crashed"),
+        "{}",
+        run.stderr
+    );
 }

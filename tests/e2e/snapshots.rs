@@ -228,7 +228,17 @@ fn scan_gate() {
             "scan_gate_fail_json",
             gate(&["--fail-on", "high", "-o", "json"])
         );
-        insta::assert_snapshot!("scan_gate_pass_table", gate(&["--max-critical", "1"]));
+        insta::assert_snapshot!(
+            "scan_gate_pass_table",
+            gate(&[
+                "--unknown-severity-as",
+                "medium",
+                "--fail-on",
+                "none",
+                "--max-critical",
+                "1"
+            ])
+        );
     });
 }
 
