@@ -193,6 +193,11 @@ fn enhanced_findings(f: RawEnhancedFinding) -> Result<Vec<Finding>, String> {
         .or_else(|| f.title.clone())
         .ok_or("no packageVulnerabilityDetails.vulnerabilityId or title")?;
     let reported = f.severity.unwrap_or_else(|| "UNTRIAGED".into());
+    // PARTIAL: some packages have a fix; each package's own fixed-in version says which.
+    let partial = f
+        .fix_available
+        .as_deref()
+        .is_some_and(|v| v.eq_ignore_ascii_case("PARTIAL"));
     let recommendation_url = f
         .remediation
         .and_then(|r| r.recommendation)
@@ -219,7 +224,13 @@ fn enhanced_findings(f: RawEnhancedFinding) -> Result<Vec<Finding>, String> {
         .into_iter()
         .map(|p| (p.name, p.version, p.fixed_in_version))
         .collect();
-    Ok(base.per_package(packages))
+    let mut findings = base.per_package(packages);
+    if partial && findings.iter().any(|f| f.package.is_some()) {
+        for f in &mut findings {
+            f.fix_available = Some(f.fixed_in.is_some());
+        }
+    }
+    Ok(findings)
 }
 
 #[cfg(test)]
@@ -259,6 +270,11 @@ mod tests {
         assert_eq!(scan.findings[0].fixed_in.as_deref(), Some("1.2"));
         assert_eq!(scan.findings[1].fixed_in, None);
         assert_eq!(scan.findings[0].fix_available, Some(true));
+        // PARTIAL: per package, from its own fixed-in version.
+        let partial = doc.replace("\"fixAvailable\":\"YES\"", "\"fixAvailable\":\"PARTIAL\"");
+        let scan = parse_json(&partial).unwrap();
+        assert_eq!(scan.findings[0].fix_available, Some(true));
+        assert_eq!(scan.findings[1].fix_available, Some(false));
         assert_eq!(scan.findings[2].severity, ReportedSeverity::Unknown);
         assert_eq!(scan.findings[2].status, "SUPPRESSED");
         assert!(parse_json(r#"{"x":1}"#).is_err());

@@ -72,7 +72,7 @@ fn ignore_reason(
         _ => {}
     }
     for (i, entry) in ignores.iter().enumerate() {
-        if entry.matches(&f.id, f.package.as_deref()) && !entry.expired(today) {
+        if entry.matches_finding(f) && !entry.expired(today) {
             used[i] = true;
             let until = entry
                 .until
@@ -264,6 +264,7 @@ mod tests {
             package: None,
             until,
             reason: Some("reviewed".into()),
+            ..IgnoreEntry::default()
         };
         let mut used = [false];
         let v = gate(
