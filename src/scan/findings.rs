@@ -193,11 +193,7 @@ fn enhanced_findings(f: RawEnhancedFinding) -> Result<Vec<Finding>, String> {
         .or_else(|| f.title.clone())
         .ok_or("no packageVulnerabilityDetails.vulnerabilityId or title")?;
     let reported = f.severity.unwrap_or_else(|| "UNTRIAGED".into());
-    // PARTIAL: some packages have a fix; each package's own fixed-in version says which.
-    let partial = f
-        .fix_available
-        .as_deref()
-        .is_some_and(|v| v.eq_ignore_ascii_case("PARTIAL"));
+    let fix_text = f.fix_available.clone();
     let recommendation_url = f
         .remediation
         .and_then(|r| r.recommendation)
@@ -225,11 +221,7 @@ fn enhanced_findings(f: RawEnhancedFinding) -> Result<Vec<Finding>, String> {
         .map(|p| (p.name, p.version, p.fixed_in_version))
         .collect();
     let mut findings = base.per_package(packages);
-    if partial && findings.iter().any(|f| f.package.is_some()) {
-        for f in &mut findings {
-            f.fix_available = Some(f.fixed_in.is_some());
-        }
-    }
+    crate::model::finding::fix_per_package(&mut findings, fix_text.as_deref());
     Ok(findings)
 }
 
