@@ -1093,3 +1093,51 @@ fn github_annotations_are_escaped_summarized_and_attached() {
     );
     assert!(text.contains("status FAILED"), "{text}");
 }
+
+/// docs/scan.md's GitHub Actions and GitLab CI examples are valid YAML and use only flags
+/// the gate has, and the report files they upload are the ones the gate writes.
+#[test]
+fn ci_examples_in_the_docs_use_real_flags() {
+    let doc = include_str!("../../docs/scan.md");
+    let help = ecr(&["scan", "gate", "--help"]).stdout;
+    let section = |title: &str| {
+        let start = doc.find(title).unwrap_or_else(|| panic!("no {title}"));
+        let rest = &doc[start..];
+        let open = rest.find("```yaml\n").unwrap() + 8;
+        let close = rest[open..].find("```").unwrap();
+        rest[open..open + close].to_string()
+    };
+    for (title, files) in [
+        (
+            "### GitHub Actions",
+            &[
+                "--sarif scan.sarif",
+                "--junit scan.xml",
+                "sarif_file: scan.sarif",
+            ][..],
+        ),
+        (
+            "### GitLab CI",
+            &[
+                "--gitlab-report gl-container-scanning-report.json",
+                "container_scanning: gl-container-scanning-report.json",
+                "junit: scan.xml",
+            ][..],
+        ),
+    ] {
+        let yaml = section(title);
+        serde_norway::from_str::<serde_norway::Value>(&yaml)
+            .unwrap_or_else(|e| panic!("{title}: not YAML: {e}"));
+        for file in files {
+            assert!(yaml.contains(file), "{title} lacks {file}");
+        }
+        let command = &yaml[yaml.find("ecrctl scan gate").unwrap()..];
+        let command = &command[..command.find("scan.json").unwrap()];
+        for flag in command.split_whitespace().filter(|w| w.starts_with("--")) {
+            assert!(
+                help.contains(&format!("{flag} ")) || help.contains(&format!("{flag}\n")),
+                "{title}: {flag} is not a scan gate flag"
+            );
+        }
+    }
+}
