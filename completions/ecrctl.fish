@@ -259,8 +259,8 @@ complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and not __fish_seen_
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and not __fish_seen_subcommand_from gate help" -s V -l version -d 'Print version'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and not __fish_seen_subcommand_from gate help" -f -a "gate" -d 'Wait for each image\'s scan, apply the policy, and exit 0 (pass) or 1 (fail)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and not __fish_seen_subcommand_from gate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l findings -d 'Offline: the JSON of `aws ecr describe-image-scan-findings --output json` (repeatable)' -r -F
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l fail-on -d 'Fail when any finding at or above this severity remains [default: critical]' -r -f -a "informational\t''
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l findings -d 'Offline: the JSON of `aws ecr describe-image-scan-findings --output json` (repeatable; `-` reads standard input)' -r -F
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l fail-on -d 'Fail when any finding at or above this severity remains [default: critical] (any case: `CRITICAL` too)' -r -f -a "informational\t''
 low\t''
 medium\t''
 high\t''
@@ -276,10 +276,12 @@ low\t''
 medium\t''
 high\t''
 critical\t''"
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l ignore-file -d 'Reviewed exceptions: TOML `[[ignore]]` entries (id, package, until, reason) or a `.trivyignore`' -r -F
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l ignore-file -d 'Reviewed exceptions: TOML `[[ignore]]` entries (id, package, until, reason), a `.trivyignore` or a `.trivyignore.yaml` (dates are UTC)' -r -F
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l timeout -d 'How long the whole gate waits for all scans together, not each image (then exit 4)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l sarif -d 'Also write a SARIF 2.1.0 report (GitHub code scanning)' -r -F
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l junit -d 'Also write a JUnit XML report (one test case per image)' -r -F
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l gitlab-report -d 'Also write a GitLab container-scanning report (gl-container-scanning-report.json)' -r -F
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l annotation-file -d 'Under GitHub Actions, attach the annotations to this file (e.g. Dockerfile)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -s j -l jobs -d 'Images gated at once' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l profile -d 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l region -d 'AWS region, e.g. us-east-1 (`login` takes several)' -r
@@ -289,10 +291,11 @@ complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subc
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l ca-cert -d 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt' -r -F
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -s o -l output -d 'Output format: a table for people, JSON for scripts' -r -f -a "table\t''
 json\t''"
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l ignore-unfixed -d 'Skip findings with no fix available (enhanced scanning only)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l ignore-unfixed -d 'Skip findings with no fix available for their package (enhanced scanning only)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l only-exploitable -d 'Skip findings with no known exploit (enhanced scanning only)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l start -d 'Start a basic scan when the image has none'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l rescan-failed -d 'With --start: start a new scan of an image whose scan FAILED, and wait for it'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l junit-per-finding -d 'In the JUnit report, one test case per finding (named repository + id) instead of one per image'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -s q -l quiet -d 'Print only errors'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l no-color -d 'Never colour output (also NO_COLOR)'

@@ -514,12 +514,14 @@ pub struct ScanGateArgs {
     #[arg(value_name = "IMAGE")]
     pub images: Vec<String>,
 
-    /// Offline: the JSON of `aws ecr describe-image-scan-findings --output json` (repeatable)
+    /// Offline: the JSON of `aws ecr describe-image-scan-findings --output json`
+    /// (repeatable; `-` reads standard input)
     #[arg(long, value_name = "FILE")]
     pub findings: Vec<PathBuf>,
 
     /// Fail when any finding at or above this severity remains [default: critical]
-    #[arg(long, value_enum, value_name = "SEVERITY")]
+    /// (any case: `CRITICAL` too)
+    #[arg(long, value_enum, value_name = "SEVERITY", ignore_case = true)]
     pub fail_on: Option<FailOnArg>,
 
     /// Fail when more than N critical findings remain
@@ -540,10 +542,10 @@ pub struct ScanGateArgs {
 
     /// Where findings of a severity the gate does not know (UNDEFINED, UNTRIAGED, new
     /// ones) count [default: critical, with a warning]
-    #[arg(long, value_enum, value_name = "SEVERITY")]
+    #[arg(long, value_enum, value_name = "SEVERITY", ignore_case = true)]
     pub unknown_severity_as: Option<SeverityArg>,
 
-    /// Skip findings with no fix available (enhanced scanning only)
+    /// Skip findings with no fix available for their package (enhanced scanning only)
     #[arg(long)]
     pub ignore_unfixed: bool,
 
@@ -551,8 +553,8 @@ pub struct ScanGateArgs {
     #[arg(long)]
     pub only_exploitable: bool,
 
-    /// Reviewed exceptions: TOML `[[ignore]]` entries (id, package, until, reason) or a
-    /// `.trivyignore`
+    /// Reviewed exceptions: TOML `[[ignore]]` entries (id, package, until, reason), a
+    /// `.trivyignore` or a `.trivyignore.yaml` (dates are UTC)
     #[arg(long, value_name = "FILE")]
     pub ignore_file: Option<PathBuf>,
 
@@ -575,6 +577,19 @@ pub struct ScanGateArgs {
     /// Also write a JUnit XML report (one test case per image)
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
+
+    /// In the JUnit report, one test case per finding (named repository + id) instead of
+    /// one per image
+    #[arg(long, requires = "junit")]
+    pub junit_per_finding: bool,
+
+    /// Also write a GitLab container-scanning report (gl-container-scanning-report.json)
+    #[arg(long, value_name = "FILE")]
+    pub gitlab_report: Option<PathBuf>,
+
+    /// Under GitHub Actions, attach the annotations to this file (e.g. Dockerfile)
+    #[arg(long, value_name = "FILE")]
+    pub annotation_file: Option<String>,
 
     /// Images gated at once
     #[arg(long, short = 'j', default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]

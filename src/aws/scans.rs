@@ -178,7 +178,9 @@ fn enhanced(f: &EnhancedImageScanFinding) -> Vec<Finding> {
             )
         })
         .collect();
-    base.per_package(packages)
+    let mut findings = base.per_package(packages);
+    crate::model::finding::fix_per_package(&mut findings, f.fix_available());
+    findings
 }
 
 /// StartImageScan. `Ok(false)`: ECR's once-a-day scan quota says a scan already ran.

@@ -141,6 +141,18 @@ impl Finding {
     }
 }
 
+/// Inspector's `fixAvailable: PARTIAL` means some of the vulnerable packages have a fix:
+/// each package's own fixed-in version says which, so `--ignore-unfixed` can judge each
+/// package. `findings` are the per-package copies of one finding.
+pub fn fix_per_package(findings: &mut [Finding], fix_available: Option<&str>) {
+    let partial = fix_available.is_some_and(|v| v.eq_ignore_ascii_case("PARTIAL"));
+    if partial && findings.iter().any(|f| f.package.is_some()) {
+        for f in findings {
+            f.fix_available = Some(f.fixed_in.is_some());
+        }
+    }
+}
+
 /// Inspector's `YES` / `PARTIAL` / `NO`.
 pub fn yes_no(value: Option<&str>) -> Option<bool> {
     match value.map(str::to_ascii_uppercase).as_deref() {

@@ -10,7 +10,7 @@ use super::findings::{self, ScanResult, Severity};
 use super::gate::{self, GatePolicy};
 use super::ignore::{self, IgnoreEntry};
 use super::outcome::{GateState, ImageOutcome};
-use super::{github, junit, report, sarif, wait};
+use super::{github, gitlab, junit, report, sarif, wait};
 use crate::aws::{self, ecr_client, scans::ImageTarget};
 use crate::cli::{FailOnArg, ScanGateArgs, SeverityArg};
 use crate::error::{CliError, FailureKind, Result};
@@ -21,6 +21,7 @@ use crate::registry::endpoint;
 use crate::settings::Settings;
 
 pub async fn run(settings: &Settings, args: &ScanGateArgs, printer: &Printer) -> CommandResult {
+    let started = (jiff::Timestamp::now(), std::time::Instant::now());
     let policy = policy(args)?;
     // Report files are checked before any scan is waited for.
     if let Some(path) = &args.sarif {
@@ -29,10 +30,27 @@ pub async fn run(settings: &Settings, args: &ScanGateArgs, printer: &Printer) ->
     if let Some(path) = &args.junit {
         crate::fsutil::check_output_file(path, "--junit")?;
     }
-    let outputs: Vec<(&str, &Path)> = [("--sarif", &args.sarif), ("--junit", &args.junit)]
-        .into_iter()
-        .filter_map(|(flag, p)| Some((flag, p.as_deref()?)))
-        .collect();
+    if let Some(path) = &args.gitlab_report {
+        crate::fsutil::check_output_file(path, "--gitlab-report")?;
+    }
+    if args
+        .findings
+        .iter()
+        .filter(|p| p.as_os_str() == "-")
+        .count()
+        > 1
+    {
+        return Err(CliError::usage("--findings - is given more than once")
+            .with_hint("standard input can be read once: pass one `--findings -`, the other pages as files"));
+    }
+    let outputs: Vec<(&str, &Path)> = [
+        ("--sarif", &args.sarif),
+        ("--junit", &args.junit),
+        ("--gitlab-report", &args.gitlab_report),
+    ]
+    .into_iter()
+    .filter_map(|(flag, p)| Some((flag, p.as_deref()?)))
+    .collect();
     let inputs: Vec<(&str, &Path)> = args
         .findings
         .iter()
@@ -82,7 +100,8 @@ pub async fn run(settings: &Settings, args: &ScanGateArgs, printer: &Printer) ->
             }
         }
     }
-    let today = jiff::Zoned::now().date();
+    // Ignore-file dates are UTC, whatever the runner's time zone.
+    let today = ignore::today_utc();
     let mut used = vec![false; ignores.len()];
     let outcomes: Vec<ImageOutcome> = scans
         .into_iter()
@@ -106,7 +125,7 @@ pub async fn run(settings: &Settings, args: &ScanGateArgs, printer: &Printer) ->
     for warning in &ignore_warnings {
         printer.warn(warning);
     }
-    write_reports(args, &outcomes, &policy, printer, &ignore_warnings);
+    write_reports(args, &outcomes, &policy, printer, &ignore_warnings, started);
     verdict(&outcomes)
 }
 
@@ -222,7 +241,12 @@ fn offline_scans(
     let hint = "save it with `aws ecr describe-image-scan-findings --repository-name R --image-id imageTag=T --output json` (every page: no --max-items)";
     let mut pages = Vec::new();
     for path in paths {
-        let text = crate::input::read_file(path, crate::input::LIST)?;
+        let stdin = path.as_os_str() == "-";
+        let text = if stdin {
+            crate::input::read_stdin(crate::input::LIST)?
+        } else {
+            crate::input::read_file(path, crate::input::LIST)?
+        };
         let read = findings::parse_pages(&text).map_err(|why| {
             CliError::usage(format!(
                 "{} is not describe-image-scan-findings output",
@@ -231,7 +255,11 @@ fn offline_scans(
             .with_cause(why)
             .with_hint(hint)
         })?;
-        pages.extend(read.into_iter().map(|p| (path.display().to_string(), p)));
+        let source = match stdin {
+            true => "standard input".to_string(),
+            false => path.display().to_string(),
+        };
+        pages.extend(read.into_iter().map(|p| (source.clone(), p)));
     }
     let scans = findings::merge_pages(pages).map_err(|why| {
         CliError::usage(format!("incomplete scan findings: {why}")).with_hint(
@@ -335,9 +363,14 @@ fn ignore_warnings(
     for (entry, used) in ignores.iter().zip(used) {
         if entry.expired(today) {
             warnings.push(format!(
-                "ignore entry {} expired on {}; it no longer applies",
+                "ignore entry {} expired at {}; it no longer applies",
                 entry.describe(),
-                entry.until.map(|d| d.to_string()).unwrap_or_default()
+                entry.expiry_text().unwrap_or_default()
+            ));
+        } else if entry.paths_only {
+            warnings.push(format!(
+                "ignore entry {} names only file paths, and ECR findings carry none: it matches nothing (name the package with purls)",
+                entry.describe()
             ));
         } else if !used {
             warnings.push(format!(
@@ -355,6 +388,7 @@ fn write_reports(
     policy: &GatePolicy,
     printer: &Printer,
     warnings: &[String],
+    started: (jiff::Timestamp, std::time::Instant),
 ) {
     // A report that cannot be written fails the run (exit 3) without hiding the verdict.
     if let Some(path) = &args.sarif {
@@ -364,18 +398,30 @@ fn write_reports(
             printer.record_failure(e);
         }
     }
-    if let Some(path) = &args.junit
-        && let Err(e) =
-            crate::fsutil::write_atomic(path, junit::document(outcomes).as_bytes(), 0o644)
-    {
-        printer.record_failure(e);
+    if let Some(path) = &args.junit {
+        let layout = if args.junit_per_finding {
+            junit::Layout::PerFinding
+        } else {
+            junit::Layout::PerImage
+        };
+        let xml = junit::document(outcomes, policy, layout, started.1.elapsed());
+        if let Err(e) = crate::fsutil::write_atomic(path, xml.as_bytes(), 0o644) {
+            printer.record_failure(e);
+        }
+    }
+    if let Some(path) = &args.gitlab_report {
+        let doc = gitlab::document(outcomes, policy, started.0, jiff::Timestamp::now());
+        let doc = serde_json::to_vec_pretty(&doc).expect("the GitLab report serializes");
+        if let Err(e) = crate::fsutil::write_atomic(path, &doc, 0o644) {
+            printer.record_failure(e);
+        }
     }
     if github::active() {
-        for line in github::annotations(outcomes) {
+        for line in github::annotations(outcomes, policy, args.annotation_file.as_deref()) {
             crate::output::to_stderr(&format!("{line}\n"));
         }
         // The step summary is a report like --sarif: failing to write it fails the run.
-        if let Err(e) = github::append_summary(outcomes) {
+        if let Err(e) = github::append_summary(outcomes, policy) {
             printer.record_failure(
                 CliError::remote("could not write the GitHub step summary (GITHUB_STEP_SUMMARY)")
                     .with_cause(e.to_string()),
@@ -383,7 +429,7 @@ fn write_reports(
         }
     }
     if printer.is_json() {
-        printer.json(&report::document(outcomes, warnings));
+        printer.json(&report::document(outcomes, policy, warnings));
     } else {
         report::print(printer, outcomes, policy);
     }

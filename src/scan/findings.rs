@@ -401,6 +401,7 @@ fn enhanced_findings(f: RawEnhancedFinding) -> Result<Vec<Finding>, String> {
         .or_else(|| f.title.clone())
         .ok_or("no packageVulnerabilityDetails.vulnerabilityId or title")?;
     let reported = f.severity.unwrap_or_else(|| "UNTRIAGED".into());
+    let fix_text = f.fix_available.clone();
     let recommendation_url = f
         .remediation
         .and_then(|r| r.recommendation)
@@ -427,7 +428,9 @@ fn enhanced_findings(f: RawEnhancedFinding) -> Result<Vec<Finding>, String> {
         .into_iter()
         .map(|p| (p.name, p.version, p.fixed_in_version))
         .collect();
-    Ok(base.per_package(packages))
+    let mut findings = base.per_package(packages);
+    crate::model::finding::fix_per_package(&mut findings, fix_text.as_deref());
+    Ok(findings)
 }
 
 #[cfg(test)]
@@ -467,6 +470,11 @@ mod tests {
         assert_eq!(scan.findings[0].fixed_in.as_deref(), Some("1.2"));
         assert_eq!(scan.findings[1].fixed_in, None);
         assert_eq!(scan.findings[0].fix_available, Some(true));
+        // PARTIAL: per package, from its own fixed-in version.
+        let partial = doc.replace("\"fixAvailable\":\"YES\"", "\"fixAvailable\":\"PARTIAL\"");
+        let scan = parse_json(&partial).unwrap();
+        assert_eq!(scan.findings[0].fix_available, Some(true));
+        assert_eq!(scan.findings[1].fix_available, Some(false));
         assert_eq!(scan.findings[2].severity, ReportedSeverity::Unknown);
         assert_eq!(scan.findings[2].status, "SUPPRESSED");
         assert!(parse_json(r#"{"x":1}"#).is_err());

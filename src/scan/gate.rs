@@ -72,7 +72,7 @@ fn ignore_reason(
         _ => {}
     }
     for (i, entry) in ignores.iter().enumerate() {
-        if entry.matches(&f.id, f.package.as_deref()) && !entry.expired(today) {
+        if entry.matches_finding(f) && !entry.expired(today) {
             used[i] = true;
             let until = entry
                 .until
@@ -318,6 +318,7 @@ mod tests {
             package: None,
             until,
             reason: Some("reviewed".into()),
+            ..IgnoreEntry::default()
         };
         let mut used = [false];
         let v = gate(
@@ -398,9 +399,7 @@ mod tests {
         p.budgets.insert(Severity::High, 2);
         let entry = IgnoreEntry {
             id: "CVE-1".into(),
-            package: None,
-            until: None,
-            reason: None,
+            ..IgnoreEntry::default()
         };
         let v = gate(&s, &p, &[entry], TODAY, &mut [false]);
         assert_eq!(v.counts[&Severity::High].found, 3);

@@ -1,5 +1,7 @@
 //! The gate's report for people (tables) and scripts (JSON, docs/json-output.md).
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde::Serialize;
 
 use super::findings::{Finding, ScanType, Severity};
@@ -47,10 +49,117 @@ pub struct ScanFields<'a> {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GateFields<'a> {
+    /// Vulnerabilities per severity, counted as ECR counts them (`findingSeverityCounts`):
+    /// one id hitting two packages is one.
     pub counts: SeverityCounts,
+    /// Every finding (one per vulnerability and package) with its state.
+    pub findings: Vec<FindingReport<'a>>,
     pub blocking: &'a [Finding],
     pub ignored: &'a [Ignored],
     pub notes: &'a [String],
+}
+
+/// What the gate made of one finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FindingState {
+    /// Fails the gate.
+    Blocking,
+    /// Counted, but within the policy (below --fail-on, within the budgets).
+    Allowed,
+    /// Does not count: an ignore-file entry, --ignore-unfixed, --only-exploitable, or
+    /// suppressed/closed in Amazon Inspector.
+    Ignored,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FindingReport<'a> {
+    #[serde(flatten)]
+    pub finding: &'a Finding,
+    /// The severity the policy used (`unknown` mapped by --unknown-severity-as).
+    pub effective_severity: Severity,
+    pub state: FindingState,
+    /// Why it is in that state.
+    pub reason: String,
+}
+
+/// Every finding of a verdict with its state: blocking, then allowed, then ignored.
+pub fn finding_states<'a>(v: &'a Verdict, policy: &GatePolicy) -> Vec<FindingReport<'a>> {
+    let mut out = Vec::new();
+    for f in &v.blocking {
+        let s = policy.effective(f);
+        let reason = match policy.fail_on {
+            Some(t) if s >= t => format!("{} is at or above --fail-on {}", s.as_str(), t.as_str()),
+            _ => format!(
+                "more {} findings than --max-{} {}",
+                s.as_str(),
+                s.as_str(),
+                policy.budgets.get(&s).copied().unwrap_or_default()
+            ),
+        };
+        out.push((f, s, FindingState::Blocking, reason));
+    }
+    for f in &v.remaining {
+        let s = policy.effective(f);
+        let mut why = Vec::new();
+        match policy.fail_on {
+            Some(t) => why.push(format!("below --fail-on {}", t.as_str())),
+            None => why.push("no --fail-on threshold".to_string()),
+        }
+        if let Some(max) = policy.budgets.get(&s) {
+            why.push(format!("within --max-{} {max}", s.as_str()));
+        }
+        out.push((f, s, FindingState::Allowed, why.join(", ")));
+    }
+    for i in &v.ignored {
+        let f = &i.finding;
+        out.push((
+            f,
+            policy.effective(f),
+            FindingState::Ignored,
+            i.reason.clone(),
+        ));
+    }
+    out.into_iter()
+        .map(
+            |(finding, effective_severity, state, reason)| FindingReport {
+                finding,
+                effective_severity,
+                state,
+                reason,
+            },
+        )
+        .collect()
+}
+
+/// Counts per severity as ECR counts (`findingSeverityCounts`): distinct vulnerability
+/// ids, so one CVE in two packages is one. A vulnerability is blocking when any of its
+/// packages blocks, and ignored when all of them are ignored.
+pub fn ecr_counts(v: &Verdict, policy: &GatePolicy) -> BTreeMap<Severity, Counts> {
+    let ids = |findings: &mut dyn Iterator<Item = &Finding>| -> BTreeSet<(Severity, String)> {
+        findings
+            .map(|f| (policy.effective(f), f.id.to_ascii_uppercase()))
+            .collect()
+    };
+    let blocking = ids(&mut v.blocking.iter());
+    let counted = ids(&mut v.blocking.iter().chain(&v.remaining));
+    let ignored = ids(&mut v.ignored.iter().map(|i| &i.finding));
+    let mut counts: BTreeMap<Severity, Counts> = Severity::ALL
+        .iter()
+        .map(|s| (*s, Counts::default()))
+        .collect();
+    for key in counted.union(&ignored) {
+        let c = counts.entry(key.0).or_default();
+        c.found += 1;
+        if blocking.contains(key) {
+            c.blocking += 1;
+        }
+        if !counted.contains(key) {
+            c.ignored += 1;
+        }
+    }
+    counts
 }
 
 /// Found / ignored / blocking findings for each severity, most severe first.
@@ -64,8 +173,9 @@ pub struct SeverityCounts {
 }
 
 impl SeverityCounts {
-    fn new(verdict: &Verdict) -> Self {
-        let count = |s: Severity| verdict.counts.get(&s).copied().unwrap_or_default();
+    fn new(verdict: &Verdict, policy: &GatePolicy) -> Self {
+        let counts = ecr_counts(verdict, policy);
+        let count = |s: Severity| counts.get(&s).copied().unwrap_or_default();
         Self {
             critical: count(Severity::Critical),
             high: count(Severity::High),
@@ -77,7 +187,7 @@ impl SeverityCounts {
 }
 
 impl<'a> ImageReport<'a> {
-    pub fn new(outcome: &'a ImageOutcome) -> Self {
+    pub fn new(outcome: &'a ImageOutcome, policy: &GatePolicy) -> Self {
         Self {
             image: &outcome.image,
             verdict: outcome.state(),
@@ -88,7 +198,8 @@ impl<'a> ImageReport<'a> {
                 scan_status: &scan.status,
             }),
             gate: outcome.verdict.as_ref().map(|v| GateFields {
-                counts: SeverityCounts::new(v),
+                counts: SeverityCounts::new(v, policy),
+                findings: finding_states(v, policy),
                 blocking: &v.blocking,
                 ignored: &v.ignored,
                 notes: &v.notes,
@@ -98,12 +209,19 @@ impl<'a> ImageReport<'a> {
     }
 }
 
-pub fn document<'a>(outcomes: &'a [ImageOutcome], warnings: &'a [String]) -> GateDocument<'a> {
+pub fn document<'a>(
+    outcomes: &'a [ImageOutcome],
+    policy: &GatePolicy,
+    warnings: &'a [String],
+) -> GateDocument<'a> {
     let overall = GateState::overall(outcomes);
     GateDocument {
         schema_version: SchemaVersion,
         verdict: overall,
-        images: outcomes.iter().map(ImageReport::new).collect(),
+        images: outcomes
+            .iter()
+            .map(|o| ImageReport::new(o, policy))
+            .collect(),
         warnings,
     }
 }
@@ -125,9 +243,10 @@ fn image_text(printer: &Printer, o: &ImageOutcome, policy: &GatePolicy) -> Strin
         return out;
     }
     let Some(v) = &o.verdict else { return out };
+    let ecr_counts = ecr_counts(v, policy);
     let mut counts = printer.table(&["SEVERITY", "FOUND", "IGNORED", "BLOCKING"]);
     for s in Severity::ALL {
-        let c = v.counts.get(&s).copied().unwrap_or_default();
+        let c = ecr_counts.get(&s).copied().unwrap_or_default();
         counts.add_row(vec![
             s.as_str().to_string(),
             c.found.to_string(),
@@ -210,9 +329,8 @@ pub(crate) mod tests {
         };
         let ignores = [IgnoreEntry {
             id: "CVE-2025-2000".into(),
-            package: None,
-            until: None,
             reason: Some("accepted risk".into()),
+            ..IgnoreEntry::default()
         }];
         let today = jiff::civil::date(2026, 6, 1);
         let outcome = |image: &str, scan: ScanResult| {
@@ -260,10 +378,64 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn counts_follow_ecr_and_every_finding_has_a_state() {
+        let mut outcomes = outcomes();
+        // One CVE in two packages: one vulnerability in the counts, two findings listed.
+        let scan = outcomes[0].scan.as_mut().unwrap();
+        let mut twin = scan.findings[0].clone();
+        twin.package = Some("glibc-common".into());
+        scan.findings.push(twin);
+        let verdict = crate::scan::gate::gate(
+            scan,
+            &policy(),
+            &[IgnoreEntry {
+                id: "CVE-2025-2000".into(),
+                ..IgnoreEntry::default()
+            }],
+            jiff::civil::date(2026, 6, 1),
+            &mut [false],
+        );
+        outcomes[0].verdict = Some(verdict);
+        let doc = serde_json::to_value(document(&outcomes, &policy(), &[])).unwrap();
+        let image = &doc["images"][0];
+        assert_eq!(image["counts"]["critical"]["found"], 1);
+        assert_eq!(image["counts"]["critical"]["blocking"], 1);
+        assert_eq!(image["counts"]["high"]["ignored"], 1);
+        let states: Vec<(String, String, String)> = image["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["id"].as_str().unwrap().to_string(),
+                    f["package"].as_str().unwrap().to_string(),
+                    f["state"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        let s = |a: &str, b: &str, c: &str| (a.to_string(), b.to_string(), c.to_string());
+        assert_eq!(
+            states,
+            vec![
+                s("CVE-2025-1000", "glibc", "blocking"),
+                s("CVE-2025-1000", "glibc-common", "blocking"),
+                s("CVE-2025-3000", "zlib", "allowed"),
+                s("CVE-2025-2000", "openssl", "ignored"),
+            ]
+        );
+        assert_eq!(
+            image["findings"][0]["reason"],
+            "critical is at or above --fail-on high"
+        );
+        assert_eq!(image["findings"][2]["reason"], "below --fail-on high");
+        assert_eq!(image["findings"][3]["reason"], "ignore file");
+    }
+
+    #[test]
     fn json() {
         let outcomes = outcomes();
         let warnings = vec!["ignore entry CVE-2024-1 matched no finding".to_string()];
-        insta::assert_json_snapshot!(document(&outcomes, &warnings));
+        insta::assert_json_snapshot!(document(&outcomes, &policy(), &warnings));
     }
 
     #[test]
@@ -279,7 +451,12 @@ pub(crate) mod tests {
         let mut outcomes = outcomes();
         // Control characters and markup from a registry never break the XML.
         outcomes[2].error = Some(CliError::remote("bad <answer> & \u{1b}]0;title\u{7}"));
-        let xml = crate::scan::junit::document(&outcomes);
+        let xml = crate::scan::junit::document(
+            &outcomes,
+            &policy(),
+            crate::scan::junit::Layout::PerImage,
+            std::time::Duration::from_secs(2),
+        );
         roxmltree::Document::parse(&xml).expect("well-formed XML");
         insta::assert_snapshot!(xml);
     }

@@ -93,7 +93,7 @@ fn ignore_entries_pass_the_gate_until_they_expire() {
     run.assert_code(1);
     assert!(
         run.stderr
-            .contains("ignore entry CVE-9999-9999 expired on 2020-01-01"),
+            .contains("ignore entry CVE-9999-9999 expired at 2020-01-02T00:00:00Z"),
         "{}",
         run.stderr
     );
@@ -521,7 +521,7 @@ fn github_actions_annotations_and_step_summary() {
     assert!(
         run.stderr
             .lines()
-            .any(|l| l.starts_with("::error title=CVE-2025-1000 in team/api")),
+            .any(|l| l.starts_with("::error title=CVE-2025-1000 (critical) in team/api%3Av1::")),
         "{}",
         run.stderr
     );
@@ -916,4 +916,596 @@ fn rescan_failed_starts_a_new_scan_when_asked() {
         "{}",
         run.stderr
     );
+}
+
+// ---- Reports people and scripts can use ----
+
+/// `ecrctl ARGS…` with standard input read from `stdin`.
+fn with_stdin(stdin: &std::path::Path, args: &[&str]) -> crate::client::Run {
+    run(crate::client::ecrctl()
+        .args(args)
+        .stdin(std::fs::File::open(stdin).unwrap()))
+}
+
+#[test]
+fn findings_from_standard_input_and_upper_case_severities() {
+    let basic = basic_file();
+    let run = with_stdin(
+        &basic,
+        &[
+            "scan",
+            "gate",
+            "--findings",
+            "-",
+            "--fail-on",
+            "CRITICAL",
+            "--unknown-severity-as",
+            "LOW",
+            "-o",
+            "json",
+        ],
+    );
+    run.assert_code(1);
+    let report = run.json();
+    assert_eq!(report["images"][0]["image"], "team/api:v1");
+    assert_eq!(report["images"][0]["counts"]["low"]["found"], 1);
+    // Standard input with a file: two images.
+    let enhanced = enhanced_file();
+    let run = with_stdin(
+        &basic,
+        &[
+            "scan",
+            "gate",
+            "--findings",
+            "-",
+            "--findings",
+            enhanced.to_str().unwrap(),
+            "--fail-on",
+            "High",
+            "-o",
+            "json",
+        ],
+    );
+    run.assert_code(1);
+    assert_eq!(run.json()["images"].as_array().unwrap().len(), 2);
+    // Standard input can be read once.
+    let run = with_stdin(
+        &basic,
+        &["scan", "gate", "--findings", "-", "--findings", "-"],
+    );
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("--findings - is given more than once"),
+        "{}",
+        run.stderr
+    );
+    ecr(&[
+        "scan",
+        "gate",
+        "--findings",
+        "x.json",
+        "--fail-on",
+        "SEVERE",
+    ])
+    .assert_code(2);
+}
+
+/// One CVE in two packages (a PARTIAL fix: only zlib has one), one unfixed CVE, one
+/// medium below the threshold.
+fn partial_result(repo: &str, tag: &str) -> Value {
+    json!({
+        "repositoryName": repo, "imageId": { "imageTag": tag },
+        "imageScanStatus": { "status": "ACTIVE", "description": "continuous scanning" },
+        "imageScanFindings": { "enhancedFindings": [
+            { "severity": "CRITICAL", "status": "ACTIVE", "fixAvailable": "PARTIAL", "exploitAvailable": "YES", "score": 9.1,
+              "title": "CVE-2026-1000 - zlib, minizip",
+              "packageVulnerabilityDetails": { "vulnerabilityId": "CVE-2026-1000", "sourceUrl": "https://nvd.nist.gov/vuln/detail/CVE-2026-1000",
+                "vulnerablePackages": [
+                    { "name": "zlib", "version": "1.2.11", "fixedInVersion": "1.2.13" },
+                    { "name": "minizip", "version": "1.2.11", "fixedInVersion": "NotAvailable" }] } },
+            { "severity": "MEDIUM", "status": "ACTIVE", "fixAvailable": "YES", "exploitAvailable": "NO", "score": 5.0,
+              "title": "CVE-2026-2000 - curl",
+              "packageVulnerabilityDetails": { "vulnerabilityId": "CVE-2026-2000",
+                "vulnerablePackages": [{ "name": "curl", "version": "8.0", "fixedInVersion": "8.1" }] } }
+        ]}
+    })
+}
+
+#[test]
+fn json_lists_every_finding_with_its_state_and_counts_as_ecr_does() {
+    let image = image(true);
+    let (repo, tag) = image.split_once(':').unwrap();
+    moto_scan_result(partial_result(repo, tag));
+    let run = ecr(&["scan", "gate", &image, "--fail-on", "high", "-o", "json"]);
+    run.assert_code(1);
+    let report = run.json();
+    let img = &report["images"][0];
+    // ECR counts a vulnerability once, however many packages it hits.
+    assert_eq!(img["counts"]["critical"]["found"], 1);
+    assert_eq!(img["counts"]["critical"]["blocking"], 1);
+    assert_eq!(img["counts"]["medium"]["found"], 1);
+    let states: Vec<(&str, &str, &str)> = img["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["id"].as_str().unwrap(),
+                f["package"].as_str().unwrap(),
+                f["state"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        states,
+        [
+            ("CVE-2026-1000", "zlib", "blocking"),
+            ("CVE-2026-1000", "minizip", "blocking"),
+            ("CVE-2026-2000", "curl", "allowed"),
+        ]
+    );
+    assert_eq!(img["findings"][2]["reason"], "below --fail-on high");
+
+    // --ignore-unfixed per package: minizip has no fix, zlib has one.
+    let run = ecr(&[
+        "scan",
+        "gate",
+        &image,
+        "--fail-on",
+        "high",
+        "--ignore-unfixed",
+        "-o",
+        "json",
+    ]);
+    run.assert_code(1);
+    let img = &run.json()["images"][0];
+    let find = |package: &str| {
+        img["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["package"] == package)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(find("zlib")["state"], "blocking");
+    assert_eq!(find("minizip")["state"], "ignored");
+    assert_eq!(
+        find("minizip")["reason"],
+        "no fix available (--ignore-unfixed)"
+    );
+    // Still one critical vulnerability, blocking (zlib), not ignored.
+    assert_eq!(img["counts"]["critical"]["found"], 1);
+    assert_eq!(img["counts"]["critical"]["ignored"], 0);
+}
+
+fn utc_date(days_from_today: i64) -> String {
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
+    today
+        .checked_add(jiff::Span::new().days(days_from_today))
+        .unwrap()
+        .to_string()
+}
+
+/// The basic file's CRITICAL CVE-2025-1000 (glibc) with an ignore file, with the runner's
+/// clock in a time zone far from UTC.
+fn gate_with_ignore(name: &str, text: &str, tz: &str) -> crate::client::Run {
+    let ignore = temp_file(name, text);
+    let basic = basic_file();
+    run(crate::client::ecrctl().env("TZ", tz).args([
+        "scan",
+        "gate",
+        "--findings",
+        basic.to_str().unwrap(),
+        "--fail-on",
+        "critical",
+        // The fixture's UNDEFINED finding is not what these tests are about.
+        "--unknown-severity-as",
+        "medium",
+        "--ignore-file",
+        ignore.to_str().unwrap(),
+        "-o",
+        "json",
+    ]))
+}
+
+#[test]
+fn trivyignore_files_as_trivy_reads_them() {
+    // Remarks after the id, a byte order mark, comments.
+    let run = gate_with_ignore(
+        ".trivyignore",
+        "\u{feff}# reviewed 2026-01\nCVE-2025-1000 glibc not reachable, see SEC-12\n",
+        "UTC",
+    );
+    run.assert_code(0);
+    let report = run.json();
+    let glibc = report["images"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "CVE-2025-1000")
+        .unwrap()
+        .clone();
+    assert_eq!(glibc["state"], "ignored");
+    // exp:DATE stops applying at 00:00 UTC of that date: today's date has expired,
+    // tomorrow's has not — whatever the runner's time zone.
+    for tz in ["Pacific/Kiritimati", "Etc/GMT+12", "UTC"] {
+        let run = gate_with_ignore(
+            ".trivyignore",
+            &format!("CVE-2025-1000 exp:{}\n", utc_date(0)),
+            tz,
+        );
+        run.assert_code(1);
+        assert!(
+            run.stderr.contains(&format!(
+                "ignore entry CVE-2025-1000 expired at {}T00:00:00Z",
+                utc_date(0)
+            )),
+            "{tz}: {}",
+            run.stderr
+        );
+        gate_with_ignore(
+            ".trivyignore",
+            &format!("CVE-2025-1000 exp:{}\n", utc_date(1)),
+            tz,
+        )
+        .assert_code(0);
+        // ecrctl's TOML `until` is the last day it applies, in UTC.
+        gate_with_ignore(
+            "ignore.toml",
+            &format!(
+                "[[ignore]]\nid = \"CVE-2025-1000\"\nuntil = \"{}\"\n",
+                utc_date(0)
+            ),
+            tz,
+        )
+        .assert_code(0);
+        gate_with_ignore(
+            "ignore.toml",
+            &format!(
+                "[[ignore]]\nid = \"CVE-2025-1000\"\nuntil = \"{}\"\n",
+                utc_date(-1)
+            ),
+            tz,
+        )
+        .assert_code(1);
+    }
+}
+
+#[test]
+fn trivyignore_yaml_with_purls_statements_and_expiry() {
+    let yaml = format!(
+        "vulnerabilities:\n  - id: CVE-2025-1000\n    purls:\n      - pkg:deb/debian/glibc@2.36\n    statement: no setuid binaries\n    expired_at: {}\n  - id: CVE-2025-2000\n    paths:\n      - usr/lib/libcurl.so\nmisconfigurations:\n  - id: AVD-DS-0002\n",
+        utc_date(30)
+    );
+    let run = gate_with_ignore(".trivyignore.yaml", &yaml, "UTC");
+    run.assert_code(0);
+    let report = run.json();
+    let ignored = &report["images"][0]["ignored"][0];
+    assert_eq!(ignored["id"], "CVE-2025-1000");
+    assert_eq!(
+        ignored["reason"],
+        format!("ignore file until {}: no setuid binaries", utc_date(29))
+    );
+    assert!(
+        run.stderr
+            .contains("ignore entry CVE-2025-2000 (paths only) names only file paths"),
+        "{}",
+        run.stderr
+    );
+    // Another version of the package: the entry does not apply.
+    let other = yaml.replace("glibc@2.36", "glibc@2.37");
+    gate_with_ignore(".trivyignore.yaml", &other, "UTC").assert_code(1);
+    // Expired.
+    let expired = yaml.replace(&utc_date(30), &utc_date(0));
+    gate_with_ignore(".trivyignore.yaml", &expired, "UTC").assert_code(1);
+    // Bad YAML entries are input errors.
+    let run = gate_with_ignore(
+        ".trivyignore.yaml",
+        "vulnerabilities:\n  - id: CVE-1\n    expired_at: soon\n",
+        "UTC",
+    );
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("is not a valid ignore file"),
+        "{}",
+        run.stderr
+    );
+}
+
+fn failed_scan_file() -> std::path::PathBuf {
+    temp_file(
+        "failed.json",
+        &json!({
+            "repositoryName": "team/broken", "imageId": { "imageTag": "v9" },
+            "imageScanStatus": { "status": "FAILED", "description": "UnsupportedImageError: The operating system is not supported" },
+            "imageScanFindings": { "findings": [] }
+        })
+        .to_string(),
+    )
+}
+
+fn gitlab_errors(report: &Value) -> Vec<String> {
+    let schema: Value = serde_json::from_str(include_str!(
+        "../fixtures/gitlab-container-scanning-report-format-15.0.6.json"
+    ))
+    .unwrap();
+    let validator = jsonschema::draft7::new(&schema).expect("the GitLab schema compiles");
+    validator
+        .iter_errors(report)
+        .map(|e| format!("{} at {}", e, e.instance_path))
+        .collect()
+}
+
+#[test]
+fn gitlab_report_follows_the_published_schema() {
+    let dir = temp_file("x", "").parent().unwrap().to_path_buf();
+    let path = dir.join("gl-container-scanning-report.json");
+    let ignore = temp_file(
+        "i.toml",
+        "[[ignore]]\nid = \"CVE-2025-2000\"\nreason = \"accepted risk\"\n",
+    );
+    offline(&[
+        "--fail-on",
+        "high",
+        "--ignore-file",
+        ignore.to_str().unwrap(),
+        "--gitlab-report",
+        path.to_str().unwrap(),
+    ])
+    .assert_code(1);
+    let report: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let errors = gitlab_errors(&report);
+    assert!(errors.is_empty(), "GitLab schema errors: {errors:#?}");
+    assert_eq!(report["scan"]["type"], "container_scanning");
+    assert_eq!(report["scan"]["status"], "success");
+    let vulns = report["vulnerabilities"].as_array().unwrap();
+    let critical = vulns.iter().find(|v| v["name"] == "CVE-2025-1000").unwrap();
+    assert_eq!(critical["severity"], "Critical");
+    assert_eq!(critical["location"]["image"], "team/api:v1");
+    assert_eq!(
+        critical["location"]["dependency"]["package"]["name"],
+        "glibc"
+    );
+    assert_eq!(critical["identifiers"][0]["type"], "cve");
+    assert!(
+        vulns.iter().all(|v| v["name"] != "CVE-2025-2000"),
+        "ignored findings are left out"
+    );
+    assert!(
+        vulns.iter().any(|v| v["severity"] == "Unknown"),
+        "UNDEFINED"
+    );
+
+    // An image that could not be gated: a failed scan, not an empty "all fixed" report.
+    let (basic, failed) = (basic_file(), failed_scan_file());
+    ecr(&[
+        "scan",
+        "gate",
+        "--findings",
+        basic.to_str().unwrap(),
+        "--findings",
+        failed.to_str().unwrap(),
+        "--gitlab-report",
+        path.to_str().unwrap(),
+    ])
+    .assert_code(3);
+    let report: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert!(gitlab_errors(&report).is_empty());
+    assert_eq!(report["scan"]["status"], "failure");
+    assert_eq!(report["scan"]["messages"][0]["level"], "fatal");
+    assert!(
+        report["scan"]["messages"][0]["value"]
+            .as_str()
+            .unwrap()
+            .contains("team/broken:v9"),
+        "{report}"
+    );
+    // Checked before anything is read.
+    ecr(&[
+        "scan",
+        "gate",
+        "--findings",
+        basic.to_str().unwrap(),
+        "--gitlab-report",
+        dir.join("missing/gl.json").to_str().unwrap(),
+    ])
+    .assert_code(2);
+}
+
+#[test]
+fn junit_names_are_stable_per_finding_and_errors_say_why() {
+    let dir = temp_file("x", "").parent().unwrap().to_path_buf();
+    let ignore = temp_file(
+        "i.toml",
+        "[[ignore]]\nid = \"CVE-2025-2000\"\nreason = \"accepted risk\"\n",
+    );
+    let failed = failed_scan_file();
+    let names = |tag: &str, file: &str| {
+        let mut doc: Value =
+            serde_json::from_str(&std::fs::read_to_string(basic_file()).unwrap()).unwrap();
+        doc["imageId"]["imageTag"] = json!(tag);
+        doc["imageId"]["imageDigest"] = json!(format!("sha256:{tag}"));
+        let findings = temp_file("f.json", &doc.to_string());
+        let junit = dir.join(file);
+        ecr(&[
+            "scan",
+            "gate",
+            "--findings",
+            findings.to_str().unwrap(),
+            "--findings",
+            failed.to_str().unwrap(),
+            "--ignore-file",
+            ignore.to_str().unwrap(),
+            "--junit",
+            junit.to_str().unwrap(),
+            "--junit-per-finding",
+        ])
+        .assert_code(3);
+        let xml = std::fs::read_to_string(&junit).unwrap();
+        let doc = roxmltree::Document::parse(&xml).expect("JUnit is XML");
+        let suite = doc
+            .descendants()
+            .find(|n| n.has_tag_name("testsuite"))
+            .unwrap();
+        assert!(suite.attribute("time").is_some(), "{xml}");
+        doc.descendants()
+            .filter(|n| n.has_tag_name("testcase"))
+            .map(|c| {
+                let status = c
+                    .children()
+                    .find(|n| n.is_element() && !n.has_tag_name("properties"))
+                    .map(|n| {
+                        format!(
+                            "{} {}",
+                            n.tag_name().name(),
+                            n.attribute("message").unwrap_or_default()
+                        )
+                    });
+                (
+                    format!(
+                        "{}/{}",
+                        c.attribute("classname").unwrap(),
+                        c.attribute("name").unwrap()
+                    ),
+                    status,
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let v1 = names("v1", "v1.xml");
+    let v2 = names("v2", "v2.xml");
+    assert_eq!(v1, v2, "the same names for another tag");
+    let find = |name: &str| v1.iter().find(|(n, _)| n == name).unwrap().1.clone();
+    assert!(
+        find("team/api/CVE-2025-1000 (glibc)")
+            .unwrap()
+            .starts_with("failure CVE-2025-1000 CRITICAL in glibc@2.36")
+    );
+    assert_eq!(
+        find("team/api/CVE-2025-2000 (curl)").unwrap(),
+        "skipped ignore file: accepted risk"
+    );
+    assert_eq!(
+        find("team/api/CVE-2025-2001 (curl)"),
+        None,
+        "allowed: passes"
+    );
+    assert!(
+        find("ecr.scan/team/broken")
+            .unwrap()
+            .starts_with("error team/broken:v9: "),
+        "{v1:?}"
+    );
+}
+
+#[test]
+fn github_annotations_are_escaped_summarized_and_attached() {
+    let summary = temp_file("summary.md", "");
+    let findings: Vec<Value> = (0..12)
+        .map(|i| json!({ "name": format!("CVE-2025-9{i:03}"), "severity": if i == 11 { "CRITICAL" } else { "HIGH" },
+            "attributes": [{ "key": "package_name", "value": "lib|pipe" }] }))
+        .collect();
+    let many = temp_file(
+        "many.json",
+        &json!({ "repositoryName": "team/api", "imageId": { "imageTag": "v1" },
+            "imageScanStatus": { "status": "COMPLETE" }, "imageScanFindings": { "findings": findings } })
+        .to_string(),
+    );
+    let failed = failed_scan_file();
+    let run = run(crate::client::ecrctl()
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .args([
+            "scan",
+            "gate",
+            "--fail-on",
+            "high",
+            "--annotation-file",
+            "build/Dockerfile",
+            "--findings",
+        ])
+        .arg(&many)
+        .arg("--findings")
+        .arg(&failed));
+    run.assert_code(3);
+    let annotations: Vec<&str> = run.stderr.lines().filter(|l| l.starts_with("::")).collect();
+    assert_eq!(annotations.len(), 11, "{annotations:#?}");
+    assert!(
+        annotations[0].starts_with("::error title=scan gate could not judge team/broken%3Av9,file=build/Dockerfile,line=1::"),
+        "{}",
+        annotations[0]
+    );
+    assert!(
+        annotations[1].starts_with(
+            "::error title=CVE-2025-9011 (critical) in team/api%3Av1,file=build/Dockerfile,line=1::"
+        ),
+        "most severe first: {}",
+        annotations[1]
+    );
+    assert!(annotations[10].starts_with("::notice title=scan gate::3 more not annotated"));
+    let text = std::fs::read_to_string(&summary).unwrap();
+    assert!(text.contains("Thresholds: `--fail-on high`"), "{text}");
+    assert!(
+        text.contains("| `team/api:v1` | CVE-2025-9011 | critical (CRITICAL) | lib\\|pipe |"),
+        "{text}"
+    );
+    assert!(
+        text.contains("### Images that could not be gated"),
+        "{text}"
+    );
+    assert!(
+        text.contains("the saved scan of team/broken:v9 failed"),
+        "{text}"
+    );
+}
+
+/// docs/scan.md's GitHub Actions and GitLab CI examples are valid YAML and use only flags
+/// the gate has, and the report files they upload are the ones the gate writes.
+#[test]
+fn ci_examples_in_the_docs_use_real_flags() {
+    let doc = include_str!("../../docs/scan.md");
+    let help = ecr(&["scan", "gate", "--help"]).stdout;
+    let section = |title: &str| {
+        let start = doc.find(title).unwrap_or_else(|| panic!("no {title}"));
+        let rest = &doc[start..];
+        let open = rest.find("```yaml\n").unwrap() + 8;
+        let close = rest[open..].find("```").unwrap();
+        rest[open..open + close].to_string()
+    };
+    for (title, files) in [
+        (
+            "### GitHub Actions",
+            &[
+                "--sarif scan.sarif",
+                "--junit scan.xml",
+                "sarif_file: scan.sarif",
+            ][..],
+        ),
+        (
+            "### GitLab CI",
+            &[
+                "--gitlab-report gl-container-scanning-report.json",
+                "container_scanning: gl-container-scanning-report.json",
+                "junit: scan.xml",
+            ][..],
+        ),
+    ] {
+        let yaml = section(title);
+        serde_norway::from_str::<serde_norway::Value>(&yaml)
+            .unwrap_or_else(|e| panic!("{title}: not YAML: {e}"));
+        for file in files {
+            assert!(yaml.contains(file), "{title} lacks {file}");
+        }
+        let command = &yaml[yaml.find("ecrctl scan gate").unwrap()..];
+        let command = &command[..command.find("scan.json").unwrap()];
+        for flag in command.split_whitespace().filter(|w| w.starts_with("--")) {
+            assert!(
+                help.contains(&format!("{flag} ")) || help.contains(&format!("{flag}\n")),
+                "{title}: {flag} is not a scan gate flag"
+            );
+        }
+    }
 }
