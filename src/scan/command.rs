@@ -277,7 +277,10 @@ fn write_reports(
 ) {
     // A report that cannot be written fails the run (exit 3) without hiding the verdict.
     if let Some(path) = &args.sarif {
-        let doc = serde_json::to_vec_pretty(&sarif::document(outcomes, policy))
+        let options = sarif::SarifOptions {
+            include_ignored: args.sarif_include_ignored,
+        };
+        let doc = serde_json::to_vec_pretty(&sarif::document_with(outcomes, policy, options))
             .expect("SARIF serializes");
         if let Err(e) = crate::fsutil::write_atomic(path, &doc, 0o644) {
             printer.record_failure(e);
