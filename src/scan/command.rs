@@ -280,8 +280,11 @@ fn write_reports(
         let options = sarif::SarifOptions {
             include_ignored: args.sarif_include_ignored,
         };
-        let doc = serde_json::to_vec_pretty(&sarif::document_with(outcomes, policy, options))
-            .expect("SARIF serializes");
+        let document = sarif::document_with(outcomes, policy, options);
+        if let Some(warning) = sarif::github_limit_warning(&document) {
+            printer.warn(&warning);
+        }
+        let doc = serde_json::to_vec_pretty(&document).expect("SARIF serializes");
         if let Err(e) = crate::fsutil::write_atomic(path, &doc, 0o644) {
             printer.record_failure(e);
         }

@@ -351,6 +351,7 @@ fn rule(facts: &RuleFacts) -> Rule {
             .unwrap_or_else(|| "-".into()),
         more = link
             .as_deref()
+            .filter(|u| link_safe(u))
             .map(|u| format!("[{}]({u})\n\n", markdown_text(&f.id)))
             .unwrap_or_default(),
     );
@@ -388,13 +389,36 @@ fn rule(facts: &RuleFacts) -> Rule {
             level: default_level(facts.severity),
         },
         help: Help { text, markdown },
-        help_uri: link.filter(|u| u.starts_with("https://") || u.starts_with("http://")),
+        help_uri: link.filter(|u| link_safe(u)),
         properties: RuleProperties {
             security_severity: security_severity(facts.score, facts.severity),
             precision: "very-high",
             tags,
         },
     }
+}
+
+/// An http(s) URL that can stand in a Markdown link and `helpUri` as it is.
+fn link_safe(url: &str) -> bool {
+    (url.starts_with("https://") || url.starts_with("http://"))
+        && url.chars().all(|c| {
+            c.is_ascii_graphic()
+                && !matches!(c, '(' | ')' | '<' | '>' | '[' | ']' | '"' | '`' | '\\')
+        })
+}
+
+/// GitHub code scanning rejects a file with more runs than this.
+pub const GITHUB_MAX_RUNS: usize = 20;
+
+/// Why GitHub would refuse the document, if it would.
+pub fn github_limit_warning(doc: &Sarif) -> Option<String> {
+    (doc.runs.len() > GITHUB_MAX_RUNS).then(|| {
+        format!(
+            "the SARIF file has {} runs (one per repository); GitHub code scanning refuses files \
+             with more than {GITHUB_MAX_RUNS}: gate at most {GITHUB_MAX_RUNS} repositories per --sarif file",
+            doc.runs.len()
+        )
+    })
 }
 
 fn first_line(text: &str) -> &str {
@@ -882,5 +906,26 @@ mod tests {
         assert_eq!(security_severity(None, Severity::Critical), "9.5");
         assert_eq!(security_severity(Some(9.84), Severity::Low), "9.8");
         assert_eq!(markdown_text("a|b*c"), "a\\|b\\*c");
+        assert!(link_safe("https://nvd.nist.gov/vuln/detail/CVE-2026-0001"));
+        for bad in [
+            "javascript:alert(1)",
+            "https://x/a) [evil](https://y",
+            "https://x/a b",
+            "https://x/\u{1b}[2J",
+        ] {
+            assert!(!link_safe(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn more_runs_than_github_takes_is_a_warning() {
+        let outcomes: Vec<ImageOutcome> = (0..=GITHUB_MAX_RUNS)
+            .map(|i| judged(&format!("repo{i}:v1"), vec![], vec![]))
+            .collect();
+        let doc = document_with(&outcomes, &policy(), SarifOptions::default());
+        let warning = github_limit_warning(&doc).expect("21 runs");
+        assert!(warning.contains("21 runs"), "{warning}");
+        let doc = document_with(&outcomes[..20], &policy(), SarifOptions::default());
+        assert_eq!(github_limit_warning(&doc), None);
     }
 }

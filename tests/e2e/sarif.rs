@@ -561,3 +561,78 @@ fn an_image_the_gate_could_not_judge_never_reads_as_all_fixed() {
     );
     assert!(github_problems(&sarif).is_empty());
 }
+
+#[test]
+fn an_image_that_times_out_is_not_judged_either() {
+    let repo = unique("gate/sarif-slow");
+    ecr(&["repo", "create", &repo]).assert_code(0);
+    put_image(&repo, Some("v1"), &format!("{repo}-v1"));
+    boto3(
+        "start_image_scan",
+        json!({ "repositoryName": repo, "imageId": { "imageTag": "v1" } }),
+    );
+    moto_scan_result(json!({
+        "repositoryName": repo, "imageId": { "imageTag": "v1" },
+        "imageScanStatus": { "status": "IN_PROGRESS", "description": "scanning" }
+    }));
+    let sarif = out_file("slow.sarif");
+    ecr(&[
+        "scan",
+        "gate",
+        &format!("{repo}:v1"),
+        "--timeout",
+        "2s",
+        "--sarif",
+        sarif.to_str().unwrap(),
+    ])
+    .assert_code(4);
+    let document = read(&sarif);
+    let run = &document["runs"][0];
+    assert_eq!(
+        run["automationDetails"]["id"],
+        format!("ecrctl/scan-gate/{repo}/not-judged/")
+    );
+    assert_eq!(run["invocations"][0]["executionSuccessful"], false);
+    assert!(
+        run["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("IN_PROGRESS"),
+        "{run}"
+    );
+    assert!(github_problems(&sarif).is_empty());
+}
+
+#[test]
+fn more_repositories_than_github_takes_in_one_file_is_a_warning() {
+    let files: Vec<PathBuf> = (0..21)
+        .map(|i| {
+            temp_file(
+                "scan.json",
+                &json!({
+                    "repositoryName": format!("team/app{i}"), "imageId": { "imageTag": "v1" },
+                    "imageScanStatus": { "status": "COMPLETE" },
+                    "imageScanFindings": { "findings": [] }
+                })
+                .to_string(),
+            )
+        })
+        .collect();
+    let sarif = out_file("many.sarif");
+    let mut args = vec!["scan", "gate", "--sarif", sarif.to_str().unwrap()];
+    for f in &files {
+        args.extend(["--findings", f.to_str().unwrap()]);
+    }
+    let run = ecr(&args);
+    run.assert_code(0);
+    assert!(
+        run.stderr.contains("21 runs") && run.stderr.contains("at most 20"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(read(&sarif)["runs"].as_array().unwrap().len(), 21);
+    // 20 repositories are fine.
+    let run = ecr(&args[..args.len() - 2]);
+    run.assert_code(0);
+    assert!(!run.stderr.contains("runs"), "{}", run.stderr);
+}
