@@ -115,6 +115,10 @@ pub struct RunProperties {
 pub struct ImageProperties {
     /// The image as the user named it (a tag, a digest or a full URI).
     pub image: String,
+    /// `HOST/REPOSITORY@DIGEST` (else `:TAG`) when the image was named with its registry
+    /// host (`ACCOUNT.dkr.ecr.REGION.amazonaws.com/…`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -298,14 +302,26 @@ fn repository_of(outcome: &ImageOutcome) -> String {
 fn image_properties(outcome: &ImageOutcome) -> ImageProperties {
     let parsed = crate::model::reference::parse(&outcome.image).ok();
     let scan = outcome.scan.as_ref();
+    let tag = scan
+        .and_then(|s| s.tag.clone())
+        .or_else(|| parsed.as_ref().and_then(|r| r.tag.clone()));
+    let digest = scan
+        .and_then(|s| s.digest.clone())
+        .or_else(|| parsed.as_ref().and_then(|r| r.digest.clone()));
+    let uri = parsed.as_ref().and_then(|r| {
+        let host = r.host.as_deref()?;
+        let pin = match (&digest, &tag) {
+            (Some(d), _) => format!("@{d}"),
+            (None, Some(t)) => format!(":{t}"),
+            (None, None) => String::new(),
+        };
+        Some(format!("{host}/{}{pin}", r.repository))
+    });
     ImageProperties {
         image: outcome.image.clone(),
-        tag: scan
-            .and_then(|s| s.tag.clone())
-            .or_else(|| parsed.as_ref().and_then(|r| r.tag.clone())),
-        digest: scan
-            .and_then(|s| s.digest.clone())
-            .or_else(|| parsed.as_ref().and_then(|r| r.digest.clone())),
+        uri,
+        tag,
+        digest,
         state: outcome.state().as_str(),
     }
 }
@@ -837,6 +853,14 @@ mod tests {
         assert_eq!(app.as_array().unwrap().len(), 1, "one alert for both tags");
         assert_eq!(app[0]["properties"]["images"][1]["tag"], "v2");
         assert_eq!(app[0]["properties"]["images"][1]["digest"], "sha256:v2");
+        assert_eq!(app[0]["properties"]["images"][1].get("uri"), None);
+        let host = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
+        let mut named = judged("app:v3", vec![f.clone()], vec![]);
+        named.image = format!("{host}/app:v3");
+        assert_eq!(
+            image_properties(&named).uri.as_deref(),
+            Some(format!("{host}/app@sha256:v3").as_str())
+        );
         assert_eq!(app[0]["ruleIndex"], 0);
         let rule = &runs[0]["tool"]["driver"]["rules"][0];
         assert_eq!(rule["properties"]["security-severity"], "7.3");

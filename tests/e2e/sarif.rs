@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 use serde_json::{Value, json};
 
 use crate::client::{boto3, ecr, moto_scan_result, put_image, temp_file, unique};
+use crate::harness::{ACCOUNT, REGION};
 
 /// The multitool's Linux binary, installed by scripts/lib/deps.sh (`scripts/test`). When
 /// it is missing, the same install step runs once; still missing is a failure.
@@ -419,6 +420,28 @@ fn alert_identity_survives_new_tags_and_digests() {
     assert_eq!(
         run["results"][0]["properties"]["images"][0]["image"],
         format!("{repo}:v1")
+    );
+
+    // Named by its full URI: the same category and alerts; the pinned URI is a property.
+    let host = format!("{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com");
+    let full = out_file("uri.sarif");
+    ecr(&[
+        "scan",
+        "gate",
+        &format!("{host}/{repo}:v1"),
+        "--sarif",
+        full.to_str().unwrap(),
+    ])
+    .assert_code(0);
+    let by_uri = read(&full);
+    assert_eq!(fingerprints(&by_uri), prints);
+    assert_eq!(
+        by_uri["runs"][0]["automationDetails"]["id"],
+        run["automationDetails"]["id"]
+    );
+    assert_eq!(
+        by_uri["runs"][0]["properties"]["images"][0]["uri"],
+        format!("{host}/{repo}@{}", d1.as_str().unwrap())
     );
 
     // Several repositories in one gate: one category each, so one upload of the file
