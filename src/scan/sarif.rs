@@ -289,14 +289,17 @@ fn bounded(text: &str, limit: usize) -> String {
     out
 }
 
-/// The repository an outcome belongs to: from the scan, else from the image as named.
+/// The repository an outcome belongs to: from the scan, else from the image as named
+/// (a saved findings file without `repositoryName` is named by its path, made relative:
+/// code scanning takes relative locations).
 fn repository_of(outcome: &ImageOutcome) -> String {
     if let Some(repo) = outcome.scan.as_ref().and_then(|s| s.repository.clone()) {
         return repo;
     }
-    crate::model::reference::parse(&outcome.image)
+    let named = crate::model::reference::parse(&outcome.image)
         .map(|r| r.repository)
-        .unwrap_or_else(|_| outcome.image.clone())
+        .unwrap_or_else(|_| outcome.image.clone());
+    named.trim_start_matches('/').to_string()
 }
 
 fn image_properties(outcome: &ImageOutcome) -> ImageProperties {
@@ -894,6 +897,22 @@ mod tests {
             "app:v2 could not be judged: the scan of app:v2 failed: UnsupportedImageError (see ECR)"
         );
         assert_eq!(doc["runs"].as_array().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_saved_file_without_a_repository_is_located_by_its_relative_path() {
+        let mut outcome = judged("app:v1", vec![finding("CVE-1", "zlib", None)], vec![]);
+        outcome.image = "/ci/out/findings.json".into();
+        outcome.scan.as_mut().unwrap().repository = None;
+        let doc = json(&[outcome], false);
+        assert_eq!(
+            doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "ci/out/findings.json"
+        );
+        assert_eq!(
+            doc["runs"][0]["automationDetails"]["id"],
+            "ecrctl/scan-gate/ci/out/findings.json/"
+        );
     }
 
     #[test]
