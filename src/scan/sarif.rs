@@ -701,7 +701,12 @@ fn repository_run(
                         region: region(),
                     },
                 }],
-                partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, key.clone())]),
+                // Also as `primaryLocationLineHash`, the key GitHub's upload computes
+                // from a source file when it is missing, which it cannot be here.
+                partial_fingerprints: BTreeMap::from([
+                    (FINGERPRINT_KEY, key.clone()),
+                    ("primaryLocationLineHash", key.clone()),
+                ]),
                 suppressions: e
                     .suppression
                     .map(|reason| Suppression {
@@ -823,6 +828,10 @@ mod tests {
         assert_eq!(
             result(&v1)["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
             "app"
+        );
+        assert_eq!(
+            result(&v1)["partialFingerprints"]["primaryLocationLineHash"],
+            fingerprint("app", &f)
         );
         // Another package, another repository, another CVE: another alert.
         let base = fingerprint("app", &f);
