@@ -399,7 +399,14 @@ fn rule(facts: &RuleFacts) -> Rule {
             NAME_LIMIT,
         ),
         short_description: Message {
-            text: bounded(&format!("{}: {}", f.id, first_line(&title)), TEXT_LIMIT),
+            text: bounded(
+                &if title.starts_with(f.id.as_str()) {
+                    first_line(&title).to_string()
+                } else {
+                    format!("{}: {}", f.id, first_line(&title))
+                },
+                TEXT_LIMIT,
+            ),
         },
         full_description: Message {
             text: bounded(&title, TEXT_LIMIT),
