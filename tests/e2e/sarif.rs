@@ -36,18 +36,20 @@ fn multitool() -> &'static Path {
     })
 }
 
-/// Every problem the multitool's GitHub rules (`GH*`) find in `sarif`, as text.
+/// Every problem the multitool finds in `sarif`, as text: its GitHub rules (`GH*`, what
+/// code scanning's ingestion requires) and its general SARIF rules.
 fn github_problems(sarif: &Path) -> Vec<String> {
-    let out = sarif.with_extension("validation.sarif");
+    ["Gh", "Sarif"]
+        .into_iter()
+        .flat_map(|kind| multitool_problems(sarif, kind))
+        .collect()
+}
+
+fn multitool_problems(sarif: &Path, rule_kind: &str) -> Vec<String> {
+    let out = sarif.with_extension(format!("{rule_kind}.validation.sarif"));
     let run = Command::new(multitool())
-        .args([
-            "validate",
-            "--rule-kind",
-            "Gh",
-            "--log",
-            "ForceOverwrite",
-            "-o",
-        ])
+        .args(["validate", "--rule-kind", rule_kind])
+        .args(["--log", "ForceOverwrite", "-o"])
         .arg(&out)
         .arg(sarif)
         // A .NET tool: no telemetry, no first-run banner, no ICU needed.
