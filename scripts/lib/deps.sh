@@ -4,7 +4,8 @@
 #           docker.io when there is no docker CLI (tests use the CLI only, never a daemon)
 #   PyPI:   moto[server] (pinned) in .venv-moto at the repository root
 #   npm:    @microsoft/sarif-multitool (pinned; ships a Linux binary) in .node-tools at the
-#           repository root: the SARIF tests validate with it (`validate --rule-kind Gh`)
+#           repository root: the SARIF tests validate with it (`validate --rule-kind Gh`);
+#           only scripts/test needs it (ensure_sarif_multitool)
 
 MOTO_VERSION="5.2.1"
 ECRCTL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -84,11 +85,9 @@ ensure_rust_tools() {
 ensure_stand_ins() {
   ensure_debian_packages
   ensure_moto
-  ensure_sarif_multitool
   # Verify, rather than trust, that everything is there: a missing stand-in fails the run.
   for tool in docker-registry skopeo htpasswd openssl docker; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool is still missing after the install step"
   done
   [ -x "$MOTO_VENV/bin/moto_server" ] || die "moto_server is still missing after the install step"
-  [ -x "$SARIF_MULTITOOL" ] || die "sarif-multitool is still missing after the install step"
 }
