@@ -72,7 +72,7 @@ ensure_sarif_multitool() {
     "@microsoft/sarif-multitool-linux@$SARIF_MULTITOOL_VERSION" >/dev/null
   # Its postinstall step (chmod u+x) may be skipped by npm's install-script policy.
   [ -f "$SARIF_MULTITOOL" ] && chmod u+x "$SARIF_MULTITOOL"
-  "$SARIF_MULTITOOL" --version >/dev/null || die "@microsoft/sarif-multitool does not run on this machine"
+  "$SARIF_MULTITOOL" --version >/dev/null 2>&1 || die "@microsoft/sarif-multitool does not run on this machine"
   touch "$stamp"
 }
 
