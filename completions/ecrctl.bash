@@ -1406,7 +1406,7 @@ _ecrctl() {
             return 0
             ;;
         ecrctl__subcmd__scan__subcmd__gate)
-            opts="-j -o -q -v -h -V --findings --fail-on --max-critical --max-high --max-medium --max-low --max-informational --unknown-severity-as --ignore-unfixed --only-exploitable --ignore-file --start --rescan-failed --timeout --sarif --junit --junit-per-finding --gitlab-report --annotation-file --jobs --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version"
+            opts="-j -o -q -v -h -V --findings --fail-on --max-critical --max-high --max-medium --max-low --max-informational --unknown-severity-as --ignore-unfixed --only-exploitable --ignore-file --start --rescan-failed --timeout --sarif --sarif-include-ignored --junit --junit-per-finding --gitlab-report --annotation-file --jobs --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -278,7 +278,7 @@ high\t''
 critical\t''"
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l ignore-file -d 'Reviewed exceptions: TOML `[[ignore]]` entries (id, package, until, reason), a `.trivyignore` or a `.trivyignore.yaml` (dates are UTC)' -r -F
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l timeout -d 'How long the whole gate waits for all scans together, not each image (then exit 4)' -r
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l sarif -d 'Also write a SARIF 2.1.0 report (GitHub code scanning)' -r -F
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l sarif -d 'Also write a SARIF 2.1.0 report (GitHub code scanning): one run per repository, alerts keyed by repository, not tag or digest' -r -F
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l junit -d 'Also write a JUnit XML report (one test case per image)' -r -F
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l gitlab-report -d 'Also write a GitLab container-scanning report (gl-container-scanning-report.json)' -r -F
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l annotation-file -d 'Under GitHub Actions, attach the annotations to this file (e.g. Dockerfile)' -r
@@ -295,6 +295,7 @@ complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subc
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l only-exploitable -d 'Skip findings with no known exploit (enhanced scanning only)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l start -d 'Start a basic scan when the image has none'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l rescan-failed -d 'With --start: start a new scan of an image whose scan FAILED, and wait for it'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l sarif-include-ignored -d 'Keep ignored findings in the SARIF report, as suppressed notes (GitHub code scanning shows them as open alerts; by default they are left out)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -l junit-per-finding -d 'In the JUnit report, one test case per finding (named repository + id) instead of one per image'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -s q -l quiet -d 'Print only errors'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand scan; and __fish_seen_subcommand_from gate" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'

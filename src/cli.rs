@@ -570,9 +570,15 @@ pub struct ScanGateArgs {
     #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = duration_arg)]
     pub timeout: Duration,
 
-    /// Also write a SARIF 2.1.0 report (GitHub code scanning)
+    /// Also write a SARIF 2.1.0 report (GitHub code scanning): one run per repository,
+    /// alerts keyed by repository, not tag or digest
     #[arg(long, value_name = "FILE")]
     pub sarif: Option<PathBuf>,
+
+    /// Keep ignored findings in the SARIF report, as suppressed notes (GitHub code
+    /// scanning shows them as open alerts; by default they are left out)
+    #[arg(long, requires = "sarif")]
+    pub sarif_include_ignored: bool,
 
     /// Also write a JUnit XML report (one test case per image)
     #[arg(long, value_name = "FILE")]

@@ -3,10 +3,17 @@
 #   Debian: docker-registry (CNCF distribution), skopeo, apache2-utils (htpasswd), openssl,
 #           docker.io when there is no docker CLI (tests use the CLI only, never a daemon)
 #   PyPI:   moto[server] (pinned) in .venv-moto at the repository root
+#   npm:    @microsoft/sarif-multitool (pinned; ships a Linux binary) in .node-tools at the
+#           repository root: the SARIF tests validate with it (`validate --rule-kind Gh`);
+#           only scripts/test needs it (ensure_sarif_multitool)
 
 MOTO_VERSION="5.2.1"
 ECRCTL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 MOTO_VENV="$ECRCTL_ROOT/.venv-moto"
+SARIF_MULTITOOL_VERSION="5.7.0"
+NODE_TOOLS="$ECRCTL_ROOT/.node-tools"
+# The Linux build of the multitool, called directly (its npm wrapper goes through a shell).
+SARIF_MULTITOOL="$NODE_TOOLS/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
 
 log() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -44,6 +51,28 @@ ensure_moto() {
   rm -rf "$MOTO_VENV"
   python3 -m venv "$MOTO_VENV"
   "$MOTO_VENV/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
+  touch "$stamp"
+}
+
+ensure_sarif_multitool() {
+  local stamp="$NODE_TOOLS/.sarif-multitool-$SARIF_MULTITOOL_VERSION"
+  [ -x "$SARIF_MULTITOOL" ] && [ -f "$stamp" ] && return 0
+  [ "$(uname -s)" = Linux ] || die "the SARIF tests need the Linux build of @microsoft/sarif-multitool"
+  if ! command -v npm >/dev/null 2>&1; then
+    command -v apt-get >/dev/null 2>&1 || die "npm is needed for @microsoft/sarif-multitool (the SARIF validator)"
+    log "installing npm (Debian) for the SARIF validator"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends npm >/dev/null
+  fi
+  log "installing @microsoft/sarif-multitool@$SARIF_MULTITOOL_VERSION into .node-tools"
+  rm -rf "$NODE_TOOLS"
+  mkdir -p "$NODE_TOOLS"
+  npm install --prefix "$NODE_TOOLS" --no-audit --no-fund --no-save --loglevel=error \
+    "@microsoft/sarif-multitool@$SARIF_MULTITOOL_VERSION" \
+    "@microsoft/sarif-multitool-linux@$SARIF_MULTITOOL_VERSION" >/dev/null
+  # Its postinstall step (chmod u+x) may be skipped by npm's install-script policy.
+  [ -f "$SARIF_MULTITOOL" ] && chmod u+x "$SARIF_MULTITOOL"
+  "$SARIF_MULTITOOL" --version >/dev/null 2>&1 || die "@microsoft/sarif-multitool does not run on this machine"
   touch "$stamp"
 }
 

@@ -392,8 +392,14 @@ fn write_reports(
 ) {
     // A report that cannot be written fails the run (exit 3) without hiding the verdict.
     if let Some(path) = &args.sarif {
-        let doc = serde_json::to_vec_pretty(&sarif::document(outcomes, policy))
-            .expect("SARIF serializes");
+        let options = sarif::SarifOptions {
+            include_ignored: args.sarif_include_ignored,
+        };
+        let document = sarif::document_with(outcomes, policy, options);
+        if let Some(warning) = sarif::github_limit_warning(&document) {
+            printer.warn(&warning);
+        }
+        let doc = serde_json::to_vec_pretty(&document).expect("SARIF serializes");
         if let Err(e) = crate::fsutil::write_atomic(path, &doc, 0o644) {
             printer.record_failure(e);
         }

@@ -25,6 +25,7 @@ mod migrate;
 mod push_check;
 mod registry;
 mod repo_create;
+mod sarif;
 mod scan;
 mod secrets;
 mod slow;

@@ -444,6 +444,7 @@ fn sarif_validates_against_the_schema_and_junit_parses() {
         ignore.to_str().unwrap(),
         "--sarif",
         sarif.to_str().unwrap(),
+        "--sarif-include-ignored",
         "--junit",
         junit.to_str().unwrap(),
     ])
@@ -472,7 +473,7 @@ fn sarif_validates_against_the_schema_and_junit_parses() {
     assert!(
         rules
             .iter()
-            .any(|r| r["id"] == "CVE-2025-1000" && r["properties"]["security-severity"] == "9.5")
+            .any(|r| r["id"] == "CVE-2025-1000" && r["properties"]["security-severity"] == "9.8")
     );
 
     let xml = std::fs::read_to_string(&junit).unwrap();
