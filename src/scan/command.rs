@@ -76,7 +76,7 @@ pub async fn run(settings: &Settings, args: &ScanGateArgs, printer: &Printer) ->
         .collect::<Result<Vec<_>>>()?;
     let offline = offline_scans(&args.findings)?;
 
-    let mut scans: Vec<(String, std::result::Result<ScanResult, CliError>)> = offline;
+    let mut scans: Vec<Gathered> = offline;
     if !images.is_empty() {
         // --timeout bounds the whole gate: each image's wait ends at one deadline (its
         // outcome is then a timeout, exit 4, and the reports are still written), and a
@@ -96,7 +96,11 @@ pub async fn run(settings: &Settings, args: &ScanGateArgs, printer: &Printer) ->
                     crate::duration::describe_seconds(args.timeout.as_secs() as i64)
                 ))
                 .with_hint("raise --timeout, or check access to AWS and ECR");
-                scans.extend(labels.into_iter().map(|l| (l, Err(timeout.clone()))));
+                scans.extend(
+                    labels
+                        .into_iter()
+                        .map(|l| (l, Err(timeout.clone()), args.timeout)),
+                );
             }
         }
     }
@@ -105,15 +109,17 @@ pub async fn run(settings: &Settings, args: &ScanGateArgs, printer: &Printer) ->
     let mut used = vec![false; ignores.len()];
     let outcomes: Vec<ImageOutcome> = scans
         .into_iter()
-        .map(|(image, scan)| match scan {
+        .map(|(image, scan, waited)| match scan {
             Ok(scan) => ImageOutcome {
                 verdict: Some(gate::gate(&scan, &policy, &ignores, today, &mut used)),
                 scan: Some(scan),
                 error: None,
                 image,
+                waited,
             },
             Err(error) => ImageOutcome {
                 image,
+                waited,
                 scan: None,
                 verdict: None,
                 error: Some(error),
@@ -235,9 +241,15 @@ fn unknown_severity_warning(args: &ScanGateArgs, outcomes: &[ImageOutcome]) -> O
 
 /// The saved findings: every page of every file, pages of one image merged into one scan
 /// (several files, concatenated documents, or a JSON array of pages).
-fn offline_scans(
-    paths: &[std::path::PathBuf],
-) -> Result<Vec<(String, std::result::Result<ScanResult, CliError>)>> {
+/// One image as gathered: its label, its scan (or why there is none), and how long the
+/// gate waited for it.
+type Gathered = (
+    String,
+    std::result::Result<ScanResult, CliError>,
+    std::time::Duration,
+);
+
+fn offline_scans(paths: &[std::path::PathBuf]) -> Result<Vec<Gathered>> {
     let hint = "save it with `aws ecr describe-image-scan-findings --repository-name R --image-id imageTag=T --output json` (every page: no --max-items)";
     let mut pages = Vec::new();
     for path in paths {
@@ -278,7 +290,7 @@ fn offline_scans(
                 "COMPLETE" | "ACTIVE" => Ok(scan),
                 _ => Err(wait::status_error(&scan, &label, wait::Source::Saved)),
             };
-            (label, result)
+            (label, result, std::time::Duration::ZERO)
         })
         .collect())
 }
@@ -289,7 +301,7 @@ async fn live_scans(
     images: Vec<reference::ImageRef>,
     deadline: tokio::time::Instant,
     printer: &Printer,
-) -> Result<Vec<(String, std::result::Result<ScanResult, CliError>)>> {
+) -> Result<Vec<Gathered>> {
     let ctx = aws::load(&settings.aws).await?;
     let spinner = printer.spinner("waiting for scans");
     let report = |image: &str, status: &str, waited: std::time::Duration| {
@@ -334,6 +346,7 @@ async fn live_scans(
                     args.timeout,
                     report,
                 );
+                let began = std::time::Instant::now();
                 let result = match tokio::time::timeout_at(deadline, wait).await {
                     Ok(result) => result,
                     Err(_) => Err(CliError::timeout(format!(
@@ -342,7 +355,7 @@ async fn live_scans(
                     ))
                     .with_hint("raise --timeout, or check network access to the ECR API")),
                 };
-                (label, result)
+                (label, result, began.elapsed())
             }
         })
         .buffered(usize::from(args.jobs))

@@ -72,6 +72,7 @@ pub fn document(
         if o.state() == GateState::Error {
             let mut case = TestCase::new(repository.as_str(), error_status(o));
             case.set_classname("ecr.scan");
+            case.set_time(o.waited);
             case.add_property(("image", o.image.as_str()));
             suite.add_test_case(case);
             continue;
@@ -112,6 +113,8 @@ pub fn document(
                 };
                 let mut case = TestCase::new(repository.as_str(), status);
                 case.set_classname("ecr.scan");
+                // How long the gate waited for this image's scan.
+                case.set_time(o.waited);
                 case.add_property(("image", o.image.as_str()));
                 suite.add_test_case(case);
             }
@@ -218,6 +221,24 @@ mod tests {
             Duration::from_millis(1500),
         );
         assert_eq!(cases(&again), got);
+    }
+
+    #[test]
+    fn each_image_carries_the_time_its_scan_was_waited_for() {
+        let mut outcomes = outcomes();
+        outcomes[0].waited = Duration::from_millis(2250);
+        let xml = document(
+            &outcomes,
+            &policy(),
+            Layout::PerImage,
+            Duration::from_secs(3),
+        );
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        let first = doc
+            .descendants()
+            .find(|n| n.has_tag_name("testcase"))
+            .unwrap();
+        assert_eq!(first.attribute("time"), Some("2.250"), "{xml}");
     }
 
     #[test]

@@ -7,6 +7,8 @@ use crate::error::CliError;
 pub struct ImageOutcome {
     /// The image as the user named it.
     pub image: String,
+    /// How long the gate waited for its scan (zero for a saved one).
+    pub waited: std::time::Duration,
     pub scan: Option<ScanResult>,
     pub verdict: Option<Verdict>,
     pub error: Option<CliError>,
@@ -67,6 +69,7 @@ mod tests {
 
     fn outcome(error: bool) -> ImageOutcome {
         ImageOutcome {
+            waited: std::time::Duration::ZERO,
             image: "a:1".into(),
             scan: None,
             verdict: None,

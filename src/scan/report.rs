@@ -336,6 +336,7 @@ pub(crate) mod tests {
         let outcome = |image: &str, scan: ScanResult| {
             let verdict = crate::scan::gate::gate(&scan, &policy(), &ignores, today, &mut [false]);
             ImageOutcome {
+                waited: std::time::Duration::ZERO,
                 image: image.into(),
                 scan: Some(scan),
                 verdict: Some(verdict),
@@ -359,6 +360,7 @@ pub(crate) mod tests {
                 scan("web", vec![finding("CVE-2025-4000", "LOW", "curl", None)]),
             ),
             ImageOutcome {
+                waited: std::time::Duration::ZERO,
                 image: "gone:v3".into(),
                 scan: None,
                 verdict: None,

@@ -785,6 +785,7 @@ mod tests {
     fn judged(image: &str, findings: Vec<Finding>, ignored: Vec<Finding>) -> ImageOutcome {
         let (repository, tag) = image.split_once(':').unwrap();
         ImageOutcome {
+            waited: std::time::Duration::ZERO,
             image: image.into(),
             scan: Some(ScanResult {
                 repository: Some(repository.into()),
@@ -892,6 +893,7 @@ mod tests {
     fn an_unjudged_image_gives_its_repository_no_all_fixed_run() {
         let f = finding("CVE-1", "openssl", None);
         let errored = ImageOutcome {
+            waited: std::time::Duration::ZERO,
             image: "app:v2".into(),
             scan: None,
             verdict: None,
