@@ -168,6 +168,12 @@ fn policy(args: &ScanGateArgs) -> Result<GatePolicy> {
         Some(FailOnArg::High) => Some(Severity::High),
         Some(FailOnArg::Critical) => Some(Severity::Critical),
     };
+    if fail_on.is_none() && budgets.is_empty() {
+        return Err(CliError::usage(
+            "--fail-on none without a --max-* budget is a gate that can never fail",
+        )
+        .with_hint("add a budget (e.g. --max-critical 0), or pass a --fail-on severity"));
+    }
     if let Some(threshold) = fail_on
         && let Some((severity, max)) = budgets
             .iter()

@@ -219,6 +219,27 @@ pub fn merge_pages(pages: Vec<(String, Page)>) -> Result<Vec<(String, ScanResult
         .collect()
 }
 
+/// A finding (id, package, version) listed on two pages of one scan: ECR's pages never
+/// overlap, so this is a page given twice.
+fn repeated_finding(group: &[(String, Page)]) -> Option<String> {
+    let mut seen = std::collections::HashMap::new();
+    for (page, (_, p)) in group.iter().enumerate() {
+        for f in &p.scan.findings {
+            let key = (f.id.as_str(), f.package.as_deref(), f.version.as_deref());
+            match seen.insert(key, page) {
+                Some(other) if other != page => {
+                    return Some(match f.package.as_deref() {
+                        Some(package) => format!("{} ({package})", f.id),
+                        None => f.id.clone(),
+                    });
+                }
+                _ => {}
+            }
+        }
+    }
+    None
+}
+
 fn merge_group(group: Vec<(String, Page)>) -> Result<(String, ScanResult), String> {
     let paged = group.iter().any(|(_, p)| p.more);
     let last_page_seen = group.iter().any(|(_, p)| !p.more);
@@ -240,6 +261,12 @@ fn merge_group(group: Vec<(String, Page)>) -> Result<(String, ScanResult), Strin
         };
         return Err(format!(
             "{source} hold {last_pages} complete results (or last pages) for {image}: the same scan given twice, or two scans of one image; pass each page once"
+        ));
+    }
+    if paged && let Some(repeated) = repeated_finding(&group) {
+        return Err(format!(
+            "{source}: {repeated} is on two pages of one scan: a page was given twice, and \
+             it cannot stand in for a page that is missing; pass each page once"
         ));
     }
     let mut pages_iter = group.iter().map(|(_, p)| p.clone());

@@ -639,6 +639,15 @@ fn a_truncated_page_fails_and_pages_of_one_image_merge() {
         "{}",
         run.stderr
     );
+    // A page given twice cannot stand in for a missing one.
+    let first_again = temp_file("page1-again.json", &first.to_string());
+    let run = gate_files(&[&page, &first_again, &page2], &["--fail-on", "high"]);
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("is on two pages of one scan"),
+        "{}",
+        run.stderr
+    );
     // The middle page missing: the counts show it.
     let middle_missing = temp_file(
         "pages-gap.json",
@@ -723,7 +732,7 @@ fn wrong_shapes_are_rejected_not_passed() {
     ];
     for (doc, why) in cases {
         let file = temp_file("shape.json", &doc.to_string());
-        let run = gate_files(&[&file], &["--fail-on", "none"]);
+        let run = gate_files(&[&file], &[]);
         run.assert_code(2);
         assert!(run.stderr.contains(why), "{doc}: {}", run.stderr);
     }
@@ -778,6 +787,10 @@ fn budgets_never_switch_off_the_threshold() {
     )
     .assert_code(0);
     gate_files(&[&file], &["--fail-on", "none", "--max-critical", "1"]).assert_code(1);
+    // No threshold and no budget: a gate that can never fail is a usage error.
+    let run = gate_files(&[&file], &["--fail-on", "none"]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("can never fail"), "{}", run.stderr);
 }
 
 #[test]
