@@ -58,6 +58,9 @@ pub async fn describe(target: &ImageTarget<'_>) -> Result<ScanResult, ScanError>
         findings: Vec::new(),
         severity_counts: None,
     };
+    // Whether ECR said anything about findings: a finished scan with neither findings nor
+    // counts is not judged clean (the offline reader refuses the same shape).
+    let mut said_findings = false;
     while let Some(page) = pages.next().await {
         let page = match page {
             Ok(page) => page,
@@ -82,6 +85,9 @@ pub async fn describe(target: &ImageTarget<'_>) -> Result<ScanResult, ScanError>
             result.digest = Some(digest.to_string());
         }
         if let Some(findings) = page.image_scan_findings() {
+            said_findings |= findings.finding_severity_counts().is_some()
+                || !findings.findings().is_empty()
+                || !findings.enhanced_findings().is_empty();
             let mut listed: BTreeMap<String, u64> = BTreeMap::new();
             for f in findings.findings() {
                 let f = basic(f);
@@ -121,6 +127,17 @@ pub async fn describe(target: &ImageTarget<'_>) -> Result<ScanResult, ScanError>
             }
         }
     }
+    if matches!(result.status.as_str(), "COMPLETE" | "ACTIVE") && !said_findings {
+        return Err(ScanError::Other(
+            CliError::remote(format!(
+                "ECR reported the scan of {} as {} but listed no findings and no counts",
+                target.repository, result.status
+            ))
+            .with_hint(
+                "not judged as clean: run the gate again, or check the scan in the ECR console",
+            ),
+        ));
+    }
     Ok(result)
 }
 
@@ -152,7 +169,8 @@ fn enhanced(f: &EnhancedImageScanFinding) -> Vec<Finding> {
         id: details
             .and_then(|d| d.vulnerability_id())
             .or(f.title())
-            .unwrap_or_default()
+            .filter(|id| !id.is_empty())
+            .unwrap_or("UNNAMED-FINDING")
             .to_string(),
         severity: parse_severity(&reported),
         reported,
@@ -161,7 +179,8 @@ fn enhanced(f: &EnhancedImageScanFinding) -> Vec<Finding> {
         fixed_in: None,
         fix_available: yes_no(f.fix_available()),
         exploit_available: yes_no(f.exploit_available()),
-        score: Some(f.score()).filter(|s| *s > 0.0),
+        // Inspector scores are CVSS (0..=10); anything else is no score.
+        score: Some(f.score()).filter(|s| *s > 0.0 && *s <= 10.0),
         uri: details.and_then(|d| d.source_url()).map(String::from),
         title: f.title().map(String::from),
         status: f.status().unwrap_or("ACTIVE").to_string(),

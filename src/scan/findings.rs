@@ -296,6 +296,11 @@ fn merge_group(group: Vec<(String, Page)>) -> Result<(String, ScanResult), Strin
             (a, b) => a.or(b),
         };
     }
+    if paged && merged.severity_counts.is_none() {
+        return Err(format!(
+            "{source}: pages without findingSeverityCounts cannot be checked for a missing page; save the findings unpaged (drop --max-items)"
+        ));
+    }
     if paged {
         let counts = merged.severity_counts.as_ref();
         let (listed, counted) = counts
@@ -323,7 +328,13 @@ fn from_raw(raw: RawScanFindings) -> Result<Page, String> {
     let more = raw.next_token.as_deref().is_some_and(|t| !t.is_empty());
     let status = match (&raw.image_scan_status, &raw.image_scan_findings) {
         (Some(s), _) => s.status.clone(),
-        (None, Some(_)) => "COMPLETE".to_string(),
+        // Findings without a status could be from an unfinished scan: not judged as done.
+        (None, Some(_)) => {
+            return Err(
+                "$.imageScanStatus: missing: without it the scan cannot be known to be finished"
+                    .into(),
+            );
+        }
         (None, None) => {
             return Err(
                 "no imageScanStatus or imageScanFindings: is this describe-image-scan-findings output?"
@@ -525,17 +536,21 @@ mod tests {
             e.starts_with("$.imageScanFindings.enhancedFindings[0].score: invalid type"),
             "{e}"
         );
-        let e = err(r#"{"imageScanFindings":{"enhancedFindings":[{"title":"x","score":1e300}]}}"#);
+        let e = err(
+            r#"{"imageScanStatus":{"status":"COMPLETE"},"imageScanFindings":{"enhancedFindings":[{"title":"x","score":1e300}]}}"#,
+        );
         assert!(e.contains("out of range 0..=10"), "{e}");
         let e = err(
             r#"{"imageScanStatus":{"status":"COMPLETE"},"imageScanFindings":{"findings":[]},"nextToken":"t"}"#,
         );
-        assert!(e.contains("nextToken"), "{e}");
+        assert!(e.contains("pages without findingSeverityCounts"), "{e}");
         // Wrong shapes of a finished scan are rejected, not read as "no findings".
         let e = err(r#"{"imageScanStatus":{"status":"COMPLETE"},"imageScanFindings":{}}"#);
         assert!(e.starts_with("$.imageScanFindings: no findings"), "{e}");
         let e = err(r#"{"imageScanStatus":{"status":"COMPLETE"}}"#);
         assert!(e.starts_with("$.imageScanFindings: missing"), "{e}");
+        let e = err(r#"{"imageScanFindings":{"findings":[]}}"#);
+        assert!(e.starts_with("$.imageScanStatus: missing"), "{e}");
         let e = err(
             r#"{"imageScanStatus":{"status":"COMPLETE"},"imageScanFindings":{"findings":"CRITICAL"}}"#,
         );

@@ -167,8 +167,9 @@ pub fn gate(
     }
 }
 
-/// At most this many findings are stood in for per severity; ECR counts far fewer.
-const MAX_UNLISTED: u64 = 100_000;
+/// At most this many findings are stood in, over all severities of one scan (a crafted
+/// file with many made-up severity keys must not exhaust memory); ECR counts far fewer.
+const MAX_UNLISTED: u64 = 10_000;
 
 /// When ECR's `findingSeverityCounts` count more findings than are listed, the gate does
 /// not pass on the list alone: each finding counted but not listed stands in as a finding
@@ -180,6 +181,7 @@ fn unlisted_findings(scan: &ScanResult) -> (Vec<Finding>, Vec<String>) {
     let Some(counts) = &scan.severity_counts else {
         return (unlisted, notes);
     };
+    let mut room = MAX_UNLISTED;
     for (text, counted, listed) in counts.discrepancies() {
         let text = crate::output::sanitize(&text).into_owned();
         if counted > listed {
@@ -187,7 +189,8 @@ fn unlisted_findings(scan: &ScanResult) -> (Vec<Finding>, Vec<String>) {
                 "ECR counts {counted} {text} findings (findingSeverityCounts) but {listed} are listed: the {} not listed count as {text} findings that cannot be ignored",
                 counted - listed
             ));
-            let missing = (counted - listed).min(MAX_UNLISTED);
+            let missing = (counted - listed).min(room);
+            room -= missing;
             for _ in 0..missing {
                 unlisted.push(Finding {
                     id: format!("UNLISTED-{text}"),
@@ -422,5 +425,27 @@ mod tests {
             )
             .pass
         );
+    }
+
+    #[test]
+    fn made_up_severity_keys_cannot_multiply_stand_ins_without_bound() {
+        let reported = (0..40)
+            .map(|i| (format!("MADEUP{i}"), 100_000_u64))
+            .collect();
+        let scan = ScanResult {
+            repository: Some("a".into()),
+            digest: None,
+            tag: Some("v1".into()),
+            status: "COMPLETE".into(),
+            status_description: None,
+            scan_type: crate::model::finding::ScanType::Basic,
+            findings: Vec::new(),
+            severity_counts: Some(crate::model::finding::SeverityCounts {
+                reported,
+                listed: Default::default(),
+            }),
+        };
+        let (unlisted, _) = unlisted_findings(&scan);
+        assert_eq!(unlisted.len() as u64, MAX_UNLISTED);
     }
 }

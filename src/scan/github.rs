@@ -125,6 +125,9 @@ pub fn thresholds(policy: &GatePolicy) -> String {
     parts.join(", ")
 }
 
+/// Blocking findings listed in the step summary at most.
+const SUMMARY_ROWS: usize = 200;
+
 pub fn summary(outcomes: &[ImageOutcome], policy: &GatePolicy) -> String {
     let mut md = String::from("## ECR scan gate\n\n");
     md.push_str(&format!("Thresholds: {}.\n\n", thresholds(policy)));
@@ -155,6 +158,20 @@ pub fn summary(outcomes: &[ImageOutcome], policy: &GatePolicy) -> String {
             count(Severity::Informational)
         ));
     }
+    let errors: Vec<_> = outcomes
+        .iter()
+        .filter_map(|o| Some((o, o.error.as_ref()?)))
+        .collect();
+    if !errors.is_empty() {
+        md.push_str("\n### Images that could not be gated\n\n| image | why |\n|---|---|\n");
+        for (o, e) in errors {
+            md.push_str(&format!(
+                "| `{}` | {} |\n",
+                cell(&o.image),
+                cell(&e.to_string())
+            ));
+        }
+    }
     let blocking: Vec<_> = outcomes
         .iter()
         .flat_map(|o| {
@@ -164,6 +181,12 @@ pub fn summary(outcomes: &[ImageOutcome], policy: &GatePolicy) -> String {
                 .map(move |f| (o, f))
         })
         .collect();
+    // Most severe first; GitHub refuses a summary over 1 MiB, so the table stops at
+    // SUMMARY_ROWS rows (the reports list everything).
+    let mut blocking = blocking;
+    blocking.sort_by_key(|(_, f)| std::cmp::Reverse(policy.effective(f)));
+    let more = blocking.len().saturating_sub(SUMMARY_ROWS);
+    blocking.truncate(SUMMARY_ROWS);
     if !blocking.is_empty() {
         md.push_str("\n### Blocking findings\n\n| image | vulnerability | severity | package | fixed in |\n|---|---|---|---|---|\n");
         for (o, f) in blocking {
@@ -186,19 +209,10 @@ pub fn summary(outcomes: &[ImageOutcome], policy: &GatePolicy) -> String {
             ));
         }
     }
-    let errors: Vec<_> = outcomes
-        .iter()
-        .filter_map(|o| Some((o, o.error.as_ref()?)))
-        .collect();
-    if !errors.is_empty() {
-        md.push_str("\n### Images that could not be gated\n\n| image | why |\n|---|---|\n");
-        for (o, e) in errors {
-            md.push_str(&format!(
-                "| `{}` | {} |\n",
-                cell(&o.image),
-                cell(&e.to_string())
-            ));
-        }
+    if more > 0 {
+        md.push_str(&format!(
+            "\n…and {more} more blocking findings (see the JSON, SARIF or JUnit report).\n"
+        ));
     }
     md.push('\n');
     md
@@ -267,5 +281,36 @@ mod tests {
             md.contains("| `gone:v3` | the image gone:v3 does not exist |"),
             "{md}"
         );
+    }
+
+    #[test]
+    fn the_summary_lists_the_most_severe_first_and_stays_small() {
+        let mut outcomes = outcomes();
+        let v = outcomes[0].verdict.as_mut().unwrap();
+        let critical = v.blocking[0].clone();
+        for i in 0..(SUMMARY_ROWS + 50) {
+            let mut f = critical.clone();
+            f.id = format!("CVE-2025-{i:05}");
+            f.severity = crate::scan::findings::parse_severity("HIGH");
+            v.blocking.insert(0, f);
+        }
+        let md = summary(&outcomes, &policy());
+        let rows = md
+            .lines()
+            .filter(|l| l.starts_with("| `app:v1` | "))
+            .count();
+        assert_eq!(
+            rows,
+            SUMMARY_ROWS + 1,
+            "the image row plus the capped table"
+        );
+        assert!(md.contains("more blocking findings"), "{md}");
+        let first = md
+            .lines()
+            .skip_while(|l| !l.starts_with("### Blocking findings"))
+            .nth(4)
+            .unwrap();
+        assert!(first.contains("CVE-2025-1000"), "critical first: {first}");
+        assert!(md.find("could not be gated") < md.find("### Blocking findings"));
     }
 }

@@ -12,7 +12,7 @@
 //! - a repository with an image the gate could not judge (AWS error, timeout, failed
 //!   scan) gets no run in its category — an empty run there would close every open
 //!   alert as fixed. Its run goes to a category of its own
-//!   (`ecrctl/scan-gate/REPOSITORY/not-judged/`) with
+//!   (`ecrctl/scan-gate/REPOSITORY/:not-judged/`) with
 //!   `invocations[0].executionSuccessful: false` and one `toolExecutionNotifications`
 //!   entry per image that errored;
 //! - ignored findings are left out (GitHub ignores SARIF suppressions, so they would show
@@ -578,7 +578,7 @@ fn repository_run(
         return Run {
             tool: driver(Vec::new()),
             automation_details: AutomationDetails {
-                id: format!("{}not-judged/", category(repository)),
+                id: format!("{}:not-judged/", category(repository)),
             },
             invocations: vec![Invocation {
                 execution_successful: false,
@@ -907,7 +907,7 @@ mod tests {
         let run = &doc["runs"][0];
         assert_eq!(
             run["automationDetails"]["id"],
-            "ecrctl/scan-gate/app/not-judged/"
+            "ecrctl/scan-gate/app/:not-judged/"
         );
         assert_eq!(run["results"], serde_json::json!([]));
         assert_eq!(run["invocations"][0]["executionSuccessful"], false);

@@ -534,7 +534,7 @@ fn an_image_the_gate_could_not_judge_never_reads_as_all_fixed() {
         .expect("a run for the repository that errored");
     assert_eq!(
         failed["automationDetails"]["id"],
-        format!("{category}not-judged/")
+        format!("{category}:not-judged/")
     );
     let invocation = &failed["invocations"][0];
     assert_eq!(invocation["executionSuccessful"], false);
@@ -578,7 +578,7 @@ fn an_image_the_gate_could_not_judge_never_reads_as_all_fixed() {
     let document = read(&sarif);
     assert_eq!(
         document["runs"][0]["automationDetails"]["id"],
-        "ecrctl/scan-gate/team/api/not-judged/"
+        "ecrctl/scan-gate/team/api/:not-judged/"
     );
     assert_eq!(
         document["runs"][0]["invocations"][0]["executionSuccessful"],
@@ -615,7 +615,7 @@ fn an_image_that_times_out_is_not_judged_either() {
     let run = &document["runs"][0];
     assert_eq!(
         run["automationDetails"]["id"],
-        format!("ecrctl/scan-gate/{repo}/not-judged/")
+        format!("ecrctl/scan-gate/{repo}/:not-judged/")
     );
     assert_eq!(run["invocations"][0]["executionSuccessful"], false);
     assert!(

@@ -1523,3 +1523,31 @@ fn ci_examples_in_the_docs_use_real_flags() {
         }
     }
 }
+
+#[test]
+fn a_live_scan_finished_without_findings_or_counts_is_not_judged_clean() {
+    // The offline reader refuses this shape; the live path must not pass it either.
+    let image = image(true);
+    let (repo, tag) = image.split_once(':').unwrap();
+    moto_scan_result(json!({
+        "repositoryName": repo, "imageId": { "imageTag": tag },
+        "imageScanStatus": { "status": "COMPLETE" }, "imageScanFindings": {}
+    }));
+    let sarif = temp_file("x", "").with_file_name("live.sarif");
+    let run = ecr(&["scan", "gate", &image, "--sarif", sarif.to_str().unwrap()]);
+    run.assert_code(3);
+    assert!(
+        run.stderr.contains("listed no findings and no counts"),
+        "{}",
+        run.stderr
+    );
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    assert!(
+        doc["runs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["invocations"][0]["executionSuccessful"] == false),
+        "no run may read as all fixed: {doc}"
+    );
+}
