@@ -137,6 +137,14 @@ pub async fn run(settings: &Settings, args: &ScanGateArgs, printer: &Printer) ->
 
 /// An image argument, with ECR's repository-name rule checked before any call.
 fn image_ref(text: &str) -> Result<reference::ImageRef> {
+    // `--findings a.json b.json` makes b.json an image argument: say what was meant.
+    if text.ends_with(".json") && Path::new(text).is_file() {
+        return Err(
+            CliError::usage(format!("`{text}` is a file, not an image reference")).with_hint(
+                format!("give each findings file its own flag: --findings {text}"),
+            ),
+        );
+    }
     let image = reference::parse(text).map_err(|e| {
         CliError::usage(format!("`{text}` is not an image reference")).with_cause(e)
     })?;

@@ -1551,3 +1551,21 @@ fn a_live_scan_finished_without_findings_or_counts_is_not_judged_clean() {
         "no run may read as all fixed: {doc}"
     );
 }
+
+#[test]
+fn a_second_findings_file_without_its_flag_is_named() {
+    let basic = basic_file();
+    let run = ecr(&[
+        "scan",
+        "gate",
+        "--findings",
+        basic.to_str().unwrap(),
+        basic.to_str().unwrap(),
+    ]);
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("give each findings file its own flag"),
+        "{}",
+        run.stderr
+    );
+}
