@@ -15,7 +15,8 @@ const IMAGES: &str = r#"{"imageDetails":[
  {"imageDigest":"sha256:dddd","imageTags":["git hash"],"imagePushedAt":"2026-01-09T00:00:00Z","imageSizeInBytes":10},
  {"imageDigest":"sha256:eeee","imagePushedAt":1767916800.0,"imageSizeInBytes":10}]}"#;
 
-const POLICY: &str = r#"{"rules":[
+/// AWS's example B policy (also the snapshot tests').
+pub const POLICY: &str = r#"{"rules":[
  {"rulePriority":1,"description":"Rule 1","selection":{"tagStatus":"tagged","tagPatternList":["alpha*"],"countType":"imageCountMoreThan","countNumber":1},"action":{"type":"expire"}},
  {"rulePriority":2,"description":"Rule 2","selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":1},"action":{"type":"expire"}},
  {"rulePriority":3,"description":"Rule 3","selection":{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":1},"action":{"type":"expire"}}]}"#;

@@ -8,6 +8,7 @@ use serde_json::json;
 use crate::client::{Run, bare_ecrctl, ecr, ecrctl, put_image, run, temp_file};
 use crate::harness::{ACCOUNT, stand_ins};
 use crate::images::{Registry, seed_image};
+use crate::lifecycle::POLICY;
 use crate::login::Sandbox;
 
 /// Escapes a literal for a regex filter.
@@ -57,11 +58,6 @@ const IMAGES: &str = r#"{"imageDetails":[
  {"imageDigest":"sha256:cccc","imageTags":["alpha-2"],"imagePushedAt":1767830400,"imageSizeInBytes":10},
  {"imageDigest":"sha256:dddd","imageTags":["prod-1"],"imagePushedAt":"2026-01-09T00:00:00Z","imageSizeInBytes":10},
  {"imageDigest":"sha256:eeee","imagePushedAt":1767916800.0,"imageSizeInBytes":10}]}"#;
-
-const POLICY: &str = r#"{"rules":[
- {"rulePriority":1,"description":"Rule 1","selection":{"tagStatus":"tagged","tagPatternList":["alpha*"],"countType":"imageCountMoreThan","countNumber":1},"action":{"type":"expire"}},
- {"rulePriority":2,"description":"Rule 2","selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":1},"action":{"type":"expire"}},
- {"rulePriority":3,"description":"Rule 3","selection":{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":1},"action":{"type":"expire"}}]}"#;
 
 fn preview(extra: &[&str]) -> Run {
     let images = temp_file("images.json", IMAGES);
