@@ -541,6 +541,26 @@ pub fn document_with(
     }
 }
 
+/// Why the findings of `outcome` cannot stand as the repository's full set of alerts: the
+/// gate could not judge it, or ECR counts findings it did not list (uploading the list
+/// would close the alerts of the unlisted ones as fixed).
+fn not_judged(outcome: &ImageOutcome) -> Option<String> {
+    if let Some(e) = &outcome.error {
+        let hint = e.hint().map(|h| format!(" ({h})")).unwrap_or_default();
+        return Some(format!("{e}{hint}"));
+    }
+    let counts = outcome.scan.as_ref()?.severity_counts.as_ref()?;
+    let unlisted: u64 = counts
+        .discrepancies()
+        .iter()
+        .filter(|(_, counted, listed)| counted > listed)
+        .map(|(_, counted, listed)| counted - listed)
+        .sum();
+    (unlisted > 0).then(|| {
+        format!("ECR counts {unlisted} findings that its findings list leaves out, so the list is not complete")
+    })
+}
+
 fn repository_run(
     repository: &str,
     outcomes: &[&ImageOutcome],
@@ -552,27 +572,26 @@ fn repository_run(
         repository: repository.to_string(),
         images: images.clone(),
     };
-    let errored: Vec<&&ImageOutcome> = outcomes.iter().filter(|o| o.error.is_some()).collect();
+    let errored: Vec<(&&ImageOutcome, String)> = outcomes
+        .iter()
+        .filter_map(|o| Some((o, not_judged(o)?)))
+        .collect();
     if !errored.is_empty() {
         // Not judged: no results in the repository's own category, whose open alerts
         // would otherwise all be closed as fixed.
         let notifications = errored
             .iter()
-            .map(|o| {
-                let e = o.error.as_ref().expect("filtered on errors");
-                let hint = e.hint().map(|h| format!(" ({h})")).unwrap_or_default();
-                Notification {
-                    level: "error",
-                    message: Message {
-                        text: bounded(
-                            &format!("{} could not be judged: {e}{hint}", o.image),
-                            TEXT_LIMIT,
-                        ),
-                    },
-                    properties: NotificationProperties {
-                        image: o.image.clone(),
-                    },
-                }
+            .map(|(o, why)| Notification {
+                level: "error",
+                message: Message {
+                    text: bounded(
+                        &format!("{} could not be judged: {why}", o.image),
+                        TEXT_LIMIT,
+                    ),
+                },
+                properties: NotificationProperties {
+                    image: o.image.clone(),
+                },
             })
             .collect();
         return Run {

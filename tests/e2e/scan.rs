@@ -1569,3 +1569,28 @@ fn a_second_findings_file_without_its_flag_is_named() {
         run.stderr
     );
 }
+
+#[test]
+fn a_list_shorter_than_ecrs_counts_is_not_uploaded_as_judged() {
+    // Uploading the short list would close the alerts of the findings ECR left out.
+    let mut doc = paged(None, &["CVE-1"]);
+    doc["imageScanFindings"]["findingSeverityCounts"] = json!({ "HIGH": 1, "CRITICAL": 1 });
+    let file = temp_file("short.json", &doc.to_string());
+    let sarif = file.with_file_name("short.sarif");
+    let run = gate_files(&[&file], &["--sarif", sarif.to_str().unwrap()]);
+    run.assert_code(1);
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    let runs = doc["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 1, "{doc}");
+    assert_eq!(
+        runs[0]["invocations"][0]["executionSuccessful"], false,
+        "{doc}"
+    );
+    assert!(
+        runs[0]["automationDetails"]["id"]
+            .as_str()
+            .unwrap()
+            .ends_with(":not-judged/"),
+        "{doc}"
+    );
+}
