@@ -50,6 +50,14 @@ pub fn protection(args: &ProtectArgs) -> Result<Protection> {
                 "--protect needs a tag pattern, e.g. 'prod-*'",
             ));
         }
+        // A pattern no tag can match would protect nothing, silently.
+        if !protect::is_tag_pattern(glob) {
+            return Err(CliError::usage(format!(
+                "--protect `{}` can never match a tag: tags hold only letters, digits, `_`, `.` and `-` (`*` matches any of them)",
+                glob.escape_debug()
+            ))
+            .with_hint("protect digests and REPO:TAG references with --protect-digests FILE"));
+        }
     }
     let in_use = match &args.protect_digests {
         Some(path) => protect::parse_in_use(&read_file(path, input::SETTINGS)?).map_err(|e| {

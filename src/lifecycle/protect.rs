@@ -74,11 +74,30 @@ fn repository_path(name: &str) -> String {
 }
 
 /// Parses a protect file; errors name the line.
+/// An image tag as registries accept it: `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`.
+pub fn is_tag(tag: &str) -> bool {
+    let mut chars = tag.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+        && tag.len() <= 128
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+}
+
+/// A `--protect` pattern that can match some tag: tag characters and `*` only.
+pub fn is_tag_pattern(glob: &str) -> bool {
+    !glob.is_empty()
+        && glob
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | '*'))
+}
+
 pub fn parse_in_use(text: &str) -> Result<Vec<InUse>, String> {
     let mut out = Vec::new();
     for (n, raw) in text.lines().enumerate() {
-        let line = raw.trim();
-        if line.is_empty() || line.starts_with('#') {
+        // `#` starts a comment, also after an entry (`team/api:v1  # prod`).
+        let line = raw.split('#').next().unwrap_or_default().trim();
+        if line.is_empty() {
             continue;
         }
         let bad = |why: &str| format!("line {}: `{line}` {why}", n + 1);
@@ -105,9 +124,16 @@ pub fn parse_in_use(text: &str) -> Result<Vec<InUse>, String> {
                     "names no tag or digest (use REPO:TAG, REPO@sha256:… or sha256:…)",
                 ));
             };
+            let tag = &line[i + 1..];
+            // A tag that cannot exist would silently protect nothing.
+            if !is_tag(tag) {
+                return Err(bad(
+                    "has no valid tag after `:` (letters, digits, `_`, `.`, `-`; at most 128)",
+                ));
+            }
             out.push(InUse::Tag {
                 repository: Some(repository_path(&line[..i])),
-                tag: line[i + 1..].to_string(),
+                tag: tag.to_string(),
             });
         }
     }

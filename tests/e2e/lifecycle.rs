@@ -431,3 +431,27 @@ fn apply_is_guarded() {
         run.stderr
     );
 }
+
+#[test]
+fn protections_that_could_never_match_are_refused_not_silently_empty() {
+    // A digest, a REPO:TAG or a trailing space given to --protect matches no tag.
+    for glob in ["sha256:bbbb", "team/api:alpha-1", "alpha-1 "] {
+        let run = offline(&["--protect", glob]);
+        run.assert_code(2);
+        assert!(
+            run.stderr.contains("can never match a tag"),
+            "{}",
+            run.stderr
+        );
+    }
+    // --protect-digests: a trailing comment is a comment; a tag that cannot exist is an
+    // error, not an entry that matches nothing.
+    let commented = temp_file("in-use.txt", "team/app:alpha-1   # running in prod\n");
+    offline(&["--protect-digests", commented.to_str().unwrap()]).assert_code(1);
+    for bad in ["\"team/app:alpha-1\",\n", "team/app:alpha-1 extra\n"] {
+        let file = temp_file("in-use.txt", bad);
+        let run = offline(&["--protect-digests", file.to_str().unwrap()]);
+        run.assert_code(2);
+        assert!(run.stderr.contains("no valid tag"), "{bad}: {}", run.stderr);
+    }
+}
