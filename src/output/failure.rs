@@ -2,7 +2,7 @@
 //! `  hint:` what to do (docs/conventions.md). Every line is scrubbed of control
 //! characters, since causes quote registries and AWS.
 
-use super::{Paint, sanitize};
+use super::{Paint, sanitize_field};
 use crate::error::CliError;
 
 /// Renders a failure for stderr; `paint` colours the labels.
@@ -25,10 +25,8 @@ pub fn render_block(
     hint: Option<&str>,
     paint: &Paint,
 ) -> String {
-    // Causes quote registries and AWS: a newline in them must not start a line of its own
-    // (under GitHub Actions a line starting with `::` is a workflow command), so every
-    // continuation line is indented.
-    let clean = |text: &str| sanitize(text).replace('\r', "?").replace('\n', "\n      ");
+    // Causes quote registries and AWS: continuation lines are indented.
+    let clean = |text: &str| sanitize_field(text, "      ");
     let mut out = format!("{label} {}\n", clean(message));
     for cause in causes {
         out.push_str(&format!("  {} {}\n", paint.dim("cause:"), clean(cause)));

@@ -23,7 +23,7 @@ use crate::error::CliError;
 pub use paint::Paint;
 pub use schema::{SCHEMA_VERSION, SchemaVersion};
 pub use settings::{OutputFormat, OutputSettings};
-pub use text::{confirm, count, human_bytes, sanitize, to_stderr};
+pub use text::{confirm, count, human_bytes, sanitize, sanitize_field, to_stderr};
 
 /// How this run prints: format, colour, verbosity, progress; and what went wrong printing.
 #[derive(Debug)]
@@ -137,7 +137,7 @@ impl Printer {
     pub fn warn(&self, text: &str) {
         if !self.quiet {
             let label = self.stderr_paint.warn("warning:");
-            let text = sanitize(text).replace('\r', "?").replace('\n', "\n  ");
+            let text = sanitize_field(text, "  ");
             to_stderr(&format!("{label} {text}\n"));
         }
     }

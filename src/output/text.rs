@@ -24,6 +24,16 @@ pub fn sanitize(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(text.chars().map(|c| if bad(c) { '?' } else { c }).collect())
 }
 
+/// `text` scrubbed like [`sanitize`] for a one-line field (a cause, a warning): a carriage
+/// return becomes `?` and every line after the first is indented by `indent`, so quoted
+/// registry or AWS text cannot start a line of its own (under GitHub Actions a line
+/// starting with `::` is a workflow command).
+pub fn sanitize_field(text: &str, indent: &str) -> String {
+    sanitize(text)
+        .replace('\r', "?")
+        .replace('\n', &format!("\n{indent}"))
+}
+
 /// Unicode format characters that reorder or hide text: zero-width and direction marks,
 /// bidirectional embeddings, overrides and isolates, word joiners, the BOM.
 fn is_format_control(c: char) -> bool {
