@@ -35,6 +35,7 @@ pub async fn describe_images(ctx: &AwsContext, repository: &str) -> Result<Vec<I
                 continue;
             };
             images.push(Image {
+                repository: Some(repository.to_string()),
                 digest: digest.to_string(),
                 tags: d.image_tags().to_vec(),
                 pushed_at: d.image_pushed_at().map(micros).unwrap_or(0),

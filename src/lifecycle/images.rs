@@ -110,6 +110,7 @@ struct RawDescribeImages {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", expecting = "an image detail object")]
 struct RawImageDetail {
+    repository_name: Option<String>,
     image_digest: String,
     #[serde(default)]
     image_tags: Vec<String>,
@@ -136,6 +137,7 @@ enum ImageStatus {
 impl From<RawImageDetail> for Image {
     fn from(d: RawImageDetail) -> Self {
         Image {
+            repository: d.repository_name,
             digest: d.image_digest,
             tags: d.image_tags,
             pushed_at: d.image_pushed_at.0,
@@ -222,6 +224,8 @@ mod tests {
         ]}"#;
         let images = parse_describe_images(doc).unwrap();
         assert_eq!(images[0].tags, vec!["v1"]);
+        assert_eq!(images[0].repository.as_deref(), Some("r"));
+        assert_eq!(images[1].repository, None);
         assert!(images[0].is_index());
         assert_eq!(images[0].children, vec!["sha256:b"]);
         assert_eq!(images[0].last_pull, Some(1_704_153_600_000_000));

@@ -21,6 +21,8 @@ pub const MICROS_PER_DAY: i64 = 86_400 * 1_000_000;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Image {
+    /// The repository it is in, when known (`repositoryName` in describe-images output).
+    pub repository: Option<String>,
     pub digest: String,
     pub tags: Vec<String>,
     pub pushed_at: Micros,
@@ -38,6 +40,7 @@ impl Image {
     /// An active (standard storage) image with nothing else known.
     pub fn new(digest: impl Into<String>, tags: Vec<String>, pushed_at: Micros) -> Self {
         Image {
+            repository: None,
             digest: digest.into(),
             tags,
             pushed_at,
