@@ -131,7 +131,16 @@ impl std::fmt::Display for JsonProblem {
 }
 
 /// Deserializes a whole JSON document into `T`, naming the JSON path of a problem.
+/// Well-formed input (the usual case) is read at full speed; only a document with a
+/// problem is read again, tracking paths, to name where the problem is.
 pub fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, JsonProblem> {
+    match serde_json::from_str(text) {
+        Ok(value) => Ok(value),
+        Err(_) => from_json_tracked(text),
+    }
+}
+
+fn from_json_tracked<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, JsonProblem> {
     let mut de = serde_json::Deserializer::from_str(text);
     let value = serde_path_to_error::deserialize(&mut de).map_err(json_problem)?;
     de.end().map_err(|e| JsonProblem {

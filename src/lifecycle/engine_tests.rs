@@ -392,6 +392,10 @@ fn arb_policy() -> impl Strategy<Value = String> {
         r#""tagStatus":"tagged","tagPatternList":["prod*"]"#,
         r#""tagStatus":"tagged","tagPrefixList":["beta"]"#,
         r#""tagStatus":"tagged","tagPatternList":["*1"]"#,
+        r#""tagStatus":"tagged","tagPatternList":["*-*"]"#,
+        r#""tagStatus":"tagged","tagPatternList":["prod*","*2"]"#,
+        r#""tagStatus":"tagged","tagPatternList":["latest"]"#,
+        r#""tagStatus":"tagged","tagPrefixList":["prod","v"]"#,
         r#""tagStatus":"untagged""#,
     ]);
     let count = prop_oneof![
@@ -437,6 +441,18 @@ fn arb_policy() -> impl Strategy<Value = String> {
 }
 
 proptest! {
+    #[test]
+    fn compiled_selectors_agree_with_the_rules(images in arb_images(), text in arb_policy()) {
+        let p = policy(&text);
+        for rule in &p.rules {
+            let selector = super::engine::Selector::new(rule);
+            for image in &images {
+                let expected = image.storage == rule.storage_class && rule.selects_tags(&image.tags);
+                prop_assert_eq!(selector.selects(image), expected, "rule {} on {:?}", rule.priority, image.tags);
+            }
+        }
+    }
+
     #[test]
     fn never_acts_against_a_higher_priority_selection(images in arb_images(), text in arb_policy()) {
         let p = policy(&text);

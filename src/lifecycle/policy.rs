@@ -5,6 +5,7 @@ pub use crate::model::image::StorageClass;
 use serde::{Deserialize, Serialize};
 
 use super::lint::{self, Problem};
+#[cfg(test)]
 use super::wildcard;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,7 +60,9 @@ pub struct Rule {
 }
 
 impl Rule {
-    /// Whether the rule's tag selection matches `tags` (storage class aside).
+    /// Whether the rule's tag selection matches `tags` (storage class aside): the plain
+    /// reference the engine's compiled `Selector` is tested against.
+    #[cfg(test)]
     pub fn selects_tags(&self, tags: &[String]) -> bool {
         match self.tag_status {
             TagStatus::Any => true,

@@ -358,7 +358,7 @@ fn finish(
 ) -> CommandResult {
     let document = RunDocument::new(reports, uploaded);
     if let Some(path) = &args.report {
-        let bytes = serde_json::to_vec_pretty(&document).expect("serializes");
+        let bytes = crate::output::to_pretty_bytes(&document);
         // A report that cannot be written fails the run (exit 3) without hiding the result.
         if let Err(e) = crate::fsutil::write_atomic(path, &bytes, 0o644) {
             printer.record_failure(e);

@@ -6,6 +6,7 @@
 //! hiding a "no" verdict (docs/conventions.md, "Exit codes").
 
 pub mod failure;
+mod json;
 mod paint;
 mod schema;
 mod settings;
@@ -20,6 +21,7 @@ use serde::Serialize;
 
 use crate::error::CliError;
 
+pub use json::to_pretty_bytes;
 pub use paint::Paint;
 pub use schema::{SCHEMA_VERSION, SchemaVersion};
 pub use settings::{OutputFormat, OutputSettings};
@@ -68,13 +70,16 @@ impl Printer {
     /// Writes a result to stdout, scrubbed of control characters (JSON escapes its own).
     /// A failure is recorded, never returned: the command goes on to its verdict.
     pub fn stdout(&self, text: &str) {
+        self.write_stdout(sanitize(text).as_bytes());
+    }
+
+    fn write_stdout(&self, bytes: &[u8]) {
         let mut state = self.stdout.lock().unwrap_or_else(|e| e.into_inner());
         if *state != StdoutState::Open {
             return;
         }
-        let text = sanitize(text);
         let mut out = io::stdout().lock();
-        match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        match out.write_all(bytes).and_then(|()| out.flush()) {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => *state = StdoutState::Closed,
             Err(e) => {
@@ -88,10 +93,9 @@ impl Printer {
     }
 
     /// Writes one JSON document (pretty, with a final newline) to stdout.
+    /// Characters that could fool a terminal are escaped by the JSON writer itself.
     pub fn json<T: Serialize>(&self, value: &T) {
-        let mut text = serde_json::to_string_pretty(value).expect("output types serialize");
-        text.push('\n');
-        self.stdout(&text);
+        self.write_stdout(&json::to_pretty_bytes(value));
     }
 
     /// A table styled for this terminal.

@@ -18,7 +18,9 @@ pub fn to_stderr(text: &str) {
 /// format characters become `?`.
 pub fn sanitize(text: &str) -> std::borrow::Cow<'_, str> {
     let bad = |c: char| (c.is_control() && c != '\n' && c != '\t') || is_format_control(c);
-    if !text.chars().any(bad) {
+    // Printable ASCII (the usual case, and megabytes of JSON) needs no char decoding.
+    let plain = |b: &u8| matches!(b, b' '..=b'~' | b'\n' | b'\t');
+    if text.as_bytes().iter().all(plain) || !text.chars().any(bad) {
         return std::borrow::Cow::Borrowed(text);
     }
     std::borrow::Cow::Owned(text.chars().map(|c| if bad(c) { '?' } else { c }).collect())
@@ -36,7 +38,7 @@ pub fn sanitize_field(text: &str, indent: &str) -> String {
 
 /// Unicode format characters that reorder or hide text: zero-width and direction marks,
 /// bidirectional embeddings, overrides and isolates, word joiners, the BOM.
-fn is_format_control(c: char) -> bool {
+pub(crate) fn is_format_control(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}')
 }
 

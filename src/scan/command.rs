@@ -426,7 +426,7 @@ fn write_reports(
         if let Some(warning) = sarif::github_limit_warning(&document) {
             printer.warn(&warning);
         }
-        let doc = serde_json::to_vec_pretty(&document).expect("SARIF serializes");
+        let doc = crate::output::to_pretty_bytes(&document);
         if let Err(e) = crate::fsutil::write_atomic(path, &doc, 0o644) {
             printer.record_failure(e);
         }
@@ -444,7 +444,7 @@ fn write_reports(
     }
     if let Some(path) = &args.gitlab_report {
         let doc = gitlab::document(outcomes, policy, started.0, jiff::Timestamp::now());
-        let doc = serde_json::to_vec_pretty(&doc).expect("the GitLab report serializes");
+        let doc = crate::output::to_pretty_bytes(&doc);
         if let Err(e) = crate::fsutil::write_atomic(path, &doc, 0o644) {
             printer.record_failure(e);
         }
