@@ -382,7 +382,7 @@ pub struct ImageSourceArgs {
     #[arg(long)]
     pub all_repositories: bool,
 
-    /// Offline: images from `aws ecr describe-images --output json` saved to FILE
+    /// Offline: images from `ecrctl lifecycle snapshot` or `aws ecr describe-images --filter imageStatus=ANY --output json` saved to FILE
     #[arg(long, value_name = "FILE")]
     pub images: Option<PathBuf>,
 }
@@ -406,7 +406,15 @@ Examples:
   ecrctl lifecycle preview --repository team/api --policy new-policy.json --protect 'prod-*'
   ecrctl lifecycle preview --images images.json --policy policy.json --now 2026-01-01T00:00:00Z
   ecrctl lifecycle preview --all-repositories --repository-prefix team/ -o json
-  ecrctl lifecycle preview --repository team/api --explain v1.2.3")]
+  ecrctl lifecycle preview --repository team/api --explain v1.2.3
+  ecrctl lifecycle snapshot --repository team/api > images.json   # then --images images.json
+
+Live previews read every image, archived ones too (DescribeImages with imageStatus ANY);
+an image being restored (ACTIVATING) is still in the archive. Sizes are ECR's per-image
+sizes (an index counts as the largest of its manifests, and nothing of its own when its
+children are listed); layers shared between images are not deduplicated, so freed bytes
+are an upper bound. LAST PULLED is ECR's lastRecordedPullTime, which ECR refreshes about
+once every 24 hours: an image pulled within the last day may show an older time.")]
 pub struct LifecyclePreviewArgs {
     #[command(flatten)]
     pub source: ImageSourceArgs,
