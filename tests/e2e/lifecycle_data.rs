@@ -496,6 +496,50 @@ fn archive_rules_over_a_file_without_archive_state_warn() {
         warnings[0].as_str().unwrap().contains("imageStatus=ANY"),
         "{warnings}"
     );
+    // A file that is not describe-images output: the hint says how to save one whole.
+    let bad = temp_file("bad.json", r#"{"repositories":[]}"#);
+    let policy = temp_file("p.json", ARCHIVE_POLICY);
+    let run = ecr(&[
+        "lifecycle",
+        "preview",
+        "--images",
+        bad.to_str().unwrap(),
+        "--policy",
+        policy.to_str().unwrap(),
+    ]);
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("--filter imageStatus=ANY")
+            && run.stderr.contains("ecrctl lifecycle snapshot"),
+        "{}",
+        run.stderr
+    );
+    // An image being restored (ACTIVATING) is still in the archive: the archive rule
+    // expires it, and the standard-storage rule does not count it.
+    let states = temp_file(
+        "images.json",
+        r#"{"imageDetails":[
+ {"imageDigest":"sha256:aaaa","imageTags":["v1"],"imagePushedAt":"2025-01-01T00:00:00Z","imageStatus":"ACTIVATING","lastArchivedAt":"2025-06-01T00:00:00Z"},
+ {"imageDigest":"sha256:bbbb","imagePushedAt":"2025-01-02T00:00:00Z","imageStatus":"ACTIVE"},
+ {"imageDigest":"sha256:cccc","imagePushedAt":"2025-01-03T00:00:00Z","imageStatus":"ACTIVE"}]}"#,
+    );
+    let run = ecr(&[
+        "lifecycle",
+        "preview",
+        "--images",
+        states.to_str().unwrap(),
+        "--policy",
+        policy.to_str().unwrap(),
+        "--now",
+        "2026-01-01T00:00:00Z",
+        "-o",
+        "json",
+    ]);
+    run.assert_code(0);
+    let report = run.json();
+    assert_eq!(digests(&report["expiring"]), vec!["sha256:aaaa"]);
+    assert_eq!(report["expiring"][0]["rulePriority"], 1);
+    assert_eq!(report["warnings"], json!([]));
     // A policy without archive rules needs no archive state.
     let plain = r#"{"rules":[{"rulePriority":1,"selection":{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":1},"action":{"type":"expire"}}]}"#;
     let run = offline(plain, &["-o", "json"]);
