@@ -229,12 +229,13 @@ Register-ArgumentCompleter -Native -CommandName 'ecrctl' -ScriptBlock {
             [CompletionResult]::new('preview', 'preview', [CompletionResultType]::ParameterValue, 'Show which images a policy would expire or archive, and why every other one stays')
             [CompletionResult]::new('lint', 'lint', [CompletionResultType]::ParameterValue, 'Check a policy against every ECR constraint (exit 2 when invalid)')
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Put a policy on a repository: preview, diff, then apply when confirmed')
+            [CompletionResult]::new('snapshot', 'snapshot', [CompletionResultType]::ParameterValue, 'Save what a lifecycle policy sees (every image, archived too, and index children) as describe-images JSON')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'ecrctl;lifecycle;preview' {
             [CompletionResult]::new('--repository', '--repository', [CompletionResultType]::ParameterName, 'Preview this repository (images from DescribeImages)')
-            [CompletionResult]::new('--images', '--images', [CompletionResultType]::ParameterName, 'Offline: images from `aws ecr describe-images --output json` saved to FILE')
+            [CompletionResult]::new('--images', '--images', [CompletionResultType]::ParameterName, 'Offline: images from `ecrctl lifecycle snapshot` or `aws ecr describe-images --filter imageStatus=ANY --output json` saved to FILE')
             [CompletionResult]::new('--repository-prefix', '--repository-prefix', [CompletionResultType]::ParameterName, 'With --all-repositories: only repositories whose name starts with PREFIX')
             [CompletionResult]::new('--policy', '--policy', [CompletionResultType]::ParameterName, 'Policy document (JSON); default: the repository''s own policy')
             [CompletionResult]::new('--now', '--now', [CompletionResultType]::ParameterName, 'Evaluate as of this instant (RFC 3339), for reproducible previews')
@@ -245,6 +246,7 @@ Register-ArgumentCompleter -Native -CommandName 'ecrctl' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for ECR''s own preview (--remote)')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Repositories previewed at once (--all-repositories)')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Repositories previewed at once (--all-repositories)')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Image rows in the table (0: all); default 20 on a terminal, all otherwise. `-o json` lists all')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. us-east-1 (`login` takes several)')
             [CompletionResult]::new('--registry-id', '--registry-id', [CompletionResultType]::ParameterName, 'AWS account ID of the registry; default: the caller''s (`login` takes several)')
@@ -319,10 +321,37 @@ Register-ArgumentCompleter -Native -CommandName 'ecrctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'ecrctl;lifecycle;snapshot' {
+            [CompletionResult]::new('--repository', '--repository', [CompletionResultType]::ParameterName, 'Snapshot this repository')
+            [CompletionResult]::new('--repository-prefix', '--repository-prefix', [CompletionResultType]::ParameterName, 'With --all-repositories: only repositories whose name starts with PREFIX')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Repositories read at once (--all-repositories)')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Repositories read at once (--all-repositories)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. us-east-1 (`login` takes several)')
+            [CompletionResult]::new('--registry-id', '--registry-id', [CompletionResultType]::ParameterName, 'AWS account ID of the registry; default: the caller''s (`login` takes several)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply')
+            [CompletionResult]::new('--registry-endpoint', '--registry-endpoint', [CompletionResultType]::ParameterName, 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, JSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, JSON for scripts')
+            [CompletionResult]::new('--all-repositories', '--all-repositories', [CompletionResultType]::ParameterName, 'Snapshot every repository (one document; each image names its repository)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v, -vv, -vvv); secrets are never logged')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v, -vv, -vvv); secrets are never logged')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour output (also NO_COLOR)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never draw progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'ecrctl;lifecycle;help' {
             [CompletionResult]::new('preview', 'preview', [CompletionResultType]::ParameterValue, 'Show which images a policy would expire or archive, and why every other one stays')
             [CompletionResult]::new('lint', 'lint', [CompletionResultType]::ParameterValue, 'Check a policy against every ECR constraint (exit 2 when invalid)')
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Put a policy on a repository: preview, diff, then apply when confirmed')
+            [CompletionResult]::new('snapshot', 'snapshot', [CompletionResultType]::ParameterValue, 'Save what a lifecycle policy sees (every image, archived too, and index children) as describe-images JSON')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -333,6 +362,9 @@ Register-ArgumentCompleter -Native -CommandName 'ecrctl' -ScriptBlock {
             break
         }
         'ecrctl;lifecycle;help;apply' {
+            break
+        }
+        'ecrctl;lifecycle;help;snapshot' {
             break
         }
         'ecrctl;lifecycle;help;help' {
@@ -537,6 +569,7 @@ Register-ArgumentCompleter -Native -CommandName 'ecrctl' -ScriptBlock {
             [CompletionResult]::new('preview', 'preview', [CompletionResultType]::ParameterValue, 'Show which images a policy would expire or archive, and why every other one stays')
             [CompletionResult]::new('lint', 'lint', [CompletionResultType]::ParameterValue, 'Check a policy against every ECR constraint (exit 2 when invalid)')
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Put a policy on a repository: preview, diff, then apply when confirmed')
+            [CompletionResult]::new('snapshot', 'snapshot', [CompletionResultType]::ParameterValue, 'Save what a lifecycle policy sees (every image, archived too, and index children) as describe-images JSON')
             break
         }
         'ecrctl;help;lifecycle;preview' {
@@ -546,6 +579,9 @@ Register-ArgumentCompleter -Native -CommandName 'ecrctl' -ScriptBlock {
             break
         }
         'ecrctl;help;lifecycle;apply' {
+            break
+        }
+        'ecrctl;help;lifecycle;snapshot' {
             break
         }
         'ecrctl;help;scan' {

@@ -73,6 +73,9 @@ _ecrctl() {
             ecrctl__subcmd__help__subcmd__lifecycle,preview)
                 cmd="ecrctl__subcmd__help__subcmd__lifecycle__subcmd__preview"
                 ;;
+            ecrctl__subcmd__help__subcmd__lifecycle,snapshot)
+                cmd="ecrctl__subcmd__help__subcmd__lifecycle__subcmd__snapshot"
+                ;;
             ecrctl__subcmd__help__subcmd__login,status)
                 cmd="ecrctl__subcmd__help__subcmd__login__subcmd__status"
                 ;;
@@ -97,6 +100,9 @@ _ecrctl() {
             ecrctl__subcmd__lifecycle,preview)
                 cmd="ecrctl__subcmd__lifecycle__subcmd__preview"
                 ;;
+            ecrctl__subcmd__lifecycle,snapshot)
+                cmd="ecrctl__subcmd__lifecycle__subcmd__snapshot"
+                ;;
             ecrctl__subcmd__lifecycle__subcmd__help,apply)
                 cmd="ecrctl__subcmd__lifecycle__subcmd__help__subcmd__apply"
                 ;;
@@ -108,6 +114,9 @@ _ecrctl() {
                 ;;
             ecrctl__subcmd__lifecycle__subcmd__help,preview)
                 cmd="ecrctl__subcmd__lifecycle__subcmd__help__subcmd__preview"
+                ;;
+            ecrctl__subcmd__lifecycle__subcmd__help,snapshot)
+                cmd="ecrctl__subcmd__lifecycle__subcmd__help__subcmd__snapshot"
                 ;;
             ecrctl__subcmd__login,help)
                 cmd="ecrctl__subcmd__login__subcmd__help"
@@ -292,7 +301,7 @@ _ecrctl() {
             return 0
             ;;
         ecrctl__subcmd__help__subcmd__lifecycle)
-            opts="preview lint apply"
+            opts="preview lint apply snapshot"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -334,6 +343,20 @@ _ecrctl() {
             return 0
             ;;
         ecrctl__subcmd__help__subcmd__lifecycle__subcmd__preview)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ecrctl__subcmd__help__subcmd__lifecycle__subcmd__snapshot)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -474,7 +497,7 @@ _ecrctl() {
             return 0
             ;;
         ecrctl__subcmd__lifecycle)
-            opts="-o -q -v -h -V --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version preview lint apply help"
+            opts="-o -q -v -h -V --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version preview lint apply snapshot help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -586,7 +609,7 @@ _ecrctl() {
             return 0
             ;;
         ecrctl__subcmd__lifecycle__subcmd__help)
-            opts="preview lint apply help"
+            opts="preview lint apply snapshot help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -655,6 +678,20 @@ _ecrctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ecrctl__subcmd__lifecycle__subcmd__help__subcmd__snapshot)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ecrctl__subcmd__lifecycle__subcmd__lint)
             opts="-o -q -v -h -V --policy --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -706,7 +743,7 @@ _ecrctl() {
             return 0
             ;;
         ecrctl__subcmd__lifecycle__subcmd__preview)
-            opts="-j -o -q -v -h -V --repository --all-repositories --images --repository-prefix --policy --now --protect --protect-digests --explain --price-per-gb-month --remote --timeout --jobs --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version"
+            opts="-j -o -q -v -h -V --repository --all-repositories --images --repository-prefix --policy --now --protect --protect-digests --explain --price-per-gb-month --remote --timeout --jobs --limit --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -749,6 +786,72 @@ _ecrctl() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registry-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registry-endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ecrctl__subcmd__lifecycle__subcmd__snapshot)
+            opts="-j -o -q -v -h -V --repository --all-repositories --repository-prefix --jobs --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --repository)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --repository-prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -213,11 +213,12 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
             cand preview 'Show which images a policy would expire or archive, and why every other one stays'
             cand lint 'Check a policy against every ECR constraint (exit 2 when invalid)'
             cand apply 'Put a policy on a repository: preview, diff, then apply when confirmed'
+            cand snapshot 'Save what a lifecycle policy sees (every image, archived too, and index children) as describe-images JSON'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ecrctl;lifecycle;preview'= {
             cand --repository 'Preview this repository (images from DescribeImages)'
-            cand --images 'Offline: images from `aws ecr describe-images --output json` saved to FILE'
+            cand --images 'Offline: images from `ecrctl lifecycle snapshot` or `aws ecr describe-images --filter imageStatus=ANY --output json` saved to FILE'
             cand --repository-prefix 'With --all-repositories: only repositories whose name starts with PREFIX'
             cand --policy 'Policy document (JSON); default: the repository''s own policy'
             cand --now 'Evaluate as of this instant (RFC 3339), for reproducible previews'
@@ -228,6 +229,7 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
             cand --timeout 'How long to wait for ECR''s own preview (--remote)'
             cand -j 'Repositories previewed at once (--all-repositories)'
             cand --jobs 'Repositories previewed at once (--all-repositories)'
+            cand --limit 'Image rows in the table (0: all); default 20 on a terminal, all otherwise. `-o json` lists all'
             cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)'
             cand --region 'AWS region, e.g. us-east-1 (`login` takes several)'
             cand --registry-id 'AWS account ID of the registry; default: the caller''s (`login` takes several)'
@@ -299,10 +301,36 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'ecrctl;lifecycle;snapshot'= {
+            cand --repository 'Snapshot this repository'
+            cand --repository-prefix 'With --all-repositories: only repositories whose name starts with PREFIX'
+            cand -j 'Repositories read at once (--all-repositories)'
+            cand --jobs 'Repositories read at once (--all-repositories)'
+            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)'
+            cand --region 'AWS region, e.g. us-east-1 (`login` takes several)'
+            cand --registry-id 'AWS account ID of the registry; default: the caller''s (`login` takes several)'
+            cand --endpoint-url 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply'
+            cand --registry-endpoint 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com'
+            cand --ca-cert 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt'
+            cand -o 'Output format: a table for people, JSON for scripts'
+            cand --output 'Output format: a table for people, JSON for scripts'
+            cand --all-repositories 'Snapshot every repository (one document; each image names its repository)'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
+            cand --verbose 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
+            cand --no-color 'Never colour output (also NO_COLOR)'
+            cand --no-progress 'Never draw progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'ecrctl;lifecycle;help'= {
             cand preview 'Show which images a policy would expire or archive, and why every other one stays'
             cand lint 'Check a policy against every ECR constraint (exit 2 when invalid)'
             cand apply 'Put a policy on a repository: preview, diff, then apply when confirmed'
+            cand snapshot 'Save what a lifecycle policy sees (every image, archived too, and index children) as describe-images JSON'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ecrctl;lifecycle;help;preview'= {
@@ -310,6 +338,8 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
         &'ecrctl;lifecycle;help;lint'= {
         }
         &'ecrctl;lifecycle;help;apply'= {
+        }
+        &'ecrctl;lifecycle;help;snapshot'= {
         }
         &'ecrctl;lifecycle;help;help'= {
         }
@@ -498,12 +528,15 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
             cand preview 'Show which images a policy would expire or archive, and why every other one stays'
             cand lint 'Check a policy against every ECR constraint (exit 2 when invalid)'
             cand apply 'Put a policy on a repository: preview, diff, then apply when confirmed'
+            cand snapshot 'Save what a lifecycle policy sees (every image, archived too, and index children) as describe-images JSON'
         }
         &'ecrctl;help;lifecycle;preview'= {
         }
         &'ecrctl;help;lifecycle;lint'= {
         }
         &'ecrctl;help;lifecycle;apply'= {
+        }
+        &'ecrctl;help;lifecycle;snapshot'= {
         }
         &'ecrctl;help;scan'= {
             cand gate 'Wait for each image''s scan, apply the policy, and exit 0 (pass) or 1 (fail)'

@@ -366,6 +366,8 @@ pub enum LifecycleCommand {
     Lint(LifecycleLintArgs),
     /// Put a policy on a repository: preview, diff, then apply when confirmed
     Apply(LifecycleApplyArgs),
+    /// Save what a lifecycle policy sees (every image, archived too, and index children) as describe-images JSON
+    Snapshot(LifecycleSnapshotArgs),
 }
 
 /// Where the images come from.
@@ -380,7 +382,7 @@ pub struct ImageSourceArgs {
     #[arg(long)]
     pub all_repositories: bool,
 
-    /// Offline: images from `aws ecr describe-images --output json` saved to FILE
+    /// Offline: images from `ecrctl lifecycle snapshot` or `aws ecr describe-images --filter imageStatus=ANY --output json` saved to FILE
     #[arg(long, value_name = "FILE")]
     pub images: Option<PathBuf>,
 }
@@ -404,7 +406,15 @@ Examples:
   ecrctl lifecycle preview --repository team/api --policy new-policy.json --protect 'prod-*'
   ecrctl lifecycle preview --images images.json --policy policy.json --now 2026-01-01T00:00:00Z
   ecrctl lifecycle preview --all-repositories --repository-prefix team/ -o json
-  ecrctl lifecycle preview --repository team/api --explain v1.2.3")]
+  ecrctl lifecycle preview --repository team/api --explain v1.2.3
+  ecrctl lifecycle snapshot --repository team/api > images.json   # then --images images.json
+
+Live previews read every image, archived ones too (DescribeImages with imageStatus ANY);
+an image being restored (ACTIVATING) is still in the archive. Sizes are ECR's per-image
+sizes (an index counts as the largest of its manifests, and nothing of its own when its
+children are listed); layers shared between images are not deduplicated, so freed bytes
+are an upper bound. LAST PULLED is ECR's lastRecordedPullTime, which ECR refreshes about
+once every 24 hours: an image pulled within the last day may show an older time.")]
 pub struct LifecyclePreviewArgs {
     #[command(flatten)]
     pub source: ImageSourceArgs,
@@ -441,6 +451,49 @@ pub struct LifecyclePreviewArgs {
     pub timeout: Duration,
 
     /// Repositories previewed at once (--all-repositories)
+    #[arg(long, short = 'j', default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: u16,
+
+    /// Image rows in the table (0: all); default 20 on a terminal, all otherwise. `-o json` lists all
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+}
+
+/// Which repositories to snapshot.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct SnapshotSourceArgs {
+    /// Snapshot this repository
+    #[arg(long, value_name = "NAME")]
+    pub repository: Option<String>,
+
+    /// Snapshot every repository (one document; each image names its repository)
+    #[arg(long)]
+    pub all_repositories: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+Prints `aws ecr describe-images`-shaped JSON ({\"imageDetails\":[…]}) on stdout: every image
+in every storage state (imageStatus ANY: ACTIVE, ARCHIVED, ACTIVATING), each with its
+repositoryName, and for each index (manifest list) a `childManifests` list read with
+BatchGetImage, which describe-images does not print. `lifecycle preview --images FILE` on
+it is as exact as a live preview. JSON whatever --output says. Nothing is printed unless
+every repository was read completely (exit 3 otherwise).
+
+Examples:
+  ecrctl lifecycle snapshot --repository team/api > images.json
+  ecrctl lifecycle preview --images images.json --policy new.json --now 2026-03-01T00:00:00Z
+  ecrctl lifecycle snapshot --all-repositories --repository-prefix team/ > fleet.json")]
+pub struct LifecycleSnapshotArgs {
+    #[command(flatten)]
+    pub source: SnapshotSourceArgs,
+
+    /// With --all-repositories: only repositories whose name starts with PREFIX
+    #[arg(long, value_name = "PREFIX", requires = "all_repositories")]
+    pub repository_prefix: Option<String>,
+
+    /// Repositories read at once (--all-repositories)
     #[arg(long, short = 'j', default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub jobs: u16,
 }

@@ -125,6 +125,9 @@ async fn dispatch(command: &Command, settings: &Settings, printer: &Printer) -> 
         Command::Lifecycle(LifecycleCommand::Apply(args)) => {
             lifecycle::apply::run(settings, args, printer).await
         }
+        Command::Lifecycle(LifecycleCommand::Snapshot(args)) => {
+            lifecycle::snapshot::run(settings, args, printer).await
+        }
         Command::Scan(ScanCommand::Gate(args)) => scan::command::run(settings, args, printer).await,
         Command::Migrate(args) => migrate::command::run(settings, args, printer).await,
         Command::PushCheck(args) => pushcheck::command::run(settings, args, printer).await,

@@ -3,7 +3,10 @@
 
 use std::time::Duration;
 
-use aws_sdk_ecr::types::{ImageIdentifier, ImageStatus, LifecyclePolicyPreviewStatus};
+use aws_sdk_ecr::types::{
+    DescribeImagesFilter, ImageIdentifier, ImageStatus, ImageStatusFilter,
+    LifecyclePolicyPreviewStatus,
+};
 use aws_smithy_types::DateTime;
 
 use super::{AwsContext, error_code, sdk_error};
@@ -16,17 +19,69 @@ fn micros(t: &DateTime) -> Micros {
     t.secs() * 1_000_000 + i64::from(t.subsec_nanos() / 1000)
 }
 
+/// An image as DescribeImages described it, with what the lifecycle model does not keep
+/// but a saved snapshot needs (the registry and ECR's own status word).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DescribedImage {
+    pub image: Image,
+    pub registry_id: Option<String>,
+    /// `ACTIVE`, `ARCHIVED` or `ACTIVATING`, as ECR said it (absent when it said nothing).
+    pub status: Option<&'static str>,
+    pub artifact_media_type: Option<String>,
+}
+
 /// Every image in `repository`, with the children of manifest lists filled in.
 pub async fn describe_images(ctx: &AwsContext, repository: &str) -> Result<Vec<Image>> {
+    Ok(describe_images_detailed(ctx, repository)
+        .await?
+        .into_iter()
+        .map(|d| d.image)
+        .collect())
+}
+
+/// The filter every lifecycle read sends: DescribeImages lists only ACTIVE images unless
+/// `imageStatus` says otherwise, and a lifecycle policy sees the archive too.
+fn every_status() -> DescribeImagesFilter {
+    DescribeImagesFilter::builder()
+        .image_status(ImageStatusFilter::Any)
+        .build()
+}
+
+/// Where ECR keeps an image for lifecycle purposes: an image being restored
+/// (`ACTIVATING`) is still in the archive until the restore completes.
+fn storage_of(status: Option<&ImageStatus>) -> std::result::Result<StorageClass, String> {
+    match status {
+        None | Some(ImageStatus::Active) => Ok(StorageClass::Standard),
+        Some(ImageStatus::Archived | ImageStatus::Activating) => Ok(StorageClass::Archive),
+        Some(other) => Err(other.as_str().to_string()),
+    }
+}
+
+fn status_word(status: Option<&ImageStatus>) -> Option<&'static str> {
+    match status? {
+        ImageStatus::Active => Some("ACTIVE"),
+        ImageStatus::Archived => Some("ARCHIVED"),
+        ImageStatus::Activating => Some("ACTIVATING"),
+        _ => None,
+    }
+}
+
+/// Every image in `repository` in every storage state (`imageStatus` ANY), with the
+/// children of manifest lists filled in.
+pub async fn describe_images_detailed(
+    ctx: &AwsContext,
+    repository: &str,
+) -> Result<Vec<DescribedImage>> {
     let mut pages = ctx
         .ecr
         .describe_images()
         .set_registry_id(ctx.registry_id.clone())
         .repository_name(repository)
+        .filter(every_status())
         .max_results(1000)
         .into_paginator()
         .send();
-    let mut images = Vec::new();
+    let mut described = Vec::new();
     while let Some(page) = pages.next().await {
         let page =
             page.map_err(|e| sdk_error(format!("could not list the images of `{repository}`"), e))?;
@@ -34,39 +89,53 @@ pub async fn describe_images(ctx: &AwsContext, repository: &str) -> Result<Vec<I
             let Some(digest) = d.image_digest() else {
                 continue;
             };
-            images.push(Image {
-                repository: Some(repository.to_string()),
-                digest: digest.to_string(),
-                tags: d.image_tags().to_vec(),
-                pushed_at: d.image_pushed_at().map(micros).unwrap_or(0),
-                size: d.image_size_in_bytes().unwrap_or(0).max(0) as u64,
-                media_type: d.image_manifest_media_type().map(String::from),
-                last_pull: d.last_recorded_pull_time().map(micros),
-                storage: match d.image_status() {
-                    Some(ImageStatus::Archived) => StorageClass::Archive,
-                    _ => StorageClass::Standard,
+            // A status this version does not know could be either storage class: refuse
+            // rather than judge the image in the wrong one.
+            let storage = storage_of(d.image_status()).map_err(|word| {
+                CliError::remote(format!(
+                    "ECR describes image {digest} in `{repository}` with status `{word}`, which this version of ecrctl does not know"
+                ))
+                .with_hint("update ecrctl; a lifecycle preview is not exact without knowing where each image is stored")
+            })?;
+            described.push(DescribedImage {
+                image: Image {
+                    repository: Some(repository.to_string()),
+                    digest: digest.to_string(),
+                    tags: d.image_tags().to_vec(),
+                    pushed_at: d.image_pushed_at().map(micros).unwrap_or(0),
+                    size: d.image_size_in_bytes().unwrap_or(0).max(0) as u64,
+                    media_type: d.image_manifest_media_type().map(String::from),
+                    last_pull: d.last_recorded_pull_time().map(micros),
+                    storage,
+                    archived_at: d.last_archived_at().map(micros),
+                    activated_at: d.last_activated_at().map(micros),
+                    children: Vec::new(),
                 },
-                archived_at: d.last_archived_at().map(micros),
-                activated_at: d.last_activated_at().map(micros),
-                children: Vec::new(),
+                registry_id: d.registry_id().map(String::from),
+                status: status_word(d.image_status()),
+                artifact_media_type: d.artifact_media_type().map(String::from),
             });
         }
     }
-    fill_children(ctx, repository, &mut images).await?;
-    Ok(images)
+    fill_children(ctx, repository, &mut described).await?;
+    Ok(described)
 }
 
 /// Reads each manifest list / index (≤ 100 per BatchGetImage) for the digests it names.
-async fn fill_children(ctx: &AwsContext, repository: &str, images: &mut [Image]) -> Result<()> {
+async fn fill_children(
+    ctx: &AwsContext,
+    repository: &str,
+    images: &mut [DescribedImage],
+) -> Result<()> {
     let indexes: Vec<usize> = (0..images.len())
-        .filter(|&i| images[i].is_index())
+        .filter(|&i| images[i].image.is_index())
         .collect();
     for chunk in indexes.chunks(100) {
         let ids = chunk
             .iter()
             .map(|&i| {
                 ImageIdentifier::builder()
-                    .image_digest(&images[i].digest)
+                    .image_digest(&images[i].image.digest)
                     .build()
             })
             .collect();
@@ -99,7 +168,11 @@ async fn fill_children(ctx: &AwsContext, repository: &str, images: &mut [Image])
                     .map(|c| c.as_str())
                     .unwrap_or("failure"),
                 failure.failure_reason().unwrap_or("no reason given")
-            )));
+            ))
+            .with_hint(
+                "an index whose children cannot be read would leave them judged as unreferenced; \
+                 check ecr:BatchGetImage permission (an archived index must be restored to be read)",
+            ));
         }
         for got in out.images() {
             let (Some(digest), Some(manifest)) = (
@@ -116,8 +189,8 @@ async fn fill_children(ctx: &AwsContext, repository: &str, images: &mut [Image])
                     .with_cause(why)
                 })?
                 .children();
-            if let Some(image) = images.iter_mut().find(|i| i.digest == digest) {
-                image.children = children;
+            if let Some(image) = images.iter_mut().find(|i| i.image.digest == digest) {
+                image.image.children = children;
             }
         }
     }

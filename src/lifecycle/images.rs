@@ -121,9 +121,9 @@ struct RawImageDetail {
     image_status: Option<ImageStatus>,
     last_archived_at: Option<InputTime>,
     last_activated_at: Option<InputTime>,
-    /// Not an AWS field: manifests an index references, for saved inputs that know them.
-    #[serde(default)]
-    child_manifests: Vec<String>,
+    /// Not an AWS field: manifests an index references, for saved inputs that know them
+    /// (`lifecycle snapshot` writes it for every index).
+    child_manifests: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -144,22 +144,86 @@ impl From<RawImageDetail> for Image {
             size: d.image_size_in_bytes.map_or(0, |b| b.0),
             media_type: d.image_manifest_media_type,
             last_pull: d.last_recorded_pull_time.map(|t| t.0),
+            // An image being restored (ACTIVATING) stays in the archive for lifecycle
+            // purposes until the restore completes.
             storage: match d.image_status {
-                Some(ImageStatus::Archived) => StorageClass::Archive,
-                Some(ImageStatus::Active | ImageStatus::Activating) | None => {
-                    StorageClass::Standard
-                }
+                Some(ImageStatus::Archived | ImageStatus::Activating) => StorageClass::Archive,
+                Some(ImageStatus::Active) | None => StorageClass::Standard,
             },
             archived_at: d.last_archived_at.map(|t| t.0),
             activated_at: d.last_activated_at.map(|t| t.0),
-            children: d.child_manifests,
+            children: d.child_manifests.unwrap_or_default(),
         }
     }
 }
 
+/// What a describe-images file says about itself, beyond its images: whether it can show
+/// the archive at all, and whether its indexes name their children.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FileFacts {
+    /// Some detail has `imageStatus`, `lastArchivedAt` or `lastActivatedAt`.
+    pub has_archive_fields: bool,
+    /// Indexes (manifest lists) without a `childManifests` list.
+    pub indexes_without_children: usize,
+}
+
+impl FileFacts {
+    fn note(&mut self, d: &RawImageDetail) {
+        use crate::model::media_type::{DOCKER_MANIFEST_LIST, OCI_INDEX};
+        self.has_archive_fields |= d.image_status.is_some()
+            || d.last_archived_at.is_some()
+            || d.last_activated_at.is_some();
+        let index = d
+            .image_manifest_media_type
+            .as_deref()
+            .is_some_and(|m| m == OCI_INDEX || m == DOCKER_MANIFEST_LIST);
+        if index && d.child_manifests.is_none() {
+            self.indexes_without_children += 1;
+        }
+    }
+}
+
+/// A describe-images file read: its images and what it says about itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImagesFile {
+    pub images: Vec<Image>,
+    pub facts: FileFacts,
+}
+
+/// Whether a rule archives images or works on the archive (`storageClass: archive`,
+/// `sinceImageTransitioned`): such rules need each image's storage state.
+pub fn has_archive_rules(policy: &super::policy::Policy) -> bool {
+    use super::policy::{Action, Count};
+    policy.rules.iter().any(|r| {
+        r.action == Action::Transition
+            || r.storage_class == StorageClass::Archive
+            || matches!(r.count, Count::SinceTransitioned { .. })
+    })
+}
+
+/// Warnings about what an images file cannot show for `policy`, so an offline preview
+/// is never silently less exact than a live one.
+pub fn file_warnings(facts: &FileFacts, policy: &super::policy::Policy) -> Vec<String> {
+    let mut warnings = Vec::new();
+    if !facts.has_archive_fields && has_archive_rules(policy) {
+        warnings.push(
+            "the policy has archive rules, but the images file has no `imageStatus`, `lastArchivedAt` or `lastActivatedAt` field: it looks like `describe-images` without `--filter imageStatus=ANY`, which lists only active images, so archived images are missing and every image is judged as active; save it with `aws ecr describe-images --repository-name NAME --filter imageStatus=ANY --output json` or `ecrctl lifecycle snapshot --repository NAME`".to_string(),
+        );
+    }
+    if facts.indexes_without_children > 0 {
+        warnings.push(format!(
+            "{} in the images file {} no `childManifests`: describe-images does not list an index's children, and ECR does not expire the untagged children of an index that stays, so some untagged images may be shown as expiring although they stay; save the file with `ecrctl lifecycle snapshot --repository NAME` (it adds `childManifests` from BatchGetImage)",
+            crate::output::count(facts.indexes_without_children, "index (manifest list)", "indexes (manifest lists)"),
+            if facts.indexes_without_children == 1 { "has" } else { "have" },
+        ));
+    }
+    warnings
+}
+
 /// Reads `describe-images` output (`{"imageDetails":[…]}` or a bare list). A problem
 /// names its JSON path (`$.imageDetails[3].imagePushedAt: …`).
-pub fn parse_describe_images(text: &str) -> Result<Vec<Image>, String> {
+/// Also tells what the file can and cannot show ([`FileFacts`]).
+pub fn parse_images_file(text: &str) -> Result<ImagesFile, String> {
     let details = if text.trim_start().starts_with('[') {
         crate::input::from_json::<Vec<RawImageDetail>>(text).map_err(|e| e.to_string())?
     } else {
@@ -169,12 +233,24 @@ pub fn parse_describe_images(text: &str) -> Result<Vec<Image>, String> {
         }
         doc.image_details
     };
-    Ok(details.into_iter().map(Image::from).collect())
+    let mut facts = FileFacts::default();
+    let images = details
+        .into_iter()
+        .map(|d| {
+            facts.note(&d);
+            Image::from(d)
+        })
+        .collect();
+    Ok(ImagesFile { images, facts })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parse_describe_images(text: &str) -> Result<Vec<Image>, String> {
+        parse_images_file(text).map(|file| file.images)
+    }
 
     fn time(json: &str) -> Result<Micros, String> {
         serde_json::from_str::<InputTime>(json)
@@ -235,6 +311,61 @@ mod tests {
         // A bare list, with a byte-order mark already dropped by the reader.
         let list = parse_describe_images(r#"[{"imageDigest":"x","imagePushedAt":1}]"#).unwrap();
         assert_eq!(list[0].pushed_at, 1_000_000);
+    }
+
+    #[test]
+    fn an_image_being_restored_is_still_in_the_archive() {
+        let file = parse_images_file(
+            r#"{"imageDetails":[{"imageDigest":"x","imagePushedAt":1,"imageStatus":"ACTIVATING","lastActivatedAt":5}]}"#,
+        )
+        .unwrap();
+        assert_eq!(file.images[0].storage, StorageClass::Archive);
+        assert!(file.facts.has_archive_fields);
+    }
+
+    fn policy(text: &str) -> crate::lifecycle::policy::Policy {
+        crate::lifecycle::policy::parse(text).unwrap()
+    }
+
+    #[test]
+    fn files_that_cannot_show_what_the_policy_needs_are_warned_about() {
+        let archive_rule = policy(
+            r#"{"rules":[{"rulePriority":1,"selection":{"tagStatus":"any","storageClass":"archive","countType":"sinceImageTransitioned","countUnit":"days","countNumber":90},"action":{"type":"expire"}}]}"#,
+        );
+        let transition = policy(
+            r#"{"rules":[{"rulePriority":1,"selection":{"tagStatus":"any","countType":"sinceImagePulled","countUnit":"days","countNumber":30},"action":{"type":"transition","targetStorageClass":"archive"}}]}"#,
+        );
+        let plain = policy(
+            r#"{"rules":[{"rulePriority":1,"selection":{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":3},"action":{"type":"expire"}}]}"#,
+        );
+        let active_only =
+            parse_images_file(r#"{"imageDetails":[{"imageDigest":"x","imagePushedAt":1}]}"#)
+                .unwrap();
+        for p in [&archive_rule, &transition] {
+            let w = file_warnings(&active_only.facts, p);
+            assert_eq!(w.len(), 1, "{w:?}");
+            assert!(w[0].contains("--filter imageStatus=ANY"), "{w:?}");
+        }
+        assert!(file_warnings(&active_only.facts, &plain).is_empty());
+        let with_status = parse_images_file(
+            r#"{"imageDetails":[{"imageDigest":"x","imagePushedAt":1,"imageStatus":"ACTIVE"}]}"#,
+        )
+        .unwrap();
+        assert!(file_warnings(&with_status.facts, &archive_rule).is_empty());
+
+        let index = r#"{"imageDetails":[
+            {"imageDigest":"i","imagePushedAt":1,"imageManifestMediaType":"application/vnd.oci.image.index.v1+json"},
+            {"imageDigest":"j","imagePushedAt":1,"imageManifestMediaType":"application/vnd.docker.distribution.manifest.list.v2+json","childManifests":[]},
+            {"imageDigest":"c","imagePushedAt":1,"imageManifestMediaType":"application/vnd.oci.image.manifest.v1+json"}]}"#;
+        let file = parse_images_file(index).unwrap();
+        assert_eq!(file.facts.indexes_without_children, 1);
+        let w = file_warnings(&file.facts, &plain);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(
+            w[0].starts_with("1 index (manifest list) in the images file has no `childManifests`")
+                && w[0].contains("ecrctl lifecycle snapshot"),
+            "{w:?}"
+        );
     }
 
     #[test]

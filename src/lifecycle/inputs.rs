@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::images::{self, Image, Micros};
+use super::images::{self, Micros};
 use super::lint;
 use super::policy::{self, Policy};
 use super::protect::{self, Protection};
@@ -23,14 +23,16 @@ pub fn parse_policy(text: &str, source: &str) -> Result<Policy> {
     policy::parse(text).map_err(|problems| lint::problems_error(source, &problems))
 }
 
-pub fn images_file(path: &Path) -> Result<Vec<Image>> {
+/// A describe-images file: its images, and what it can show (archive state, index
+/// children) for the warnings of an offline preview.
+pub fn images_file(path: &Path) -> Result<images::ImagesFile> {
     let text = read_file(path, input::LIST)?;
     let bad = |why: String| {
         CliError::usage(format!("{} is not describe-images output", path.display()))
             .with_cause(why)
-            .with_hint("save it with `aws ecr describe-images --repository-name NAME --output json > FILE`")
+            .with_hint("save it with `ecrctl lifecycle snapshot --repository NAME > FILE` or `aws ecr describe-images --repository-name NAME --filter imageStatus=ANY --output json > FILE`")
     };
-    images::parse_describe_images(&text).map_err(bad)
+    images::parse_images_file(&text).map_err(bad)
 }
 
 /// `--now`, or the current time.

@@ -1,6 +1,7 @@
 //! Lifecycle policies. Pure: `lint` (every ECR constraint), `policy` (typed rules),
 //! `images` (describe-images input), `engine` (ECR's evaluation rules), `protect`
-//! (what must survive), `report`. Commands: `preview`, `lint_cmd`, `apply`, reading
+//! (what must survive), `report`. Commands: `preview`, `lint_cmd`, `apply`, `snapshot`
+//! (describe-images JSON with archived images and index children), reading
 //! their inputs through `inputs`.
 
 pub mod apply;
@@ -13,6 +14,7 @@ pub mod policy;
 pub mod preview;
 pub mod protect;
 pub mod report;
+pub mod snapshot;
 pub mod wildcard;
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use futures::stream::{self, StreamExt, TryStreamExt};
 
 use super::engine::{self, Outcome};
-use super::images::{Image, Micros};
+use super::images::{self, Image, Micros};
 use super::inputs;
 use super::policy::Policy;
 use super::protect::Protection;
@@ -53,6 +53,7 @@ async fn preview(
         )
         .await;
     }
+    let mut warnings = Vec::new();
     let (ctx, repository, images, policy, text) = match &args.source.images {
         Some(path) => {
             let (text, policy) = given.ok_or_else(|| {
@@ -60,7 +61,9 @@ async fn preview(
                     "--images needs --policy FILE (there is no repository to read a policy from)",
                 )
             })?;
-            (None, None, inputs::images_file(path)?, policy, text)
+            let file = inputs::images_file(path)?;
+            warnings = images::file_warnings(&file.facts, &policy);
+            (None, None, file.images, policy, text)
         }
         None => {
             let repository = args
@@ -77,15 +80,24 @@ async fn preview(
             (Some(ctx), Some(repository), images, policy, text)
         }
     };
+    for warning in &warnings {
+        printer.warn(warning);
+    }
     if let Some(wanted) = &args.explain {
         explain(&policy, &images, now, wanted, printer)?;
         return Ok(outcome::Outcome::Success);
     }
-    let preview = evaluate(repository, policy, images, now, &protection);
+    let mut preview = evaluate(repository, policy, images, now, &protection);
+    preview.warnings = warnings;
     if printer.is_json() {
         printer.json(&preview.document(args.price_per_gb_month));
     } else {
-        preview.print(printer, args.price_per_gb_month, now);
+        preview.print_limited(
+            printer,
+            args.price_per_gb_month,
+            now,
+            table_limit(args.limit),
+        );
     }
     if args.remote
         && let (Some(ctx), Some(repository)) = (&ctx, &preview.repository)
@@ -93,6 +105,16 @@ async fn preview(
         compare_with_ecr(ctx, repository, &text, &preview, args.timeout, printer).await;
     }
     Ok(verdict(&[&preview]))
+}
+
+/// `--limit`, or 20 image rows when stdout is a terminal and all when it is not.
+fn table_limit(flag: Option<usize>) -> usize {
+    use std::io::IsTerminal;
+    flag.unwrap_or(if std::io::stdout().is_terminal() {
+        20
+    } else {
+        0
+    })
 }
 
 async fn repository_policy(ctx: &AwsContext, repository: &str) -> Result<(String, Policy)> {
@@ -139,6 +161,7 @@ pub fn evaluate(
         images,
         evaluation,
         violations,
+        warnings: Vec::new(),
     }
 }
 

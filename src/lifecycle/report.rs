@@ -42,6 +42,9 @@ pub struct RepositoryPreview<'a> {
     pub kept: Vec<KeptImage<'a>>,
     pub rules: Vec<RuleReport<'a>>,
     pub protected_violations: Vec<Violation<'a>>,
+    /// What the input cannot show (an images file without archive state or index
+    /// children); also printed on stderr.
+    pub warnings: &'a [String],
     pub totals: Totals,
 }
 
@@ -53,6 +56,8 @@ pub struct ActedImage<'a> {
     pub image_tags: &'a [String],
     pub image_pushed_at: String,
     pub image_size_in_bytes: u64,
+    /// When ECR last recorded a pull (updated about once a day), or null.
+    pub last_recorded_pull_time: Option<String>,
     pub rule_priority: u32,
 }
 
@@ -102,6 +107,8 @@ pub struct Preview {
     pub evaluation: Evaluation,
     /// (image index, why it is protected) for protected images the policy acts on.
     pub violations: Vec<(usize, String)>,
+    /// What the input cannot show, for the report (see [`RepositoryPreview::warnings`]).
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize)]
@@ -115,6 +122,9 @@ pub struct Totals {
     pub bytes_archived: u64,
     pub monthly_savings: f64,
     pub price_per_gb_month: f64,
+    /// Always false: sizes are ECR's per-image sizes, and layers shared between images
+    /// are counted once per image, so `bytesFreed` is an upper bound.
+    pub layers_deduplicated: bool,
 }
 
 impl Totals {
@@ -133,6 +143,29 @@ fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
+/// The bytes each image counts for in freed / archived totals. ECR reports an index's
+/// `imageSizeInBytes` as the largest of its manifests, so an index whose children are
+/// listed counts nothing of its own: its children count when they go (otherwise the
+/// same bytes would count twice). An index whose children are unknown counts its size.
+pub fn counted_sizes(images: &[Image]) -> Vec<u64> {
+    if !images
+        .iter()
+        .any(|i| i.is_index() && !i.children.is_empty())
+    {
+        return images.iter().map(|i| i.size).collect();
+    }
+    let present: std::collections::HashSet<&str> =
+        images.iter().map(|i| i.digest.as_str()).collect();
+    images
+        .iter()
+        .map(|i| {
+            let children_listed =
+                i.is_index() && i.children.iter().any(|c| present.contains(c.as_str()));
+            if children_listed { 0 } else { i.size }
+        })
+        .collect()
+}
+
 impl Preview {
     pub fn totals(&self, price_per_gb_month: f64) -> Totals {
         let mut t = Totals {
@@ -140,15 +173,16 @@ impl Preview {
             price_per_gb_month,
             ..Default::default()
         };
-        for (image, outcome) in self.images.iter().zip(&self.evaluation.outcomes) {
+        let sizes = counted_sizes(&self.images);
+        for (size, outcome) in sizes.iter().zip(&self.evaluation.outcomes) {
             match outcome {
                 Outcome::Expire { .. } => {
                     t.expiring += 1;
-                    t.bytes_freed = t.bytes_freed.saturating_add(image.size);
+                    t.bytes_freed = t.bytes_freed.saturating_add(*size);
                 }
                 Outcome::Transition { .. } => {
                     t.transitioning += 1;
-                    t.bytes_archived = t.bytes_archived.saturating_add(image.size);
+                    t.bytes_archived = t.bytes_archived.saturating_add(*size);
                 }
                 Outcome::Keep { .. } => {}
             }
@@ -156,6 +190,20 @@ impl Preview {
         t.gib_freed = round2(t.bytes_freed as f64 / GIB);
         t.monthly_savings = round2(t.gib_freed * price_per_gb_month);
         t
+    }
+
+    /// Bytes each rule frees or archives, counted as in [`counted_sizes`], in rule order.
+    pub fn rule_bytes(&self) -> Vec<u64> {
+        let sizes = counted_sizes(&self.images);
+        let mut bytes = vec![0u64; self.policy.rules.len()];
+        for (size, outcome) in sizes.iter().zip(&self.evaluation.outcomes) {
+            if let Outcome::Expire { rule } | Outcome::Transition { rule } = outcome
+                && let Some(i) = self.policy.rules.iter().position(|r| r.priority == *rule)
+            {
+                bytes[i] = bytes[i].saturating_add(*size);
+            }
+        }
+        bytes
     }
 
     fn acted(&self, action: Action) -> Vec<(&Image, u32)> {
@@ -187,6 +235,7 @@ impl Preview {
                     image_tags: &i.tags,
                     image_pushed_at: format_micros(i.pushed_at),
                     image_size_in_bytes: i.size,
+                    last_recorded_pull_time: i.last_pull.map(format_micros),
                     rule_priority: rule,
                 })
                 .collect()
@@ -210,14 +259,15 @@ impl Preview {
             .rules
             .iter()
             .zip(&self.evaluation.rules)
-            .map(|(rule, stats)| RuleReport {
+            .zip(self.rule_bytes())
+            .map(|((rule, stats), bytes)| RuleReport {
                 rule_priority: rule.priority,
                 description: rule.description.as_deref(),
                 action: rule.action,
                 selection: rule.summary(),
                 selected: stats.selected,
                 acting: stats.acted,
-                bytes: stats.bytes,
+                bytes,
             })
             .collect();
         let protected_violations = self
@@ -236,6 +286,7 @@ impl Preview {
             kept,
             rules,
             protected_violations,
+            warnings: &self.warnings,
             totals: self.totals(price_per_gb_month),
         }
     }
@@ -248,8 +299,14 @@ impl Preview {
         }
     }
 
-    /// The rules table, then the images the policy acts on (if any).
-    pub fn tables(&self, printer: &Printer, now: Micros) -> (Table, Option<Table>) {
+    /// The rules table, then the images the policy acts on (if any), at most `limit`
+    /// image rows (0: all); also returns how many rows were left out.
+    pub fn tables_limited(
+        &self,
+        printer: &Printer,
+        now: Micros,
+        limit: usize,
+    ) -> (Table, Option<Table>, usize) {
         let mut rules = printer.table(&[
             "PRIORITY",
             "DESCRIPTION",
@@ -258,23 +315,43 @@ impl Preview {
             "ACTING",
             "SIZE",
         ]);
-        for (rule, stats) in self.policy.rules.iter().zip(&self.evaluation.rules) {
+        for ((rule, stats), bytes) in self
+            .policy
+            .rules
+            .iter()
+            .zip(&self.evaluation.rules)
+            .zip(self.rule_bytes())
+        {
             rules.add_row(vec![
                 rule.priority.to_string(),
                 rule.description.clone().unwrap_or_default(),
                 rule.summary(),
                 stats.selected.to_string(),
                 stats.acted.to_string(),
-                human_bytes(stats.bytes),
+                human_bytes(bytes),
             ]);
         }
-        let mut images = printer.table(&["IMAGE", "TAGS", "AGE", "SIZE", "RULE", "ACTION"]);
+        let mut images = printer.table(&[
+            "IMAGE",
+            "TAGS",
+            "AGE",
+            "LAST PULLED",
+            "SIZE",
+            "RULE",
+            "ACTION",
+        ]);
+        let mut left_out = 0;
         for action in [Action::Expire, Action::Transition] {
             for (image, rule) in self.acted(action) {
+                if limit > 0 && images.row_count() >= limit {
+                    left_out += 1;
+                    continue;
+                }
                 images.add_row(vec![
                     short_digest(&image.digest),
                     tags_text(&image.tags),
                     describe_seconds((now - image.pushed_at) / 1_000_000),
+                    last_pulled_text(image.last_pull, now),
                     human_bytes(image.size),
                     rule.to_string(),
                     match action {
@@ -284,14 +361,29 @@ impl Preview {
                 ]);
             }
         }
-        (rules, (images.row_count() > 0).then_some(images))
+        (rules, (images.row_count() > 0).then_some(images), left_out)
     }
 
     pub fn print(&self, printer: &Printer, price_per_gb_month: f64, now: Micros) {
-        let (rules, images) = self.tables(printer, now);
+        self.print_limited(printer, price_per_gb_month, now, 0);
+    }
+
+    /// The tables with at most `limit` image rows (0: all), a line saying how many more
+    /// there are, then the summary.
+    pub fn print_limited(
+        &self,
+        printer: &Printer,
+        price_per_gb_month: f64,
+        now: Micros,
+        limit: usize,
+    ) {
+        let (rules, images, left_out) = self.tables_limited(printer, now, limit);
         printer.print_table(&rules);
         if let Some(images) = images {
             printer.print_table(&images);
+        }
+        if left_out > 0 {
+            printer.stdout(&format!("… and {left_out} more (--limit 0 for all)\n"));
         }
         printer.info(&self.summary(price_per_gb_month));
     }
@@ -305,7 +397,7 @@ impl Preview {
             .map(|r| format!(" in {r}"))
             .unwrap_or_default();
         format!(
-            "{} of {} images{place} expire, freeing {} (${:.2}/month at ${:.2}/GB-month); {} archived",
+            "{} of {} images{place} expire, freeing {} (${:.2}/month at ${:.2}/GB-month); {} archived (sizes are an upper bound: layers shared between images are not deduplicated)",
             t.expiring,
             t.images,
             human_bytes(t.bytes_freed),
@@ -313,6 +405,14 @@ impl Preview {
             price_per_gb_month,
             t.transitioning
         )
+    }
+}
+
+/// When ECR last recorded a pull, as an age ("3d ago"), or "never".
+pub fn last_pulled_text(last_pull: Option<Micros>, now: Micros) -> String {
+    match last_pull {
+        Some(t) => format!("{} ago", describe_seconds((now - t) / 1_000_000)),
+        None => "never".into(),
     }
 }
 
@@ -425,12 +525,63 @@ mod tests {
     fn tables_and_summary() {
         let printer = crate::output::plain_printer();
         let preview = preview();
-        let (rules, images) = preview.tables(&printer, NOW);
+        let (rules, images, _) = preview.tables_limited(&printer, NOW, 0);
         insta::assert_snapshot!(format!(
             "{rules}\n{}\n{}",
             images.expect("the policy acts on images"),
             preview.summary(0.10)
         ));
+    }
+
+    /// An index counts as ECR sizes it (the largest of its manifests); when its children
+    /// are listed it counts nothing itself, so expiring it with its children frees each
+    /// child's bytes once.
+    #[test]
+    fn an_index_and_its_children_are_not_counted_twice() {
+        let policy = crate::lifecycle::policy::parse(
+            r#"{"rules":[{"rulePriority":1,"selection":{"tagStatus":"any","countType":"sinceImagePushed","countUnit":"days","countNumber":1},"action":{"type":"expire"}}]}"#,
+        )
+        .unwrap();
+        let mut index = image('i', &["v1"], 10, 300);
+        index.media_type = Some(crate::model::media_type::OCI_INDEX.into());
+        let (amd, arm) = (image('a', &[], 10, 300), image('b', &[], 10, 200));
+        index.children = vec![amd.digest.clone(), arm.digest.clone()];
+        let protection = Protection::default();
+        let with_children = evaluate(
+            None,
+            policy.clone(),
+            vec![index.clone(), amd.clone(), arm.clone()],
+            NOW,
+            &protection,
+        );
+        let t = with_children.totals(0.10);
+        assert_eq!((t.expiring, t.bytes_freed), (3, 500));
+        assert_eq!(with_children.rule_bytes(), vec![500]);
+        assert!(!t.layers_deduplicated);
+        // Children unknown: the index's own size is all there is to count.
+        index.children.clear();
+        let alone = evaluate(None, policy, vec![index], NOW, &protection);
+        assert_eq!(alone.totals(0.10).bytes_freed, 300);
+        assert!(
+            alone.summary(0.10).contains("upper bound"),
+            "{}",
+            alone.summary(0.10)
+        );
+    }
+
+    #[test]
+    fn the_image_table_is_limited_and_shows_last_pull() {
+        let printer = crate::output::plain_printer();
+        let mut preview = preview();
+        preview.images[4].last_pull = Some(NOW - 3 * MICROS_PER_DAY);
+        let (_, images, left_out) = preview.tables_limited(&printer, NOW, 2);
+        let table = images.unwrap().to_string();
+        assert_eq!(left_out, preview.totals(0.1).expiring - 2, "{table}");
+        assert!(table.contains("LAST PULLED"), "{table}");
+        let (_, all, none_left) = preview.tables_limited(&printer, NOW, 0);
+        assert_eq!(none_left, 0);
+        let all = all.unwrap().to_string();
+        assert!(all.contains("3d ago") && all.contains("never"), "{all}");
     }
 
     #[test]
