@@ -100,6 +100,7 @@ pub fn evaluate_traced(
     watch: Option<usize>,
 ) -> (Evaluation, Vec<Step>) {
     let order = newest_first(images);
+    let times: Vec<Micros> = images.iter().map(order_time).collect();
     let n = images.len();
     let mut claimed: Vec<Option<u32>> = vec![None; n];
     let mut acted: Vec<Option<(u32, Action)>> = vec![None; n];
@@ -109,18 +110,14 @@ pub fn evaluate_traced(
     let mut trace = Vec::new();
     let mut selection: Vec<usize> = Vec::with_capacity(n);
 
-    for rule in &policy.rules {
-        let selector = Selector::new(rule);
+    let mut masks = SelectionMasks::default();
+    for (r, rule) in policy.rules.iter().enumerate() {
+        let selected = masks.for_rule(&policy.rules, r, images);
         selection.clear();
-        selection.extend(
-            order
-                .iter()
-                .copied()
-                .filter(|&i| selector.selects(&images[i])),
-        );
+        selection.extend(order.iter().copied().filter(|&i| selected(i)));
         selected_counts.push(selection.len());
         for (rank, &i) in selection.iter().enumerate() {
-            let mark = marks(rule, &images[i], rank, now);
+            let mark = marks(rule, &images[i], times[i], rank, now);
             // Notes are only written for the watched image: formatting for every
             // image and rule would dominate the run time.
             let watched = watch == Some(i);
@@ -152,7 +149,7 @@ pub fn evaluate_traced(
             }
         }
         if let Some(w) = watch
-            && !selector.selects(&images[w])
+            && !selected(w)
         {
             trace.push(Step {
                 rule_priority: rule.priority,
@@ -213,16 +210,59 @@ fn not_selected_note(rule: &Rule, image: &Image) -> String {
     }
 }
 
-/// Indices ordered newest first; ties broken by the greater digest counting as newer.
+/// Indices ordered newest first; ties broken by the greater digest counting as newer,
+/// then by input order (so equal entries keep a deterministic order).
 fn newest_first(images: &[Image]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..images.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (x, y) = (&images[a], &images[b]);
-        order_time(y)
-            .cmp(&order_time(x))
-            .then_with(|| y.digest.cmp(&x.digest))
+    // Sorting (time, index) keys touches no image unless two times are equal.
+    let mut keys: Vec<(Micros, usize)> = images
+        .iter()
+        .enumerate()
+        .map(|(i, image)| (order_time(image), i))
+        .collect();
+    keys.sort_unstable_by(|&(ta, a), &(tb, b)| {
+        tb.cmp(&ta)
+            .then_with(|| images[b].digest.cmp(&images[a].digest))
+            .then(a.cmp(&b))
     });
-    order
+    keys.into_iter().map(|(_, i)| i).collect()
+}
+
+/// Which rules select each image, as bits, computed for up to 64 rules at a time in one
+/// pass over the images in input order. Testing each rule against images taken in
+/// newest-first order instead jumps around memory, and that dominated the run time.
+#[derive(Default)]
+struct SelectionMasks {
+    /// The first rule the masks cover.
+    first: usize,
+    masks: Vec<u64>,
+}
+
+impl SelectionMasks {
+    fn for_rule<'m>(
+        &'m mut self,
+        rules: &[Rule],
+        r: usize,
+        images: &[Image],
+    ) -> impl Fn(usize) -> bool + 'm {
+        if self.masks.is_empty() || r < self.first || r >= self.first + 64 {
+            self.first = r - r % 64;
+            let selectors: Vec<Selector> = rules[self.first..rules.len().min(self.first + 64)]
+                .iter()
+                .map(Selector::new)
+                .collect();
+            self.masks.clear();
+            self.masks.extend(images.iter().map(|image| {
+                selectors
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| s.selects(image))
+                    .fold(0u64, |mask, (bit, _)| mask | 1 << bit)
+            }));
+        }
+        let bit = 1u64 << (r - self.first);
+        let masks = &self.masks;
+        move |i| masks[i] & bit != 0
+    }
 }
 
 /// ECR orders by push time, or by the time an archived image was restored.
@@ -286,7 +326,14 @@ impl<'r> Selector<'r> {
 }
 
 /// Whether `rule` marks the image (`rank` = its place in the selection, newest first).
-fn marks(rule: &Rule, image: &Image, rank: usize, now: Micros) -> Result<(), KeepReason> {
+/// `order_time` is [`order_time`] of the image, computed once.
+fn marks(
+    rule: &Rule,
+    image: &Image,
+    order_time: Micros,
+    rank: usize,
+    now: Micros,
+) -> Result<(), KeepReason> {
     let older_than = |reference: Option<Micros>, days: u64| match reference {
         Some(t) if now - t > days as i64 * MICROS_PER_DAY => Ok(()),
         _ => Err(KeepReason::TooRecent {
@@ -300,7 +347,7 @@ fn marks(rule: &Rule, image: &Image, rank: usize, now: Micros) -> Result<(), Kee
             rule: rule.priority,
             keep,
         }),
-        Count::SincePushed { days } => older_than(Some(order_time(image)), days),
+        Count::SincePushed { days } => older_than(Some(order_time), days),
         Count::SincePulled { days } => {
             // Never pulled: push time; restored and not pulled since: restore time.
             let since = image
