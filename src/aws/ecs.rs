@@ -36,7 +36,8 @@ pub async fn images_in_use(ctx: &AwsContext) -> Result<Vec<ImageUse>> {
     let ecs = client(ctx);
     // Task definition ARN → who uses it.
     let mut users: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut uses = Vec::new();
+    // The digests running containers report; listed after the task definitions.
+    let mut running = Vec::new();
     let mut clusters = ecs.list_clusters().into_paginator().send();
     let mut cluster_arns = Vec::new();
     while let Some(page) = clusters.next().await {
@@ -46,7 +47,7 @@ pub async fn images_in_use(ctx: &AwsContext) -> Result<Vec<ImageUse>> {
     for cluster in &cluster_arns {
         let name = last_segment(cluster);
         services(&ecs, cluster, name, &mut users).await?;
-        tasks(&ecs, cluster, name, &mut users, &mut uses).await?;
+        tasks(&ecs, cluster, name, &mut users, &mut running).await?;
     }
     let definitions: Vec<(String, Vec<String>)> = stream::iter(users.keys().cloned())
         .map(|arn| {
@@ -81,6 +82,7 @@ pub async fn images_in_use(ctx: &AwsContext) -> Result<Vec<ImageUse>> {
         .buffer_unordered(JOBS)
         .try_collect()
         .await?;
+    let mut uses = Vec::new();
     for (arn, images) in definitions {
         for user in &users[&arn] {
             for image in &images {
@@ -91,6 +93,7 @@ pub async fn images_in_use(ctx: &AwsContext) -> Result<Vec<ImageUse>> {
             }
         }
     }
+    uses.extend(running);
     Ok(uses)
 }
 

@@ -20,6 +20,7 @@ mod images;
 mod inputs;
 mod layers;
 mod lifecycle;
+mod lifecycle_inuse;
 mod login;
 mod migrate;
 mod push_check;
