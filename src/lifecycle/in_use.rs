@@ -347,7 +347,7 @@ impl Workloads {
                 n => format!("{} and {} more", users[0], n - 1),
             };
             lines.push(format!(
-                "{}{} [{}] in use by {}",
+                "{}{} [{}] is used by {}",
                 named
                     .as_deref()
                     .map(|r| format!("{r} "))

@@ -515,3 +515,42 @@ fn offline_images_need_to_say_whose_registry() {
         )]
     );
 }
+
+#[test]
+fn registry_wide_previews_protect_each_repository_s_own_images() {
+    let (a, da) = repository();
+    let (b, db) = repository();
+    // `a` and `b` share the prefix `inuse/app`; a third repository is not used at all.
+    let pods = json!({"kind": "List", "items": [
+        {"kind": "Deployment", "metadata": {"name": "a", "namespace": "x"},
+         "spec": {"template": {"spec": {"containers": [{"image": format!("{HOST}/{a}:v1")}]}}}},
+        {"kind": "Deployment", "metadata": {"name": "b", "namespace": "x"},
+         "spec": {"template": {"spec": {"containers": [{"image": format!("{HOST}/{b}:v2")}]}}}}]});
+    let pods = temp_file("pods.json", &pods.to_string());
+    let policy = temp_file("keep-one.json", KEEP_ONE);
+    let out = ecr(&[
+        "lifecycle",
+        "preview",
+        "--all-repositories",
+        "--repository-prefix",
+        "inuse/app",
+        "--policy",
+        policy.to_str().unwrap(),
+        "--protect-in-use",
+        &format!("k8s={}", pods.display()),
+        "-o",
+        "json",
+    ]);
+    out.assert_code(1);
+    let hits = violations(&out.json());
+    assert!(
+        hits.contains(&(da[0].clone(), "in use by Kubernetes deployment x/a".into())),
+        "{hits:?}"
+    );
+    assert!(
+        hits.contains(&(db[1].clone(), "in use by Kubernetes deployment x/b".into())),
+        "{hits:?}"
+    );
+    // a's v2 is not protected by b's deployment: same tag name, other repository.
+    assert!(!hits.iter().any(|h| h.0 == da[1]), "{hits:?}");
+}
