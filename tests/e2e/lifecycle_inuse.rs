@@ -475,6 +475,14 @@ fn sources_that_cannot_be_read_fail_closed() {
         .args(["--protect-in-use", "ecs"]));
     out.assert_code(3);
     assert!(out.stderr.contains("ECS clusters"), "{}", out.stderr);
+    // So is Lambda.
+    let out = run(ecrctl()
+        .env("AWS_ENDPOINT_URL_LAMBDA", "http://127.0.0.1:9")
+        .env("AWS_MAX_ATTEMPTS", "1")
+        .args(base)
+        .args(["--protect-in-use", "lambda"]));
+    out.assert_code(3);
+    assert!(out.stderr.contains("Lambda functions"), "{}", out.stderr);
 }
 
 #[test]
