@@ -321,10 +321,12 @@ impl Workloads {
                 (None, None) => None,
             };
             match hit {
-                Some(image) => by_digest
-                    .entry(image.digest.as_str())
-                    .or_default()
-                    .push(u.user.as_str()),
+                Some(image) => {
+                    let users = by_digest.entry(image.digest.as_str()).or_default();
+                    if !users.contains(&u.user.as_str()) {
+                        users.push(u.user.as_str());
+                    }
+                }
                 None => notes.push(format!(
                     "{} uses {}{}, which is not in `{}`",
                     u.user,
@@ -339,8 +341,7 @@ impl Workloads {
             }
         }
         let mut lines = Vec::new();
-        for (digest, mut users) in by_digest {
-            users.dedup();
+        for (digest, users) in by_digest {
             let image = images.iter().find(|i| i.digest == digest);
             let by = match users.len() {
                 1 => users[0].to_string(),
