@@ -133,7 +133,12 @@ async fn services(
                     e,
                 )
             })?;
-        if let Some(failure) = out.failures().first() {
+        // A service deleted between the two calls is reported as MISSING: nothing runs.
+        if let Some(failure) = out
+            .failures()
+            .iter()
+            .find(|f| f.reason() != Some("MISSING"))
+        {
             return Err(crate::error::CliError::remote(format!(
                 "could not describe the services of ECS cluster `{name}`"
             ))
