@@ -397,6 +397,11 @@ pub struct ProtectArgs {
     /// File of digests or image references in use (one per line): exit 1 if any would go
     #[arg(long, value_name = "FILE")]
     pub protect_digests: Option<PathBuf>,
+
+    /// Protect images running workloads use: ecs, lambda, k8s (current kubectl context),
+    /// k8s:CONTEXT, k8s=FILE (`kubectl get … -o json`); comma list or repeated
+    #[arg(long, value_name = "SOURCES")]
+    pub protect_in_use: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -407,6 +412,7 @@ Examples:
   ecrctl lifecycle preview --images images.json --policy policy.json --now 2026-01-01T00:00:00Z
   ecrctl lifecycle preview --all-repositories --repository-prefix team/ -o json
   ecrctl lifecycle preview --repository team/api --explain v1.2.3
+  ecrctl lifecycle preview --repository team/api --protect-in-use ecs,lambda,k8s=pods.json
   ecrctl lifecycle snapshot --repository team/api > images.json   # then --images images.json
 
 Live previews read every image, archived ones too (DescribeImages with imageStatus ANY);
@@ -509,7 +515,8 @@ pub struct LifecycleLintArgs {
 #[command(after_long_help = "\
 Examples:
   ecrctl lifecycle apply --repository team/api --policy keep-30.json --protect 'prod-*'
-  ecrctl lifecycle apply --repository team/api --policy keep-30.json --yes   # in CI")]
+  ecrctl lifecycle apply --repository team/api --policy keep-30.json --yes   # in CI
+  ecrctl lifecycle apply --repository team/api --policy keep-30.json --protect-in-use ecs,k8s:prod")]
 pub struct LifecycleApplyArgs {
     /// Repository to put the policy on
     #[arg(long, value_name = "NAME")]

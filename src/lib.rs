@@ -9,6 +9,7 @@ pub(crate) mod exit;
 pub(crate) mod fsutil;
 pub mod generate;
 pub(crate) mod input;
+pub(crate) mod kube;
 pub(crate) mod lifecycle;
 pub(crate) mod logging;
 pub(crate) mod login;

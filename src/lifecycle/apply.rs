@@ -1,6 +1,7 @@
 //! `ecrctl lifecycle apply`: the preview and the policy diff first; refuses to expire
 //! protected images without --force, and asks (or needs --yes) before changing anything.
 
+use super::in_use;
 use super::inputs;
 use super::preview;
 use crate::aws::{self, images as ecr_images};
@@ -18,11 +19,15 @@ pub async fn run(
 ) -> CommandResult {
     let (text, policy) = inputs::policy_file(&args.policy)?;
     let protection = inputs::protection(&args.protect)?;
+    let in_use = in_use::sources(&args.protect.protect_in_use)?;
     let now = inputs::now(None)?;
     let ctx = aws::load(&settings.aws).await?;
     let repository = &args.repository;
     let current = ecr_images::get_lifecycle_policy(&ctx, repository).await?;
     let images = ecr_images::describe_images(&ctx, repository).await?;
+    let workloads = in_use::gather(in_use, settings, Some(&ctx), printer).await?;
+    workloads.print_summary(printer);
+    let protection = workloads.protection_for(&protection, Some(repository), &images, printer);
     let preview = preview::evaluate(Some(repository.clone()), policy, images, now, &protection);
     if printer.is_json() {
         printer.json(&preview.document(args.price_per_gb_month));

@@ -7,6 +7,7 @@
 pub mod apply;
 pub mod engine;
 pub mod images;
+pub mod in_use;
 pub mod inputs;
 pub mod lint;
 pub mod lint_cmd;

@@ -5,6 +5,7 @@ use futures::stream::{self, StreamExt, TryStreamExt};
 
 use super::engine::{self, Outcome};
 use super::images::{self, Image, Micros};
+use super::in_use;
 use super::inputs;
 use super::policy::Policy;
 use super::protect::Protection;
@@ -42,12 +43,14 @@ async fn preview(
         .transpose()?;
     let now = inputs::now(args.now.as_deref())?;
     let protection = inputs::protection(&args.protect)?;
+    let in_use = in_use::sources(&args.protect.protect_in_use)?;
     if args.source.all_repositories {
         return all_repositories(
             settings,
             args,
             given.map(|(_, p)| p),
             &protection,
+            in_use,
             now,
             printer,
         )
@@ -83,6 +86,9 @@ async fn preview(
     for warning in &warnings {
         printer.warn(warning);
     }
+    let workloads = in_use::gather(in_use, settings, ctx.as_ref(), printer).await?;
+    workloads.print_summary(printer);
+    let protection = workloads.protection_for(&protection, repository.as_deref(), &images, printer);
     if let Some(wanted) = &args.explain {
         explain(&policy, &images, now, wanted, printer)?;
         return Ok(outcome::Outcome::Success);
@@ -301,14 +307,17 @@ async fn all_repositories(
     args: &LifecyclePreviewArgs,
     given: Option<Policy>,
     protection: &Protection,
+    in_use: Vec<in_use::Source>,
     now: Micros,
     printer: &Printer,
 ) -> CommandResult {
     let ctx = aws::load(&settings.aws).await?;
+    let workloads = in_use::gather(in_use, settings, Some(&ctx), printer).await?;
+    workloads.print_summary(printer);
     let repos = repositories::list(&ctx, args.repository_prefix.as_deref()).await?;
     let results: Vec<(String, Option<Preview>)> = stream::iter(repos)
         .map(|repo| {
-            let (ctx, given) = (&ctx, given.clone());
+            let (ctx, given, workloads) = (&ctx, given.clone(), &workloads);
             async move {
                 let name = repo.repository_name;
                 let policy = match given {
@@ -319,7 +328,9 @@ async fn all_repositories(
                     },
                 };
                 let images = ecr_images::describe_images(ctx, &name).await?;
-                let preview = evaluate(Some(name.clone()), policy, images, now, protection);
+                let protection =
+                    workloads.protection_for(protection, Some(&name), &images, printer);
+                let preview = evaluate(Some(name.clone()), policy, images, now, &protection);
                 Ok((name, Some(preview)))
             }
         })

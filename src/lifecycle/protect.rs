@@ -16,6 +16,13 @@ pub enum InUse {
         repository: Option<String>,
         tag: String,
     },
+    /// An image a running workload uses (`--protect-in-use`), resolved to its digest;
+    /// `by` names the workload(s), e.g. `ECS service prod/api`.
+    Workload {
+        repository: Option<String>,
+        digest: String,
+        by: String,
+    },
 }
 
 #[derive(Debug, Clone, Default)]
@@ -46,6 +53,11 @@ impl Protection {
             InUse::Tag { repository: r, tag } if same_repo(r) && image.tags.contains(tag) => {
                 Some(format!("tag `{tag}` is in use"))
             }
+            InUse::Workload {
+                repository: r,
+                digest,
+                by,
+            } if same_repo(r) && *digest == image.digest => Some(format!("in use by {by}")),
             _ => None,
         })
     }

@@ -8,3 +8,4 @@ pub mod manifest;
 pub mod media_type;
 pub mod reference;
 pub mod repository;
+pub mod workload;

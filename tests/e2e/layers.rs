@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 /// Top-level modules of each layer, highest first.
 const COMMANDS: &[&str] = &["repo", "lifecycle", "scan", "migrate", "pushcheck", "login"];
-const ADAPTERS: &[&str] = &["aws", "registry", "docker"];
+const ADAPTERS: &[&str] = &["aws", "registry", "docker", "kube"];
 
 fn rust_files(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
