@@ -5,6 +5,8 @@
 
 pub mod apply;
 pub mod engine;
+pub mod guard;
+pub mod horizon;
 pub mod images;
 pub mod inputs;
 pub mod lint;
