@@ -222,9 +222,16 @@ mod tests {
         let policy = parse(
             r#"{"rulePriority":1,"selection":{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":2},"action":{"type":"expire"}}"#,
         );
-        let images = vec![image('a', &["a"], 3), image('b', &["b"], 2), image('c', &["c"], 1)];
+        let images = vec![
+            image('a', &["a"], 3),
+            image('b', &["b"], 2),
+            image('c', &["c"], 1),
+        ];
         assert_eq!(first_touch(&policy, &images, NOW, &|i| i == 1), None);
-        assert_eq!(first_touch(&policy, &images, NOW, &|i| i == 0).unwrap().at, NOW);
+        assert_eq!(
+            first_touch(&policy, &images, NOW, &|i| i == 0).unwrap().at,
+            NOW
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use futures::stream::{self, StreamExt, TryStreamExt};
 
 use super::engine::{self, Outcome};
+use super::guard;
 use super::images::{Image, Micros};
 use super::inputs;
 use super::policy::Policy;
@@ -78,21 +79,30 @@ async fn preview(
         }
     };
     if let Some(wanted) = &args.explain {
-        explain(&policy, &images, now, wanted, printer)?;
+        let place = repository.as_deref();
+        explain(&policy, &images, now, wanted, place, &protection, printer)?;
         return Ok(outcome::Outcome::Success);
     }
+    for warning in protection.warnings(repository.as_deref(), &images) {
+        printer.warn(&warning);
+    }
     let preview = evaluate(repository, policy, images, now, &protection);
+    let guard = guard::check(&preview, &protection, now, args.horizon);
     if printer.is_json() {
-        printer.json(&preview.document(args.price_per_gb_month));
+        printer.json(&guard::Guarded {
+            document: preview.document(args.price_per_gb_month),
+            protection_horizon: guard::report(&guard, &preview.images),
+        });
     } else {
         preview.print(printer, args.price_per_gb_month, now);
+        guard::print(printer, &guard, &preview.images);
     }
     if args.remote
         && let (Some(ctx), Some(repository)) = (&ctx, &preview.repository)
     {
         compare_with_ecr(ctx, repository, &text, &preview, args.timeout, printer).await;
     }
-    Ok(verdict(&[&preview]))
+    Ok(guard::verdict(&[(&preview, &guard)]))
 }
 
 async fn repository_policy(ctx: &AwsContext, repository: &str) -> Result<(String, Policy)> {
@@ -183,6 +193,8 @@ fn explain(
     images: &[Image],
     now: Micros,
     wanted: &str,
+    repository: Option<&str>,
+    protection: &Protection,
     printer: &Printer,
 ) -> Result<()> {
     let index = images
@@ -206,10 +218,15 @@ fn explain(
         })?;
     let (evaluation, steps) = engine::evaluate_traced(policy, images, now, Some(index));
     let outcome = &evaluation.outcomes[index];
+    let protected = guard::explain(policy, images, index, repository, protection, now);
     if printer.is_json() {
-        printer.json(&report::explain_json(&images[index], outcome, &steps));
+        printer.json(&guard::GuardedExplain {
+            document: report::explain_json(&images[index], outcome, &steps),
+            protection: protected,
+        });
     } else {
-        printer.stdout(&report::explain_text(&images[index], outcome, &steps));
+        let text = report::explain_text(&images[index], outcome, &steps);
+        printer.stdout(&format!("{text}{}", protected.text(now)));
     }
     Ok(())
 }
@@ -336,7 +353,12 @@ async fn all_repositories(
             ));
         }
     }
-    Ok(verdict(&previews))
+    let guards: Vec<guard::Guard> = previews
+        .iter()
+        .map(|p| guard::check(p, protection, now, args.horizon))
+        .collect();
+    let checked: Vec<(&Preview, &guard::Guard)> = previews.iter().copied().zip(&guards).collect();
+    Ok(guard::verdict(&checked))
 }
 
 fn print_registry(
