@@ -302,4 +302,62 @@ mod tests {
         assert!(p.reason(Some("other"), &image(&["v1"])).is_none());
         assert!(p.reason(Some("team/app"), &image(&["v2"])).is_none());
     }
+
+    fn in_repo(repo: Option<&str>, tags: &[&str]) -> Image {
+        let mut i = image(tags);
+        i.repository = repo.map(str::to_string);
+        i
+    }
+
+    #[test]
+    fn offline_entries_use_the_images_own_repository() {
+        let p = Protection {
+            tag_globs: vec![],
+            in_use: parse_in_use(&format!("team/app:v1\nteam/app@{D}\n")).unwrap(),
+        };
+        // repositoryName in the file: only team/app's images are protected.
+        assert!(
+            p.reason(None, &in_repo(Some("team/app"), &["v1"]))
+                .is_some()
+        );
+        assert!(p.reason(None, &in_repo(Some("other"), &["v1"])).is_none());
+        // ... by digest too.
+        assert!(p.reason(None, &in_repo(Some("other"), &[])).is_none());
+        assert!(p.reason(None, &in_repo(Some("team/app"), &[])).is_some());
+        // The repository being previewed wins over the file's.
+        assert!(
+            p.reason(Some("other"), &in_repo(Some("team/app"), &["v1"]))
+                .is_none()
+        );
+        // Not known: protected anyway (fail closed), with one warning.
+        assert!(p.reason(None, &in_repo(None, &["v1"])).is_some());
+        let warnings = p.warnings(None, &[in_repo(None, &["v1"]), in_repo(None, &["v2"])]);
+        assert_eq!(
+            warnings
+                .iter()
+                .filter(|w| w.contains("repositoryName"))
+                .count(),
+            1,
+            "{warnings:?}"
+        );
+        assert!(
+            p.warnings(None, &[in_repo(Some("team/app"), &["v1"])])
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn protections_that_match_nothing_warn() {
+        let p = Protection {
+            tag_globs: vec!["prod-*".into(), "prdo-*".into()],
+            in_use: parse_in_use("team/app:v9\nother/app:v1\n").unwrap(),
+        };
+        let images = [image(&["prod-1"]), image(&["v1"])];
+        let warnings = p.warnings(Some("team/app"), &images);
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(warnings[0].contains("--protect prdo-*") && warnings[0].contains("typo"));
+        assert!(warnings[1].contains("`team/app:v9`") && warnings[1].contains("in team/app"));
+        // An entry of another repository is for that repository: no warning here.
+        assert!(!warnings.iter().any(|w| w.contains("other/app")));
+    }
 }
