@@ -520,7 +520,7 @@ _ecrctl() {
             return 0
             ;;
         ecrctl__subcmd__lifecycle__subcmd__apply)
-            opts="-y -o -q -v -h -V --repository --policy --protect --protect-digests --force --yes --dry-run --price-per-gb-month --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version"
+            opts="-y -o -q -v -h -V --repository --policy --protect --protect-digests --horizon --force --yes --dry-run --price-per-gb-month --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -539,6 +539,10 @@ _ecrctl() {
                     return 0
                     ;;
                 --protect-digests)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --horizon)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -706,7 +710,7 @@ _ecrctl() {
             return 0
             ;;
         ecrctl__subcmd__lifecycle__subcmd__preview)
-            opts="-j -o -q -v -h -V --repository --all-repositories --images --repository-prefix --policy --now --protect --protect-digests --explain --price-per-gb-month --remote --timeout --jobs --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version"
+            opts="-j -o -q -v -h -V --repository --all-repositories --images --repository-prefix --policy --now --horizon --protect --protect-digests --explain --price-per-gb-month --remote --timeout --jobs --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -729,6 +733,10 @@ _ecrctl() {
                     return 0
                     ;;
                 --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --horizon)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
