@@ -354,3 +354,124 @@ impl ExplainProtection<'_> {
         format!("{status}{touched}")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lifecycle::images::MICROS_PER_DAY;
+    use crate::lifecycle::policy;
+    use crate::lifecycle::preview::evaluate;
+
+    const NOW: Micros = 1_800_000_000 * 1_000_000;
+    const DAY: Micros = MICROS_PER_DAY;
+
+    fn preview(protect: &[&str]) -> (Preview, Protection) {
+        let policy = policy::parse(
+            r#"{"rules":[{"rulePriority":1,"selection":{"tagStatus":"any","countType":"sinceImagePushed","countUnit":"days","countNumber":30},"action":{"type":"expire"}}]}"#,
+        )
+        .unwrap();
+        let image = |c: char, tag: &str, days: i64| {
+            Image::new(
+                format!("sha256:{}", c.to_string().repeat(64)),
+                vec![tag.into()],
+                NOW - days * DAY,
+            )
+        };
+        let images = vec![
+            image('a', "a1", 1),
+            image('c', "a2", 10),
+            image('b', "b1", 100),
+        ];
+        let protection = Protection {
+            tag_globs: protect.iter().map(|p| p.to_string()).collect(),
+            in_use: vec![],
+        };
+        let preview = evaluate(Some("team/api".into()), policy, images, NOW, &protection);
+        (preview, protection)
+    }
+
+    const DAYS: fn(u64) -> Duration = |d| Duration::from_secs(d * 86_400);
+
+    #[test]
+    fn the_horizon_decides_the_verdict() {
+        let (p, protection) = preview(&["a*"]);
+        let guard = check(&p, &protection, NOW, Duration::ZERO);
+        let first = guard.first.clone().unwrap();
+        // `a2` (10 days old) goes first: 20 days and 1 µs from now.
+        assert_eq!((first.image, first.at), (1, NOW + 20 * DAY + 1));
+        assert!(guard.within.is_empty());
+        assert!(matches!(
+            verdict(&[(&p, &guard)]),
+            outcome::Outcome::Success
+        ));
+        let line = sentence(&guard, &p.images).unwrap();
+        assert!(
+            line.starts_with("first protected image is touched on ")
+                && line.contains(", in 21 days, by rule 1 (expire): sha256:cccccccccccc [a2]"),
+            "{line}"
+        );
+        // Within 21 days: one image; within 30 days: both, the first named in the message.
+        let guard = check(&p, &protection, NOW, DAYS(21));
+        assert_eq!(guard.within.len(), 1);
+        let guard = check(&p, &protection, NOW, DAYS(30));
+        assert_eq!(guard.within.len(), 2);
+        let outcome::Outcome::Verdict(v) = verdict(&[(&p, &guard)]) else {
+            panic!("a touch within the horizon fails");
+        };
+        assert!(
+            v.message
+                .contains("2 protected images within the 30d horizon"),
+            "{}",
+            v.message
+        );
+        assert!(v.message.contains("in 21 days"), "{}", v.message);
+        assert_eq!(v.causes.len(), 2);
+        assert!(v.causes[0].starts_with("team/api sha256:aaaaaaaaaaaa [a1]: tag `a1` matches --protect a*; rule 1 would expire"), "{:?}", v.causes);
+        // Beyond the horizon, the sentence says so.
+        let guard = check(&p, &protection, NOW, DAYS(7));
+        assert!(
+            sentence(&guard, &p.images)
+                .unwrap()
+                .contains("(beyond the 7d horizon)")
+        );
+    }
+
+    #[test]
+    fn nothing_protected_says_nothing_and_today_keeps_its_verdict() {
+        let (p, protection) = preview(&[]);
+        let guard = check(&p, &protection, NOW, DAYS(90));
+        assert_eq!(sentence(&guard, &p.images), None);
+        assert!(report(&guard, &p.images).first_touch.is_none());
+        let (p, protection) = preview(&["zz*"]);
+        let guard = check(&p, &protection, NOW, DAYS(90));
+        assert_eq!(sentence(&guard, &p.images), None);
+        // A today-hit keeps today's verdict.
+        let (p, protection) = preview(&["b1"]);
+        let guard = check(&p, &protection, NOW, Duration::ZERO);
+        assert_eq!(guard.first.as_ref().unwrap().at, NOW);
+        let outcome::Outcome::Verdict(v) = verdict(&[(&p, &guard)]) else {
+            panic!("touched today");
+        };
+        assert_eq!(
+            v.message,
+            "the policy would expire or archive 1 protected image"
+        );
+    }
+
+    #[test]
+    fn explain_says_protected_and_when() {
+        let (p, protection) = preview(&["a*"]);
+        let e = explain(&p.policy, &p.images, 0, Some("team/api"), &protection, NOW);
+        assert!(e.protected);
+        let text = e.text(NOW);
+        assert!(
+            text.contains("protected: yes (tag `a1` matches --protect a*)"),
+            "{text}"
+        );
+        assert!(text.contains("first touched: on "), "{text}");
+        assert!(text.contains("in 30 days, by rule 1 (expire)"), "{text}");
+        let e = explain(&p.policy, &p.images, 2, Some("team/api"), &protection, NOW);
+        assert!(!e.protected);
+        assert!(e.text(NOW).contains("first touched: now"));
+    }
+}

@@ -11,8 +11,9 @@
 //!   `t` is acted on at every later instant.
 //!
 //! So "acts on some image of a set" is monotone in time, and it can only change at the
-//! thresholds `reference + days + 1 µs` of the `since…` rules. The first instant is found by
-//! a binary search over the sorted thresholds: O(log n) evaluations.
+//! thresholds `reference + days + 1 µs` of the `since…` rules for the watched images and the
+//! manifest lists that reference them. The first instant is found by a binary search over
+//! those sorted thresholds: O(log n) evaluations.
 //!
 //! What the model ignores, and why that fails closed: images ECR expires before the
 //! protected one would only leave the selections, so count rules keep *more* of what is
@@ -52,7 +53,8 @@ pub fn first_touch(
         let evaluation = engine::evaluate(policy, images, at);
         touch_in(&evaluation, at, watched)
     };
-    let candidates = thresholds(policy, images, now);
+    let relevant = with_ancestors(images, watched);
+    let candidates = thresholds(policy, images, now, Some(&relevant));
     // Monotone: if the latest threshold touches nothing, no instant does.
     let last = *candidates.last().expect("`now` is always a candidate");
     hit(last)?;
@@ -93,9 +95,47 @@ fn touch_in(evaluation: &Evaluation, at: Micros, watched: &dyn Fn(usize) -> bool
         })
 }
 
+/// The watched images and every manifest list that references one (transitively). Whether
+/// a watched image is acted on can only change when its own rule starts marking it, or when
+/// a list that shields it starts being acted on: only their thresholds matter.
+fn with_ancestors(images: &[Image], watched: &dyn Fn(usize) -> bool) -> Vec<bool> {
+    let mut relevant: Vec<bool> = (0..images.len()).map(watched).collect();
+    if images.iter().all(|i| i.children.is_empty()) {
+        return relevant;
+    }
+    let position: std::collections::HashMap<&str, usize> = images
+        .iter()
+        .enumerate()
+        .map(|(i, img)| (img.digest.as_str(), i))
+        .collect();
+    let mut parents: Vec<Vec<usize>> = vec![Vec::new(); images.len()];
+    for (p, image) in images.iter().enumerate() {
+        for child in &image.children {
+            if let Some(&c) = position.get(child.as_str()) {
+                parents[c].push(p);
+            }
+        }
+    }
+    let mut stack: Vec<usize> = (0..images.len()).filter(|&i| relevant[i]).collect();
+    while let Some(i) = stack.pop() {
+        for &p in &parents[i] {
+            if !relevant[p] {
+                relevant[p] = true;
+                stack.push(p);
+            }
+        }
+    }
+    relevant
+}
+
 /// `now`, then every instant after it at which a `since…` rule starts marking an image it
-/// selects, sorted and without repeats.
-pub fn thresholds(policy: &Policy, images: &[Image], now: Micros) -> Vec<Micros> {
+/// selects (of the `relevant` images, or all), sorted and without repeats.
+pub fn thresholds(
+    policy: &Policy,
+    images: &[Image],
+    now: Micros,
+    relevant: Option<&[bool]>,
+) -> Vec<Micros> {
     let mut out = vec![now];
     for rule in &policy.rules {
         let days = match rule.count {
@@ -106,7 +146,10 @@ pub fn thresholds(policy: &Policy, images: &[Image], now: Micros) -> Vec<Micros>
         };
         // `lint` bounds days to 36,500, so this cannot overflow.
         let span = days as i64 * MICROS_PER_DAY + 1;
-        for image in images {
+        for (i, image) in images.iter().enumerate() {
+            if relevant.is_some_and(|r| !r[i]) {
+                continue;
+            }
             if image.storage != rule.storage_class || !rule.selects_tags(&image.tags) {
                 continue;
             }
@@ -178,10 +221,12 @@ mod tests {
         now: Micros,
         watched: &dyn Fn(usize) -> bool,
     ) -> Option<Touch> {
-        thresholds(policy, images, now).into_iter().find_map(|at| {
-            let e = engine::evaluate(policy, images, at);
-            touch_in(&e, at, watched)
-        })
+        thresholds(policy, images, now, None)
+            .into_iter()
+            .find_map(|at| {
+                let e = engine::evaluate(policy, images, at);
+                touch_in(&e, at, watched)
+            })
     }
 
     const EXPIRE_A_AFTER_30: &str = r#"{"rulePriority":1,"selection":{"tagStatus":"tagged","tagPatternList":["a*"],"countType":"sinceImagePushed","countUnit":"days","countNumber":30},"action":{"type":"expire"}}"#;
@@ -354,7 +399,7 @@ mod tests {
         index.children = vec![child.digest.clone()];
         let images = vec![child, index, image('x', &[], 1), image('y', &["t"], 5)];
         let mut before = vec![false; images.len()];
-        for at in thresholds(&policy, &images, NOW) {
+        for at in thresholds(&policy, &images, NOW, None) {
             let acted: Vec<bool> = engine::evaluate(&policy, &images, at)
                 .outcomes
                 .iter()

@@ -381,6 +381,30 @@ fn apply_refuses_a_policy_that_expires_protected_images_within_90_days() {
     let horizon = &run.json()["protectionHorizon"];
     assert_eq!(horizon["firstTouch"]["inDays"], 30);
     assert_eq!(horizon["firstTouch"]["imageTags"], json!(["v1"]));
+    // Registry-wide, the same horizon decides the exit code.
+    let all = |horizon: &str| {
+        ecr(&[
+            "lifecycle",
+            "preview",
+            "--all-repositories",
+            "--repository-prefix",
+            &repo,
+            "--policy",
+            path,
+            "--protect",
+            "v1",
+            "--horizon",
+            horizon,
+        ])
+    };
+    all("29d").assert_code(0);
+    let run = all("30d");
+    run.assert_code(1);
+    assert!(
+        run.stderr.contains(&format!("cause: {repo} sha256:")),
+        "{}",
+        run.stderr
+    );
     // Repository-scoped entries: another repository's `v1` protects nothing here.
     let other = temp_file("in-use.txt", "someone/else:v1\n");
     ecr(&[
