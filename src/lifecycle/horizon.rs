@@ -57,21 +57,21 @@ pub fn first_touch(
     let candidates = thresholds(policy, images, now, Some(&relevant));
     // Monotone: if the latest threshold touches nothing, no instant does.
     let last = *candidates.last().expect("`now` is always a candidate");
-    hit(last)?;
-    // The first candidate that touches: invariant `lo` does not touch, `hi` does.
-    if let Some(touch) = hit(candidates[0]) {
-        return Some(touch);
-    }
+    let mut found = hit(last)?;
+    // The first candidate that touches: every index below `lo` does not, `hi` does (and
+    // `found` is its touch).
     let (mut lo, mut hi) = (0, candidates.len() - 1);
-    while hi - lo > 1 {
+    while lo < hi {
         let mid = lo + (hi - lo) / 2;
-        if hit(candidates[mid]).is_some() {
-            hi = mid;
-        } else {
-            lo = mid;
+        match hit(candidates[mid]) {
+            Some(touch) => {
+                found = touch;
+                hi = mid;
+            }
+            None => lo = mid + 1,
         }
     }
-    hit(candidates[hi])
+    Some(found)
 }
 
 /// The first watched image (input order) the evaluation acts on.

@@ -358,6 +358,16 @@ async fn all_repositories(
         .map(|p| guard::check(p, protection, now, args.horizon))
         .collect();
     let checked: Vec<(&Preview, &guard::Guard)> = previews.iter().copied().zip(&guards).collect();
+    if !printer.is_json() {
+        for (preview, guard) in &checked {
+            if let (Some(line), Some(name)) = (
+                guard::sentence(guard, &preview.images),
+                preview.repository.as_deref(),
+            ) {
+                printer.info(&format!("{name}: {line}"));
+            }
+        }
+    }
     Ok(guard::verdict(&checked))
 }
 

@@ -397,7 +397,14 @@ fn apply_refuses_a_policy_that_expires_protected_images_within_90_days() {
             horizon,
         ])
     };
-    all("29d").assert_code(0);
+    let run = all("29d");
+    run.assert_code(0);
+    assert!(
+        run.stderr
+            .contains(&format!("{repo}: first protected image is touched on ")),
+        "{}",
+        run.stderr
+    );
     let run = all("30d");
     run.assert_code(1);
     assert!(
