@@ -302,6 +302,20 @@ fn lint_finds_keys_given_twice_and_repeated_entries() {
         assert!(paths.iter().any(|p| p == wanted), "{wanted}: {paths:?}");
     }
     assert_eq!(paths.len(), 3, "{paths:?}");
+    // A file with a byte-order mark: valid (the mark is dropped), with a warning.
+    let valid = r#"{"rules":[{"rulePriority":1,"selection":{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":5},"action":{"type":"expire"}}]}"#;
+    let policy = temp_file("policy.json", &format!("\u{feff}{valid}"));
+    let run = ecr(&["lifecycle", "lint", "--policy", policy.to_str().unwrap()]);
+    run.assert_code(0);
+    assert!(
+        run.stderr.contains("starts with a byte-order mark"),
+        "{}",
+        run.stderr
+    );
+    let plain = temp_file("policy.json", valid);
+    let run = ecr(&["lifecycle", "lint", "--policy", plain.to_str().unwrap()]);
+    run.assert_code(0);
+    assert!(!run.stderr.contains("byte-order"), "{}", run.stderr);
     // Over ECR's size limit: still every other problem.
     let big = format!(
         r#"{{"rules":[{{"rulePriority":0,"description":"{}","selection":{{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":1}},"action":{{"type":"expire"}}}}]}}"#,
