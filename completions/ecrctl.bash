@@ -543,7 +543,7 @@ _ecrctl() {
             return 0
             ;;
         ecrctl__subcmd__lifecycle__subcmd__apply)
-            opts="-y -o -q -v -h -V --repository --policy --protect --protect-digests --protect-in-use --force --yes --dry-run --price-per-gb-month --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version"
+            opts="-y -o -q -v -h -V --repository --policy --protect --protect-digests --protect-in-use --horizon --force --yes --dry-run --price-per-gb-month --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -566,6 +566,10 @@ _ecrctl() {
                     return 0
                     ;;
                 --protect-in-use)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --horizon)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -747,7 +751,7 @@ _ecrctl() {
             return 0
             ;;
         ecrctl__subcmd__lifecycle__subcmd__preview)
-            opts="-j -o -q -v -h -V --repository --all-repositories --images --repository-prefix --policy --now --protect --protect-digests --protect-in-use --explain --price-per-gb-month --remote --timeout --jobs --limit --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version"
+            opts="-j -o -q -v -h -V --repository --all-repositories --images --repository-prefix --policy --now --horizon --protect --protect-digests --protect-in-use --explain --price-per-gb-month --remote --timeout --jobs --limit --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -770,6 +774,10 @@ _ecrctl() {
                     return 0
                     ;;
                 --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --horizon)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

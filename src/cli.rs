@@ -410,6 +410,7 @@ Examples:
   ecrctl lifecycle preview --repository team/api
   ecrctl lifecycle preview --repository team/api --policy new-policy.json --protect 'prod-*'
   ecrctl lifecycle preview --images images.json --policy policy.json --now 2026-01-01T00:00:00Z
+  ecrctl lifecycle preview --repository team/api --protect 'prod-*' --horizon 90d
   ecrctl lifecycle preview --all-repositories --repository-prefix team/ -o json
   ecrctl lifecycle preview --repository team/api --explain v1.2.3
   ecrctl lifecycle preview --repository team/api --protect-in-use ecs,lambda,k8s=pods.json
@@ -433,9 +434,14 @@ pub struct LifecyclePreviewArgs {
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
 
-    /// Evaluate as of this instant (RFC 3339), for reproducible previews
-    #[arg(long, value_name = "RFC3339")]
+    /// Evaluate as of this instant: RFC 3339, or relative to now (+30d, -7d, +12h)
+    #[arg(long, value_name = "RFC3339|±DURATION", allow_hyphen_values = true)]
     pub now: Option<String>,
+
+    /// Fail (exit 1) if a protected image is touched within DURATION from now, assuming no
+    /// new pushes (e.g. 90d; 0 = now only; at most 365d)
+    #[arg(long, value_name = "DURATION", default_value = "0", value_parser = duration_arg)]
+    pub horizon: Duration,
 
     #[command(flatten)]
     pub protect: ProtectArgs,
@@ -504,6 +510,11 @@ pub struct LifecycleSnapshotArgs {
     pub jobs: u16,
 }
 
+/// `lifecycle apply --horizon` by default: a quarter. A policy put today keeps running
+/// unattended; 90 days covers a release cycle and ECR's 90-day minimum stay in the archive
+/// (docs/lifecycle.md, "A guard that holds over time").
+pub const DEFAULT_APPLY_HORIZON: &str = "90d";
+
 #[derive(Debug, Args)]
 pub struct LifecycleLintArgs {
     /// Policy document (JSON) to check
@@ -528,6 +539,11 @@ pub struct LifecycleApplyArgs {
 
     #[command(flatten)]
     pub protect: ProtectArgs,
+
+    /// Refuse if a protected image is touched within DURATION from now, assuming no new
+    /// pushes (0 = now only; at most 365d)
+    #[arg(long, value_name = "DURATION", default_value = DEFAULT_APPLY_HORIZON, value_parser = duration_arg)]
+    pub horizon: Duration,
 
     /// Apply even when protected images would be expired
     #[arg(long)]

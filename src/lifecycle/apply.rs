@@ -1,6 +1,7 @@
 //! `ecrctl lifecycle apply`: the preview and the policy diff first; refuses to expire
 //! protected images without --force, and asks (or needs --yes) before changing anything.
 
+use super::guard;
 use super::in_use;
 use super::inputs;
 use super::preview;
@@ -25,19 +26,27 @@ pub async fn run(
     let repository = &args.repository;
     let current = ecr_images::get_lifecycle_policy(&ctx, repository).await?;
     let images = ecr_images::describe_images(&ctx, repository).await?;
+    for warning in protection.warnings(Some(repository), &images) {
+        printer.warn(&warning);
+    }
     let workloads = in_use::gather(in_use, settings, Some(&ctx), printer).await?;
     workloads.print_summary(printer);
     let protection = workloads.protection_for(&protection, Some(repository), &images, printer);
     let preview = preview::evaluate(Some(repository.clone()), policy, images, now, &protection);
+    let guard = guard::check(&preview, &protection, now, args.horizon);
     if printer.is_json() {
-        printer.json(&preview.document(args.price_per_gb_month));
+        printer.json(&guard::Guarded {
+            document: preview.document(args.price_per_gb_month),
+            protection_horizon: guard::report(&guard, &preview.images),
+        });
     } else {
         preview.print(printer, args.price_per_gb_month, now);
+        guard::print(printer, &guard, &preview.images);
     }
     let unchanged = current.as_deref().is_some_and(|c| same_json(c, &text));
     show_diff(printer, current.as_deref(), &text);
 
-    if let Outcome::Verdict(protected) = preview::verdict(&[&preview]) {
+    if let Outcome::Verdict(protected) = guard::verdict(&[(&preview, &guard)]) {
         if !args.force {
             let mut refusal = Verdict::new("refusing to apply the policy; nothing was changed")
                 .with_cause(protected.message);

@@ -37,12 +37,35 @@ pub fn images_file(path: &Path) -> Result<images::ImagesFile> {
 
 /// `--now`, or the current time.
 pub fn now(flag: Option<&str>) -> Result<Micros> {
-    match flag {
-        Some(text) => images::parse_rfc3339(text).map_err(|e| {
-            CliError::usage(format!("--now: {e}")).with_hint("write it like 2026-01-31T12:00:00Z")
-        }),
-        None => Ok(jiff::Timestamp::now().as_microsecond()),
+    now_from(flag, jiff::Timestamp::now().as_microsecond())
+}
+
+/// `--now` against `current`: RFC 3339, or relative to `current` (`+30d`, `-7d`, `+12h`,
+/// at most a year either way).
+pub fn now_from(flag: Option<&str>, current: Micros) -> Result<Micros> {
+    let Some(text) = flag else {
+        return Ok(current);
+    };
+    let hint = "write it like 2026-01-31T12:00:00Z, or relative to now: +30d, -7d, +12h";
+    let trimmed = text.trim();
+    let relative = match trimmed.as_bytes().first() {
+        Some(b'+') => Some(1i64),
+        Some(b'-') => Some(-1i64),
+        _ => None,
+    };
+    if let Some(sign) = relative {
+        let span = crate::duration::parse_duration(&trimmed[1..])
+            .map_err(|e| CliError::usage(format!("--now: {e}")).with_hint(hint))?;
+        // At most 365 days (parse_duration's bound): no overflow.
+        let micros = span.as_secs() as i64 * 1_000_000;
+        let at = current.saturating_add(sign * micros);
+        // The result is a time like any other: in range of what the inputs allow.
+        images::parse_rfc3339(&images::format_micros(at))
+            .map_err(|e| CliError::usage(format!("--now: {e}")).with_hint(hint))?;
+        return Ok(at);
     }
+    images::parse_rfc3339(trimmed)
+        .map_err(|e| CliError::usage(format!("--now: {e}")).with_hint(hint))
 }
 
 pub fn protection(args: &ProtectArgs) -> Result<Protection> {
@@ -76,4 +99,28 @@ pub fn protection(args: &ProtectArgs) -> Result<Protection> {
         tag_globs: args.protect.clone(),
         in_use,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: Micros = 1_800_000_000 * 1_000_000;
+    const DAY: Micros = 86_400 * 1_000_000;
+
+    #[test]
+    fn now_is_absolute_or_relative() {
+        assert_eq!(now_from(None, NOW).unwrap(), NOW);
+        assert_eq!(now_from(Some("+30d"), NOW).unwrap(), NOW + 30 * DAY);
+        assert_eq!(now_from(Some("-7d"), NOW).unwrap(), NOW - 7 * DAY);
+        assert_eq!(now_from(Some("+12h"), NOW).unwrap(), NOW + DAY / 2);
+        assert_eq!(
+            now_from(Some("2026-01-31T12:00:00Z"), NOW).unwrap(),
+            images::parse_rfc3339("2026-01-31T12:00:00Z").unwrap()
+        );
+        for bad in ["+", "+30x", "30d", "++1d", "+366d", "yesterday"] {
+            let e = now_from(Some(bad), NOW).unwrap_err();
+            assert_eq!(e.kind(), crate::error::FailureKind::Usage, "{bad}");
+        }
+    }
 }

@@ -179,16 +179,127 @@ impl<'de> Deserialize<'de> for Number {
 // ---- entry points ----
 
 /// Parses and checks a policy document's text: the typed policy, or every problem.
+/// Text checks come first (size, a byte-order mark, keys given twice), and do not stop the
+/// others: a policy over the size limit still hears about everything else.
 pub fn check_text(text: &str) -> Result<Policy, Vec<Problem>> {
+    let mut first = Vec::new();
     let chars = text.chars().count();
     if chars > MAX_POLICY_CHARS {
-        return Err(vec![problem(
+        first.push(problem(
             "$",
             format!("the policy is {chars} characters; ECR allows at most {MAX_POLICY_CHARS}"),
-        )]);
+        ));
     }
-    let raw: RawPolicy = crate::input::from_json(text).map_err(shape_problem)?;
-    check(raw)
+    let body = match text.strip_prefix('\u{feff}') {
+        Some(rest) => {
+            first.push(problem(
+                "$",
+                "starts with a byte-order mark (U+FEFF), which is not JSON; save the file as UTF-8 without BOM",
+            ));
+            rest
+        }
+        None => text,
+    };
+    let duplicates = duplicate_keys(body);
+    let checked = match serde_json::from_str::<Value>(body) {
+        // serde's derive stops at a key given twice ("duplicate field"); read the document
+        // as a value (the last one wins), so that every other problem is reported too.
+        Ok(value) if !duplicates.is_empty() => check_value(&value),
+        _ => crate::input::from_json::<RawPolicy>(body)
+            .map_err(shape_problem)
+            .and_then(check),
+    };
+    first.extend(duplicates);
+    match checked {
+        Ok(policy) if first.is_empty() => Ok(policy),
+        Ok(_) => Err(first),
+        Err(rest) => {
+            first.extend(rest);
+            Err(first)
+        }
+    }
+}
+
+/// Keys given twice in one object. serde_json keeps the last silently (and other readers
+/// may keep the first), so what ecrctl checks might not be what ECR runs.
+fn duplicate_keys(text: &str) -> Vec<Problem> {
+    use serde::de::DeserializeSeed;
+    let found = std::cell::RefCell::new(Vec::new());
+    let mut de = serde_json::Deserializer::from_str(text);
+    // Text that is not JSON is reported by the typed parse.
+    let _ = Keys {
+        path: "$".into(),
+        found: &found,
+    }
+    .deserialize(&mut de);
+    found.into_inner()
+}
+
+struct Keys<'a> {
+    path: String,
+    found: &'a std::cell::RefCell<Vec<Problem>>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Keys<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Keys<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut i = 0;
+        loop {
+            let item = Keys {
+                path: format!("{}[{i}]", self.path),
+                found: self.found,
+            };
+            if seq.next_element_seed(item)?.is_none() {
+                return Ok(());
+            }
+            i += 1;
+        }
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut seen = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let path = format!("{}.{key}", self.path);
+            if !seen.insert(key) {
+                self.found.borrow_mut().push(problem(
+                    &path,
+                    "is given twice in the same object; JSON readers keep only one (ecrctl the last, others may keep the first), so remove one",
+                ));
+            }
+            map.next_value_seed(Keys {
+                path,
+                found: self.found,
+            })?;
+        }
+        Ok(())
+    }
 }
 
 /// Parses and checks a policy document already read as JSON.
@@ -532,6 +643,18 @@ fn string_list(
             c.add(format!("{path}[{i}]"), "must be a non-empty string");
             continue;
         }
+        if let Some(first) = items[..i].iter().position(|other| other == s) {
+            c.add(
+                format!("{path}[{i}]"),
+                format!("`{s}` is already {path}[{first}]; list each entry once"),
+            );
+        }
+        if s.contains('\u{feff}') {
+            c.add(
+                format!("{path}[{i}]"),
+                "contains an invisible byte-order mark (U+FEFF), which no tag can contain",
+            );
+        }
         let stars = s.matches('*').count();
         if patterns && stars > MAX_WILDCARDS {
             c.add(
@@ -816,6 +939,62 @@ mod tests {
                 "{path} not in {found:?} for {policy}"
             );
         }
+    }
+
+    #[test]
+    fn text_problems_do_not_hide_the_others() {
+        // Over the size limit, a BOM, a key given twice, and a bad countNumber: all four.
+        let padding = " ".repeat(MAX_POLICY_CHARS);
+        let text = format!(
+            "\u{feff}{{\"rules\":[{{\"rulePriority\":1,\"rulePriority\":2,{padding}\"selection\":{{\"tagStatus\":\"any\",\"countType\":\"imageCountMoreThan\",\"countNumber\":0}},\"action\":{{\"type\":\"expire\"}}}}]}}"
+        );
+        let problems = lint_text(&text);
+        let messages: Vec<String> = problems
+            .iter()
+            .map(|p| format!("{}: {}", p.path, p.message))
+            .collect();
+        assert_eq!(problems.len(), 4, "{messages:#?}");
+        assert!(messages[0].contains("characters; ECR allows at most"));
+        assert!(messages[1].contains("byte-order mark"));
+        assert!(messages[2].starts_with("$.rules[0].rulePriority: is given twice"));
+        assert!(messages[3].starts_with("$.rules[0].selection.countNumber: 0 is out of range"));
+    }
+
+    #[test]
+    fn duplicate_keys_are_found_at_any_depth() {
+        let text = with_selection(
+            r#"{"tagStatus":"tagged","tagPatternList":["a*"],"countType":"imageCountMoreThan","countNumber":5,"countNumber":1}"#,
+        );
+        let p = one(&text);
+        assert_eq!(p.path, "$.rules[0].selection.countNumber");
+        // Without the duplicate, the same policy passes.
+        assert_eq!(
+            lint_text(&text.replace(r#","countNumber":1}"#, "}")),
+            vec![]
+        );
+        let top = r#"{"rules":[],"rules":[]}"#;
+        assert!(
+            lint_text(top)
+                .iter()
+                .any(|p| p.path == "$.rules" && p.message.contains("twice"))
+        );
+    }
+
+    #[test]
+    fn duplicate_and_invisible_list_entries() {
+        let p = one(&with_selection(
+            r#"{"tagStatus":"tagged","tagPatternList":["a*","b*","a*"],"countType":"imageCountMoreThan","countNumber":5}"#,
+        ));
+        assert_eq!(p.path, "$.rules[0].selection.tagPatternList[2]");
+        assert!(
+            p.message
+                .contains("already $.rules[0].selection.tagPatternList[0]")
+        );
+        let p = one(&with_selection(
+            r#"{"tagStatus":"tagged","tagPrefixList":["\ufeffprod"],"countType":"imageCountMoreThan","countNumber":5}"#,
+        ));
+        assert_eq!(p.path, "$.rules[0].selection.tagPrefixList[0]");
+        assert!(p.message.contains("U+FEFF"));
     }
 
     #[test]

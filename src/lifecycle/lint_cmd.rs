@@ -17,6 +17,15 @@ pub struct LintDocument<'a> {
 pub fn run(args: &LifecycleLintArgs, printer: &Printer) -> CommandResult {
     let path = &args.policy;
     let text = crate::input::read_file(path, crate::input::POLICY)?;
+    // Reading drops a leading byte-order mark (what ecrctl puts has none), but other tools
+    // may send the file as it is.
+    if starts_with_bom(path) {
+        printer.warn(&format!(
+            "{} starts with a byte-order mark (U+FEFF): ecrctl ignores it and puts the policy without it, \
+             but other tools (`aws ecr put-lifecycle-policy --lifecycle-policy-text file://…`) may send it; save the file as UTF-8 without BOM",
+            path.display()
+        ));
+    }
     let problems = lint::lint_text(&text);
     if printer.is_json() {
         printer.json(&LintDocument {
@@ -32,4 +41,13 @@ pub fn run(args: &LifecycleLintArgs, printer: &Printer) -> CommandResult {
         return Ok(Outcome::Success);
     }
     Err(lint::problems_error(&path.display().to_string(), &problems))
+}
+
+fn starts_with_bom(path: &std::path::Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 3];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok()
+        && head == [0xEF, 0xBB, 0xBF]
 }

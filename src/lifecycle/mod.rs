@@ -6,6 +6,8 @@
 
 pub mod apply;
 pub mod engine;
+pub mod guard;
+pub mod horizon;
 pub mod images;
 pub mod in_use;
 pub mod inputs;

@@ -4,6 +4,7 @@
 use futures::stream::{self, StreamExt, TryStreamExt};
 
 use super::engine::{self, Outcome};
+use super::guard;
 use super::images::{self, Image, Micros};
 use super::in_use;
 use super::inputs;
@@ -86,17 +87,25 @@ async fn preview(
     for warning in &warnings {
         printer.warn(warning);
     }
+    for warning in protection.warnings(repository.as_deref(), &images) {
+        printer.warn(&warning);
+    }
     let workloads = in_use::gather(in_use, settings, ctx.as_ref(), printer).await?;
     workloads.print_summary(printer);
     let protection = workloads.protection_for(&protection, repository.as_deref(), &images, printer);
     if let Some(wanted) = &args.explain {
-        explain(&policy, &images, now, wanted, printer)?;
+        let place = repository.as_deref();
+        explain(&policy, &images, now, wanted, place, &protection, printer)?;
         return Ok(outcome::Outcome::Success);
     }
     let mut preview = evaluate(repository, policy, images, now, &protection);
     preview.warnings = warnings;
+    let guard = guard::check(&preview, &protection, now, args.horizon);
     if printer.is_json() {
-        printer.json(&preview.document(args.price_per_gb_month));
+        printer.json(&guard::Guarded {
+            document: preview.document(args.price_per_gb_month),
+            protection_horizon: guard::report(&guard, &preview.images),
+        });
     } else {
         preview.print_limited(
             printer,
@@ -104,13 +113,14 @@ async fn preview(
             now,
             table_limit(args.limit),
         );
+        guard::print(printer, &guard, &preview.images);
     }
     if args.remote
         && let (Some(ctx), Some(repository)) = (&ctx, &preview.repository)
     {
         compare_with_ecr(ctx, repository, &text, &preview, args.timeout, printer).await;
     }
-    Ok(verdict(&[&preview]))
+    Ok(guard::verdict(&[(&preview, &guard)]))
 }
 
 /// `--limit`, or 20 image rows when stdout is a terminal and all when it is not.
@@ -212,6 +222,8 @@ fn explain(
     images: &[Image],
     now: Micros,
     wanted: &str,
+    repository: Option<&str>,
+    protection: &Protection,
     printer: &Printer,
 ) -> Result<()> {
     let index = images
@@ -235,10 +247,15 @@ fn explain(
         })?;
     let (evaluation, steps) = engine::evaluate_traced(policy, images, now, Some(index));
     let outcome = &evaluation.outcomes[index];
+    let protected = guard::explain(policy, images, index, repository, protection, now);
     if printer.is_json() {
-        printer.json(&report::explain_json(&images[index], outcome, &steps));
+        printer.json(&guard::GuardedExplain {
+            document: report::explain_json(&images[index], outcome, &steps),
+            protection: protected,
+        });
     } else {
-        printer.stdout(&report::explain_text(&images[index], outcome, &steps));
+        let text = report::explain_text(&images[index], outcome, &steps);
+        printer.stdout(&format!("{text}{}", protected.text(now)));
     }
     Ok(())
 }
@@ -370,7 +387,22 @@ async fn all_repositories(
             ));
         }
     }
-    Ok(verdict(&previews))
+    let guards: Vec<guard::Guard> = previews
+        .iter()
+        .map(|p| guard::check(p, protection, now, args.horizon))
+        .collect();
+    let checked: Vec<(&Preview, &guard::Guard)> = previews.iter().copied().zip(&guards).collect();
+    if !printer.is_json() {
+        for (preview, guard) in &checked {
+            if let (Some(line), Some(name)) = (
+                guard::sentence(guard, &preview.images),
+                preview.repository.as_deref(),
+            ) {
+                printer.info(&format!("{name}: {line}"));
+            }
+        }
+    }
+    Ok(guard::verdict(&checked))
 }
 
 fn print_registry(

@@ -32,13 +32,16 @@ pub struct Protection {
 }
 
 impl Protection {
-    /// Why `image` (in `repository`, when known) is protected, if it is.
+    /// Why `image` (in `repository`, or the image's own `repositoryName`, when known) is
+    /// protected, if it is. An entry that names a repository protects only there; when the
+    /// repository is not known it protects anyway (fail closed; see [`Self::warnings`]).
     pub fn reason(&self, repository: Option<&str>, image: &Image) -> Option<String> {
         for glob in &self.tag_globs {
             if let Some(tag) = image.tags.iter().find(|t| wildcard::matches(glob, t)) {
                 return Some(format!("tag `{tag}` matches --protect {glob}"));
             }
         }
+        let repository = repository.or(image.repository.as_deref());
         let same_repo = |r: &Option<String>| match (r, repository) {
             (Some(r), Some(current)) => r == current,
             _ => true,
@@ -60,6 +63,111 @@ impl Protection {
             } if same_repo(r) && *digest == image.digest => Some(format!("in use by {by}")),
             _ => None,
         })
+    }
+}
+
+impl InUse {
+    fn repository(&self) -> Option<&str> {
+        match self {
+            Self::Digest { repository, .. }
+            | Self::Tag { repository, .. }
+            | Self::Workload { repository, .. } => repository.as_deref(),
+        }
+    }
+
+    fn matches(&self, image: &Image) -> bool {
+        match self {
+            Self::Digest { digest, .. } | Self::Workload { digest, .. } => *digest == image.digest,
+            Self::Tag { tag, .. } => image.tags.contains(tag),
+        }
+    }
+}
+
+impl std::fmt::Display for InUse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Digest {
+                repository: Some(r),
+                digest,
+            } => write!(f, "{r}@{digest}"),
+            Self::Digest {
+                repository: None,
+                digest,
+            } => f.write_str(digest),
+            Self::Tag {
+                repository: Some(r),
+                tag,
+            } => write!(f, "{r}:{tag}"),
+            Self::Tag {
+                repository: None,
+                tag,
+            } => write!(f, ":{tag}"),
+            Self::Workload {
+                repository,
+                digest,
+                by,
+            } => {
+                if let Some(r) = repository {
+                    write!(f, "{r}@")?;
+                }
+                write!(f, "{digest} (used by {by})")
+            }
+        }
+    }
+}
+
+impl Protection {
+    /// What the user should hear about this protection against these images (of
+    /// `repository`, or of each image's own repository when known):
+    /// - a `--protect` pattern that matches no tag (a typo protects nothing, silently);
+    /// - a `--protect-digests` entry for this repository (or for none) that matches nothing;
+    /// - once: entries that name a repository, where an image's repository is not known,
+    ///   so they protect in any repository.
+    ///
+    /// Entries that name another repository are for other repositories: no warning.
+    pub fn warnings(&self, repository: Option<&str>, images: &[Image]) -> Vec<String> {
+        let mut out = Vec::new();
+        for glob in &self.tag_globs {
+            let hit = images
+                .iter()
+                .any(|i| i.tags.iter().any(|t| wildcard::matches(glob, t)));
+            if !hit {
+                out.push(format!(
+                    "--protect {glob} matches no tag of the {} (a typo?); it protects nothing here",
+                    crate::output::count(images.len(), "image", "images")
+                ));
+            }
+        }
+        let mut unknown = false;
+        for entry in &self.in_use {
+            let mut mine = |image: &Image| match (
+                entry.repository(),
+                repository.or(image.repository.as_deref()),
+            ) {
+                (Some(wanted), Some(actual)) => wanted == actual,
+                (Some(_), None) => {
+                    unknown = true;
+                    true
+                }
+                (None, _) => true,
+            };
+            let relevant: Vec<&Image> = images.iter().filter(|i| mine(i)).collect();
+            if !relevant.is_empty() && !relevant.iter().any(|i| entry.matches(i)) {
+                out.push(format!(
+                    "--protect-digests entry `{entry}` matches no image{} (a typo, or already gone?)",
+                    repository.map(|r| format!(" in {r}")).unwrap_or_default()
+                ));
+            }
+        }
+        if unknown {
+            out.push(
+                "the repository of some images is not known (no repositoryName in the images file), \
+                 so --protect-digests entries that name a repository protect them in any repository; \
+                 save the file with `aws ecr describe-images`, which prints repositoryName"
+                    .to_string(),
+            );
+        }
+        out
     }
 }
 
@@ -217,5 +325,63 @@ mod tests {
         assert!(p.reason(Some("team/app"), &image(&["v1"])).is_some());
         assert!(p.reason(Some("other"), &image(&["v1"])).is_none());
         assert!(p.reason(Some("team/app"), &image(&["v2"])).is_none());
+    }
+
+    fn in_repo(repo: Option<&str>, tags: &[&str]) -> Image {
+        let mut i = image(tags);
+        i.repository = repo.map(str::to_string);
+        i
+    }
+
+    #[test]
+    fn offline_entries_use_the_images_own_repository() {
+        let p = Protection {
+            tag_globs: vec![],
+            in_use: parse_in_use(&format!("team/app:v1\nteam/app@{D}\n")).unwrap(),
+        };
+        // repositoryName in the file: only team/app's images are protected.
+        assert!(
+            p.reason(None, &in_repo(Some("team/app"), &["v1"]))
+                .is_some()
+        );
+        assert!(p.reason(None, &in_repo(Some("other"), &["v1"])).is_none());
+        // ... by digest too.
+        assert!(p.reason(None, &in_repo(Some("other"), &[])).is_none());
+        assert!(p.reason(None, &in_repo(Some("team/app"), &[])).is_some());
+        // The repository being previewed wins over the file's.
+        assert!(
+            p.reason(Some("other"), &in_repo(Some("team/app"), &["v1"]))
+                .is_none()
+        );
+        // Not known: protected anyway (fail closed), with one warning.
+        assert!(p.reason(None, &in_repo(None, &["v1"])).is_some());
+        let warnings = p.warnings(None, &[in_repo(None, &["v1"]), in_repo(None, &["v2"])]);
+        assert_eq!(
+            warnings
+                .iter()
+                .filter(|w| w.contains("repositoryName"))
+                .count(),
+            1,
+            "{warnings:?}"
+        );
+        assert!(
+            p.warnings(None, &[in_repo(Some("team/app"), &["v1"])])
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn protections_that_match_nothing_warn() {
+        let p = Protection {
+            tag_globs: vec!["prod-*".into(), "prdo-*".into()],
+            in_use: parse_in_use("team/app:v9\nother/app:v1\n").unwrap(),
+        };
+        let images = [image(&["prod-1"]), image(&["v1"])];
+        let warnings = p.warnings(Some("team/app"), &images);
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(warnings[0].contains("--protect prdo-*") && warnings[0].contains("typo"));
+        assert!(warnings[1].contains("`team/app:v9`") && warnings[1].contains("in team/app"));
+        // An entry of another repository is for that repository: no warning here.
+        assert!(!warnings.iter().any(|w| w.contains("other/app")));
     }
 }
