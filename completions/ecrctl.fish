@@ -195,7 +195,7 @@ complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -s o -l output -d 'Output format: a table for people, JSON for scripts' -r -f -a "table\t''
 json\t''"
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -l all-repositories -d 'Preview every repository that has a lifecycle policy (or all, with --policy)'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -l remote -d 'Also run ECR\'s own preview and show any difference from the local result'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -l remote -d 'Also run ECR\'s own preview and show any difference from the local result (one live repository: not with --images or --all-repositories)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -s q -l quiet -d 'Print only errors'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from preview" -l no-color -d 'Never colour output (also NO_COLOR)'
@@ -218,10 +218,13 @@ complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from lint" -s h -l help -d 'Print help'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from lint" -s V -l version -d 'Print version'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -l repository -d 'Repository to put the policy on' -r
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -l policy -d 'Policy document (JSON)' -r -F
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -l repository-prefix -d 'Every repository whose name starts with PREFIX (in each --region)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -l repositories-from -d 'The repositories named in FILE, one per line (`#` starts a comment)' -r -F
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -l policy -d 'Policy document (JSON); `-` reads it from standard input' -r -F
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -l protect -d 'Tag pattern (`*` wildcard) whose images must survive, e.g. \'prod-*\' (repeatable)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -l protect-digests -d 'File of digests or image references in use (one per line): exit 1 if any would go' -r -F
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -l price-per-gb-month -d 'Storage price used for the savings estimate (USD per GB-month, 0 to 1000)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -s j -l jobs -d 'Repositories read (and changed) at once' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -l profile -d 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -l region -d 'AWS region, e.g. us-east-1 (`login` takes several)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -l registry-id -d 'AWS account ID of the registry; default: the caller\'s (`login` takes several)' -r
@@ -230,6 +233,7 @@ complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -l ca-cert -d 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt' -r -F
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -s o -l output -d 'Output format: a table for people, JSON for scripts' -r -f -a "table\t''
 json\t''"
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -l all-repositories -d 'Every repository of the registry (in each --region)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -l force -d 'Apply even when protected images would be expired'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -s y -l yes -d 'Do not ask for confirmation (required when not on a terminal)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand lifecycle; and __fish_seen_subcommand_from apply" -l dry-run -d 'Show the preview and the diff, change nothing'

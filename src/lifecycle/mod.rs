@@ -5,6 +5,7 @@
 
 pub mod apply;
 pub mod engine;
+pub mod fleet;
 pub mod images;
 pub mod inputs;
 pub mod lint;

@@ -1,19 +1,18 @@
 //! `ecrctl lifecycle preview`: evaluate a policy against a repository (live, offline, or
 //! across the registry), check it against what must be protected, and report.
 
-use futures::stream::{self, StreamExt, TryStreamExt};
-
 use super::engine::{self, Outcome};
+use super::fleet;
 use super::images::{Image, Micros};
 use super::inputs;
 use super::policy::Policy;
 use super::protect::Protection;
-use super::report::{self, Preview, RegistryDocument, Totals};
-use crate::aws::{self, AwsContext, images as ecr_images, repositories};
+use super::report::{self, Preview};
+use crate::aws::{self, AwsContext, images as ecr_images};
 use crate::cli::LifecyclePreviewArgs;
 use crate::error::{CliError, Result};
 use crate::outcome::{self, CommandResult, Verdict};
-use crate::output::{Printer, SchemaVersion};
+use crate::output::Printer;
 use crate::settings::Settings;
 
 pub async fn run(
@@ -35,11 +34,7 @@ async fn preview(
     args: &LifecyclePreviewArgs,
     printer: &Printer,
 ) -> CommandResult {
-    let given = args
-        .policy
-        .as_deref()
-        .map(inputs::policy_file)
-        .transpose()?;
+    let given = args.policy.as_deref().map(fleet::read_policy).transpose()?;
     let now = inputs::now(args.now.as_deref())?;
     let protection = inputs::protection(&args.protect)?;
     if args.source.all_repositories {
@@ -60,7 +55,23 @@ async fn preview(
                     "--images needs --policy FILE (there is no repository to read a policy from)",
                 )
             })?;
-            (None, None, inputs::images_file(path)?, policy, text)
+            let images = inputs::images_file(path)?;
+            let images = match fleet::split_by_repository(images)? {
+                fleet::Split::Many(groups) => {
+                    if args.explain.is_some() {
+                        return Err(CliError::usage(
+                            "--explain needs one repository, and the images file names several",
+                        )
+                        .with_hint(
+                            "keep one repository's images: jq '.imageDetails |= map(select(.repositoryName == \"NAME\"))'",
+                        ));
+                    }
+                    let rows = fleet::offline_rows(groups, &policy, now, &protection);
+                    return fleet::report(&rows, args.price_per_gb_month, printer);
+                }
+                fleet::Split::One(images) => images,
+            };
+            (None, None, images, policy, text)
         }
         None => {
             let repository = args
@@ -281,99 +292,15 @@ async fn all_repositories(
     now: Micros,
     printer: &Printer,
 ) -> CommandResult {
-    let ctx = aws::load(&settings.aws).await?;
-    let repos = repositories::list(&ctx, args.repository_prefix.as_deref()).await?;
-    let results: Vec<(String, Option<Preview>)> = stream::iter(repos)
-        .map(|repo| {
-            let (ctx, given) = (&ctx, given.clone());
-            async move {
-                let name = repo.repository_name;
-                let policy = match given {
-                    Some(p) => p,
-                    None => match ecr_images::get_lifecycle_policy(ctx, &name).await? {
-                        Some(text) => inputs::parse_policy(&text, &format!("of `{name}`"))?,
-                        None => return Ok::<_, CliError>((name, None)),
-                    },
-                };
-                let images = ecr_images::describe_images(ctx, &name).await?;
-                let preview = evaluate(Some(name.clone()), policy, images, now, protection);
-                Ok((name, Some(preview)))
-            }
-        })
-        .buffered(usize::from(args.jobs))
-        .try_collect()
-        .await?;
-    let previews: Vec<&Preview> = results.iter().filter_map(|(_, p)| p.as_ref()).collect();
-    let skipped: Vec<&String> = results
-        .iter()
-        .filter(|(_, p)| p.is_none())
-        .map(|(n, _)| n)
-        .collect();
-    let mut totals = Totals {
-        price_per_gb_month: args.price_per_gb_month,
-        ..Default::default()
-    };
-    for p in &previews {
-        totals.add(&p.totals(args.price_per_gb_month));
-    }
-    if printer.is_json() {
-        printer.json(&RegistryDocument {
-            schema_version: SchemaVersion,
-            repositories: previews
-                .iter()
-                .map(|p| p.report(args.price_per_gb_month))
-                .collect(),
-            without_policy: &skipped,
-            totals,
-        });
-    } else {
-        print_registry(printer, &previews, &totals, args.price_per_gb_month)?;
-        if !skipped.is_empty() {
-            printer.info(&format!(
-                "{} without a lifecycle policy {} skipped",
-                crate::output::count(skipped.len(), "repository", "repositories"),
-                if skipped.len() == 1 { "was" } else { "were" }
-            ));
-        }
-    }
-    Ok(verdict(&previews))
-}
-
-fn print_registry(
-    printer: &Printer,
-    previews: &[&Preview],
-    totals: &Totals,
-    price: f64,
-) -> Result<()> {
-    let mut table = printer.table(&[
-        "REPOSITORY",
-        "IMAGES",
-        "EXPIRING",
-        "ARCHIVING",
-        "FREED",
-        "$/MONTH",
-        "PROTECTED HIT",
-    ]);
-    for p in previews {
-        let t = p.totals(price);
-        table.add_row(vec![
-            p.repository.clone().unwrap_or_default(),
-            t.images.to_string(),
-            t.expiring.to_string(),
-            t.transitioning.to_string(),
-            crate::output::human_bytes(t.bytes_freed),
-            format!("{:.2}", t.monthly_savings),
-            p.violations.len().to_string(),
-        ]);
-    }
-    printer.print_table(&table);
-    printer.info(&format!(
-        "{} of {} images expire across {}, freeing {} (${:.2}/month)",
-        totals.expiring,
-        totals.images,
-        crate::output::count(previews.len(), "repository", "repositories"),
-        crate::output::human_bytes(totals.bytes_freed),
-        totals.monthly_savings
-    ));
-    Ok(())
+    let contexts = fleet::contexts(&settings.aws).await?;
+    let rows = fleet::live_rows(
+        &contexts,
+        args.repository_prefix.as_deref(),
+        given.as_ref(),
+        usize::from(args.jobs),
+        now,
+        protection,
+    )
+    .await;
+    fleet::report(&rows, args.price_per_gb_month, printer)
 }

@@ -20,6 +20,7 @@ mod images;
 mod inputs;
 mod layers;
 mod lifecycle;
+mod lifecycle_fleet;
 mod login;
 mod migrate;
 mod push_check;
