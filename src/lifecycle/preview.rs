@@ -233,6 +233,7 @@ async fn compare_with_ecr(
     timeout: std::time::Duration,
     printer: &Printer,
 ) {
+    let local_now = jiff::Timestamp::now().as_microsecond();
     printer.info("running ECR's own lifecycle preview to compare…");
     let on_wait = |waited: std::time::Duration| {
         printer.info(&format!(
@@ -249,10 +250,29 @@ async fn compare_with_ecr(
             return;
         }
     };
+    // ECR evaluated at its time, not this machine's: compare as of ECR's clock.
+    let outcomes = match crate::aws::clock::preview_time(ctx, repository).await {
+        Ok(ecr_now) => {
+            let skew = (ecr_now - local_now) / 1_000_000;
+            printer.info(&format!(
+                "comparing as of ECR's time {} (this machine's clock is {}s {})",
+                super::images::format_micros(ecr_now),
+                skew.abs(),
+                if skew < 0 { "ahead" } else { "behind" }
+            ));
+            engine::evaluate(&preview.policy, &preview.images, ecr_now).outcomes
+        }
+        Err(error) => {
+            printer.warn(&format!(
+                "ECR's time is not known, so the comparison uses this machine's clock: {error}"
+            ));
+            preview.evaluation.outcomes.clone()
+        }
+    };
     let local: Vec<(String, u32)> = preview
         .images
         .iter()
-        .zip(&preview.evaluation.outcomes)
+        .zip(&outcomes)
         .filter_map(|(i, o)| match o {
             Outcome::Expire { rule } | Outcome::Transition { rule } => {
                 Some((i.digest.clone(), *rule))

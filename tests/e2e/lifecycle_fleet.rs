@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::client::{boto3, ecr, ecrctl, put_image, run, temp_file, unique};
 use crate::harness::{REGION, stand_ins};
-use crate::slow::{Deny, DenyingApi};
+use crate::slow::{Canned, Deny, DenyingApi};
 
 const NOW: &str = "2026-01-10T00:00:00Z";
 const OTHER_REGION: &str = "eu-west-1";
@@ -643,4 +643,66 @@ fn declining_the_prompt_exits_0_and_changes_nothing() {
         "{text}"
     );
     assert!(stored_policy(&repo).is_none());
+}
+
+#[test]
+fn remote_compares_as_of_ecrs_time_not_the_local_clock() {
+    let repo = unique("fleet/remote");
+    create(&repo, None);
+    let digests: Vec<String> = ["a", "b"]
+        .iter()
+        .map(|seed| put_image(&repo, None, &format!("{repo}{seed}")))
+        .collect();
+    // Images pushed just now; the policy expires untagged images older than a day. By this
+    // machine's clock nothing expires; ECR's clock (its Date header) is 3 days ahead, and
+    // its preview expires both. Compared as of ECR's time, the two agree.
+    let policy = r#"{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":1},"action":{"type":"expire"}}]}"#;
+    let ecr_date = httpdate::fmt_http_date(
+        std::time::SystemTime::now() + std::time::Duration::from_secs(3 * 86_400),
+    );
+    let results: Vec<Value> = digests
+        .iter()
+        .map(|d| json!({"imageDigest": d, "action": {"type": "EXPIRE"}, "appliedRulePriority": 1}))
+        .collect();
+    let proxy = DenyingApi::start_answering(
+        &stand_ins().moto_url,
+        Vec::new(),
+        vec![
+            Canned {
+                operation: "StartLifecyclePolicyPreview",
+                body: json!({"repositoryName": repo, "status": "IN_PROGRESS"}).to_string(),
+                date: ecr_date.clone(),
+            },
+            Canned {
+                operation: "GetLifecyclePolicyPreview",
+                body:
+                    json!({"repositoryName": repo, "status": "COMPLETE", "previewResults": results})
+                        .to_string(),
+                date: ecr_date,
+            },
+        ],
+    );
+    let file = temp_file("p.json", policy);
+    let run = through(
+        &proxy,
+        &[
+            "lifecycle",
+            "preview",
+            "--repository",
+            &repo,
+            "--policy",
+            file.to_str().unwrap(),
+            "--remote",
+        ],
+    );
+    run.assert_code(0);
+    assert!(
+        run.stderr.contains("comparing as of ECR's time")
+            && run
+                .stderr
+                .contains("ECR's preview agrees: the same 2 images"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("only ECR acts on"), "{}", run.stderr);
 }

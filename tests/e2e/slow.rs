@@ -214,12 +214,17 @@ impl DenyingApi {
     }
 
     pub fn start_with(upstream: &str, rules: Vec<Deny>) -> Self {
+        Self::start_answering(upstream, rules, Vec::new())
+    }
+
+    /// Also answers the operations of `answers` itself (a stand-in for what moto lacks).
+    pub fn start_answering(upstream: &str, rules: Vec<Deny>, answers: Vec<Canned>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let upstream = upstream.trim_start_matches("http://").to_string();
         let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
         let recorder = seen.clone();
-        let rules = Arc::new(rules);
+        let rules = Arc::new((rules, answers));
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(stream) = stream else { continue };
@@ -237,11 +242,19 @@ impl DenyingApi {
     }
 }
 
+/// An answer the proxy gives itself: a 200 with this JSON body and `Date` header.
+#[derive(Clone)]
+pub struct Canned {
+    pub operation: &'static str,
+    pub body: String,
+    pub date: String,
+}
+
 /// One request per connection (we ask for `Connection: close` both ways).
 fn relay(
     mut client: TcpStream,
     upstream: &str,
-    rules: &[Deny],
+    (rules, answers): &(Vec<Deny>, Vec<Canned>),
     seen: &std::sync::Mutex<Vec<(String, String)>>,
 ) {
     let _ = client.set_read_timeout(Some(Duration::from_secs(30)));
@@ -278,6 +291,18 @@ fn relay(
     let denial = rules.iter().find(|r| {
         r.operation == operation && r.repository.as_ref().is_none_or(|name| *name == repository)
     });
+    if let Some(canned) = answers.iter().find(|a| a.operation == operation) {
+        let _ = client.write_all(
+            format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.1\r\nDate: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+                canned.date,
+                canned.body.len(),
+                canned.body
+            )
+            .as_bytes(),
+        );
+        return;
+    }
     if let Some(deny) = denial {
         let answer = format!(
             r#"{{"__type":"{}","message":"denied by the test proxy"}}"#,
