@@ -38,11 +38,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
 
-    /// AWS region, e.g. us-east-1 (`login` takes several)
+    /// AWS region, e.g. us-east-1 (`login` and `lifecycle` take several)
     #[arg(long, global = true, env = settings::ENV_REGION, value_name = "REGION")]
     pub region: Vec<String>,
 
-    /// AWS account ID of the registry; default: the caller's (`login` takes several)
+    /// AWS account ID of the registry; default: the caller's (`login` and `lifecycle` take several)
     #[arg(long, global = true, value_name = "ACCOUNT_ID")]
     pub registry_id: Vec<String>,
 
@@ -413,7 +413,7 @@ pub struct LifecyclePreviewArgs {
     #[arg(long, value_name = "PREFIX", requires = "all_repositories")]
     pub repository_prefix: Option<String>,
 
-    /// Policy document (JSON); default: the repository's own policy
+    /// Policy document (JSON; `-` reads standard input); default: the repository's own policy
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
 
