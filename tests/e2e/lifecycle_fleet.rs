@@ -706,3 +706,78 @@ fn remote_compares_as_of_ecrs_time_not_the_local_clock() {
     );
     assert!(!run.stderr.contains("only ECR acts on"), "{}", run.stderr);
 }
+
+#[test]
+fn apply_to_a_file_of_names_reports_a_missing_one_as_an_error_row() {
+    let prefix = unique("fleet/named");
+    let (present, absent) = (format!("{prefix}/present"), format!("{prefix}/absent"));
+    create(&present, None);
+    let names = temp_file(
+        "repos.txt",
+        &format!("# team repositories\n{present}\n\n{absent}   # not created\n"),
+    );
+    let policy = temp_file("p.json", KEEP_ONE);
+    let run = apply(
+        None,
+        &[
+            "--repositories-from",
+            names.to_str().unwrap(),
+            "--policy",
+            policy.to_str().unwrap(),
+            "--yes",
+            "-o",
+            "json",
+        ],
+    );
+    run.assert_code(3);
+    let report = run.json();
+    assert_eq!(report["counts"]["changed"], 1, "{report}");
+    assert_eq!(report["counts"]["error"], 1, "{report}");
+    assert!(
+        run.stderr
+            .contains(&format!("repository `{absent}` does not exist")),
+        "{}",
+        run.stderr
+    );
+    assert!(stored_policy(&present).is_some());
+    // A line that is not a repository name is bad input: nothing changes.
+    let bad = temp_file("repos.txt", "Team/API\n");
+    let run = apply(
+        None,
+        &[
+            "--repositories-from",
+            bad.to_str().unwrap(),
+            "--policy",
+            policy.to_str().unwrap(),
+            "--yes",
+        ],
+    );
+    run.assert_code(2);
+    assert!(run.stderr.contains("line 1"), "{}", run.stderr);
+}
+
+#[test]
+fn preview_reads_the_policy_from_stdin() {
+    let images = temp_file(
+        "images.json",
+        r#"{"imageDetails":[
+ {"imageDigest":"sha256:a1","imageTags":["v1"],"imagePushedAt":"2026-01-01T00:00:00Z","imageSizeInBytes":10},
+ {"imageDigest":"sha256:a2","imageTags":["v2"],"imagePushedAt":"2026-01-02T00:00:00Z","imageSizeInBytes":10}]}"#,
+    );
+    let mut command = ecrctl();
+    command.args([
+        "lifecycle",
+        "preview",
+        "--images",
+        images.to_str().unwrap(),
+        "--policy",
+        "-",
+        "--now",
+        NOW,
+        "-o",
+        "json",
+    ]);
+    let run = with_stdin(&mut command, KEEP_ONE);
+    run.assert_code(0);
+    assert_eq!(run.json()["expiring"][0]["imageDigest"], "sha256:a1");
+}
