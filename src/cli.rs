@@ -38,11 +38,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
 
-    /// AWS region, e.g. us-east-1 (`login` takes several)
+    /// AWS region, e.g. us-east-1 (`login` and `lifecycle` take several)
     #[arg(long, global = true, env = settings::ENV_REGION, value_name = "REGION")]
     pub region: Vec<String>,
 
-    /// AWS account ID of the registry; default: the caller's (`login` takes several)
+    /// AWS account ID of the registry; default: the caller's (`login` and `lifecycle` take several)
     #[arg(long, global = true, value_name = "ACCOUNT_ID")]
     pub registry_id: Vec<String>,
 
@@ -430,7 +430,7 @@ pub struct LifecyclePreviewArgs {
     #[arg(long, value_name = "PREFIX", requires = "all_repositories")]
     pub repository_prefix: Option<String>,
 
-    /// Policy document (JSON); default: the repository's own policy
+    /// Policy document (JSON; `-` reads standard input); default: the repository's own policy
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
 
@@ -455,7 +455,8 @@ pub struct LifecyclePreviewArgs {
     pub price_per_gb_month: f64,
 
     /// Also run ECR's own preview and show any difference from the local result
-    #[arg(long, requires = "repository")]
+    /// (one live repository: not with --images or --all-repositories)
+    #[arg(long, requires = "repository", conflicts_with_all = ["images", "all_repositories"])]
     pub remote: bool,
 
     /// How long to wait for ECR's own preview (--remote)
@@ -515,6 +516,27 @@ pub struct LifecycleSnapshotArgs {
 /// (docs/lifecycle.md, "A guard that holds over time").
 pub const DEFAULT_APPLY_HORIZON: &str = "90d";
 
+/// Which repositories `lifecycle apply` puts the policy on.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct ApplyTargetArgs {
+    /// Repository to put the policy on
+    #[arg(long, value_name = "NAME")]
+    pub repository: Option<String>,
+
+    /// Every repository whose name starts with PREFIX (in each --region)
+    #[arg(long, value_name = "PREFIX")]
+    pub repository_prefix: Option<String>,
+
+    /// Every repository of the registry (in each --region)
+    #[arg(long)]
+    pub all_repositories: bool,
+
+    /// The repositories named in FILE, one per line (`#` starts a comment)
+    #[arg(long, value_name = "FILE")]
+    pub repositories_from: Option<PathBuf>,
+}
+
 #[derive(Debug, Args)]
 pub struct LifecycleLintArgs {
     /// Policy document (JSON) to check
@@ -527,13 +549,18 @@ pub struct LifecycleLintArgs {
 Examples:
   ecrctl lifecycle apply --repository team/api --policy keep-30.json --protect 'prod-*'
   ecrctl lifecycle apply --repository team/api --policy keep-30.json --yes   # in CI
-  ecrctl lifecycle apply --repository team/api --policy keep-30.json --protect-in-use ecs,k8s:prod")]
-pub struct LifecycleApplyArgs {
-    /// Repository to put the policy on
-    #[arg(long, value_name = "NAME")]
-    pub repository: String,
+  ecrctl lifecycle apply --repository team/api --policy keep-30.json --protect-in-use ecs,k8s:prod
+  ecrctl lifecycle apply --repository-prefix team/ --policy keep-30.json --dry-run
+  ecrctl lifecycle apply --all-repositories --region us-east-1 --region eu-west-1 --policy - < p.json
 
-    /// Policy document (JSON)
+Each repository gets a per-rule diff, the images that stop or start expiring, and the
+protected-image check; then a drift report (unchanged / would change / changed / error) and
+one confirmation for the batch. Exit code: the worst repository (error 3 > protected 1 > 0).")]
+pub struct LifecycleApplyArgs {
+    #[command(flatten)]
+    pub target: ApplyTargetArgs,
+
+    /// Policy document (JSON); `-` reads it from standard input
     #[arg(long, value_name = "FILE")]
     pub policy: PathBuf,
 
@@ -560,6 +587,10 @@ pub struct LifecycleApplyArgs {
     /// Storage price used for the savings estimate (USD per GB-month, 0 to 1000)
     #[arg(long, value_name = "USD", default_value_t = 0.10, value_parser = price_arg)]
     pub price_per_gb_month: f64,
+
+    /// Repositories read (and changed) at once
+    #[arg(long, short = 'j', default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: u16,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,6 +1,7 @@
 //! Everything that builds AWS clients: the credential chain, region, endpoint, retries and
 //! timeouts live here and nowhere else. Errors from the SDK are translated in `errors`.
 
+pub mod clock;
 mod config;
 mod errors;
 mod explicit_false;

@@ -27,7 +27,7 @@ pub struct AwsSettings {
 }
 
 impl AwsSettings {
-    /// The one `--region` of a command that takes one (only `login` takes several).
+    /// The one `--region` of a command that takes one (`login` and the lifecycle fleet commands take several).
     pub fn region(&self) -> Result<Option<&str>> {
         one(&self.regions, "--region")
     }
@@ -52,7 +52,7 @@ fn one<'a>(values: &'a [String], flag: &str) -> Result<Option<&'a str>> {
             values.len()
         ))
         .with_hint(format!(
-            "pass a single {flag} (only `ecrctl login` takes several)"
+            "pass a single {flag} (only `ecrctl login`, `lifecycle preview --all-repositories` and `lifecycle apply` take several)"
         ))),
     }
 }

@@ -6,11 +6,13 @@
 
 pub mod apply;
 pub mod engine;
+pub mod fleet;
 pub mod guard;
 pub mod horizon;
 pub mod images;
 pub mod in_use;
 pub mod inputs;
+pub mod judge;
 pub mod lint;
 pub mod lint_cmd;
 pub mod policy;

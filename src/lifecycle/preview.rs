@@ -1,21 +1,21 @@
 //! `ecrctl lifecycle preview`: evaluate a policy against a repository (live, offline, or
 //! across the registry), check it against what must be protected, and report.
 
-use futures::stream::{self, StreamExt, TryStreamExt};
-
 use super::engine::{self, Outcome};
+use super::fleet;
 use super::guard;
 use super::images::{self, Image, Micros};
 use super::in_use;
 use super::inputs;
+use super::judge::{Judge, Judged};
 use super::policy::Policy;
 use super::protect::Protection;
-use super::report::{self, Preview, RegistryDocument, Totals};
-use crate::aws::{self, AwsContext, images as ecr_images, repositories};
+use super::report::{self, Preview};
+use crate::aws::{self, AwsContext, images as ecr_images};
 use crate::cli::LifecyclePreviewArgs;
 use crate::error::{CliError, Result};
 use crate::outcome::{self, CommandResult, Verdict};
-use crate::output::{Printer, SchemaVersion};
+use crate::output::Printer;
 use crate::settings::Settings;
 
 pub async fn run(
@@ -37,25 +37,13 @@ async fn preview(
     args: &LifecyclePreviewArgs,
     printer: &Printer,
 ) -> CommandResult {
-    let given = args
-        .policy
-        .as_deref()
-        .map(inputs::policy_file)
-        .transpose()?;
+    let given = args.policy.as_deref().map(fleet::read_policy).transpose()?;
     let now = inputs::now(args.now.as_deref())?;
     let protection = inputs::protection(&args.protect)?;
     let in_use = in_use::sources(&args.protect.protect_in_use)?;
+    let mut judge = Judge::new(now, args.horizon, &protection, printer);
     if args.source.all_repositories {
-        return all_repositories(
-            settings,
-            args,
-            given.map(|(_, p)| p),
-            &protection,
-            in_use,
-            now,
-            printer,
-        )
-        .await;
+        return all_repositories(settings, args, given.map(|(_, p)| p), &in_use, judge).await;
     }
     let mut warnings = Vec::new();
     let (ctx, repository, images, policy, text) = match &args.source.images {
@@ -67,7 +55,25 @@ async fn preview(
             })?;
             let file = inputs::images_file(path)?;
             warnings = images::file_warnings(&file.facts, &policy);
-            (None, None, file.images, policy, text)
+            match fleet::split_by_repository(file.images)? {
+                fleet::Split::Many(groups) => {
+                    if args.explain.is_some() {
+                        return Err(CliError::usage(
+                            "--explain needs one repository, and the images file names several",
+                        )
+                        .with_hint(
+                            "keep one repository's images: jq '.imageDetails |= map(select(.repositoryName == \"NAME\"))'",
+                        ));
+                    }
+                    for warning in &warnings {
+                        printer.warn(warning);
+                    }
+                    judge.read_workloads(&in_use, settings, &[]).await?;
+                    let rows = fleet::offline_rows(groups, &policy, &judge);
+                    return fleet::report(&rows, args.price_per_gb_month, printer);
+                }
+                fleet::Split::One(images) => (None, None, images, policy, text),
+            }
         }
         None => {
             let repository = args
@@ -90,17 +96,18 @@ async fn preview(
     for warning in protection.warnings(repository.as_deref(), &images) {
         printer.warn(&warning);
     }
-    let workloads = in_use::gather(in_use, settings, ctx.as_ref(), printer).await?;
-    workloads.print_summary(printer);
-    let protection = workloads.protection_for(&protection, repository.as_deref(), &images, printer);
+    let contexts: Vec<AwsContext> = ctx.iter().cloned().collect();
+    judge.read_workloads(&in_use, settings, &contexts).await?;
+    let region = ctx.as_ref().map(|c| c.region.as_str());
+    let protection = judge.protection_for(region, repository.as_deref(), &images);
     if let Some(wanted) = &args.explain {
         let place = repository.as_deref();
         explain(&policy, &images, now, wanted, place, &protection, printer)?;
         return Ok(outcome::Outcome::Success);
     }
-    let mut preview = evaluate(repository, policy, images, now, &protection);
+    let Judged { mut preview, guard } =
+        judge.judge_protected(&protection, repository, policy, images);
     preview.warnings = warnings;
-    let guard = guard::check(&preview, &protection, now, args.horizon);
     if printer.is_json() {
         printer.json(&guard::Guarded {
             document: preview.document(args.price_per_gb_month),
@@ -268,6 +275,7 @@ async fn compare_with_ecr(
     timeout: std::time::Duration,
     printer: &Printer,
 ) {
+    let local_now = jiff::Timestamp::now().as_microsecond();
     printer.info("running ECR's own lifecycle preview to compare…");
     let on_wait = |waited: std::time::Duration| {
         printer.info(&format!(
@@ -284,10 +292,29 @@ async fn compare_with_ecr(
             return;
         }
     };
+    // ECR evaluated at its time, not this machine's: compare as of ECR's clock.
+    let outcomes = match crate::aws::clock::preview_time(ctx, repository).await {
+        Ok(ecr_now) => {
+            let skew = (ecr_now - local_now) / 1_000_000;
+            printer.info(&format!(
+                "comparing as of ECR's time {} (this machine's clock is {}s {})",
+                super::images::format_micros(ecr_now),
+                skew.abs(),
+                if skew < 0 { "ahead" } else { "behind" }
+            ));
+            engine::evaluate(&preview.policy, &preview.images, ecr_now).outcomes
+        }
+        Err(error) => {
+            printer.warn(&format!(
+                "ECR's time is not known, so the comparison uses this machine's clock: {error}"
+            ));
+            preview.evaluation.outcomes.clone()
+        }
+    };
     let local: Vec<(String, u32)> = preview
         .images
         .iter()
-        .zip(&preview.evaluation.outcomes)
+        .zip(&outcomes)
         .filter_map(|(i, o)| match o {
             Outcome::Expire { rule } | Outcome::Transition { rule } => {
                 Some((i.digest.clone(), *rule))
@@ -323,123 +350,18 @@ async fn all_repositories(
     settings: &Settings,
     args: &LifecyclePreviewArgs,
     given: Option<Policy>,
-    protection: &Protection,
-    in_use: Vec<in_use::Source>,
-    now: Micros,
-    printer: &Printer,
+    in_use: &[in_use::Source],
+    mut judge: Judge<'_>,
 ) -> CommandResult {
-    let ctx = aws::load(&settings.aws).await?;
-    let workloads = in_use::gather(in_use, settings, Some(&ctx), printer).await?;
-    workloads.print_summary(printer);
-    let repos = repositories::list(&ctx, args.repository_prefix.as_deref()).await?;
-    let results: Vec<(String, Option<Preview>)> = stream::iter(repos)
-        .map(|repo| {
-            let (ctx, given, workloads) = (&ctx, given.clone(), &workloads);
-            async move {
-                let name = repo.repository_name;
-                let policy = match given {
-                    Some(p) => p,
-                    None => match ecr_images::get_lifecycle_policy(ctx, &name).await? {
-                        Some(text) => inputs::parse_policy(&text, &format!("of `{name}`"))?,
-                        None => return Ok::<_, CliError>((name, None)),
-                    },
-                };
-                let images = ecr_images::describe_images(ctx, &name).await?;
-                let protection =
-                    workloads.protection_for(protection, Some(&name), &images, printer);
-                let preview = evaluate(Some(name.clone()), policy, images, now, &protection);
-                Ok((name, Some(preview)))
-            }
-        })
-        .buffered(usize::from(args.jobs))
-        .try_collect()
-        .await?;
-    let previews: Vec<&Preview> = results.iter().filter_map(|(_, p)| p.as_ref()).collect();
-    let skipped: Vec<&String> = results
-        .iter()
-        .filter(|(_, p)| p.is_none())
-        .map(|(n, _)| n)
-        .collect();
-    let mut totals = Totals {
-        price_per_gb_month: args.price_per_gb_month,
-        ..Default::default()
-    };
-    for p in &previews {
-        totals.add(&p.totals(args.price_per_gb_month));
-    }
-    if printer.is_json() {
-        printer.json(&RegistryDocument {
-            schema_version: SchemaVersion,
-            repositories: previews
-                .iter()
-                .map(|p| p.report(args.price_per_gb_month))
-                .collect(),
-            without_policy: &skipped,
-            totals,
-        });
-    } else {
-        print_registry(printer, &previews, &totals, args.price_per_gb_month)?;
-        if !skipped.is_empty() {
-            printer.info(&format!(
-                "{} without a lifecycle policy {} skipped",
-                crate::output::count(skipped.len(), "repository", "repositories"),
-                if skipped.len() == 1 { "was" } else { "were" }
-            ));
-        }
-    }
-    let guards: Vec<guard::Guard> = previews
-        .iter()
-        .map(|p| guard::check(p, protection, now, args.horizon))
-        .collect();
-    let checked: Vec<(&Preview, &guard::Guard)> = previews.iter().copied().zip(&guards).collect();
-    if !printer.is_json() {
-        for (preview, guard) in &checked {
-            if let (Some(line), Some(name)) = (
-                guard::sentence(guard, &preview.images),
-                preview.repository.as_deref(),
-            ) {
-                printer.info(&format!("{name}: {line}"));
-            }
-        }
-    }
-    Ok(guard::verdict(&checked))
-}
-
-fn print_registry(
-    printer: &Printer,
-    previews: &[&Preview],
-    totals: &Totals,
-    price: f64,
-) -> Result<()> {
-    let mut table = printer.table(&[
-        "REPOSITORY",
-        "IMAGES",
-        "EXPIRING",
-        "ARCHIVING",
-        "FREED",
-        "$/MONTH",
-        "PROTECTED HIT",
-    ]);
-    for p in previews {
-        let t = p.totals(price);
-        table.add_row(vec![
-            p.repository.clone().unwrap_or_default(),
-            t.images.to_string(),
-            t.expiring.to_string(),
-            t.transitioning.to_string(),
-            crate::output::human_bytes(t.bytes_freed),
-            format!("{:.2}", t.monthly_savings),
-            p.violations.len().to_string(),
-        ]);
-    }
-    printer.print_table(&table);
-    printer.info(&format!(
-        "{} of {} images expire across {}, freeing {} (${:.2}/month)",
-        totals.expiring,
-        totals.images,
-        crate::output::count(previews.len(), "repository", "repositories"),
-        crate::output::human_bytes(totals.bytes_freed),
-        totals.monthly_savings
-    ));
-    Ok(())
+    let contexts = fleet::contexts(&settings.aws).await?;
+    judge.read_workloads(in_use, settings, &contexts).await?;
+    let rows = fleet::live_rows(
+        &contexts,
+        args.repository_prefix.as_deref(),
+        given.as_ref(),
+        usize::from(args.jobs),
+        &judge,
+    )
+    .await;
+    fleet::report(&rows, args.price_per_gb_month, judge.printer)
 }

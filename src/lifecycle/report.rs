@@ -21,16 +21,6 @@ pub struct PreviewDocument<'a> {
     pub preview: RepositoryPreview<'a>,
 }
 
-/// `lifecycle preview --all-repositories -o json`.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RegistryDocument<'a> {
-    pub schema_version: SchemaVersion,
-    pub repositories: Vec<RepositoryPreview<'a>>,
-    pub without_policy: &'a [&'a String],
-    pub totals: Totals,
-}
-
 /// What the policy does in one repository.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]

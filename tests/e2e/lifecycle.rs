@@ -425,8 +425,9 @@ fn apply_is_guarded() {
     ]);
     run.assert_code(0);
     assert!(
-        run.stderr.contains("-         \"countNumber\": 2")
-            && run.stderr.contains("+         \"countNumber\": 3"),
+        run.stderr.contains("rule 2: changed")
+            && run.stderr.contains("-     \"countNumber\": 2")
+            && run.stderr.contains("+     \"countNumber\": 3"),
         "{}",
         run.stderr
     );

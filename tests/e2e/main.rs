@@ -21,6 +21,7 @@ mod inputs;
 mod layers;
 mod lifecycle;
 mod lifecycle_data;
+mod lifecycle_fleet;
 mod lifecycle_guard;
 mod lifecycle_inuse;
 mod login;

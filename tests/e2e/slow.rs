@@ -183,29 +183,80 @@ pub fn run_within(command: &mut Command, limit: Duration) -> (Run, Duration) {
 
 /// A pass-through proxy in front of moto that answers `AccessDeniedException` to the ECR
 /// API operations named (by their `X-Amz-Target` suffix, e.g. `DescribeImages`) and
-/// forwards everything else: an AWS call that fails while the others work.
+/// forwards everything else: an AWS call that fails while the others work. With
+/// `start_with`, a denial can be limited to one repository and answer another error code
+/// (e.g. `ThrottlingException`); every operation seen is recorded (`targets`).
 pub struct DenyingApi {
     pub url: String,
+    seen: Arc<std::sync::Mutex<Vec<(String, String)>>>,
+}
+
+/// One denial: the operation, the repository it is limited to (any when `None`), and the
+/// error code answered.
+#[derive(Clone)]
+pub struct Deny {
+    pub operation: &'static str,
+    pub repository: Option<String>,
+    pub code: &'static str,
 }
 
 impl DenyingApi {
     pub fn start(upstream: &str, denied: &'static [&'static str]) -> Self {
+        let rules = denied
+            .iter()
+            .map(|op| Deny {
+                operation: op,
+                repository: None,
+                code: "AccessDeniedException",
+            })
+            .collect();
+        Self::start_with(upstream, rules)
+    }
+
+    pub fn start_with(upstream: &str, rules: Vec<Deny>) -> Self {
+        Self::start_answering(upstream, rules, Vec::new())
+    }
+
+    /// Also answers the operations of `answers` itself (a stand-in for what moto lacks).
+    pub fn start_answering(upstream: &str, rules: Vec<Deny>, answers: Vec<Canned>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let upstream = upstream.trim_start_matches("http://").to_string();
+        let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let recorder = seen.clone();
+        let rules = Arc::new((rules, answers));
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(stream) = stream else { continue };
-                let upstream = upstream.clone();
-                std::thread::spawn(move || relay(stream, &upstream, denied));
+                let (upstream, rules, recorder) =
+                    (upstream.clone(), rules.clone(), recorder.clone());
+                std::thread::spawn(move || relay(stream, &upstream, &rules, &recorder));
             }
         });
-        Self { url }
+        Self { url, seen }
+    }
+
+    /// The operations seen so far, with the repository each named (or "").
+    pub fn targets(&self) -> Vec<(String, String)> {
+        self.seen.lock().unwrap().clone()
     }
 }
 
+/// An answer the proxy gives itself: a 200 with this JSON body and `Date` header.
+#[derive(Clone)]
+pub struct Canned {
+    pub operation: &'static str,
+    pub body: String,
+    pub date: String,
+}
+
 /// One request per connection (we ask for `Connection: close` both ways).
-fn relay(mut client: TcpStream, upstream: &str, denied: &[&str]) {
+fn relay(
+    mut client: TcpStream,
+    upstream: &str,
+    (rules, answers): &(Vec<Deny>, Vec<Canned>),
+    seen: &std::sync::Mutex<Vec<(String, String)>>,
+) {
     let _ = client.set_read_timeout(Some(Duration::from_secs(30)));
     let mut head = Vec::new();
     let mut byte = [0u8; 1];
@@ -229,8 +280,34 @@ fn relay(mut client: TcpStream, upstream: &str, denied: &[&str]) {
         return;
     }
     let target = header("x-amz-target").unwrap_or_default();
-    if denied.iter().any(|op| target.ends_with(&format!(".{op}"))) {
-        let answer = r#"{"__type":"AccessDeniedException","message":"denied by the test proxy"}"#;
+    let operation = target.rsplit('.').next().unwrap_or_default().to_string();
+    let repository = serde_json::from_slice::<serde_json::Value>(&body)
+        .ok()
+        .and_then(|v| v["repositoryName"].as_str().map(String::from))
+        .unwrap_or_default();
+    seen.lock()
+        .unwrap()
+        .push((operation.clone(), repository.clone()));
+    let denial = rules.iter().find(|r| {
+        r.operation == operation && r.repository.as_ref().is_none_or(|name| *name == repository)
+    });
+    if let Some(canned) = answers.iter().find(|a| a.operation == operation) {
+        let _ = client.write_all(
+            format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/x-amz-json-1.1\r\nDate: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+                canned.date,
+                canned.body.len(),
+                canned.body
+            )
+            .as_bytes(),
+        );
+        return;
+    }
+    if let Some(deny) = denial {
+        let answer = format!(
+            r#"{{"__type":"{}","message":"denied by the test proxy"}}"#,
+            deny.code
+        );
         let _ = client.write_all(
             format!(
                 "HTTP/1.1 400 Bad Request\r\nContent-Type: application/x-amz-json-1.1\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
