@@ -63,7 +63,9 @@ pub fn read_file(path: &Path, limit: Limit) -> Result<String> {
     if meta.is_file() && meta.len() > limit.bytes {
         return Err(too_large(&name, limit));
     }
-    read_bounded(file, &name, limit)
+    // Sized once: growing a buffer by doubling copies and zeroes tens of megabytes.
+    let size_hint = if meta.is_file() { meta.len() } else { 0 };
+    read_bounded_with(file, &name, limit, size_hint)
 }
 
 /// Reads standard input as text, with the same limit as a file of that kind.
@@ -73,7 +75,17 @@ pub fn read_stdin(limit: Limit) -> Result<String> {
 
 /// Reads at most `limit.bytes + 1` bytes from `reader`: one byte more means too large.
 pub fn read_bounded(reader: impl Read, name: &str, limit: Limit) -> Result<String> {
-    let mut bytes = Vec::new();
+    read_bounded_with(reader, name, limit, 0)
+}
+
+fn read_bounded_with(
+    reader: impl Read,
+    name: &str,
+    limit: Limit,
+    size_hint: u64,
+) -> Result<String> {
+    let capacity = usize::try_from(size_hint.min(limit.bytes) + 1).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(capacity);
     reader
         .take(limit.bytes + 1)
         .read_to_end(&mut bytes)
@@ -103,10 +115,12 @@ pub fn decode(bytes: Vec<u8>, name: &str) -> Result<String> {
             .with_cause(format!("invalid byte at offset {at}"))
             .with_hint("save the file as UTF-8")
     })?;
-    Ok(match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_string(),
-        None => text,
-    })
+    let mut text = text;
+    if text.starts_with('\u{feff}') {
+        // In place: no second copy of a large file.
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    Ok(text)
 }
 
 /// Why JSON text did not deserialize into its typed form: where, and what.

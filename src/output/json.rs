@@ -11,10 +11,16 @@ use serde_json::ser::{Formatter, PrettyFormatter};
 /// `value` as pretty JSON with a final newline.
 pub fn to_pretty_bytes<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
     let mut out = Vec::with_capacity(4096);
-    let mut ser = serde_json::Serializer::with_formatter(&mut out, SafeFormatter::default());
-    value.serialize(&mut ser).expect("output types serialize");
-    out.push(b'\n');
+    write_pretty(&mut out, value).expect("output types serialize into memory");
     out
+}
+
+/// Streams `value` as pretty JSON with a final newline into `writer` (a large report is
+/// never held whole in memory). An error is the writer's (or a serializer bug).
+pub fn write_pretty<W: Write, T: Serialize + ?Sized>(writer: W, value: &T) -> io::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(writer, SafeFormatter::default());
+    value.serialize(&mut ser).map_err(io::Error::from)?;
+    ser.into_inner().write_all(b"\n")
 }
 
 #[derive(Default)]

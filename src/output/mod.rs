@@ -74,12 +74,18 @@ impl Printer {
     }
 
     fn write_stdout(&self, bytes: &[u8]) {
+        self.write_stdout_with(|out| out.write_all(bytes));
+    }
+
+    /// Runs `write` on stdout (buffered, then flushed) unless stdout is closed or failed,
+    /// and records what went wrong.
+    fn write_stdout_with(&self, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) {
         let mut state = self.stdout.lock().unwrap_or_else(|e| e.into_inner());
         if *state != StdoutState::Open {
             return;
         }
-        let mut out = io::stdout().lock();
-        match out.write_all(bytes).and_then(|()| out.flush()) {
+        let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+        match write(&mut out).and_then(|()| out.flush()) {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => *state = StdoutState::Closed,
             Err(e) => {
@@ -95,7 +101,7 @@ impl Printer {
     /// Writes one JSON document (pretty, with a final newline) to stdout.
     /// Characters that could fool a terminal are escaped by the JSON writer itself.
     pub fn json<T: Serialize>(&self, value: &T) {
-        self.write_stdout(&json::to_pretty_bytes(value));
+        self.write_stdout_with(|out| json::write_pretty(out, value));
     }
 
     /// A table styled for this terminal.
