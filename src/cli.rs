@@ -804,8 +804,8 @@ pub struct MigrateArgs {
     #[arg(long, value_name = "FILE")]
     pub repo_settings: Option<PathBuf>,
 
-    /// Manifest PUTs per second per ECR registry (ECR's PutImage quota is 10/s, per account
-    /// and region: with --shard I/N the default is 10/N; 0 = unlimited)
+    /// Manifest PUTs per second per ECR registry [default: 10, ECR's PutImage quota per
+    /// account and region; 10/N with --shard I/N, as the shards share it] (0 = unlimited)
     #[arg(long, env = "ECRCTL_MAX_PUT_RATE", value_name = "N")]
     pub max_put_rate: Option<u32>,
 
