@@ -55,6 +55,14 @@ pub fn resolve(
             })?),
             None => given,
         };
+        if let (Some(total), Some(given)) = (total, given)
+            && total != given
+        {
+            return Err(CliError::usage(format!(
+                "CI_NODE_TOTAL={total} and --shard-count {given} disagree"
+            ))
+            .with_hint("drop --shard-count (GitLab sets CI_NODE_TOTAL from `parallel:`)"));
+        }
         found.push(("CI_NODE_INDEX", index, false, total, "CI_NODE_TOTAL"));
     }
     if let Some(index) = get("ECRCTL_SHARD_INDEX") {
@@ -177,6 +185,13 @@ mod tests {
                 &[("JOB_COMPLETION_INDEX", "1"), ("CI_NODE_INDEX", "1")]
             ))
             .contains("ambiguous")
+        );
+        assert!(
+            message(auto(
+                Some(3),
+                &[("CI_NODE_INDEX", "1"), ("CI_NODE_TOTAL", "4")]
+            ))
+            .contains("disagree")
         );
         assert!(
             message(auto(
