@@ -448,3 +448,43 @@ fn shard_auto_refuses_an_environment_it_cannot_read() {
     assert!(outside.stderr.contains("outside"), "{}", outside.stderr);
     run(ecrctl().args(["migrate", "--plan", plan, "--shard", "5/4"])).assert_code(2);
 }
+
+#[test]
+fn shards_share_ecrs_put_image_pace() {
+    let s = stand_ins();
+    let p = unique("mjpace");
+    seed_image(Registry::Plain, &format!("{p}/src"), "v1", &p);
+    // 80 items; shard 1/20 gets 4 of them. ECR's 10/s split 20 ways is one PUT every 2 s,
+    // so its 4 manifest PUTs take at least 6 s (the unsplit 10/s would take 0.3 s).
+    let plan_text: String = (0..80)
+        .map(|k| format!("{}/{p}/src:v1 {p}/dst:t{k}\n", s.plain_registry))
+        .collect();
+    let plan = temp_file("plan.txt", &plan_text);
+    let started = std::time::Instant::now();
+    let paced = migrate(
+        &plan,
+        &plan.with_extension("journal"),
+        &["--shard", "1/20", "-o", "json"],
+    );
+    let took = started.elapsed();
+    paced.assert_code(0);
+    assert_eq!(paced.json()["totals"]["items"], 4);
+    assert!(
+        took.as_secs_f64() >= 5.9,
+        "paced at 10/20 per second: {took:?}"
+    );
+    // An explicit rate is taken as given.
+    let started = std::time::Instant::now();
+    let given = migrate(
+        &plan,
+        &plan.with_extension("journal2"),
+        &["--shard", "2/20", "--max-put-rate", "100", "-o", "json"],
+    );
+    given.assert_code(0);
+    assert_eq!(given.json()["totals"]["copied"], 4);
+    assert!(
+        started.elapsed() < took,
+        "{:?} vs {took:?}",
+        started.elapsed()
+    );
+}
