@@ -777,10 +777,12 @@ pub struct MigrateArgs {
     pub overwrite: bool,
 
     /// Show what would be copied, skipped or refused, and the blobs to move; change nothing
+    /// (exit 1 when an item would fail)
     #[arg(long)]
     pub dry_run: bool,
 
-    /// Journal of finished items, for resuming (default: per plan, in the state folder)
+    /// Journal of finished items and their source digests, for resuming and re-syncing; one
+    /// run at a time (locked). Default: per plan and shard, in the state folder
     #[arg(long, value_name = "FILE")]
     pub journal: Option<PathBuf>,
 
