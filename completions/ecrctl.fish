@@ -362,11 +362,12 @@ complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l tags -d 'With 
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l rename -d 'With --from: rename repository paths, `s/FROM/TO/` (FROM literal; `^` anchors a prefix, `$` a suffix), e.g. \'s/^legacy-//\'' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -s j -l jobs -d 'Images copied at once' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l jobs-per-host -d 'Images copied at once from or to any single registry' -r
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l journal -d 'Journal of finished items, for resuming (default: per plan, in the state folder)' -r -F
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l journal -d 'Journal of finished items and their source digests, for resuming and re-syncing; one run at a time (locked). Default: per plan and shard, in the state folder' -r -F
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l plain-http -d 'Registry reached over plain HTTP (repeatable), e.g. localhost:5000' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l repo-settings -d 'Settings for ECR repositories created on the way (same format as `repo create --from-file`)' -r -F
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l max-put-rate -d 'Manifest PUTs per second per ECR registry (ECR\'s PutImage quota is 10/s; 0 = unlimited)' -r
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l shard -d 'Run only slice I of N of the plan (1-based), e.g. 2/4' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l max-put-rate -d 'Manifest PUTs per second per ECR registry [default: 10, ECR\'s PutImage quota per account and region; 10/N with --shard I/N, as the shards share it] (0 = unlimited)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l shard -d 'Run only slice I of N of the plan (1-based), e.g. 2/4; `auto` reads it from Kubernetes Indexed Jobs (JOB_COMPLETION_INDEX + --shard-count), GitLab parallel jobs (CI_NODE_INDEX, CI_NODE_TOTAL) or ECRCTL_SHARD_INDEX + --shard-count (GitHub matrix)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l shard-count -d 'With --shard auto: how many shards there are (Kubernetes `completions`, matrix size)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l report -d 'Also write the JSON report to FILE' -r -F
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l profile -d 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l region -d 'AWS region, e.g. us-east-1 (`login` and `lifecycle` take several)' -r
@@ -378,7 +379,9 @@ complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -s o -l output -d
 json\t''"
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l all-tags -d 'With --from: copy every tag'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l overwrite -d 'Replace destination tags that point at another digest'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l dry-run -d 'Show what would be copied, skipped or refused, and the blobs to move; change nothing'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l dry-run -d 'Show what would be copied, skipped or refused, and the blobs to move; change nothing (exit 1 when an item would fail)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l no-journal -d 'Keep no journal: every item is checked against the destination afresh'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l fresh -d 'Start the journal over (forget earlier runs of this plan)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l verify -d 'Read every destination manifest back and compare digests'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -s q -l quiet -d 'Print only errors'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'

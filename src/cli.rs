@@ -722,7 +722,8 @@ this account's ECR registry. Sources without a host are Docker Hub.
 Examples:
   ecrctl migrate --plan images.txt --dry-run
   ecrctl migrate --plan images.txt --jobs 16 --report migration.json
-  ecrctl migrate --plan images.txt --shard 2/4      # one of four CI jobs")]
+  ecrctl migrate --plan images.txt --shard 2/4      # one of four CI jobs
+  ecrctl migrate --plan images.txt --shard auto --shard-count 4   # Kubernetes Indexed Job")]
 pub struct MigrateArgs {
     /// The plan: `SOURCE DESTINATION` per line (`-` reads stdin)
     #[arg(
@@ -776,12 +777,22 @@ pub struct MigrateArgs {
     pub overwrite: bool,
 
     /// Show what would be copied, skipped or refused, and the blobs to move; change nothing
+    /// (exit 1 when an item would fail)
     #[arg(long)]
     pub dry_run: bool,
 
-    /// Journal of finished items, for resuming (default: per plan, in the state folder)
+    /// Journal of finished items and their source digests, for resuming and re-syncing; one
+    /// run at a time (locked). Default: per plan and shard, in the state folder
     #[arg(long, value_name = "FILE")]
     pub journal: Option<PathBuf>,
+
+    /// Keep no journal: every item is checked against the destination afresh
+    #[arg(long, conflicts_with_all = ["journal", "fresh"])]
+    pub no_journal: bool,
+
+    /// Start the journal over (forget earlier runs of this plan)
+    #[arg(long)]
+    pub fresh: bool,
 
     /// Read every destination manifest back and compare digests
     #[arg(long)]
@@ -795,30 +806,43 @@ pub struct MigrateArgs {
     #[arg(long, value_name = "FILE")]
     pub repo_settings: Option<PathBuf>,
 
-    /// Manifest PUTs per second per ECR registry (ECR's PutImage quota is 10/s; 0 = unlimited)
-    #[arg(
-        long,
-        env = "ECRCTL_MAX_PUT_RATE",
-        value_name = "N",
-        default_value_t = 10
-    )]
-    pub max_put_rate: u32,
+    /// Manifest PUTs per second per ECR registry [default: 10, ECR's PutImage quota per
+    /// account and region; 10/N with --shard I/N, as the shards share it] (0 = unlimited)
+    #[arg(long, env = "ECRCTL_MAX_PUT_RATE", value_name = "N")]
+    pub max_put_rate: Option<u32>,
 
-    /// Run only slice I of N of the plan (1-based), e.g. 2/4
-    #[arg(long, value_name = "I/N", value_parser = shard_arg)]
-    pub shard: Option<(usize, usize)>,
+    /// Run only slice I of N of the plan (1-based), e.g. 2/4; `auto` reads it from
+    /// Kubernetes Indexed Jobs (JOB_COMPLETION_INDEX + --shard-count), GitLab parallel jobs
+    /// (CI_NODE_INDEX, CI_NODE_TOTAL) or ECRCTL_SHARD_INDEX + --shard-count (GitHub matrix)
+    #[arg(long, value_name = "I/N|auto", value_parser = shard_arg)]
+    pub shard: Option<ShardArg>,
+
+    /// With --shard auto: how many shards there are (Kubernetes `completions`, matrix size)
+    #[arg(long, env = "ECRCTL_SHARD_COUNT", value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub shard_count: Option<u32>,
 
     /// Also write the JSON report to FILE
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
 }
 
-fn shard_arg(text: &str) -> Result<(usize, usize), String> {
-    let bad = || format!("`{text}` is not I/N with 1 <= I <= N (e.g. 2/4)");
+/// `--shard`: a fixed slice, or `auto` (resolved from the CI environment by `migrate`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShardArg {
+    /// Slice I of N, 1-based.
+    Slice(usize, usize),
+    Auto,
+}
+
+fn shard_arg(text: &str) -> Result<ShardArg, String> {
+    if text == "auto" {
+        return Ok(ShardArg::Auto);
+    }
+    let bad = || format!("`{text}` is not I/N with 1 <= I <= N (e.g. 2/4), or `auto`");
     let (i, n) = text.split_once('/').ok_or_else(bad)?;
     let (i, n): (usize, usize) = (i.parse().map_err(|_| bad())?, n.parse().map_err(|_| bad())?);
     if i >= 1 && i <= n {
-        Ok((i, n))
+        Ok(ShardArg::Slice(i, n))
     } else {
         Err(bad())
     }

@@ -1,16 +1,18 @@
 //! `ecrctl migrate`: validate the plan, set up clients and ECR repositories, copy items
 //! concurrently (journaled, so a rerun resumes), and report.
 
+use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures::stream::{self, StreamExt};
 
 use super::copy::{Copier, ItemReport, Status};
 use super::generate;
-use super::journal::{self, Journal};
+use super::journal::{self, EARLIER, Journal, Resume, SOURCE_CHANGED};
 use super::plan::{self, PlanItem};
-use super::report::{DryRunDocument, RunDocument, status_text};
-use super::setup;
+use super::report::{DryRunDocument, RunDocument, dry_status, status_text};
+use super::{setup, shard};
 use crate::cli::MigrateArgs;
 use crate::error::{CliError, Result};
 use crate::outcome::{CommandResult, Outcome, Verdict};
@@ -36,10 +38,12 @@ pub async fn run(settings: &Settings, args: &MigrateArgs, printer: &Printer) -> 
         .collect();
     crate::fsutil::check_distinct_files(&outputs, &plan)?;
     // Where the journal goes is settled before any repository is created.
-    let journals_dir = match (&args.journal, args.dry_run) {
+    let journals_dir = match (&args.journal, args.no_journal) {
         (_, true) => None,
         (Some(path), false) => {
-            crate::fsutil::check_output_file(path, "--journal")?;
+            if !args.dry_run {
+                crate::fsutil::check_output_file(path, "--journal")?;
+            }
             // A journal is read back to resume: a device or pipe is never one.
             if path.exists() && !path.is_file() {
                 return Err(CliError::usage(format!(
@@ -52,23 +56,48 @@ pub async fn run(settings: &Settings, args: &MigrateArgs, printer: &Printer) -> 
         }
         (None, false) => Some(journal::journals_dir()?),
     };
+    let env = |name: &str| std::env::var(name).ok();
+    let shard = shard::resolve(args.shard, args.shard_count, &env)?;
     let mut items = match (&args.plan, &args.from) {
         (Some(path), _) => read_plan(path)?,
         (None, Some(from)) => generated_plan(settings, args, from).await?,
         (None, None) => unreachable!("clap requires --plan or --from"),
     };
-    if let Some((i, n)) = args.shard {
+    if let Some(shard) = &shard {
+        let planned = items.len();
         items = items
             .into_iter()
             .enumerate()
-            .filter(|(k, _)| k % n == i - 1)
+            .filter(|(k, _)| shard.owns(*k))
             .map(|(_, item)| item)
             .collect();
+        printer.info(&format!(
+            "shard {}/{} (from {}): {} of {} items",
+            shard.index,
+            shard.count,
+            shard.from,
+            items.len(),
+            planned
+        ));
     }
     let mut ecr = setup::ecr_access(settings, &mut items).await?;
+    // One journal, one writer: taken (locked) before anything is changed.
+    let keys: Vec<String> = items.iter().map(PlanItem::key).collect();
+    let journal_path = match (args.no_journal, &args.journal, &journals_dir) {
+        (true, _, _) => None,
+        (false, Some(path), _) => Some(path.clone()),
+        (false, None, Some(dir)) => Some(journal::default_path(dir, &keys)),
+        (false, None, None) => Some(journal::default_path(&journal::journals_dir()?, &keys)),
+    };
+    let journal = match (&journal_path, args.dry_run) {
+        (None, _) => Journal::none(),
+        (Some(path), true) => Journal::peek(path, args.fresh),
+        (Some(path), false) => Journal::open(path, args.fresh)?,
+    };
     let (sources, dest_clients) = setup::clients(&items, &mut ecr, settings, args).await?;
+    let put_rate = shard::put_rate(args.max_put_rate, shard.as_ref());
     let (destinations, created) =
-        setup::destinations(&items, dest_clients, ecr.as_ref(), args, printer).await?;
+        setup::destinations(&items, dest_clients, ecr.as_ref(), args, put_rate, printer).await?;
     let copier = Arc::new(
         Copier::new(sources, destinations, args.overwrite, args.verify)
             .with_host_limit(usize::from(args.jobs_per_host)),
@@ -83,35 +112,99 @@ pub async fn run(settings: &Settings, args: &MigrateArgs, printer: &Printer) -> 
             && setup::is_ecr(Some(host), ecr.registry_endpoint.as_deref()))
         .then(|| host.to_string())
     };
-    if args.dry_run {
-        let reports = dry_run(&copier, &items, &created, printer, args, &retag_host).await;
-        // Same answer as the real run: items that would fail make it a "no".
-        return Ok(
-            failed_items(&reports, "would fail").map_or(Outcome::Success, |verdict| {
-                Outcome::Verdict(verdict.with_hint(
-                    "fix the causes (see the table) before the real run; nothing was changed",
-                ))
-            }),
-        );
-    }
-    let keys: Vec<String> = items.iter().map(PlanItem::key).collect();
-    let journal_path = match (&args.journal, &journals_dir) {
-        (Some(path), _) => path.clone(),
-        (None, Some(dir)) => journal::default_path(dir, &keys),
-        (None, None) => journal::default_path(&journal::journals_dir()?, &keys),
-    };
-    let journal = Journal::open(&journal_path)?;
-    tracing::info!(journal = %journal.path.display(), items = items.len(), "migrating");
+    tracing::info!(journal = ?journal.path, items = items.len(), dry_run = args.dry_run, "migrating");
+    let order: HashMap<String, usize> = items
+        .iter()
+        .enumerate()
+        .map(|(i, it)| (it.key(), i))
+        .collect();
     let (retags, copies): (Vec<PlanItem>, Vec<PlanItem>) =
         items.into_iter().partition(|i| retag_host(i).is_some());
-    let mut reports = retag_items(&copier, ecr.as_ref(), &retags, &journal, args).await?;
-    reports.extend(copy_all(&copier, &copies, &journal, args, printer).await?);
+    let progress = Progress::new(printer, retags.len() + copies.len(), args.dry_run);
+    let mut reports =
+        retag_items(&copier, ecr.as_ref(), &retags, &journal, args, &progress).await?;
+    if args.dry_run {
+        let (copied, blobs) = dry_run(&copier, &copies, &journal, args, &progress).await;
+        progress.finish();
+        reports.extend(copied);
+        sort_by_plan(&mut reports, &order);
+        return dry_run_finish(printer, args, &reports, &created, &blobs);
+    }
+    reports.extend(copy_all(&copier, &copies, &journal, args, &progress).await?);
+    progress.finish();
+    sort_by_plan(&mut reports, &order);
     finish(
         printer,
         args,
         &reports,
         copier.uploaded.load(std::sync::atomic::Ordering::Relaxed),
+        journal.path.as_deref(),
     )
+}
+
+fn sort_by_plan(reports: &mut [ItemReport], order: &HashMap<String, usize>) {
+    reports.sort_by_key(|r| {
+        order
+            .get(&format!("{} {}", r.source, r.destination))
+            .copied()
+            .unwrap_or(usize::MAX)
+    });
+}
+
+/// Per-item progress on stderr: a bar on a terminal, one line per item otherwise.
+struct Progress<'a> {
+    printer: &'a Printer,
+    bar: indicatif::ProgressBar,
+    total: usize,
+    done: AtomicUsize,
+    started: std::time::Instant,
+    dry_run: bool,
+}
+
+impl<'a> Progress<'a> {
+    fn new(printer: &'a Printer, total: usize, dry_run: bool) -> Self {
+        let what = if dry_run {
+            "checking images"
+        } else {
+            "copying images"
+        };
+        Self {
+            printer,
+            bar: printer.progress(total as u64, what),
+            total,
+            done: AtomicUsize::new(0),
+            started: std::time::Instant::now(),
+            dry_run,
+        }
+    }
+
+    fn item(&self, report: &ItemReport, uploaded: u64) {
+        let n = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        if !self.dry_run {
+            let rate = uploaded as f64 / self.started.elapsed().as_secs_f64().max(0.001);
+            self.bar.set_message(format!(
+                "copying images, {} at {}/s",
+                human_bytes(uploaded),
+                human_bytes(rate as u64)
+            ));
+        }
+        self.bar.inc(1);
+        if self.bar.is_hidden() {
+            let status = if self.dry_run {
+                dry_status(report)
+            } else {
+                status_text(report)
+            };
+            self.printer.info(&format!(
+                "[{n}/{}] {status} {} -> {}",
+                self.total, report.source, report.destination
+            ));
+        }
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
 }
 
 fn plan_error(source: &str, problems: Vec<String>) -> CliError {
@@ -166,51 +259,106 @@ fn read_plan(path: &std::path::Path) -> Result<Vec<PlanItem>> {
         .map_err(|problems| plan_error(&path.display().to_string(), problems))
 }
 
-/// Same-registry ECR items: re-tagged through the API, journaled like copies.
+/// Same-registry ECR items: re-tagged through the API, journaled and shown per item like
+/// copies; in a dry run, read and decided but not written.
 async fn retag_items(
     copier: &Copier,
     ecr: Option<&setup::Ecr>,
     items: &[PlanItem],
     journal: &Journal,
     args: &MigrateArgs,
+    progress: &Progress<'_>,
 ) -> Result<Vec<ItemReport>> {
     let (Some(ecr), Some(first)) = (ecr, items.first()) else {
         return Ok(Vec::new());
     };
-    let pending: Vec<&PlanItem> = items
-        .iter()
-        .filter(|i| journal.finished(&i.key()).is_none())
-        .collect();
-    let mut reports: Vec<ItemReport> = items
-        .iter()
-        .filter_map(|i| journal.finished(&i.key()).map(|d| earlier(i, d)))
-        .collect();
     let host = first.destination.host.clone().unwrap_or_default();
     let registry_id = crate::registry::endpoint::parse_ecr_host(&host)
         .map(|h| h.account)
         .or_else(|| ecr.ctx.registry_id.clone());
-    let dst = &copier.destinations[&host];
-    for report in super::retag::retag_all(
-        &ecr.ctx.ecr,
-        registry_id.as_deref(),
-        dst,
-        &pending,
-        args.overwrite,
-        usize::from(args.jobs),
-    )
-    .await
-    {
-        if report.status != Status::Failed {
-            let key = format!("{} {}", report.source, report.destination);
+    let items: Vec<&PlanItem> = items.iter().collect();
+    let run = super::retag::Retag {
+        client: &ecr.ctx.ecr,
+        registry_id: registry_id.as_deref(),
+        dst: &copier.destinations[&host],
+        overwrite: args.overwrite,
+        jobs: usize::from(args.jobs),
+        dry_run: args.dry_run,
+    };
+    let journaled = |item: &PlanItem| journal.finished(&item.key()).map(str::to_string);
+    let on_done = |item: &PlanItem, report: &ItemReport| -> Result<()> {
+        if report.status != Status::Failed && !args.dry_run {
             journal.record(
-                &key,
+                &item.key(),
                 report.digest.as_deref().unwrap_or(""),
-                status_text(&report),
+                status_text(report),
             )?;
         }
-        reports.push(report);
+        progress.item(report, 0);
+        Ok(())
+    };
+    super::retag::retag_all(&run, &items, &journaled, &on_done).await
+}
+
+/// The journaled source digest of an item, checked against what the source points at now:
+/// a pinned digest as it is, a tag with a HEAD.
+async fn check_journal(copier: &Copier, item: &PlanItem, journal: &Journal) -> Result<Resume> {
+    let Some(was) = journal.finished(&item.key()) else {
+        return Ok(Resume::New);
+    };
+    let now = match &item.source.digest {
+        Some(pinned) => pinned.clone(),
+        None => {
+            let host = item.source.host.as_deref().unwrap_or_default();
+            let src = &copier.sources[host];
+            src.head_manifest_digest(&item.source.repository, &item.source_reference())
+                .await?
+                .ok_or_else(|| CliError::remote(format!("{} does not exist", item.source)))?
+        }
+    };
+    Ok(journal::resume(Some(was), &now))
+}
+
+/// Copies (or, in a dry run, checks) one item the way the journal says: skipped when an
+/// earlier run finished it and the source still points at the same digest.
+async fn one_item(
+    copier: &Copier,
+    item: &PlanItem,
+    journal: &Journal,
+    dry_run: bool,
+    missing: &std::sync::Mutex<Vec<MissingBlob>>,
+) -> ItemReport {
+    let changed = match check_journal(copier, item, journal).await {
+        Ok(Resume::New) => None,
+        Ok(Resume::Done(digest)) => return earlier(item, &digest),
+        Ok(Resume::Changed { was }) => Some(was),
+        Err(e) => {
+            let mut report = ItemReport::new(item);
+            report.error = Some(e.to_string());
+            return report;
+        }
+    };
+    let host = item.destination.host.as_deref().unwrap_or_default();
+    let mut report = if dry_run {
+        let dry = copier.dry_run(item, host).await;
+        missing.lock().expect("blob list").extend(dry.missing_blobs);
+        dry.report
+    } else {
+        copier.copy(item, host).await
+    };
+    if let Some(was) = changed {
+        match &report.error {
+            Some(e) => {
+                let e = journal::source_changed(CliError::remote(e.clone()), &was);
+                report.error = Some(e.to_string());
+            }
+            None if report.status != Status::Skipped => {
+                report.detail = Some(SOURCE_CHANGED.into());
+            }
+            None => {}
+        }
     }
-    Ok(reports)
+    report
 }
 
 fn earlier(item: &PlanItem, digest: &str) -> ItemReport {
@@ -219,7 +367,7 @@ fn earlier(item: &PlanItem, digest: &str) -> ItemReport {
         destination: item.destination.to_string(),
         digest: Some(digest.to_string()),
         status: Status::Skipped,
-        detail: Some("done in an earlier run".into()),
+        detail: Some(EARLIER.into()),
         bytes: 0,
         error: None,
     }
@@ -230,115 +378,88 @@ async fn copy_all(
     items: &[PlanItem],
     journal: &Journal,
     args: &MigrateArgs,
-    printer: &Printer,
+    progress: &Progress<'_>,
 ) -> Result<Vec<ItemReport>> {
-    let total = items.len();
-    let bar = printer.progress(total as u64, "copying images");
-    let bar_shown = !bar.is_hidden();
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    let started = std::time::Instant::now();
-    let started = &started;
+    let unused = std::sync::Mutex::new(Vec::new());
+    let unused = &unused;
     let reports: Vec<Result<ItemReport>> = stream::iter(items)
         .map(|item| {
-            let (copier, bar, done) = (copier.clone(), bar.clone(), &done);
+            let copier = copier.clone();
             async move {
-                let report = match journal.finished(&item.key()) {
-                    Some(digest) => earlier(item, digest),
-                    None => {
-                        let host = item.destination.host.clone().unwrap_or_default();
-                        let report = copier.copy(item, &host).await;
-                        if report.status != Status::Failed {
-                            journal.record(
-                                &item.key(),
-                                report.digest.as_deref().unwrap_or(""),
-                                status_text(&report),
-                            )?;
-                        }
-                        report
-                    }
-                };
-                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                let uploaded = copier.uploaded.load(std::sync::atomic::Ordering::Relaxed);
-                let rate = uploaded as f64 / started.elapsed().as_secs_f64().max(0.001);
-                bar.set_message(format!(
-                    "copying images, {} at {}/s",
-                    human_bytes(uploaded),
-                    human_bytes(rate as u64)
-                ));
-                bar.inc(1);
-                if !bar_shown {
-                    printer.info(&format!(
-                        "[{n}/{total}] {} {} -> {}",
+                let report = one_item(&copier, item, journal, false, unused).await;
+                let fresh = report.detail.as_deref() != Some(EARLIER);
+                if report.status != Status::Failed && fresh {
+                    journal.record(
+                        &item.key(),
+                        report.digest.as_deref().unwrap_or(""),
                         status_text(&report),
-                        report.source,
-                        report.destination
-                    ));
+                    )?;
                 }
+                progress.item(&report, copier.uploaded.load(Ordering::Relaxed));
                 Ok(report)
             }
         })
         .buffer_unordered(usize::from(args.jobs))
         .collect()
         .await;
-    bar.finish_and_clear();
-    let mut reports = reports.into_iter().collect::<Result<Vec<_>>>()?;
-    let order: std::collections::HashMap<String, usize> = items
-        .iter()
-        .enumerate()
-        .map(|(i, it)| (it.destination.to_string(), i))
-        .collect();
-    reports.sort_by_key(|r| order.get(&r.destination).copied().unwrap_or(usize::MAX));
-    Ok(reports)
+    reports.into_iter().collect()
 }
 
+/// (destination host, repository, digest, size) of a blob the destination lacks.
+type MissingBlob = (String, String, String, u64);
+
+/// Reads everything the copies would read; the reports and the blobs to upload.
 async fn dry_run(
     copier: &Arc<Copier>,
     items: &[PlanItem],
-    created: &[String],
-    printer: &Printer,
+    journal: &Journal,
     args: &MigrateArgs,
-    retag_host: &dyn Fn(&PlanItem) -> Option<String>,
-) -> Vec<ItemReport> {
-    let results: Vec<super::copy::DryRun> = stream::iter(items)
+    progress: &Progress<'_>,
+) -> (Vec<ItemReport>, Vec<MissingBlob>) {
+    let missing = std::sync::Mutex::new(Vec::new());
+    let missing_ref = &missing;
+    let reports: Vec<ItemReport> = stream::iter(items)
         .map(|item| {
             let copier = copier.clone();
-            let retag = retag_host(item).is_some();
             async move {
-                if retag {
-                    let mut dry = copier.dry_run_skeleton(item);
-                    dry.report.status = Status::Retagged;
-                    dry.report.detail = Some("would re-tag in ECR (no blobs move)".into());
-                    return dry;
-                }
-                copier
-                    .dry_run(item, item.destination.host.as_deref().unwrap_or_default())
-                    .await
+                let report = one_item(&copier, item, journal, true, missing_ref).await;
+                progress.item(&report, 0);
+                report
             }
         })
         .buffered(usize::from(args.jobs))
         .collect()
         .await;
-    let mut blobs: Vec<(String, String, String, u64)> = results
-        .iter()
-        .flat_map(|r| r.missing_blobs.clone())
-        .collect();
+    let mut blobs = missing.into_inner().expect("blob list");
     blobs.sort();
     blobs.dedup();
+    (reports, blobs)
+}
+
+/// The dry run's table or document (and `--report`); exit 1 when any item would fail,
+/// like the real run.
+fn dry_run_finish(
+    printer: &Printer,
+    args: &MigrateArgs,
+    reports: &[ItemReport],
+    created: &[String],
+    blobs: &[MissingBlob],
+) -> CommandResult {
     let bytes: u64 = blobs.iter().map(|b| b.3).sum();
-    let reports: Vec<ItemReport> = results.into_iter().map(|r| r.report).collect();
+    let document = DryRunDocument::new(reports, created, blobs.len(), bytes);
+    if let Some(path) = &args.report {
+        let json = crate::output::to_pretty_bytes(&document);
+        if let Err(e) = crate::fsutil::write_atomic(path, &json, 0o644) {
+            printer.record_failure(e);
+        }
+    }
     if printer.is_json() {
-        printer.json(&DryRunDocument {
-            schema_version: crate::output::SchemaVersion,
-            dry_run: true,
-            items: &reports,
-            repositories_to_create: created,
-            blobs_to_upload: blobs.len(),
-            bytes_to_upload: bytes,
-        });
+        printer.json(&document);
     } else {
-        printer.print_table(&super::report::table(printer, &reports, true));
+        printer.print_table(&super::report::table(printer, reports, true));
         printer.info(&format!(
-            "dry run: {} to create, {} blobs ({}) to upload after dedup; nothing was changed",
+            "dry run: {}; {} to create, {} blobs ({}) to upload after dedup; nothing was changed",
+            document.totals.summary(),
             crate::output::count(created.len(), "repository", "repositories"),
             blobs.len(),
             human_bytes(bytes)
@@ -347,7 +468,14 @@ async fn dry_run(
             printer.info(&format!("  would create ECR repository {repo}"));
         }
     }
-    reports
+    // Same answer as the real run: items that would fail make it a "no".
+    Ok(
+        failed_items(reports, "would fail").map_or(Outcome::Success, |verdict| {
+            Outcome::Verdict(verdict.with_hint(
+                "fix the causes (see the table) before the real run; nothing was changed",
+            ))
+        }),
+    )
 }
 
 fn finish(
@@ -355,6 +483,7 @@ fn finish(
     args: &MigrateArgs,
     reports: &[ItemReport],
     uploaded: u64,
+    journal: Option<&std::path::Path>,
 ) -> CommandResult {
     let document = RunDocument::new(reports, uploaded);
     if let Some(path) = &args.report {
@@ -369,6 +498,9 @@ fn finish(
     } else {
         printer.print_table(&super::report::table(printer, reports, false));
         printer.info(&document.totals.summary());
+    }
+    if let Some(path) = journal {
+        printer.info(&format!("journal: {}", path.display()));
     }
     Ok(
         failed_items(reports, "failed").map_or(Outcome::Success, |verdict| {

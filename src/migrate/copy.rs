@@ -117,9 +117,10 @@ pub struct Pacer {
 }
 
 impl Pacer {
-    pub fn new(rate: u32) -> Option<Self> {
-        (rate > 0).then(|| Self {
-            interval: Duration::from_secs(1) / rate,
+    /// A pace of `rate` per second, fractions allowed (ECR's quota split across shards).
+    pub fn per_second(rate: f64) -> Option<Self> {
+        (rate.is_finite() && rate > 0.0).then(|| Self {
+            interval: Duration::from_secs_f64(1.0 / rate),
             next: tokio::sync::Mutex::new(Instant::now()),
         })
     }
@@ -378,14 +379,6 @@ impl Copier {
         DryRun {
             report,
             missing_blobs: missing,
-        }
-    }
-
-    /// A dry-run result with nothing read yet.
-    pub fn dry_run_skeleton(&self, item: &PlanItem) -> DryRun {
-        DryRun {
-            report: self.copy_report_skeleton(item),
-            missing_blobs: Vec::new(),
         }
     }
 

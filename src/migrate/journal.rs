@@ -2,17 +2,17 @@
 //! so a run killed at any point (Ctrl-C, `kill -9`) resumes where it stopped.
 
 use std::collections::HashMap;
-use std::io::{BufRead, Write};
+use std::io::{BufRead, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use anyhow::Context;
+use crate::error::{CliError, Result};
 
-use crate::error::Result;
-
+/// One finished item: `key` is `SOURCE DESTINATION`, `digest` the source manifest digest
+/// that was written to the destination (so a rerun can tell when the source moved on).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Entry {
     key: String,
@@ -21,9 +21,12 @@ struct Entry {
 }
 
 pub struct Journal {
-    pub path: PathBuf,
+    /// `None` with `--no-journal`.
+    pub path: Option<PathBuf>,
     done: HashMap<String, String>,
-    file: Mutex<std::fs::File>,
+    /// `None` when read only (a dry run) or with `--no-journal`. Holds an exclusive lock
+    /// on the file for as long as the run lasts: one journal, one writer.
+    file: Option<Mutex<std::fs::File>>,
 }
 
 /// `$XDG_STATE_HOME/ecrctl/journals` (default `~/.local/state/…`); an error with no home.
@@ -37,50 +40,145 @@ pub fn default_path(dir: &Path, plan_keys: &[String]) -> PathBuf {
     dir.join(format!("migrate-{}.jsonl", &digest[..16]))
 }
 
+/// The entries of a journal file; a torn last line (killed mid-write) is skipped, so that
+/// item is simply redone.
+fn read_entries(file: &std::fs::File) -> HashMap<String, String> {
+    let mut done = HashMap::new();
+    for line in std::io::BufReader::new(file).lines().map_while(|l| l.ok()) {
+        if let Ok(entry) = serde_json::from_str::<Entry>(&line) {
+            done.insert(entry.key, entry.digest);
+        }
+    }
+    done
+}
+
 impl Journal {
-    /// Opens (creating) the journal; a failure is operational (exit 3) with its cause.
-    pub fn open(path: &Path) -> anyhow::Result<Self> {
+    /// No journal (`--no-journal`): nothing is remembered or written.
+    pub fn none() -> Self {
+        Self {
+            path: None,
+            done: HashMap::new(),
+            file: None,
+        }
+    }
+
+    /// The journal as a dry run sees it: read, never created, locked or written.
+    pub fn peek(path: &Path, fresh: bool) -> Self {
+        let done = match std::fs::File::open(path) {
+            Ok(file) if !fresh => read_entries(&file),
+            _ => HashMap::new(),
+        };
+        Self {
+            path: Some(path.to_path_buf()),
+            done,
+            file: None,
+        }
+    }
+
+    /// Opens (creating) the journal and locks it for this run; `fresh` forgets what it
+    /// holds. Another run holding it is refused at once; other failures are operational
+    /// (exit 3) with their cause.
+    pub fn open(path: &Path, fresh: bool) -> Result<Self> {
         let what = || format!("cannot use the journal {}", path.display());
+        let io = |e: std::io::Error| CliError::remote(what()).with_cause(e.to_string());
         if let Some(dir) = path.parent() {
-            crate::fsutil::create_private_dir(dir).with_context(what)?;
+            crate::fsutil::create_private_dir(dir).map_err(io)?;
         }
-        let mut done = HashMap::new();
-        if let Ok(file) = std::fs::File::open(path) {
-            // A torn last line (killed mid-write) is skipped: that item is simply redone.
-            for line in std::io::BufReader::new(file).lines().map_while(|l| l.ok()) {
-                if let Ok(entry) = serde_json::from_str::<Entry>(&line) {
-                    done.insert(entry.key, entry.digest);
-                }
-            }
-        }
-        let file = std::fs::OpenOptions::new()
+        let mut file = std::fs::OpenOptions::new()
             .create(true)
+            .read(true)
             .append(true)
             .open(path)
-            .with_context(what)?;
+            .map_err(io)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(CliError::remote(format!(
+                    "another `ecrctl migrate` is using the journal {}; nothing was copied",
+                    path.display()
+                ))
+                .with_hint(
+                    "wait for it to finish, or give each concurrent run (each shard) its own \
+                     --journal (the default journal is per plan and per shard)",
+                ));
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
+        }
+        let done = if fresh {
+            file.set_len(0).map_err(io)?;
+            HashMap::new()
+        } else {
+            file.seek(SeekFrom::Start(0)).map_err(io)?;
+            read_entries(&file)
+        };
         Ok(Self {
-            path: path.to_path_buf(),
+            path: Some(path.to_path_buf()),
             done,
-            file: Mutex::new(file),
+            file: Some(Mutex::new(file)),
         })
     }
 
-    /// The digest recorded for a finished item.
+    /// The source digest recorded for a finished item.
     pub fn finished(&self, key: &str) -> Option<&str> {
         self.done.get(key).map(String::as_str)
     }
 
-    pub fn record(&self, key: &str, digest: &str, status: &str) -> anyhow::Result<()> {
+    /// Records a finished item (appended and flushed); a no-op without a journal file.
+    pub fn record(&self, key: &str, digest: &str, status: &str) -> Result<()> {
+        let Some(file) = &self.file else {
+            return Ok(());
+        };
         let line = serde_json::to_string(&Entry {
             key: key.into(),
             digest: digest.into(),
             status: status.into(),
         })
         .expect("serializes");
-        let mut file = self.file.lock().expect("journal lock");
+        let mut file = file.lock().expect("journal lock");
         writeln!(file, "{line}")
             .and_then(|()| file.sync_data())
-            .with_context(|| format!("cannot write the journal {}", self.path.display()))
+            .map_err(|e| {
+                let path = self.path.as_deref().unwrap_or(Path::new("-"));
+                CliError::remote(format!("cannot write the journal {}", path.display()))
+                    .with_cause(e.to_string())
+            })
+    }
+}
+
+/// The detail of an item skipped because an earlier run finished it.
+pub const EARLIER: &str = "done in an earlier run";
+/// The detail of an item copied again because its source moved on.
+pub const SOURCE_CHANGED: &str = "source changed since an earlier run";
+
+/// A failure of an item whose source moved on since the journal recorded it.
+pub fn source_changed(e: CliError, was: &str) -> CliError {
+    let was = if was.is_empty() { "unknown" } else { was };
+    CliError::remote(format!(
+        "source changed since an earlier run (was {was}): {}",
+        e.message()
+    ))
+}
+
+/// What the journal says about an item, given what its source points at now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resume {
+    /// Not in the journal: copy it.
+    New,
+    /// Finished earlier and the source still points at the same digest: skip it.
+    Done(String),
+    /// Finished earlier, but the source now points elsewhere: copy it again.
+    Changed { was: String },
+}
+
+/// The rule for a journaled item: only the same source digest counts as done (an entry
+/// without a digest never does).
+pub fn resume(journaled: Option<&str>, source_now: &str) -> Resume {
+    match journaled {
+        None => Resume::New,
+        Some(was) if !was.is_empty() && was == source_now => Resume::Done(was.to_string()),
+        Some(was) => Resume::Changed {
+            was: was.to_string(),
+        },
     }
 }
 
@@ -94,7 +192,7 @@ mod tests {
             std::env::temp_dir().join(format!("ecrctl-journal-{}.jsonl", std::process::id()));
         let _ = std::fs::remove_file(&path);
         {
-            let j = Journal::open(&path).unwrap();
+            let j = Journal::open(&path, false).unwrap();
             j.record("a b", "sha256:1", "copied").unwrap();
         }
         std::fs::OpenOptions::new()
@@ -103,13 +201,46 @@ mod tests {
             .unwrap()
             .write_all(b"{\"key\":\"c d\",\"dig")
             .unwrap();
-        let j = Journal::open(&path).unwrap();
-        assert_eq!(j.finished("a b"), Some("sha256:1"));
-        assert_eq!(j.finished("c d"), None);
+        {
+            let j = Journal::open(&path, false).unwrap();
+            assert_eq!(j.finished("a b"), Some("sha256:1"));
+            assert_eq!(j.finished("c d"), None);
+            // One writer: a second open while this one holds it is refused at once.
+            let second = Journal::open(&path, false).err().unwrap();
+            assert!(second.message().contains("another `ecrctl migrate`"));
+            // A dry run only reads it.
+            assert_eq!(
+                Journal::peek(&path, false).finished("a b"),
+                Some("sha256:1")
+            );
+            assert_eq!(Journal::peek(&path, true).finished("a b"), None);
+        }
+        // --fresh forgets everything.
+        let j = Journal::open(&path, true).unwrap();
+        assert_eq!(j.finished("a b"), None);
+        drop(j);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "");
         std::fs::remove_file(&path).unwrap();
         assert_ne!(
             default_path(Path::new("/j"), &["x".into()]),
             default_path(Path::new("/j"), &["y".into()])
         );
+        Journal::none().record("a b", "sha256:1", "copied").unwrap();
+    }
+
+    #[test]
+    fn only_the_same_source_digest_counts_as_done() {
+        assert_eq!(resume(None, "sha256:1"), Resume::New);
+        assert_eq!(
+            resume(Some("sha256:1"), "sha256:1"),
+            Resume::Done("sha256:1".into())
+        );
+        assert_eq!(
+            resume(Some("sha256:1"), "sha256:2"),
+            Resume::Changed {
+                was: "sha256:1".into()
+            }
+        );
+        assert_eq!(resume(Some(""), ""), Resume::Changed { was: String::new() });
     }
 }

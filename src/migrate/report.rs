@@ -63,17 +63,102 @@ impl<'a> RunDocument<'a> {
     }
 }
 
-/// `migrate --dry-run -o json`.
+/// `migrate --dry-run -o json` (and its `--report`).
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DryRunDocument<'a> {
     pub schema_version: SchemaVersion,
     /// Always `true`: tells this document from a run's.
     pub dry_run: bool,
-    pub items: &'a [ItemReport],
+    pub items: Vec<DryItem<'a>>,
+    pub totals: DryTotals,
     pub repositories_to_create: &'a [String],
     pub blobs_to_upload: usize,
     pub bytes_to_upload: u64,
+}
+
+/// One item of a dry run: what the real run would do (`would-copy`, `would-retag`,
+/// `skipped`, `would-fail`), never a status that claims something was done.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DryItem<'a> {
+    pub source: &'a str,
+    pub destination: &'a str,
+    pub digest: Option<&'a str>,
+    pub status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<&'a str>,
+    /// Bytes the destination lacks (before dedup across items).
+    pub bytes: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DryTotals {
+    pub items: usize,
+    pub would_copy: usize,
+    pub would_retag: usize,
+    pub skipped: usize,
+    pub would_fail: usize,
+}
+
+impl DryTotals {
+    /// The dry run's counts in words.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} would copy, {} would re-tag, {} skipped, {} would fail",
+            self.would_copy, self.would_retag, self.skipped, self.would_fail
+        )
+    }
+}
+
+impl<'a> DryRunDocument<'a> {
+    pub fn new(
+        reports: &'a [ItemReport],
+        repositories_to_create: &'a [String],
+        blobs_to_upload: usize,
+        bytes_to_upload: u64,
+    ) -> Self {
+        let count = |s: Status| reports.iter().filter(|r| r.status == s).count();
+        Self {
+            schema_version: SchemaVersion,
+            dry_run: true,
+            items: reports
+                .iter()
+                .map(|r| DryItem {
+                    source: &r.source,
+                    destination: &r.destination,
+                    digest: r.digest.as_deref(),
+                    status: dry_status(r),
+                    detail: r.detail.as_deref(),
+                    bytes: r.bytes,
+                    error: r.error.as_deref(),
+                })
+                .collect(),
+            totals: DryTotals {
+                items: reports.len(),
+                would_copy: count(Status::Copied),
+                would_retag: count(Status::Retagged),
+                skipped: count(Status::Skipped),
+                would_fail: count(Status::Failed),
+            },
+            repositories_to_create,
+            blobs_to_upload,
+            bytes_to_upload,
+        }
+    }
+}
+
+/// The status of a dry-run item: what would happen.
+pub fn dry_status(report: &ItemReport) -> &'static str {
+    match report.status {
+        Status::Copied => "would-copy",
+        Status::Retagged => "would-retag",
+        Status::Skipped => "skipped",
+        Status::Failed => "would-fail",
+    }
 }
 
 pub fn status_text(report: &ItemReport) -> &'static str {
@@ -182,13 +267,11 @@ mod tests {
     fn json() {
         let reports = reports();
         insta::assert_json_snapshot!(RunDocument::new(&reports, 52_428_800));
-        insta::assert_json_snapshot!(DryRunDocument {
-            schema_version: SchemaVersion,
-            dry_run: true,
-            items: &reports,
-            repositories_to_create: &["team/web".to_string()],
-            blobs_to_upload: 3,
-            bytes_to_upload: 52_428_800,
-        });
+        insta::assert_json_snapshot!(DryRunDocument::new(
+            &reports,
+            &["team/web".to_string()],
+            3,
+            52_428_800
+        ));
     }
 }

@@ -9,6 +9,7 @@ use futures::StreamExt;
 use aws_sdk_ecr::Client;
 
 use super::copy::{Destination, ItemReport, Status, skip_existing};
+use super::journal::{EARLIER, Resume, SOURCE_CHANGED, resume, source_changed};
 use super::plan::PlanItem;
 use crate::aws::retag::{self, PutOutcome};
 use crate::error::{CliError, Result};
@@ -17,15 +18,30 @@ fn report(item: &PlanItem) -> ItemReport {
     ItemReport::new(item)
 }
 
+/// How one registry's re-tags run.
+pub struct Retag<'a> {
+    pub client: &'a Client,
+    pub registry_id: Option<&'a str>,
+    pub dst: &'a Destination,
+    pub overwrite: bool,
+    pub jobs: usize,
+    /// Read the sources and destinations, decide, write nothing.
+    pub dry_run: bool,
+}
+
+/// The journal's source digest for an item, if it finished in an earlier run.
+pub type Journaled<'a> = &'a (dyn Fn(&PlanItem) -> Option<String> + Sync);
+/// Called as each item finishes (journal, progress).
+pub type OnDone<'a> = &'a (dyn Fn(&PlanItem, &ItemReport) -> Result<()> + Sync);
+
 /// Re-tags `items` (all in one registry); one report per item, in order.
 pub async fn retag_all(
-    client: &Client,
-    registry_id: Option<&str>,
-    dst: &Destination,
+    run: &Retag<'_>,
     items: &[&PlanItem],
-    overwrite: bool,
-    jobs: usize,
-) -> Vec<ItemReport> {
+    journaled: Journaled<'_>,
+    on_done: OnDone<'_>,
+) -> Result<Vec<ItemReport>> {
+    let (client, registry_id) = (run.client, run.registry_id);
     let mut by_source: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     let mut by_dest: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for item in items {
@@ -41,43 +57,46 @@ pub async fn retag_all(
     }
     let mut sources = BTreeMap::new();
     let mut existing = BTreeMap::new();
+    let all_failed = |e: &CliError| -> Result<Vec<ItemReport>> {
+        let mut reports = Vec::new();
+        for item in items {
+            let r = failed(item, e);
+            on_done(item, &r)?;
+            reports.push(r);
+        }
+        Ok(reports)
+    };
     for (repo, refs) in &by_source {
         match retag::get_manifests(client, registry_id, repo, refs).await {
             Ok(found) => sources.insert(*repo, found),
-            Err(e) => return items.iter().map(|i| failed(i, &e)).collect(),
+            Err(e) => return all_failed(&e),
         };
     }
     for (repo, tags) in &by_dest {
         match retag::get_manifests(client, registry_id, repo, tags).await {
             Ok(found) => existing.insert(*repo, found),
-            Err(e) => return items.iter().map(|i| failed(i, &e)).collect(),
+            Err(e) => return all_failed(&e),
         };
     }
-    // PutImage calls run side by side (paced by the destination's rate), in plan order.
+    // PutImage calls run side by side (paced by the destination's rate), in plan order;
+    // each item is journaled and shown as it finishes.
     let (sources, existing) = (&sources, &existing);
     futures::stream::iter(items)
         .map(|item| async move {
             let mut r = report(item);
-            if let Err(e) = retag_one(
-                client,
-                registry_id,
-                dst,
-                item,
-                sources,
-                existing,
-                overwrite,
-                &mut r,
-            )
-            .await
-            {
+            let was = journaled(item);
+            if let Err(e) = retag_one(run, item, sources, existing, was.as_deref(), &mut r).await {
                 r.status = Status::Failed;
                 r.error = Some(e.to_string());
             }
-            r
+            on_done(item, &r)?;
+            Ok(r)
         })
-        .buffered(jobs)
-        .collect()
+        .buffered(run.jobs)
+        .collect::<Vec<Result<ItemReport>>>()
         .await
+        .into_iter()
+        .collect()
 }
 
 fn failed(item: &PlanItem, error: &CliError) -> ItemReport {
@@ -88,15 +107,12 @@ fn failed(item: &PlanItem, error: &CliError) -> ItemReport {
 
 type Found<'a> = BTreeMap<&'a str, std::collections::HashMap<String, retag::StoredManifest>>;
 
-#[allow(clippy::too_many_arguments)]
 async fn retag_one(
-    client: &Client,
-    registry_id: Option<&str>,
-    dst: &Destination,
+    run: &Retag<'_>,
     item: &PlanItem,
     sources: &Found<'_>,
     existing: &Found<'_>,
-    overwrite: bool,
+    journaled: Option<&str>,
     r: &mut ItemReport,
 ) -> Result<()> {
     let source_ref = item.source_reference();
@@ -106,29 +122,51 @@ async fn retag_one(
         .and_then(|m| m.get(&source_ref))
         .ok_or_else(|| CliError::remote(format!("{} does not exist", item.source)))?;
     r.digest = Some(manifest.digest.clone());
+    let changed = match resume(journaled, &manifest.digest) {
+        Resume::New => None,
+        Resume::Done(_) => {
+            r.status = Status::Skipped;
+            r.detail = Some(EARLIER.into());
+            return Ok(());
+        }
+        Resume::Changed { was } => Some(was),
+    };
     let dst_repo = &item.destination.repository;
     let current = existing
         .get(dst_repo.as_str())
         .and_then(|m| m.get(&tag))
         .map(|m| m.digest.as_str());
-    let immutable = dst.immutable_repos.contains(dst_repo);
-    if skip_existing(
+    let immutable = run.dst.immutable_repos.contains(dst_repo);
+    let skip = skip_existing(
         dst_repo,
         &tag,
         current,
         &manifest.digest,
         immutable,
-        overwrite,
-    )? {
+        run.overwrite,
+    )
+    .map_err(|e| match &changed {
+        Some(was) => source_changed(e, was),
+        None => e,
+    })?;
+    if skip {
         r.skip_exists();
         return Ok(());
     }
-    if let Some(pacer) = &dst.pacer {
+    if changed.is_some() {
+        r.detail = Some(SOURCE_CHANGED.into());
+    }
+    if run.dry_run {
+        r.status = Status::Retagged;
+        r.detail = Some("would re-tag in ECR (no blobs move)".into());
+        return Ok(());
+    }
+    if let Some(pacer) = &run.dst.pacer {
         pacer.wait().await;
     }
     match retag::put_tag(
-        client,
-        registry_id,
+        run.client,
+        run.registry_id,
         &item.destination.repository,
         &tag,
         manifest,

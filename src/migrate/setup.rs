@@ -212,6 +212,7 @@ pub async fn destinations(
     clients: HashMap<String, Arc<RegistryClient>>,
     ecr: Option<&Ecr>,
     args: &MigrateArgs,
+    put_rate: Option<f64>,
     printer: &Printer,
 ) -> Result<(HashMap<String, Destination>, Vec<String>)> {
     let repo_settings = match &args.repo_settings {
@@ -240,36 +241,52 @@ pub async fn destinations(
                         }
                     }
                     None if args.dry_run => to_create.push(repo.to_string()),
-                    None => {
-                        repositories::create(&ecr.ctx, repo, &settings).await?;
-                        printer.info(&format!("created ECR repository {repo}"));
-                        to_create.push(repo.to_string());
-                        if settings
-                            .mutability
-                            .as_ref()
-                            .is_some_and(|m| m.mode == MutabilityMode::Immutable)
-                        {
-                            immutable.insert(repo.to_string());
+                    None => match repositories::create(&ecr.ctx, repo, &settings).await {
+                        Ok(_) => {
+                            printer.info(&format!("created ECR repository {repo}"));
+                            to_create.push(repo.to_string());
+                            if settings
+                                .mutability
+                                .as_ref()
+                                .is_some_and(|m| m.mode == MutabilityMode::Immutable)
+                            {
+                                immutable.insert(repo.to_string());
+                            }
                         }
-                    }
+                        // Another shard of the plan created it in between: that is success,
+                        // with the settings it was created with.
+                        Err(e) if already_exists(&e) => {
+                            let existing =
+                                repositories::observe(&ecr.ctx, repo, &RepoSettings::default())
+                                    .await?
+                                    .ok_or(e)?;
+                            if existing.mutability.mode == MutabilityMode::Immutable {
+                                immutable.insert(repo.to_string());
+                            }
+                        }
+                        Err(e) => return Err(e),
+                    },
                 }
             }
         }
-        let rate = if ecr_here.is_some() {
-            args.max_put_rate
-        } else {
-            0
-        };
+        let rate = ecr_here.and(put_rate);
         out.insert(
             host,
             Destination {
                 client,
-                pacer: Pacer::new(rate).map(Arc::new),
+                pacer: rate.and_then(Pacer::per_second).map(Arc::new),
                 immutable_repos: immutable,
             },
         );
     }
     Ok((out, to_create))
+}
+
+/// `RepositoryAlreadyExistsException` from CreateRepository.
+fn already_exists(e: &CliError) -> bool {
+    e.causes()
+        .iter()
+        .any(|c| c.starts_with("RepositoryAlreadyExistsException"))
 }
 
 fn settings_for(file: Option<&crate::repo::file::RepoFile>, repo: &str) -> RepoSettings {

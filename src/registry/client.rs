@@ -376,6 +376,39 @@ impl RegistryClient {
         check(response, &what).await.map(|_| ())
     }
 
+    /// The digest a tag or digest points at, from a HEAD (`Docker-Content-Digest`): cheap,
+    /// and not counted as a pull by Docker Hub. A GET when the registry sends no usable
+    /// digest header (or refuses the HEAD), so the answer is always a real digest.
+    pub async fn head_manifest_digest(
+        &self,
+        repo: &str,
+        reference: &str,
+    ) -> Result<Option<String>> {
+        let url = self.url(&format!("{repo}/manifests/{reference}"));
+        let what = format!("resolving {}/{repo}:{reference}", self.host);
+        let response = self
+            .send(&Self::pull_scope(repo), &what, |http| {
+                http.head(&url).header(header::ACCEPT, MANIFEST_TYPES)
+            })
+            .await?;
+        if response.status() == StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        let header_digest = response
+            .headers()
+            .get("docker-content-digest")
+            .and_then(|v| v.to_str().ok())
+            .filter(|d| {
+                d.strip_prefix("sha256:")
+                    .is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+            })
+            .map(str::to_ascii_lowercase);
+        match header_digest {
+            Some(digest) if response.status().is_success() => Ok(Some(digest)),
+            _ => self.manifest_digest(repo, reference).await,
+        }
+    }
+
     pub async fn blob_exists(&self, repo: &str, digest: &str) -> Result<bool> {
         let url = self.url(&format!("{repo}/blobs/{digest}"));
         let what = format!("looking for blob {digest} in {}/{repo}", self.host);
