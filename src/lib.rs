@@ -58,11 +58,24 @@ pub fn run() -> i32 {
         .enable_all()
         .build()
         .expect("the tokio runtime starts");
+    let interrupted = || {
+        CliError::interrupted()
+            .with_hint("every finished step is kept: run the same command again to continue")
+    };
+    // Long CPU-bound work (a 100,000-image evaluation) keeps the select below from seeing
+    // Ctrl-C; this watchdog, on another thread, ends the run if it has not within 2 s.
+    let paint = printer.stderr_paint;
+    runtime.spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+            output::to_stderr(&output::failure::render(&interrupted(), &paint));
+            std::process::exit(ExitCode::Interrupted.code());
+        }
+    });
     let result = runtime.block_on(async {
         tokio::select! {
             result = dispatch(&cli.command, &settings, &printer) => result,
-            _ = tokio::signal::ctrl_c() => Err(CliError::interrupted()
-                .with_hint("every finished step is kept: run the same command again to continue")),
+            _ = tokio::signal::ctrl_c() => Err(interrupted()),
         }
     });
     // Do not wait for in-flight requests after Ctrl-C or an error.

@@ -147,6 +147,7 @@ pub fn decide(
         });
     let region = place.region.clone();
     let Judged { preview, guard } = judge.judge(
+        place.registry_id.as_deref(),
         region.as_deref(),
         Some(repository.clone()),
         desired.policy.clone(),

@@ -234,6 +234,7 @@ async fn preview_one(
     };
     let images = ecr_images::describe_images(&target.ctx, name).await?;
     Ok(Some(judge.judge(
+        target.place.registry_id.as_deref(),
         Some(&target.ctx.region),
         Some(name.clone()),
         policy,
@@ -290,6 +291,7 @@ pub fn offline_rows(
             place: Place::default(),
             repository: Some(name.clone()),
             result: RowResult::Previewed(Box::new(judge.judge(
+                None,
                 None,
                 Some(name),
                 policy.clone(),
@@ -433,12 +435,12 @@ pub fn report(rows: &[Row], price: f64, printer: &Printer) -> CommandResult {
         }
     }
     if !printer.is_json() {
-        for (_, j) in &judged {
-            if let (Some(line), Some(name)) = (
-                guard::sentence(&j.guard, &j.preview.images),
-                j.preview.repository.as_deref(),
-            ) {
-                printer.info(&format!("{name}: {line}"));
+        // Named with region and account: the same repository may be in several.
+        for row in rows {
+            if let RowResult::Previewed(j) = &row.result
+                && let Some(line) = guard::sentence(&j.guard, &j.preview.images)
+            {
+                printer.info(&format!("{}: {line}", row.label()));
             }
         }
     }

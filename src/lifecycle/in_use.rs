@@ -125,6 +125,8 @@ fn parse_source(item: &str) -> Result<Source> {
 /// A reference to this registry, parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Used {
+    /// The registry the reference names: (account, region).
+    place: Place,
     repository: String,
     tag: Option<String>,
     digest: Option<String>,
@@ -137,13 +139,22 @@ pub struct SourceCount {
     pub label: String,
     pub references: usize,
     pub this_registry: usize,
+    /// References to other ECR registries (accounts or regions): kept for those.
+    pub other_ecr: usize,
 }
 
-/// What the sources say is in use in this registry.
+/// A registry: (account, region).
+pub type Place = (String, String);
+
+/// What the sources say is in use in ECR registries: this one (the context's), and the
+/// others they name (a service in eu-west-1 may run an image of us-east-1, or of another
+/// account read in the same run), each kept with the registry it names.
 #[derive(Debug, Default)]
 pub struct Workloads {
     used: Vec<Used>,
     pub counts: Vec<SourceCount>,
+    /// The registry of the context the sources were read in.
+    pub home: Option<Place>,
 }
 
 /// Which registry is "this" one.
@@ -156,12 +167,17 @@ struct Registry {
 }
 
 impl Registry {
-    fn is_this(&self, host: &str) -> bool {
+    /// The ECR registry `host` names: any ECR host form, or `--registry-endpoint` (which
+    /// stands for this registry).
+    fn place_of(&self, host: &str) -> Option<Place> {
         if self.endpoint.as_deref() == Some(host) {
-            return true;
+            return Some(self.place());
         }
-        endpoint::parse_ecr_host(host)
-            .is_some_and(|h| h.account == self.account && h.region == self.region)
+        endpoint::parse_ecr_host(host).map(|h| (h.account, h.region))
+    }
+
+    fn place(&self) -> Place {
+        (self.account.clone(), self.region.clone())
     }
 }
 
@@ -193,7 +209,10 @@ pub async fn gather(
         },
         None => offline_registry(settings)?,
     };
-    let mut found = Workloads::default();
+    let mut found = Workloads {
+        home: Some(registry.place()),
+        ..Workloads::default()
+    };
     for source in sources {
         let label = source.label();
         let spinner = printer.spinner(&format!("reading what {label} runs"));
@@ -234,6 +253,7 @@ impl Workloads {
             label,
             references: uses.len(),
             this_registry: 0,
+            other_ecr: 0,
         };
         for u in uses {
             let parsed = match reference::parse(&u.image) {
@@ -254,16 +274,18 @@ impl Workloads {
                     continue;
                 }
             };
-            let Some(host) = parsed.host.as_deref() else {
+            let Some(place) = parsed.host.as_deref().and_then(|h| registry.place_of(h)) else {
                 continue;
             };
-            if !registry.is_this(host) {
-                continue;
+            if place == registry.place() {
+                count.this_registry += 1;
+            } else {
+                count.other_ecr += 1;
             }
-            count.this_registry += 1;
             // `repo:tag@digest` pulls the digest; the tag is only a label (as in docker).
             let tag = parsed.tag.filter(|_| parsed.digest.is_none());
             let used = Used {
+                place,
                 repository: parsed.repository,
                 tag,
                 digest: parsed.digest,
@@ -283,11 +305,12 @@ impl Workloads {
             .iter()
             .map(|c| {
                 format!(
-                    "in use: {} — {} ({} to this registry, {} elsewhere, ignored)",
+                    "in use: {} — {} ({} to this registry, {} to other ECR registries, {} elsewhere, ignored)",
                     c.label,
                     crate::output::count(c.references, "image reference", "image references"),
                     c.this_registry,
-                    c.references - c.this_registry
+                    c.other_ecr,
+                    c.references - c.this_registry - c.other_ecr
                 )
             })
             .collect()
@@ -298,9 +321,11 @@ impl Workloads {
     pub fn protect(
         &self,
         protection: &Protection,
+        place: Option<&Place>,
         repository: Option<&str>,
         images: &[Image],
     ) -> (Protection, Vec<String>) {
+        let place = place.or(self.home.as_ref());
         let mut protection = protection.clone();
         if self.used.is_empty() {
             return (protection, Vec::new());
@@ -312,7 +337,9 @@ impl Workloads {
         let mut by_digest: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
         let mut notes = Vec::new();
         for u in &self.used {
-            if named.as_deref().is_some_and(|r| r != u.repository) {
+            if named.as_deref().is_some_and(|r| r != u.repository)
+                || place.is_some_and(|p| *p != u.place)
+            {
                 continue;
             }
             let hit = match (&u.digest, &u.tag) {
@@ -376,21 +403,6 @@ impl Workloads {
         for line in self.summary() {
             printer.info(&line);
         }
-    }
-
-    /// [`Workloads::protect`], printing what the references hit (stderr).
-    pub fn protection_for(
-        &self,
-        protection: &Protection,
-        repository: Option<&str>,
-        images: &[Image],
-        printer: &Printer,
-    ) -> Protection {
-        let (protection, lines) = self.protect(protection, repository, images);
-        for line in lines {
-            printer.info(&format!("in use: {line}"));
-        }
-        protection
     }
 }
 
@@ -473,8 +485,11 @@ mod tests {
     }
 
     #[test]
-    fn only_this_registrys_references_count_and_tags_resolve_to_digests() {
-        let mut w = Workloads::default();
+    fn each_reference_protects_in_the_registry_it_names_and_tags_resolve_to_digests() {
+        let mut w = Workloads {
+            home: Some(registry().place()),
+            ..Workloads::default()
+        };
         w.add(
             &registry(),
             "ECS".into(),
@@ -508,8 +523,9 @@ mod tests {
         .unwrap();
         assert_eq!(w.counts[0].references, 9);
         assert_eq!(w.counts[0].this_registry, 6);
+        assert_eq!(w.counts[0].other_ecr, 2);
         let images = vec![image(D1, &["v1"]), image(D2, &["v2"]), image(D3, &[])];
-        let (p, lines) = w.protect(&Protection::default(), Some("team/api"), &images);
+        let (p, lines) = w.protect(&Protection::default(), None, Some("team/api"), &images);
         let protected: Vec<(&str, &str)> = p
             .in_use
             .iter()
@@ -537,12 +553,32 @@ mod tests {
         // Another repository: its own references only.
         let (p, _) = w.protect(
             &Protection::default(),
+            None,
             Some("other/repo"),
             &[image(D1, &["v1"])],
         );
         assert_eq!(p.in_use.len(), 1);
-        let (p, _) = w.protect(&Protection::default(), Some("third"), &images);
+        let (p, _) = w.protect(&Protection::default(), None, Some("third"), &images);
         assert!(p.in_use.is_empty());
+        // A reference to another region or account protects there, not here (a service
+        // in one region may run another region's image).
+        let eu: Place = ("123456789012".into(), "eu-west-1".into());
+        let (p, _) = w.protect(&Protection::default(), Some(&eu), Some("team/api"), &images);
+        assert_eq!(
+            p.reason(Some("team/api"), &images[0]).as_deref(),
+            Some("in use by ECS service eu")
+        );
+        let other: Place = ("999999999999".into(), "us-east-1".into());
+        let (p, _) = w.protect(
+            &Protection::default(),
+            Some(&other),
+            Some("team/api"),
+            &images,
+        );
+        assert_eq!(
+            p.reason(Some("team/api"), &images[0]).as_deref(),
+            Some("in use by ECS service other")
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use super::guard::{self, Guard};
 use super::images::{Image, Micros};
-use super::in_use::{self, Source, Workloads};
+use super::in_use::{self, Place, Source, Workloads};
 use super::policy::Policy;
 use super::preview;
 use super::protect::Protection;
@@ -28,8 +28,8 @@ pub struct Judge<'a> {
     pub horizon: Duration,
     pub protection: &'a Protection,
     pub printer: &'a Printer,
-    /// What `--protect-in-use` found, by region (`None`: offline).
-    workloads: Vec<(Option<String>, Workloads)>,
+    /// What `--protect-in-use` found, read once per region (or once offline).
+    workloads: Vec<Workloads>,
 }
 
 impl<'a> Judge<'a> {
@@ -62,50 +62,71 @@ impl<'a> Judge<'a> {
         if contexts.is_empty() {
             let found = in_use::gather(sources.to_vec(), settings, None, self.printer).await?;
             found.print_summary(self.printer);
-            self.workloads.push((None, found));
+            self.workloads.push(found);
         }
+        // ECS and Lambda are regional: read each region once. Every reference is kept
+        // with the registry it names, so what one region runs protects in another.
+        let mut read: Vec<&str> = Vec::new();
         for ctx in contexts {
-            if self
-                .workloads
-                .iter()
-                .any(|(r, _)| r.as_deref() == Some(&ctx.region))
-            {
+            if read.contains(&ctx.region.as_str()) {
                 continue;
             }
+            read.push(&ctx.region);
             let found = in_use::gather(sources.to_vec(), settings, Some(ctx), self.printer).await?;
             found.print_summary(self.printer);
-            self.workloads.push((Some(ctx.region.clone()), found));
+            self.workloads.push(found);
         }
         Ok(())
     }
 
-    /// What is protected in `repository` (of `region`) among `images`.
+    /// What is protected in `repository` of the registry (`account`, `region`) among
+    /// `images`: the given protection, plus what the workloads of every region read use
+    /// in that registry. An unknown account or region is the one the sources were read
+    /// with (the caller's account; the context's region).
     pub fn protection_for(
         &self,
+        account: Option<&str>,
         region: Option<&str>,
         repository: Option<&str>,
         images: &[Image],
     ) -> Protection {
-        let found = self
+        let home = self
             .workloads
             .iter()
-            .find(|(r, _)| r.is_none() || r.as_deref() == region);
-        match found {
-            Some((_, workloads)) => {
-                workloads.protection_for(self.protection, repository, images, self.printer)
+            .find(|w| w.home.as_ref().map(|h| h.1.as_str()) == region)
+            .or(self.workloads.first())
+            .and_then(|w| w.home.clone());
+        let Some(home) = home else {
+            return self.protection.clone();
+        };
+        let place: Place = (
+            account.map_or(home.0, String::from),
+            region.map_or(home.1, String::from),
+        );
+        let mut protection = self.protection.clone();
+        let mut said: Vec<String> = Vec::new();
+        for workloads in &self.workloads {
+            let (more, lines) = workloads.protect(&protection, Some(&place), repository, images);
+            protection = more;
+            for line in lines {
+                if !said.contains(&line) {
+                    self.printer.info(&format!("in use: {line}"));
+                    said.push(line);
+                }
             }
-            None => self.protection.clone(),
         }
+        protection
     }
 
     pub fn judge(
         &self,
+        account: Option<&str>,
         region: Option<&str>,
         repository: Option<String>,
         policy: Policy,
         images: Vec<Image>,
     ) -> Judged {
-        let protection = self.protection_for(region, repository.as_deref(), &images);
+        let protection = self.protection_for(account, region, repository.as_deref(), &images);
         self.judge_protected(&protection, repository, policy, images)
     }
 

@@ -99,7 +99,8 @@ async fn preview(
     let contexts: Vec<AwsContext> = ctx.iter().cloned().collect();
     judge.read_workloads(&in_use, settings, &contexts).await?;
     let region = ctx.as_ref().map(|c| c.region.as_str());
-    let protection = judge.protection_for(region, repository.as_deref(), &images);
+    let account = ctx.as_ref().and_then(|c| c.registry_id.as_deref());
+    let protection = judge.protection_for(account, region, repository.as_deref(), &images);
     if let Some(wanted) = &args.explain {
         let place = repository.as_deref();
         explain(&policy, &images, now, wanted, place, &protection, printer)?;

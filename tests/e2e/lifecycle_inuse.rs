@@ -157,10 +157,10 @@ fn kubernetes_files_protect_the_tag_and_the_running_digest() {
         "{}",
         out.stderr
     );
-    // Counted per source: busybox and another account's registry are not this one.
+    // Counted per source: busybox is not in ECR; another account's registry is kept for it.
     assert!(
         out.stderr
-            .contains("4 image references (2 to this registry, 2 elsewhere, ignored)"),
+            .contains("4 image references (2 to this registry, 1 to other ECR registries, 1 elsewhere, ignored)"),
         "{}",
         out.stderr
     );
@@ -561,4 +561,83 @@ fn registry_wide_previews_protect_each_repository_s_own_images() {
     );
     // a's v2 is not protected by b's deployment: same tag name, other repository.
     assert!(!hits.iter().any(|h| h.0 == da[1]), "{hits:?}");
+}
+
+#[test]
+fn a_reference_protects_only_in_the_account_it_names() {
+    // A pod runs account 222222222222's image of the same repository name: it must not
+    // protect 123456789012's image, whatever the order of --registry-id (the review found
+    // references matched against the first account, then applied to every account's rows).
+    let (repo, d) = repository();
+    let pods = json!({"kind": "Pod", "metadata": {"name": "p", "namespace": "n"},
+        "spec": {"containers": [{"image": format!("222222222222.dkr.ecr.us-east-1.amazonaws.com/{repo}:v2")}]}});
+    let pods = temp_file("pods.json", &pods.to_string());
+    let policy = temp_file("keep-one.json", KEEP_ONE);
+    let source = format!("k8s={}", pods.display());
+    for ids in [[ACCOUNT, "222222222222"], ["222222222222", ACCOUNT]] {
+        let out = ecr(&[
+            "lifecycle",
+            "preview",
+            "--all-repositories",
+            "--repository-prefix",
+            &repo,
+            "--registry-id",
+            ids[0],
+            "--registry-id",
+            ids[1],
+            "--policy",
+            policy.to_str().unwrap(),
+            "--protect-in-use",
+            &source,
+            "-o",
+            "json",
+        ]);
+        let doc = out.json();
+        for row in doc["repositories"].as_array().unwrap() {
+            if row["registryId"] == ACCOUNT {
+                assert_eq!(
+                    row["protectedViolations"],
+                    json!([]),
+                    "--registry-id {ids:?}\n{}",
+                    out.stderr
+                );
+            }
+        }
+        // Counted against the registry the sources were read for (the first account).
+        let (this, other) = if ids[0] == ACCOUNT { (0, 1) } else { (1, 0) };
+        assert!(
+            out.stderr.contains(&format!(
+                "({this} to this registry, {other} to other ECR registries, 0 elsewhere"
+            )),
+            "{}",
+            out.stderr
+        );
+    }
+    // The same pod naming this account's image protects it.
+    let pods = json!({"kind": "Pod", "metadata": {"name": "p", "namespace": "n"},
+        "spec": {"containers": [{"image": format!("{HOST}/{repo}:v2")}]}});
+    let pods = temp_file("pods.json", &pods.to_string());
+    let out = ecr(&[
+        "lifecycle",
+        "preview",
+        "--all-repositories",
+        "--repository-prefix",
+        &repo,
+        "--registry-id",
+        "222222222222",
+        "--registry-id",
+        ACCOUNT,
+        "--policy",
+        policy.to_str().unwrap(),
+        "--protect-in-use",
+        &format!("k8s={}", pods.display()),
+        "-o",
+        "json",
+    ]);
+    out.assert_code(1);
+    assert!(
+        violations(&out.json()).iter().any(|h| h.0 == d[1]),
+        "{}",
+        out.stderr
+    );
 }
