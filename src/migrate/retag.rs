@@ -111,13 +111,13 @@ async fn retag_one(
         .get(dst_repo.as_str())
         .and_then(|m| m.get(&tag))
         .map(|m| m.digest.as_str());
-    let immutable = dst.immutable_repos.contains(dst_repo);
+    let protected = dst.protection(dst_repo, &tag);
     if skip_existing(
         dst_repo,
         &tag,
         current,
         &manifest.digest,
-        immutable,
+        protected.as_deref(),
         overwrite,
     )? {
         r.skip_exists();
