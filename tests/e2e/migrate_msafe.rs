@@ -57,7 +57,11 @@ fn two_sources_for_one_destination_are_refused_after_normalization() {
     let journal = temp_file("j", "").with_file_name("gen.journal");
     let mut command = ecrctl();
     command
-        .args(["migrate", "--from", &format!("{}/{p}/legacy", s.plain_registry)])
+        .args([
+            "migrate",
+            "--from",
+            &format!("{}/{p}/legacy", s.plain_registry),
+        ])
         .args(["--to", &format!("{p}/apps/"), "--all-tags"])
         .args(["--rename", "s/^old-//"])
         .args(["--plain-http", &s.plain_registry])
@@ -67,14 +71,21 @@ fn two_sources_for_one_destination_are_refused_after_normalization() {
     let r = run(&mut command);
     r.assert_code(2);
     assert!(
-        r.stderr.contains("2 different sources copy to the same destination")
+        r.stderr
+            .contains("2 different sources copy to the same destination")
             && r.stderr.contains(&format!("{p}/apps/api:v1"))
             && r.stderr.contains(&format!("{p}/legacy/old-api:v1")),
         "{}",
         r.stderr
     );
-    assert!(describe_repo(&format!("{p}/apps/api")).is_none(), "nothing created");
-    assert_eq!(raw_digest(Registry::Ecr, &format!("{p}/apps/api"), "v1"), None);
+    assert!(
+        describe_repo(&format!("{p}/apps/api")).is_none(),
+        "nothing created"
+    );
+    assert_eq!(
+        raw_digest(Registry::Ecr, &format!("{p}/apps/api"), "v1"),
+        None
+    );
 
     // A plan file: a host-less destination is the ECR registry's, named with its host on
     // another line.
@@ -89,13 +100,17 @@ fn two_sources_for_one_destination_are_refused_after_normalization() {
     let r = migrate(&plan, &[]);
     r.assert_code(2);
     assert!(
-        r.stderr.contains("different sources copy to the same destination")
+        r.stderr
+            .contains("different sources copy to the same destination")
             && r.stderr.contains("(line 1)")
             && r.stderr.contains("(line 2)"),
         "{}",
         r.stderr
     );
-    assert!(describe_repo(&format!("{p}/one")).is_none(), "nothing created");
+    assert!(
+        describe_repo(&format!("{p}/one")).is_none(),
+        "nothing created"
+    );
 }
 
 #[test]
@@ -116,7 +131,10 @@ fn plain_http_naming_the_ecr_registry_is_refused() {
     assert!(describe_repo(&format!("{p}/dst")).is_none());
     let r = migrate(
         &plan,
-        &["--plain-http", "123456789012.dkr.ecr.us-east-1.amazonaws.com"],
+        &[
+            "--plain-http",
+            "123456789012.dkr.ecr.us-east-1.amazonaws.com",
+        ],
     );
     r.assert_code(2);
     assert!(r.stderr.contains("names an ECR registry"), "{}", r.stderr);
@@ -145,7 +163,10 @@ fn a_pinned_source_whose_bytes_do_not_match_its_digest_fails() {
         error.contains("does not match its digest") && error.contains(&digest),
         "{error}"
     );
-    assert_eq!(raw_digest(Registry::Ecr, &format!("{p}/pinned"), "v1"), None);
+    assert_eq!(
+        raw_digest(Registry::Ecr, &format!("{p}/pinned"), "v1"),
+        None
+    );
 }
 
 #[test]
@@ -155,7 +176,10 @@ fn a_layer_whose_bytes_do_not_match_its_digest_fails_the_item() {
     let digest = seed_image(Registry::Plain, &format!("{p}/src"), "v1", &p);
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(stored_blob(&digest)).unwrap()).unwrap();
-    let layer = manifest["layers"][0]["digest"].as_str().unwrap().to_string();
+    let layer = manifest["layers"][0]["digest"]
+        .as_str()
+        .unwrap()
+        .to_string();
     // Same size, one byte changed.
     let stored = stored_blob(&layer);
     let mut bytes = std::fs::read(&stored).unwrap();
@@ -232,7 +256,11 @@ fn exclusion_filters_decide_tag_by_tag() {
         .iter()
         .map(|i| i["status"].as_str().unwrap())
         .collect();
-    assert_eq!(status, ["failed", "copied", "failed", "copied"], "{report:#}");
+    assert_eq!(
+        status,
+        ["failed", "copied", "failed", "copied"],
+        "{report:#}"
+    );
     let e0 = report["items"][0]["error"].as_str().unwrap();
     assert!(
         e0.contains("IMMUTABLE_WITH_EXCLUSION") && e0.contains("dev-*"),
@@ -334,7 +362,11 @@ fn stand_in(
                 for (k, v) in &a.headers {
                     out.push_str(&format!("{k}: {v}\r\n"));
                 }
-                out.push_str(&format!("Content-Length: {}\r\n\r\n{}", a.body.len(), a.body));
+                out.push_str(&format!(
+                    "Content-Length: {}\r\n\r\n{}",
+                    a.body.len(),
+                    a.body
+                ));
                 let mut stream = stream;
                 let _ = stream.write_all(out.as_bytes());
             });
@@ -390,7 +422,10 @@ fn an_upload_location_on_another_host_gets_no_credentials() {
         puts.iter().all(|r| r.authorization.is_none()),
         "no credentials to another host: {foreign_seen:?}"
     );
-    assert!(puts.iter().all(|r| r.path.contains("digest=sha256%3A") || r.path.contains("digest=sha256:")));
+    assert!(
+        puts.iter()
+            .all(|r| r.path.contains("digest=sha256%3A") || r.path.contains("digest=sha256:"))
+    );
     // The registry itself did get them (so they were there to leak).
     let registry_seen = registry_seen.lock().unwrap().clone();
     assert!(
