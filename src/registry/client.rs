@@ -609,7 +609,12 @@ where
         *mismatch.lock().expect("blob check") = Some(why.clone());
         why.into()
     };
-    stream.map(move |chunk| {
+    // An empty blob has no last chunk to hold back: its digest is checked up front.
+    let empty = (size == 0)
+        .then(|| check_digest(&digest, &sha256_digest(b"")).err())
+        .flatten()
+        .map(|why| Err(fail.clone()(why)));
+    futures::stream::iter(empty).chain(stream.map(move |chunk| {
         let chunk = chunk.map_err(|e| Box::new(e) as BoxError)?;
         seen += chunk.as_ref().len() as u64;
         if seen > size {
@@ -623,7 +628,7 @@ where
             check_digest(&digest, &actual).map_err(&fail)?;
         }
         Ok(chunk)
-    })
+    }))
 }
 
 impl Fetched {
@@ -808,8 +813,11 @@ mod tests {
         let (passed, failed, why) = run(vec![b"hello ", b"w0rld"], good.clone(), 11).await;
         assert!(passed < 11 && failed, "the last chunk is held back");
         assert!(why.unwrap().contains("hash to"));
-        let (_, failed, why) = run(vec![b"hello world", b"!!"], good, 11).await;
+        let (_, failed, why) = run(vec![b"hello world", b"!!"], good.clone(), 11).await;
         assert!(failed && why.unwrap().contains("more than the 11 bytes"));
+        assert_eq!(run(vec![], sha256_digest(b""), 0).await, (0, false, None));
+        let (_, failed, why) = run(vec![], good, 0).await;
+        assert!(failed && why.unwrap().contains("hash to"));
     }
 
     #[test]
