@@ -376,14 +376,7 @@ impl RegistryClient {
                 .headers
                 .get(header::LINK)
                 .and_then(|v| v.to_str().ok())
-                .and_then(|link| link.split(';').next())
-                .map(|target| {
-                    target
-                        .trim()
-                        .trim_start_matches('<')
-                        .trim_end_matches('>')
-                        .to_string()
-                })
+                .and_then(next_link)
                 .map(|target| self.resolve(&target));
             if let Some(target) = &next
                 && !self.same_origin(target)
@@ -555,6 +548,26 @@ impl RegistryClient {
         .await
         .map(|_| ())
     }
+}
+
+/// The `rel="next"` target of a `Link` header (RFC 8288; a header may list several).
+fn next_link(header: &str) -> Option<String> {
+    header.split(',').find_map(|link| {
+        let (target, params) = link.split_once(';').unwrap_or((link, ""));
+        let next = params.split(';').any(|p| {
+            p.trim()
+                .strip_prefix("rel=")
+                .is_some_and(|rel| rel.trim_matches('"').split(' ').any(|r| r == "next"))
+        });
+        // A bare `<…>` (no rel) is what older registries send for the next page.
+        (next || params.trim().is_empty()).then(|| {
+            target
+                .trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_string()
+        })
+    })
 }
 
 /// Whether `url` has the scheme, host and port of `base` (`https://host[:port]`).
@@ -773,6 +786,19 @@ mod tests {
             "https://reg.example:5443/v2/x/blobs/uploads/1"
         );
         assert!(!client.same_origin(&client.resolve("//evil.example/v2/")));
+    }
+
+    #[test]
+    fn finds_the_next_page_among_links() {
+        assert_eq!(
+            next_link(r#"</v2/_catalog?last=a&n=2>; rel="next""#).as_deref(),
+            Some("/v2/_catalog?last=a&n=2")
+        );
+        assert_eq!(
+            next_link(r#"</v2/x?p=1>; rel="prev", </v2/x?p=3>; rel="next""#).as_deref(),
+            Some("/v2/x?p=3")
+        );
+        assert_eq!(next_link(r#"</v2/x?p=1>; rel="prev""#), None);
     }
 
     #[test]
