@@ -107,6 +107,18 @@ fn two_sources_for_one_destination_are_refused_after_normalization() {
         "{}",
         r.stderr
     );
+    // The whole plan is checked before a shard takes its slice: lines 1 and 2 fall into
+    // different shards, and each shard refuses.
+    for shard in ["1/2", "2/2"] {
+        let r = migrate(&plan, &["--shard", shard]);
+        r.assert_code(2);
+        assert!(
+            r.stderr
+                .contains("different sources copy to the same destination"),
+            "{}",
+            r.stderr
+        );
+    }
     assert!(
         describe_repo(&format!("{p}/one")).is_none(),
         "nothing created"
