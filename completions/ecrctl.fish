@@ -363,7 +363,7 @@ complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l rename -d 'Wit
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -s j -l jobs -d 'Images copied at once' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l jobs-per-host -d 'Images copied at once from or to any single registry' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l journal -d 'Journal of finished items and their source digests, for resuming and re-syncing; one run at a time (locked). Default: per plan and shard, in the state folder' -r -F
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l plain-http -d 'Registry reached over plain HTTP (repeatable), e.g. localhost:5000' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l plain-http -d 'Registry reached over plain HTTP (repeatable), e.g. localhost:5000; never an ECR registry (its token would travel in clear)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l repo-settings -d 'Settings for ECR repositories created on the way (same format as `repo create --from-file`)' -r -F
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l max-put-rate -d 'Manifest PUTs per second per ECR registry [default: 10, ECR\'s PutImage quota per account and region; 10/N with --shard I/N, as the shards share it] (0 = unlimited)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l shard -d 'Run only slice I of N of the plan (1-based), e.g. 2/4; `auto` reads it from Kubernetes Indexed Jobs (JOB_COMPLETION_INDEX + --shard-count), GitLab parallel jobs (CI_NODE_INDEX, CI_NODE_TOTAL) or ECRCTL_SHARD_INDEX + --shard-count (GitHub matrix)' -r
@@ -378,7 +378,7 @@ complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l ca-cert -d 'Ex
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -s o -l output -d 'Output format: a table for people, JSON for scripts' -r -f -a "table\t''
 json\t''"
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l all-tags -d 'With --from: copy every tag'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l overwrite -d 'Replace destination tags that point at another digest'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l overwrite -d 'Replace destination tags that point at another digest (never an immutable tag, exclusion filters checked tag by tag)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l dry-run -d 'Show what would be copied, skipped or refused, and the blobs to move; change nothing (exit 1 when an item would fail)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l no-journal -d 'Keep no journal: every item is checked against the destination afresh'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l fresh -d 'Start the journal over (forget earlier runs of this plan)'

@@ -713,7 +713,9 @@ pub struct ScanGateArgs {
 #[command(after_long_help = "\
 Plan file: one `SOURCE DESTINATION` pair per line; `#` comments. A destination ending in
 `/` is a prefix (the source's path and tag go under it); a destination without a host is
-this account's ECR registry. Sources without a host are Docker Hub.
+this account's ECR registry. Sources without a host are Docker Hub. Two items writing one
+destination tag (after hosts and --rename are applied) are refused; a source pinned by
+digest, and every blob, must match its digest.
 
   nginx:1.27                                   mirror/nginx:1.27
   ghcr.io/org/tool:v2                          tools/
@@ -772,7 +774,8 @@ pub struct MigrateArgs {
     #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub jobs_per_host: u16,
 
-    /// Replace destination tags that point at another digest
+    /// Replace destination tags that point at another digest (never an immutable tag,
+    /// exclusion filters checked tag by tag)
     #[arg(long)]
     pub overwrite: bool,
 
@@ -798,7 +801,8 @@ pub struct MigrateArgs {
     #[arg(long)]
     pub verify: bool,
 
-    /// Registry reached over plain HTTP (repeatable), e.g. localhost:5000
+    /// Registry reached over plain HTTP (repeatable), e.g. localhost:5000; never an ECR
+    /// registry (its token would travel in clear)
     #[arg(long, value_name = "HOST[:PORT]")]
     pub plain_http: Vec<String>,
 

@@ -58,11 +58,22 @@ pub async fn run(settings: &Settings, args: &MigrateArgs, printer: &Printer) -> 
     };
     let env = |name: &str| std::env::var(name).ok();
     let shard = shard::resolve(args.shard, args.shard_count, &env)?;
-    let mut items = match (&args.plan, &args.from) {
+    let (mut items, unit) = match (&args.plan, &args.from) {
         (Some(path), _) => read_plan(path)?,
-        (None, Some(from)) => generated_plan(settings, args, from).await?,
+        (None, Some(from)) => (generated_plan(settings, args, from).await?, None),
         (None, None) => unreachable!("clap requires --plan or --from"),
     };
+    // Host-less destinations get their ECR host before duplicates are looked for, and
+    // the whole plan is checked before it is split into shards.
+    let mut ecr = setup::ecr_access(settings, &mut items).await?;
+    setup::check_plain_http_hosts(args, &items, ecr.as_ref())?;
+    plan::check_destinations(&items, unit).map_err(|problems| {
+        let name = match (&args.plan, &args.from) {
+            (Some(path), _) => path.display().to_string(),
+            (None, from) => from.clone().unwrap_or_default(),
+        };
+        plan_error(&name, problems)
+    })?;
     if let Some(shard) = &shard {
         let planned = items.len();
         items = items
@@ -80,7 +91,6 @@ pub async fn run(settings: &Settings, args: &MigrateArgs, printer: &Printer) -> 
             planned
         ));
     }
-    let mut ecr = setup::ecr_access(settings, &mut items).await?;
     // One journal, one writer: taken (locked) before anything is changed.
     let keys: Vec<String> = items.iter().map(PlanItem::key).collect();
     let journal_path = match (args.no_journal, &args.journal, &journals_dir) {
@@ -249,14 +259,16 @@ async fn generated_plan(
     generate::plan(&selection, &listing).map_err(|problems| plan_error(from, problems))
 }
 
-fn read_plan(path: &std::path::Path) -> Result<Vec<PlanItem>> {
+/// The plan's items, and how they are numbered in messages (`line` / `entry`).
+fn read_plan(path: &std::path::Path) -> Result<(Vec<PlanItem>, Option<&'static str>)> {
     let text = if path.as_os_str() == "-" {
         crate::input::read_stdin(crate::input::LIST)?
     } else {
         crate::input::read_file(path, crate::input::LIST)?
     };
-    plan::parse_file(&text, &path.display().to_string())
-        .map_err(|problems| plan_error(&path.display().to_string(), problems))
+    let name = path.display().to_string();
+    let items = plan::parse_file(&text, &name).map_err(|problems| plan_error(&name, problems))?;
+    Ok((items, Some(plan::unit(&text, &name))))
 }
 
 /// Same-registry ECR items: re-tagged through the API, journaled and shown per item like

@@ -11,7 +11,9 @@ use serde::Serialize;
 
 use super::plan::PlanItem;
 use crate::error::{CliError, Result};
+use crate::lifecycle::wildcard;
 use crate::model::manifest;
+use crate::model::repository::{Mutability, MutabilityMode};
 use crate::registry::client::{Manifest, RegistryClient};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -54,15 +56,36 @@ impl ItemReport {
     }
 }
 
+/// Why `tag` cannot be moved in a repository with mutability `m`, or `None` when it can:
+/// IMMUTABLE protects every tag, `IMMUTABLE_WITH_EXCLUSION` the tags no exclusion filter
+/// matches, `MUTABLE_WITH_EXCLUSION` the tags one matches (ECR's wildcard filters).
+pub fn tag_protection(m: &Mutability, tag: &str) -> Option<String> {
+    let matched = m.exclusions.iter().find(|f| wildcard::matches(f, tag));
+    match (m.mode, matched) {
+        (MutabilityMode::Mutable, _) => None,
+        (MutabilityMode::Immutable, _) => Some("IMMUTABLE".into()),
+        (MutabilityMode::ImmutableWithExclusion, None) => Some(format!(
+            "IMMUTABLE_WITH_EXCLUSION and `{tag}` matches none of its exclusion filters ({})",
+            m.exclusions.join(", ")
+        )),
+        (MutabilityMode::ImmutableWithExclusion, Some(_)) => None,
+        (MutabilityMode::MutableWithExclusion, Some(filter)) => Some(format!(
+            "MUTABLE_WITH_EXCLUSION and `{tag}` matches its exclusion filter `{filter}` (immutable)"
+        )),
+        (MutabilityMode::MutableWithExclusion, None) => None,
+    }
+}
+
 /// The one rule for a destination tag that may already exist: the same digest is
-/// skipped (`Ok(true)`); another digest is never moved in an IMMUTABLE repository and is
-/// only replaced with --overwrite; a new tag goes ahead (`Ok(false)`).
+/// skipped (`Ok(true)`); another digest is never moved where the tag is immutable
+/// (`protected` says why, see `tag_protection`) and is only replaced with --overwrite; a
+/// new tag goes ahead (`Ok(false)`).
 pub fn skip_existing(
     repo: &str,
     tag: &str,
     existing: Option<&str>,
     digest: &str,
-    immutable: bool,
+    protected: Option<&str>,
     overwrite: bool,
 ) -> Result<bool> {
     let Some(existing) = existing else {
@@ -71,9 +94,9 @@ pub fn skip_existing(
     if existing == digest {
         return Ok(true);
     }
-    if immutable {
+    if let Some(why) = protected {
         return Err(CliError::remote(format!(
-            "{repo} is IMMUTABLE and `{tag}` already points at {existing}: ECR refuses to move it"
+            "{repo} is {why}; `{tag}` already points at {existing}: ECR refuses to move it"
         )));
     }
     if !overwrite {
@@ -139,8 +162,15 @@ impl Pacer {
 pub struct Destination {
     pub client: Arc<RegistryClient>,
     pub pacer: Option<Arc<Pacer>>,
-    /// Repositories whose tags cannot be overwritten (ECR IMMUTABLE).
-    pub immutable_repos: HashSet<String>,
+    /// ECR repositories' tag mutability (with exclusion filters), checked tag by tag.
+    pub tag_rules: HashMap<String, Mutability>,
+}
+
+impl Destination {
+    /// Why `tag` in `repo` cannot be moved, or `None`.
+    pub fn protection(&self, repo: &str, tag: &str) -> Option<String> {
+        tag_protection(self.tag_rules.get(repo)?, tag)
+    }
 }
 
 /// (destination host, digest): one lock per blob per registry, so a blob shared by
@@ -248,13 +278,13 @@ impl Copier {
             .ok_or_else(|| CliError::remote(format!("{} does not exist", item.source)))?;
         report.digest = Some(manifest.digest.clone());
         let existing = dst.client.manifest_digest(dst_repo, &tag).await?;
-        let immutable = dst.immutable_repos.contains(dst_repo);
+        let protected = dst.protection(dst_repo, &tag);
         if skip_existing(
             dst_repo,
             &tag,
             existing.as_deref(),
             &manifest.digest,
-            immutable,
+            protected.as_deref(),
             self.overwrite,
         )? {
             report.skip_exists();
@@ -409,13 +439,13 @@ impl Copier {
         report.digest = Some(manifest.digest.clone());
         let dst_repo = &item.destination.repository;
         let existing = dst.client.manifest_digest(dst_repo, &tag).await?;
-        let immutable = dst.immutable_repos.contains(dst_repo);
+        let protected = dst.protection(dst_repo, &tag);
         if skip_existing(
             dst_repo,
             &tag,
             existing.as_deref(),
             &manifest.digest,
-            immutable,
+            protected.as_deref(),
             self.overwrite,
         )? {
             report.skip_exists();
@@ -451,18 +481,40 @@ impl Copier {
 
 #[cfg(test)]
 mod tests {
-    use super::skip_existing;
+    use super::*;
 
     #[test]
     fn one_rule_for_existing_tags() {
-        assert!(!skip_existing("r", "t", None, "sha256:a", true, false).unwrap());
-        assert!(skip_existing("r", "t", Some("sha256:a"), "sha256:a", true, false).unwrap());
+        let locked = Some("IMMUTABLE");
+        assert!(!skip_existing("r", "t", None, "sha256:a", locked, false).unwrap());
+        assert!(skip_existing("r", "t", Some("sha256:a"), "sha256:a", locked, false).unwrap());
         let immutable =
-            skip_existing("r", "t", Some("sha256:b"), "sha256:a", true, true).unwrap_err();
+            skip_existing("r", "t", Some("sha256:b"), "sha256:a", locked, true).unwrap_err();
         assert!(immutable.message().contains("IMMUTABLE"));
-        let taken =
-            skip_existing("r", "t", Some("sha256:b"), "sha256:a", false, false).unwrap_err();
+        let taken = skip_existing("r", "t", Some("sha256:b"), "sha256:a", None, false).unwrap_err();
         assert!(taken.message().contains("--overwrite"));
-        assert!(!skip_existing("r", "t", Some("sha256:b"), "sha256:a", false, true).unwrap());
+        assert!(!skip_existing("r", "t", Some("sha256:b"), "sha256:a", None, true).unwrap());
+    }
+
+    #[test]
+    fn exclusion_filters_are_checked_tag_by_tag() {
+        let rules = |mode, filters: &[&str]| Mutability {
+            mode,
+            exclusions: filters.iter().map(|f| f.to_string()).collect(),
+        };
+        let immutable_but = rules(MutabilityMode::ImmutableWithExclusion, &["dev-*", "latest"]);
+        assert_eq!(tag_protection(&immutable_but, "dev-42"), None);
+        assert_eq!(tag_protection(&immutable_but, "latest"), None);
+        let why = tag_protection(&immutable_but, "v1").unwrap();
+        assert!(
+            why.contains("matches none of its exclusion filters (dev-*, latest)"),
+            "{why}"
+        );
+        let mutable_but = rules(MutabilityMode::MutableWithExclusion, &["release-*"]);
+        assert_eq!(tag_protection(&mutable_but, "dev-1"), None);
+        let why = tag_protection(&mutable_but, "release-1").unwrap();
+        assert!(why.contains("`release-*`"), "{why}");
+        assert!(tag_protection(&rules(MutabilityMode::Immutable, &[]), "x").is_some());
+        assert!(tag_protection(&rules(MutabilityMode::Mutable, &[]), "x").is_none());
     }
 }

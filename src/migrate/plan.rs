@@ -117,14 +117,21 @@ struct Entry {
     destination: Option<String>,
 }
 
+/// How items of a plan file are numbered in messages: `line` for the line form, `entry`
+/// for TOML / JSON documents.
+pub fn unit(text: &str, name: &str) -> &'static str {
+    let json = name.ends_with(".json") || text.trim_start().starts_with('{');
+    let toml = name.ends_with(".toml") || text.lines().any(|l| l.trim() == "[[images]]");
+    if json || toml { "entry" } else { "line" }
+}
+
 /// Parses a plan file: the line form, or TOML / JSON
 /// (`[defaults] to = "mirror/"` and `[[images]] source = … destination = …`), whose
 /// problems are reported by entry number.
 pub fn parse_file(text: &str, name: &str) -> Result<Vec<PlanItem>, Vec<String>> {
     let trimmed = text.trim_start();
     let json = name.ends_with(".json") || trimmed.starts_with('{');
-    let toml = name.ends_with(".toml") || text.lines().any(|l| l.trim() == "[[images]]");
-    if !json && !toml {
+    if unit(text, name) == "line" {
         return parse(text);
     }
     let document: Document = if json {
@@ -222,6 +229,93 @@ fn finish(
     }
 }
 
+/// The destination as the registry will see it: host lowercased (destinations without a
+/// host are given theirs before this is called), repository and tag as written.
+fn destination_key(item: &PlanItem) -> String {
+    let host = item
+        .destination
+        .host
+        .as_deref()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    format!(
+        "{host}/{}:{}",
+        item.destination.repository,
+        item.destination_tag()
+    )
+}
+
+/// The source as the registry will see it (host lowercased, tag or digest as written).
+fn source_key(item: &PlanItem) -> String {
+    let host = item
+        .source
+        .host
+        .as_deref()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    format!(
+        "{host}/{}{}",
+        item.source.repository,
+        match (&item.source.digest, &item.source.tag) {
+            (Some(d), _) => format!("@{d}"),
+            (None, Some(t)) => format!(":{t}"),
+            (None, None) => String::new(),
+        }
+    )
+}
+
+/// Refuses a plan in which two items write one destination tag, once every destination is
+/// normalized (host-less ones given their ECR host, `--rename` applied, generated plans
+/// included): two different sources would mix the tag, and the same source twice is a
+/// mistake the plan's author should see. `unit` (`line`/`entry`) names where items come
+/// from in a plan file; generated plans name their sources only. Every collision is
+/// reported, each destination once.
+pub fn check_destinations(items: &[PlanItem], unit: Option<&str>) -> Result<(), Vec<String>> {
+    let mut by_destination: HashMap<String, Vec<&PlanItem>> = HashMap::new();
+    let mut order = Vec::new();
+    for item in items {
+        let key = destination_key(item);
+        let entry = by_destination.entry(key.clone()).or_default();
+        if entry.is_empty() {
+            order.push(key);
+        }
+        entry.push(item);
+    }
+    let name = |item: &PlanItem| match unit {
+        Some(unit) => format!("`{}` ({unit} {})", item.source, item.line),
+        None => format!("`{}`", item.source),
+    };
+    let mut problems = Vec::new();
+    for key in order {
+        let group = &by_destination[&key];
+        if group.len() < 2 {
+            continue;
+        }
+        let mut sources: Vec<String> = group.iter().map(|i| source_key(i)).collect();
+        sources.sort();
+        sources.dedup();
+        let names: Vec<String> = group.iter().map(|i| name(i)).collect();
+        problems.push(if sources.len() > 1 {
+            format!(
+                "{} different sources copy to the same destination {key}: {}",
+                sources.len(),
+                names.join(", ")
+            )
+        } else {
+            format!(
+                "the destination {key} is listed {} times for one source: {}",
+                group.len(),
+                names.join(", ")
+            )
+        });
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,5 +399,69 @@ mod tests {
             "{problems:?}"
         );
         assert!(parse("# nothing\n").is_err());
+    }
+
+    fn item(line: usize, source: &str, destination: &str) -> PlanItem {
+        PlanItem {
+            line,
+            source: reference::parse(source).unwrap(),
+            destination: reference::parse(destination).unwrap(),
+        }
+    }
+
+    #[test]
+    fn destinations_collide_after_normalization() {
+        // Host-less destinations were given their ECR host; the case of a host differs.
+        let items = [
+            item(
+                1,
+                "src.example/a:v1",
+                "123456789012.dkr.ecr.us-east-1.amazonaws.com/x:v1",
+            ),
+            item(
+                2,
+                "src.example/b:v1",
+                "123456789012.DKR.ecr.us-east-1.amazonaws.com/x:v1",
+            ),
+            item(
+                3,
+                "src.example/c:v1",
+                "123456789012.dkr.ecr.us-east-1.amazonaws.com/x:v2",
+            ),
+            item(
+                4,
+                "SRC.example/c:v1",
+                "123456789012.dkr.ecr.us-east-1.amazonaws.com/x:v2",
+            ),
+        ];
+        let problems = check_destinations(&items, Some("line")).unwrap_err();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(
+            problems[0].starts_with("2 different sources copy to the same destination")
+                && problems[0].contains("(line 1)")
+                && problems[0].contains("(line 2)"),
+            "{problems:?}"
+        );
+        assert!(
+            problems[1].contains("listed 2 times for one source"),
+            "{problems:?}"
+        );
+        // A tag and a digest of one repository are different sources.
+        let pinned = [
+            item(1, "src.example/a:v1", "h.example/x:v1"),
+            item(
+                2,
+                "src.example/a@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+                "h.example/x:v1",
+            ),
+        ];
+        let problems = check_destinations(&pinned, None).unwrap_err();
+        assert!(
+            problems[0].starts_with("2 different sources"),
+            "{problems:?}"
+        );
+        assert!(!problems[0].contains("line"), "{problems:?}");
+        assert!(check_destinations(&items[..1], None).is_ok());
+        assert!(check_destinations(&[items[0].clone(), items[2].clone()], None).is_ok());
     }
 }

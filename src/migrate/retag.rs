@@ -136,13 +136,13 @@ async fn retag_one(
         .get(dst_repo.as_str())
         .and_then(|m| m.get(&tag))
         .map(|m| m.digest.as_str());
-    let immutable = run.dst.immutable_repos.contains(dst_repo);
+    let protected = run.dst.protection(dst_repo, &tag);
     let skip = skip_existing(
         dst_repo,
         &tag,
         current,
         &manifest.digest,
-        immutable,
+        protected.as_deref(),
         run.overwrite,
     )
     .map_err(|e| match &changed {

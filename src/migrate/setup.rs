@@ -2,7 +2,7 @@
 //! credentials for the rest, one HTTP client per host, and the ECR repositories the
 //! destinations need (created with --repo-settings), with their tag mutability.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use super::copy::{Destination, Pacer};
@@ -13,7 +13,7 @@ use crate::docker::config::{DockerConfig, config_dir};
 use crate::docker::helpers::{self, HelperAnswer};
 use crate::error::{CliError, Result};
 use crate::login::fetch;
-use crate::model::repository::{MutabilityMode, RepoSettings};
+use crate::model::repository::RepoSettings;
 use crate::output::Printer;
 use crate::registry::client::{Credentials, RegistryClient};
 use crate::registry::endpoint::parse_ecr_host;
@@ -223,7 +223,7 @@ pub async fn destinations(
     let mut to_create = Vec::new();
     for (host, client) in clients {
         let ecr_here = ecr.filter(|e| is_ecr(Some(&host), e.registry_endpoint.as_deref()));
-        let mut immutable = HashSet::new();
+        let mut tag_rules = HashMap::new();
         if let Some(ecr) = ecr_here {
             let mut repos: Vec<&str> = items
                 .iter()
@@ -236,21 +236,15 @@ pub async fn destinations(
                 let settings = settings_for(repo_settings.as_ref(), repo);
                 match repositories::observe(&ecr.ctx, repo, &RepoSettings::default()).await? {
                     Some(existing) => {
-                        if existing.mutability.mode == MutabilityMode::Immutable {
-                            immutable.insert(repo.to_string());
-                        }
+                        tag_rules.insert(repo.to_string(), existing.mutability);
                     }
                     None if args.dry_run => to_create.push(repo.to_string()),
                     None => match repositories::create(&ecr.ctx, repo, &settings).await {
                         Ok(_) => {
                             printer.info(&format!("created ECR repository {repo}"));
                             to_create.push(repo.to_string());
-                            if settings
-                                .mutability
-                                .as_ref()
-                                .is_some_and(|m| m.mode == MutabilityMode::Immutable)
-                            {
-                                immutable.insert(repo.to_string());
+                            if let Some(m) = &settings.mutability {
+                                tag_rules.insert(repo.to_string(), m.clone());
                             }
                         }
                         // Another shard of the plan created it in between: that is success,
@@ -260,9 +254,7 @@ pub async fn destinations(
                                 repositories::observe(&ecr.ctx, repo, &RepoSettings::default())
                                     .await?
                                     .ok_or(e)?;
-                            if existing.mutability.mode == MutabilityMode::Immutable {
-                                immutable.insert(repo.to_string());
-                            }
+                            tag_rules.insert(repo.to_string(), existing.mutability);
                         }
                         Err(e) => return Err(e),
                     },
@@ -275,7 +267,7 @@ pub async fn destinations(
             Destination {
                 client,
                 pacer: rate.and_then(Pacer::per_second).map(Arc::new),
-                immutable_repos: immutable,
+                tag_rules,
             },
         );
     }
@@ -306,6 +298,36 @@ pub fn check_plain_http(args: &MigrateArgs) -> Result<()> {
             CliError::usage(format!("--plain-http `{host}` is not HOST[:PORT]"))
                 .with_cause(e.message().to_string())
         })?;
+    }
+    Ok(())
+}
+
+/// `--plain-http` never names an ECR registry of the plan: its token would travel in
+/// clear. Checked once destinations have their hosts, before anything is read or created.
+pub fn check_plain_http_hosts(
+    args: &MigrateArgs,
+    items: &[PlanItem],
+    ecr: Option<&Ecr>,
+) -> Result<()> {
+    let endpoint = ecr.and_then(|e| e.registry_endpoint.as_deref());
+    for plain in &args.plain_http {
+        let named = |host: Option<&str>| host.is_some_and(|h| h.eq_ignore_ascii_case(plain));
+        let ecr_host = parse_ecr_host(plain).is_some()
+            || named(endpoint)
+            || ecr.is_some_and(|e| e.tokens.keys().any(|h| named(Some(h))))
+            || items.iter().any(|i| {
+                [&i.source.host, &i.destination.host]
+                    .into_iter()
+                    .any(|h| named(h.as_deref()) && is_ecr(h.as_deref(), endpoint) && ecr.is_some())
+            });
+        if ecr_host {
+            return Err(CliError::usage(format!(
+                "--plain-http `{plain}` names an ECR registry: its token would travel in clear"
+            ))
+            .with_hint(
+                "ECR is always HTTPS; give --plain-http only for a source registry without TLS",
+            ));
+        }
     }
     Ok(())
 }

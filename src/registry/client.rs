@@ -8,7 +8,7 @@
 //! with redirects to S3).
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use reqwest::{Method, RequestBuilder, Response, StatusCode, header};
@@ -47,6 +47,8 @@ pub struct RegistryClient {
     limit: Duration,
     /// Where long retry waits are announced.
     notice: Option<Notice>,
+    /// A token realm on plain HTTP was warned about (once per client).
+    warned_realm: std::sync::atomic::AtomicBool,
 }
 
 /// An answer whose (small) body has been read within the request's deadline.
@@ -85,6 +87,7 @@ impl RegistryClient {
             tokens: Mutex::new(HashMap::new()),
             limit: deadline::request_timeout().unwrap_or(deadline::DEFAULT_REQUEST),
             notice: None,
+            warned_realm: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -216,7 +219,30 @@ impl RegistryClient {
         Ok(response)
     }
 
+    /// Whether `url` is on this registry's exact scheme, host and port: the only place
+    /// its credentials (basic or bearer) may go, as containers/image keeps them.
+    pub fn same_origin(&self, url: &str) -> bool {
+        same_origin(&self.base, url)
+    }
+
+    /// `url` resolved against this registry (a `Location` or `Link` may be relative).
+    fn resolve(&self, url: &str) -> String {
+        url::Url::parse(&self.base)
+            .and_then(|base| base.join(url))
+            .map(String::from)
+            .unwrap_or_else(|_| format!("{}{url}", self.base))
+    }
+
+    /// Adds this registry's credentials, unless the request goes to another origin (a
+    /// foreign or plain-HTTP `Location`): that one is sent without any.
     fn with_auth(&self, request: RequestBuilder, scope: &str) -> RequestBuilder {
+        let Some(built) = request.try_clone().and_then(|r| r.build().ok()) else {
+            return request;
+        };
+        if !self.same_origin(built.url().as_str()) {
+            tracing::debug!(host = %self.host, url = %built.url(), "another origin: no credentials sent");
+            return request;
+        }
         if let Some(token) = self.tokens.lock().expect("token cache").get(scope) {
             return request.bearer_auth(token);
         }
@@ -230,6 +256,20 @@ impl RegistryClient {
     async fn fetch_token(&self, challenge: &str, scope: &str) -> Option<()> {
         let params = parse_challenge(challenge);
         let realm = params.get("realm")?;
+        if realm.to_ascii_lowercase().starts_with("http://")
+            && !self
+                .warned_realm
+                .swap(true, std::sync::atomic::Ordering::Relaxed)
+        {
+            let line = format!(
+                "warning: {} asks for its credentials at {realm}, over plain HTTP: they travel in clear",
+                self.host
+            );
+            tracing::warn!("{line}");
+            if let Some(notice) = &self.notice {
+                notice(&line);
+            }
+        }
         let mut request = self.http.get(realm.as_str()).query(&[("scope", scope)]);
         if let Some(service) = params.get("service") {
             request = request.query(&[("service", service.as_str())]);
@@ -281,8 +321,19 @@ impl RegistryClient {
             .and_then(|v| v.to_str().ok())
             .unwrap_or(crate::model::media_type::OCI_MANIFEST)
             .to_string();
+        let digest = sha256_digest(&fetched.body);
+        if reference.contains(':') {
+            check_digest(reference, &digest).map_err(|why| {
+                CliError::remote(format!(
+                    "the manifest {}/{repo}@{reference} does not match its digest",
+                    self.host
+                ))
+                .with_cause(why)
+                .with_hint("the registry (or something between) changed the bytes; nothing was copied from them")
+            })?;
+        }
         Ok(Some(Manifest {
-            digest: sha256_digest(&fetched.body),
+            digest,
             bytes: fetched.body,
             media_type,
         }))
@@ -325,21 +376,18 @@ impl RegistryClient {
                 .headers
                 .get(header::LINK)
                 .and_then(|v| v.to_str().ok())
-                .and_then(|link| link.split(';').next())
-                .map(|target| {
-                    target
-                        .trim()
-                        .trim_start_matches('<')
-                        .trim_end_matches('>')
-                        .to_string()
-                })
-                .map(|target| {
-                    if target.starts_with("http") {
-                        target
-                    } else {
-                        format!("{}{target}", self.base)
-                    }
-                });
+                .and_then(next_link)
+                .map(|target| self.resolve(&target));
+            if let Some(target) = &next
+                && !self.same_origin(target)
+            {
+                return Err(CliError::remote(format!("{what} failed"))
+                    .with_cause(format!(
+                        "{} points its next page at {target}, another host or scheme: the listing is not followed there (the registry's credentials stay on {})",
+                        self.host, self.base
+                    ))
+                    .with_hint("check the registry (or a proxy in front of it): its `Link` header leaves the registry"));
+            }
             let body: serde_json::Value = serde_json::from_slice(&fetched.body)
                 .map_err(|e| CliError::remote(what.clone()).with_cause(e.to_string()))?;
             out.extend(
@@ -477,11 +525,7 @@ impl RegistryClient {
                     self.host
                 )))
             })?;
-        let location = if location.starts_with("http") {
-            location.to_string()
-        } else {
-            format!("{}{location}", self.base)
-        };
+        let location = self.resolve(location);
         let separator = if location.contains('?') { '&' } else { '?' };
         let put_url = format!("{location}{separator}digest={digest}");
 
@@ -499,7 +543,13 @@ impl RegistryClient {
             &format!("reading blob {digest} from {}", source.host),
         )
         .await?;
-        let body = reqwest::Body::wrap_stream(download.bytes_stream());
+        let mismatch = Arc::new(Mutex::new(None));
+        let body = reqwest::Body::wrap_stream(verified(
+            download.bytes_stream(),
+            digest,
+            size,
+            mismatch.clone(),
+        ));
         let limit = deadline::blob_timeout(self.limit, size);
         let request = self
             .with_auth(self.http.request(Method::PUT, &put_url), &scope)
@@ -507,7 +557,20 @@ impl RegistryClient {
             .header(header::CONTENT_LENGTH, size)
             .timeout(limit)
             .body(body);
-        let response = request.send().await.map_err(|e| {
+        let sent = request.send().await;
+        // Bytes that do not match their digest stop the upload before its last byte (the
+        // destination never commits them) and fail the item: no retry.
+        if let Some(why) = mismatch.lock().expect("blob check").take() {
+            return Err(Failed::stop(
+                CliError::remote(format!(
+                    "the blob {digest} from {}/{source_repo} does not match its digest",
+                    source.host
+                ))
+                .with_cause(why)
+                .with_hint("the source registry (or something between) changed the bytes; nothing was written"),
+            ));
+        }
+        let response = sent.map_err(|e| {
             // A stalled or broken download surfaces here, as the upload's body error.
             Failed::request(&e, &self.host, limit)
         })?;
@@ -518,6 +581,100 @@ impl RegistryClient {
         .await
         .map(|_| ())
     }
+}
+
+/// The `rel="next"` target of a `Link` header (RFC 8288; a header may list several).
+fn next_link(header: &str) -> Option<String> {
+    header.split(',').find_map(|link| {
+        let (target, params) = link.split_once(';').unwrap_or((link, ""));
+        let next = params.split(';').any(|p| {
+            p.trim()
+                .strip_prefix("rel=")
+                .is_some_and(|rel| rel.trim_matches('"').split(' ').any(|r| r == "next"))
+        });
+        // A bare `<…>` (no rel) is what older registries send for the next page.
+        (next || params.trim().is_empty()).then(|| {
+            target
+                .trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_string()
+        })
+    })
+}
+
+/// Whether `url` has the scheme, host and port of `base` (`https://host[:port]`).
+fn same_origin(base: &str, url: &str) -> bool {
+    match (url::Url::parse(base), url::Url::parse(url)) {
+        (Ok(a), Ok(b)) => {
+            a.scheme() == b.scheme()
+                && a.host_str().map(str::to_ascii_lowercase)
+                    == b.host_str().map(str::to_ascii_lowercase)
+                && a.port_or_known_default() == b.port_or_known_default()
+        }
+        _ => false,
+    }
+}
+
+/// `Ok` when `actual` (`sha256:…` of the bytes read) is the `expected` digest; only
+/// sha256 can be checked, and what cannot be checked is not trusted.
+fn check_digest(expected: &str, actual: &str) -> std::result::Result<(), String> {
+    if !expected.starts_with("sha256:") {
+        return Err(format!(
+            "{expected} uses a digest algorithm this tool cannot verify (only sha256)"
+        ));
+    }
+    if expected.eq_ignore_ascii_case(actual) {
+        Ok(())
+    } else {
+        Err(format!("the bytes received hash to {actual}"))
+    }
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Passes a blob's bytes on while hashing them; the chunk that reaches `size` bytes is
+/// only passed on when the whole blob hashes to `digest`. Otherwise (or when the source
+/// sends more than `size`) the stream ends in an error, so the upload it feeds is never
+/// completed, and `mismatch` says why.
+fn verified<S, B>(
+    stream: S,
+    digest: &str,
+    size: u64,
+    mismatch: Arc<Mutex<Option<String>>>,
+) -> impl futures::Stream<Item = std::result::Result<B, BoxError>> + Send + 'static
+where
+    S: futures::Stream<Item = reqwest::Result<B>> + Send + 'static,
+    B: AsRef<[u8]> + Send + 'static,
+{
+    use futures::StreamExt;
+    let digest = digest.to_string();
+    let mut hasher = Sha256::new();
+    let mut seen = 0u64;
+    let fail = move |why: String| -> BoxError {
+        *mismatch.lock().expect("blob check") = Some(why.clone());
+        why.into()
+    };
+    // An empty blob has no last chunk to hold back: its digest is checked up front.
+    let empty = (size == 0)
+        .then(|| check_digest(&digest, &sha256_digest(b"")).err())
+        .flatten()
+        .map(|why| Err(fail.clone()(why)));
+    futures::stream::iter(empty).chain(stream.map(move |chunk| {
+        let chunk = chunk.map_err(|e| Box::new(e) as BoxError)?;
+        seen += chunk.as_ref().len() as u64;
+        if seen > size {
+            return Err(fail(format!(
+                "the source sent more than the {size} bytes its manifest lists"
+            )));
+        }
+        hasher.update(chunk.as_ref());
+        if seen == size {
+            let actual = format!("sha256:{}", hex::encode(hasher.clone().finalize()));
+            check_digest(&digest, &actual).map_err(&fail)?;
+        }
+        Ok(chunk)
+    }))
 }
 
 impl Fetched {
@@ -633,6 +790,94 @@ fn registry_error(status: StatusCode, body: &str, what: &str) -> CliError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credentials_stay_on_their_origin() {
+        let base = "https://reg.example:5443";
+        assert!(same_origin(
+            base,
+            "https://reg.example:5443/v2/x/blobs/uploads/1?a=b"
+        ));
+        assert!(same_origin(base, "https://REG.example:5443/v2/"));
+        assert!(
+            !same_origin(base, "http://reg.example:5443/v2/"),
+            "downgrade"
+        );
+        assert!(!same_origin(base, "https://reg.example/v2/"), "other port");
+        assert!(!same_origin(base, "https://other.example:5443/v2/"));
+        assert!(!same_origin(
+            base,
+            "https://reg.example:5443@evil.example/v2/"
+        ));
+        assert!(same_origin(
+            "https://ecr.example",
+            "https://ecr.example:443/v2/"
+        ));
+        let client = RegistryClient::new(reqwest::Client::new(), "reg.example:5443", false, None);
+        assert_eq!(
+            client.resolve("/v2/x/blobs/uploads/1"),
+            "https://reg.example:5443/v2/x/blobs/uploads/1"
+        );
+        assert!(!client.same_origin(&client.resolve("//evil.example/v2/")));
+    }
+
+    #[test]
+    fn finds_the_next_page_among_links() {
+        assert_eq!(
+            next_link(r#"</v2/_catalog?last=a&n=2>; rel="next""#).as_deref(),
+            Some("/v2/_catalog?last=a&n=2")
+        );
+        assert_eq!(
+            next_link(r#"</v2/x?p=1>; rel="prev", </v2/x?p=3>; rel="next""#).as_deref(),
+            Some("/v2/x?p=3")
+        );
+        assert_eq!(next_link(r#"</v2/x?p=1>; rel="prev""#), None);
+    }
+
+    #[test]
+    fn digests_are_checked_and_unknown_algorithms_refused() {
+        let d = sha256_digest(b"abc");
+        assert!(check_digest(&d, &d).is_ok());
+        assert!(check_digest(&d, &sha256_digest(b"abd")).is_err());
+        assert!(
+            check_digest("sha512:00", &d)
+                .unwrap_err()
+                .contains("cannot verify")
+        );
+    }
+
+    #[tokio::test]
+    async fn a_blob_stream_ends_in_an_error_when_its_bytes_do_not_match() {
+        use futures::StreamExt;
+        let run = |chunks: Vec<&'static [u8]>, digest: String, size: u64| async move {
+            let flag = Arc::new(Mutex::new(None));
+            let stream = futures::stream::iter(chunks.into_iter().map(Ok::<_, reqwest::Error>));
+            let out: Vec<_> = verified(stream, &digest, size, flag.clone())
+                .collect()
+                .await;
+            let passed: usize = out
+                .iter()
+                .filter_map(|r| r.as_ref().ok())
+                .map(|c| c.len())
+                .sum();
+            let failed = out.iter().any(|r| r.is_err());
+            let why = flag.lock().unwrap().clone();
+            (passed, failed, why)
+        };
+        let good = sha256_digest(b"hello world");
+        assert_eq!(
+            run(vec![b"hello ", b"world"], good.clone(), 11).await,
+            (11, false, None)
+        );
+        let (passed, failed, why) = run(vec![b"hello ", b"w0rld"], good.clone(), 11).await;
+        assert!(passed < 11 && failed, "the last chunk is held back");
+        assert!(why.unwrap().contains("hash to"));
+        let (_, failed, why) = run(vec![b"hello world", b"!!"], good.clone(), 11).await;
+        assert!(failed && why.unwrap().contains("more than the 11 bytes"));
+        assert_eq!(run(vec![], sha256_digest(b""), 0).await, (0, false, None));
+        let (_, failed, why) = run(vec![], good, 0).await;
+        assert!(failed && why.unwrap().contains("hash to"));
+    }
 
     #[test]
     fn parses_bearer_challenges() {

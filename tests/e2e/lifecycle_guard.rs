@@ -414,8 +414,9 @@ fn apply_refuses_a_policy_that_expires_protected_images_within_90_days() {
     let run = all("29d");
     run.assert_code(0);
     assert!(
-        run.stderr
-            .contains(&format!("{repo}: first protected image is touched on ")),
+        run.stderr.contains(&format!(
+            "{repo} (123456789012, us-east-1): first protected image is touched on "
+        )),
         "{}",
         run.stderr
     );

@@ -27,6 +27,7 @@ mod lifecycle_inuse;
 mod login;
 mod migrate;
 mod migrate_mjournal;
+mod migrate_msafe;
 mod push_check;
 mod registry;
 mod repo_create;
