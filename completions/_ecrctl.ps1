@@ -305,6 +305,7 @@ Register-ArgumentCompleter -Native -CommandName 'ecrctl' -ScriptBlock {
             [CompletionResult]::new('--price-per-gb-month', '--price-per-gb-month', [CompletionResultType]::ParameterName, 'Storage price used for the savings estimate (USD per GB-month, 0 to 1000)')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Repositories read (and changed) at once')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Repositories read (and changed) at once')
+            [CompletionResult]::new('--limit', '--limit', [CompletionResultType]::ParameterName, 'Image rows in the table (0: all); default 20 on a terminal, all otherwise. `-o json` lists all')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. us-east-1 (`login` and `lifecycle` take several)')
             [CompletionResult]::new('--registry-id', '--registry-id', [CompletionResultType]::ParameterName, 'AWS account ID of the registry; default: the caller''s (`login` and `lifecycle` take several)')

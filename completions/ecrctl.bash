@@ -543,7 +543,7 @@ _ecrctl() {
             return 0
             ;;
         ecrctl__subcmd__lifecycle__subcmd__apply)
-            opts="-y -j -o -q -v -h -V --repository --repository-prefix --all-repositories --repositories-from --policy --protect --protect-digests --protect-in-use --horizon --force --yes --dry-run --price-per-gb-month --jobs --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version"
+            opts="-y -j -o -q -v -h -V --repository --repository-prefix --all-repositories --repositories-from --policy --protect --protect-digests --protect-in-use --horizon --force --yes --dry-run --price-per-gb-month --jobs --limit --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -590,6 +590,10 @@ _ecrctl() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

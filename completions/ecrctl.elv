@@ -286,6 +286,7 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
             cand --price-per-gb-month 'Storage price used for the savings estimate (USD per GB-month, 0 to 1000)'
             cand -j 'Repositories read (and changed) at once'
             cand --jobs 'Repositories read (and changed) at once'
+            cand --limit 'Image rows in the table (0: all); default 20 on a terminal, all otherwise. `-o json` lists all'
             cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)'
             cand --region 'AWS region, e.g. us-east-1 (`login` and `lifecycle` take several)'
             cand --registry-id 'AWS account ID of the registry; default: the caller''s (`login` and `lifecycle` take several)'

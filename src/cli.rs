@@ -591,6 +591,10 @@ pub struct LifecycleApplyArgs {
     /// Repositories read (and changed) at once
     #[arg(long, short = 'j', default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub jobs: u16,
+
+    /// Image rows in the table (0: all); default 20 on a terminal, all otherwise. `-o json` lists all
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
 }
 
 #[derive(Debug, Subcommand)]

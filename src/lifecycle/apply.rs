@@ -466,7 +466,8 @@ pub async fn run(
     // Human notes go to stderr (also with -o json); -q silences them and the tables.
     if !printer.quiet {
         for plan in &plans {
-            print_plan(plan, single, args.price_per_gb_month, now, printer);
+            let limit = super::report::table_limit(args.limit);
+            print_plan(plan, single, (args.price_per_gb_month, limit), now, printer);
         }
     }
     let finish = |plans: &[Plan], outcome: Outcome, dry_run: bool| -> CommandResult {
@@ -604,7 +605,9 @@ fn repository_names(path: &Path) -> Result<Vec<String>> {
     Ok(names)
 }
 
-fn print_plan(plan: &Plan, single: bool, price: f64, now: Micros, printer: &Printer) {
+/// `table` is the price per GB-month and the image rows shown (`--limit`).
+fn print_plan(plan: &Plan, single: bool, table: (f64, usize), now: Micros, printer: &Printer) {
+    let (price, limit) = table;
     if !single {
         printer.info(&format!("== {}: {}", plan.label(), plan.status.text()));
     }
@@ -614,7 +617,7 @@ fn print_plan(plan: &Plan, single: bool, price: f64, now: Micros, printer: &Prin
     }
     if let Some(preview) = &plan.preview {
         if single && !printer.is_json() {
-            preview.print(printer, price, now);
+            preview.print_limited(printer, price, now, limit);
         } else {
             printer.info(&preview.summary(price));
         }

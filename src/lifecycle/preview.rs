@@ -119,7 +119,7 @@ async fn preview(
             printer,
             args.price_per_gb_month,
             now,
-            table_limit(args.limit),
+            report::table_limit(args.limit),
         );
         guard::print(printer, &guard, &preview.images);
     }
@@ -129,16 +129,6 @@ async fn preview(
         compare_with_ecr(ctx, repository, &text, &preview, args.timeout, printer).await;
     }
     Ok(guard::verdict(&[(&preview, &guard)]))
-}
-
-/// `--limit`, or 20 image rows when stdout is a terminal and all when it is not.
-fn table_limit(flag: Option<usize>) -> usize {
-    use std::io::IsTerminal;
-    flag.unwrap_or(if std::io::stdout().is_terminal() {
-        20
-    } else {
-        0
-    })
 }
 
 async fn repository_policy(ctx: &AwsContext, repository: &str) -> Result<(String, Policy)> {

@@ -354,10 +354,6 @@ impl Preview {
         (rules, (images.row_count() > 0).then_some(images), left_out)
     }
 
-    pub fn print(&self, printer: &Printer, price_per_gb_month: f64, now: Micros) {
-        self.print_limited(printer, price_per_gb_month, now, 0);
-    }
-
     /// The tables with at most `limit` image rows (0: all), a line saying how many more
     /// there are, then the summary.
     pub fn print_limited(
@@ -459,6 +455,16 @@ pub fn explain_text(image: &Image, outcome: &Outcome, steps: &[Step]) -> String 
     };
     out.push_str(&format!("  => {verdict}\n"));
     out
+}
+
+/// `--limit`, or 20 image rows when stdout is a terminal and all when it is not.
+pub fn table_limit(flag: Option<usize>) -> usize {
+    use std::io::IsTerminal;
+    flag.unwrap_or(if std::io::stdout().is_terminal() {
+        20
+    } else {
+        0
+    })
 }
 
 #[cfg(test)]

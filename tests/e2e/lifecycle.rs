@@ -377,7 +377,8 @@ fn apply_is_guarded() {
         run.stderr
     );
     assert!(stored_policy(&repo).is_none());
-    // --dry-run shows the preview and the new policy, changes nothing.
+    // --dry-run shows the preview and the new policy, changes nothing; --limit cuts the
+    // image table as in preview (KEEP_TWO expires 2 images).
     let run = ecr(&[
         "lifecycle",
         "apply",
@@ -386,8 +387,15 @@ fn apply_is_guarded() {
         "--policy",
         path,
         "--dry-run",
+        "--limit",
+        "1",
     ]);
     run.assert_code(0);
+    assert!(
+        run.stdout.contains("… and 1 more (--limit 0 for all)"),
+        "{}",
+        run.stdout
+    );
     assert!(
         run.stderr.contains("new policy") && run.stderr.contains("dry run"),
         "{}",
