@@ -811,6 +811,14 @@ pub struct MigrateArgs {
     /// Also write the JSON report to FILE
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+
+    /// Credentials for source registries: a podman/skopeo auth.json (instead of docker's config.json)
+    #[arg(long, value_name = "FILE")]
+    pub src_authfile: Option<PathBuf>,
+
+    /// Credentials for destination registries other than ECR: a podman/skopeo auth.json
+    #[arg(long, value_name = "FILE")]
+    pub dest_authfile: Option<PathBuf>,
 }
 
 fn shard_arg(text: &str) -> Result<(usize, usize), String> {

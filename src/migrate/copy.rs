@@ -287,6 +287,15 @@ impl Copier {
         manifest: &Manifest,
     ) -> Result<u64> {
         let content = content(manifest)?;
+        let foreign = content.foreign_layers();
+        if !foreign.is_empty() {
+            // As skopeo: not fetched (registries never hold them), descriptors kept.
+            tracing::info!(
+                manifest = %manifest.digest,
+                layers = foreign.len(),
+                "foreign layers are not copied; their descriptors are kept"
+            );
+        }
         let mut bytes = 0;
         for digest in content.children() {
             let child = child_manifest(src, src_repo, &digest).await?;

@@ -93,7 +93,7 @@ pub fn is_foreign_media_type(media_type: &str) -> bool {
 }
 
 fn is_foreign(descriptor: &Descriptor) -> bool {
-    is_foreign_media_type(&descriptor.media_type().to_string())
+    is_foreign_media_type(descriptor.media_type().as_ref())
 }
 
 fn blob(descriptor: &Descriptor) -> Blob {

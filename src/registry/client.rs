@@ -230,13 +230,34 @@ impl RegistryClient {
     async fn fetch_token(&self, challenge: &str, scope: &str) -> Option<()> {
         let params = parse_challenge(challenge);
         let realm = params.get("realm")?;
-        let mut request = self.http.get(realm.as_str()).query(&[("scope", scope)]);
-        if let Some(service) = params.get("service") {
-            request = request.query(&[("service", service.as_str())]);
-        }
-        if let Some(c) = self.credentials() {
-            request = request.basic_auth(&c.username, Some(c.password.expose()));
-        }
+        let request = match self.credentials() {
+            // An identity token (docker's `identitytoken`, a helper's `<token>` user) is an
+            // OAuth2 refresh token: POSTed as a form, as docker and containers/image do.
+            Some(c) if c.username == crate::docker::config::IDENTITY_TOKEN_USER => {
+                let mut form = url::form_urlencoded::Serializer::new(String::new());
+                form.append_pair("grant_type", "refresh_token")
+                    .append_pair("refresh_token", c.password.expose())
+                    .append_pair("client_id", "ecrctl")
+                    .append_pair("scope", scope);
+                if let Some(service) = params.get("service") {
+                    form.append_pair("service", service);
+                }
+                self.http
+                    .post(realm.as_str())
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(form.finish())
+            }
+            credentials => {
+                let mut request = self.http.get(realm.as_str()).query(&[("scope", scope)]);
+                if let Some(service) = params.get("service") {
+                    request = request.query(&[("service", service.as_str())]);
+                }
+                if let Some(c) = credentials {
+                    request = request.basic_auth(&c.username, Some(c.password.expose()));
+                }
+                request
+            }
+        };
         let response = request.send().await.ok()?;
         let body: serde_json::Value =
             serde_json::from_slice(&read_limited(response, MAX_SMALL_BODY).await.ok()?).ok()?;
