@@ -758,6 +758,15 @@ pub struct MigrateArgs {
     #[arg(long, value_name = "GLOB", requires = "from")]
     pub tags: Option<String>,
 
+    /// With --from: copy the tags this regular expression matches (unanchored, as
+    /// skopeo sync), e.g. '^v1\.[0-9]+$'
+    #[arg(long, value_name = "REGEX", requires = "from")]
+    pub tags_regex: Option<String>,
+
+    /// With --from: copy the tags that are versions in this range, e.g. '>= 1.2, < 2'
+    #[arg(long, value_name = "RANGE", requires = "from")]
+    pub tags_semver: Option<String>,
+
     /// With --from: rename repository paths, `s/FROM/TO/` (FROM literal; `^` anchors a
     /// prefix, `$` a suffix), e.g. 's/^legacy-//'
     #[arg(long, value_name = "s/FROM/TO/", requires = "from")]

@@ -140,10 +140,29 @@ async fn generated_plan(
         .map(generate::Rename::parse)
         .transpose()
         .map_err(bad)?;
-    if !args.all_tags && args.tags.is_none() {
-        return Err(CliError::usage("--from needs --all-tags or --tags GLOB"));
+    if !args.all_tags
+        && args.tags.is_none()
+        && args.tags_regex.is_none()
+        && args.tags_semver.is_none()
+    {
+        return Err(CliError::usage(
+            "--from needs --all-tags, --tags GLOB, --tags-regex REGEX or --tags-semver RANGE",
+        ));
     }
-    let listing = setup::list_source(settings, args, &host, &prefix).await?;
+    let regex = args
+        .tags_regex
+        .as_deref()
+        .map(super::tags::regex)
+        .transpose()
+        .map_err(|e| CliError::usage(format!("--tags-regex: {e}")))?;
+    let range = args
+        .tags_semver
+        .as_deref()
+        .map(super::tags::SemverRange::parse)
+        .transpose()
+        .map_err(|e| CliError::usage(format!("--tags-semver: {e}")))?;
+    let mut listing = setup::list_source(settings, args, &host, &prefix).await?;
+    super::tags::filter_listing(&mut listing, regex.as_ref(), range.as_ref());
     let selection = generate::Selection {
         source_host: &host,
         source_prefix: &prefix,

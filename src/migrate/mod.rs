@@ -10,3 +10,4 @@ pub mod plan;
 pub mod report;
 pub mod retag;
 pub mod setup;
+pub mod tags;
