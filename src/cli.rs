@@ -724,7 +724,8 @@ Examples:
   ecrctl migrate --plan images.txt --jobs 16 --report migration.json
   ecrctl migrate --plan images.txt --shard 2/4      # one of four CI jobs")]
 pub struct MigrateArgs {
-    /// The plan: `SOURCE DESTINATION` per line (`-` reads stdin)
+    /// The plan: `SOURCE DESTINATION` per line (`-` reads stdin), TOML/JSON, or a
+    /// `skopeo sync` YAML file (FILE.yaml, with --to)
     #[arg(
         long,
         value_name = "FILE",
@@ -738,8 +739,9 @@ pub struct MigrateArgs {
     #[arg(long, value_name = "REGISTRY/PREFIX", requires = "to")]
     pub from: Option<String>,
 
-    /// With --from: the destination prefix (ending in `/`), e.g. `mirror/`
-    #[arg(long, value_name = "PREFIX/", requires = "from")]
+    /// With --from or a skopeo sync plan (FILE.yaml): the destination prefix (ending in
+    /// `/`), e.g. `mirror/`
+    #[arg(long, value_name = "PREFIX/")]
     pub to: Option<String>,
 
     /// With --from: only repositories matching this glob (repeatable)

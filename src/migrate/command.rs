@@ -53,7 +53,18 @@ pub async fn run(settings: &Settings, args: &MigrateArgs, printer: &Printer) -> 
         (None, false) => Some(journal::journals_dir()?),
     };
     let mut items = match (&args.plan, &args.from) {
-        (Some(path), _) => read_plan(path)?,
+        (Some(path), _) if super::sync_yaml::is_sync_plan(path) => {
+            sync_plan(settings, args, path).await?
+        }
+        (Some(path), _) => {
+            if args.to.is_some() {
+                return Err(CliError::usage(
+                    "--to goes with --from or a skopeo sync plan (FILE.yaml)",
+                )
+                .with_hint("a plan file names each destination itself"));
+            }
+            read_plan(path)?
+        }
         (None, Some(from)) => generated_plan(settings, args, from).await?,
         (None, None) => unreachable!("clap requires --plan or --from"),
     };
@@ -173,6 +184,54 @@ async fn generated_plan(
         rename: rename.as_ref(),
     };
     generate::plan(&selection, &listing).map_err(|problems| plan_error(from, problems))
+}
+
+/// A `skopeo sync` YAML file (`--plan FILE.yaml --to PREFIX/`): parsed whole, then the
+/// tags of the repositories it filters by regex or semver (or takes all of) are listed.
+async fn sync_plan(
+    settings: &Settings,
+    args: &MigrateArgs,
+    path: &std::path::Path,
+) -> Result<Vec<PlanItem>> {
+    use super::sync_yaml;
+    let name = path.display().to_string();
+    let text = crate::input::read_file(path, crate::input::LIST)?;
+    let sync = sync_yaml::parse(&text).map_err(|problems| sync_error(&name, problems))?;
+    let Some(to) = args.to.as_deref() else {
+        return Err(CliError::usage(format!(
+            "{name} is a skopeo sync file: name the destination prefix with --to PREFIX/"
+        ))
+        .with_hint("e.g. --to mirror/ (skopeo sync's `--dest docker PREFIX`)"));
+    };
+    generate::check_to(to).map_err(CliError::usage)?;
+    for host in &sync.insecure_hosts {
+        if !args.plain_http.iter().any(|p| p.eq_ignore_ascii_case(host)) {
+            return Err(CliError::usage(format!(
+                "{name}: {host} has `tls-verify: false`; ecrctl never skips certificate checks"
+            ))
+            .with_hint(format!(
+                "pass --plain-http {host} if it serves plain HTTP, or --ca-cert FILE for its CA"
+            )));
+        }
+    }
+    let wanted: Vec<(String, String)> = sync
+        .selections
+        .iter()
+        .filter(|s| s.needs_listing())
+        .map(|s| (s.host.clone(), s.source_repository.clone()))
+        .collect();
+    let listed = setup::list_tags(settings, args, &wanted).await?;
+    sync_yaml::items(&sync, to, &listed).map_err(|problems| sync_error(&name, problems))
+}
+
+fn sync_error(name: &str, problems: Vec<String>) -> CliError {
+    let mut error = CliError::usage(format!(
+        "the skopeo sync plan {name} is not valid; nothing was copied"
+    ));
+    for p in problems {
+        error = error.with_cause(p);
+    }
+    error.with_hint("see `skopeo sync` YAML in docs/migrate.md")
 }
 
 fn read_plan(path: &std::path::Path) -> Result<Vec<PlanItem>> {

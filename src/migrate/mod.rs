@@ -10,4 +10,5 @@ pub mod plan;
 pub mod report;
 pub mod retag;
 pub mod setup;
+pub mod sync_yaml;
 pub mod tags;

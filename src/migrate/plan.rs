@@ -40,7 +40,7 @@ impl PlanItem {
 }
 
 /// Source references: a missing host is Docker Hub, and its one-part names are `library/…`.
-fn source_ref(text: &str) -> Result<ImageRef, String> {
+pub(crate) fn source_ref(text: &str) -> Result<ImageRef, String> {
     let mut r = reference::parse(text)?;
     if r.host.is_none() || r.host.as_deref() == Some("docker.io") {
         r.host = Some(DOCKER_HUB.to_string());
@@ -74,7 +74,7 @@ fn parse_line(line: &str) -> Result<(ImageRef, ImageRef), String> {
     parse_pair(source, destination)
 }
 
-fn parse_pair(source: &str, destination: &str) -> Result<(ImageRef, ImageRef), String> {
+pub(crate) fn parse_pair(source: &str, destination: &str) -> Result<(ImageRef, ImageRef), String> {
     let source = source_ref(source).map_err(|e| format!("source: {e}"))?;
     let destination = if destination.ends_with('/') {
         prefixed(destination, &source)?
@@ -201,7 +201,7 @@ pub fn parse(text: &str) -> Result<Vec<PlanItem>, Vec<String>> {
 }
 
 /// Adds the cross-item problems (`unit` is `line` or `entry`); the plan or every problem.
-fn finish(
+pub(crate) fn finish(
     items: Vec<PlanItem>,
     mut problems: Vec<String>,
     unit: &str,

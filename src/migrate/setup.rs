@@ -403,3 +403,50 @@ pub async fn list_source(
     }
     Ok(out)
 }
+
+/// The tags of each (host, repository): the registry API, or DescribeImages for ECR.
+pub async fn list_tags(
+    settings: &Settings,
+    args: &MigrateArgs,
+    wanted: &[(String, String)],
+) -> Result<HashMap<(String, String), Vec<String>>> {
+    let mut out = HashMap::new();
+    if wanted.is_empty() {
+        return Ok(out);
+    }
+    let files = AuthFiles::load(args)?;
+    let mut ecr_ctx = None;
+    let mut clients: HashMap<String, RegistryClient> = HashMap::new();
+    for (host, repo) in wanted {
+        if out.contains_key(&(host.clone(), repo.clone())) {
+            continue;
+        }
+        let tags = if is_ecr(Some(host), settings.registry.endpoint.as_deref()) {
+            if ecr_ctx.is_none() {
+                ecr_ctx = Some(aws::load(&settings.aws).await?);
+            }
+            let ctx = ecr_ctx.as_ref().expect("loaded above");
+            aws::images::describe_images(ctx, repo)
+                .await?
+                .into_iter()
+                .flat_map(|i| i.tags)
+                .collect()
+        } else {
+            if !clients.contains_key(host) {
+                let plain = args.plain_http.iter().any(|p| p.eq_ignore_ascii_case(host));
+                let http = tls::http_client(
+                    host,
+                    settings.registry.ca_cert.as_deref(),
+                    &tls::docker_certs_dir(),
+                )?;
+                let credentials = docker_credentials(files.for_source(), host).await?;
+                let client = RegistryClient::new(http, host, plain, credentials)
+                    .with_notice(notice(settings));
+                clients.insert(host.clone(), client);
+            }
+            clients[host].tags(repo).await?
+        };
+        out.insert((host.clone(), repo.clone()), tags);
+    }
+    Ok(out)
+}

@@ -112,7 +112,10 @@ mod tests {
         let r = SemverRange::parse(">= 1.2, < 2").unwrap();
         assert!(r.matches("v1.2.0") && r.matches("1.9") && !r.matches("2.0.0"));
         assert!(!r.matches("1.1.9") && !r.matches("latest"));
-        assert!(!r.matches("1.5.0-rc.1"), "pre-releases only when the range names one");
+        assert!(
+            !r.matches("1.5.0-rc.1"),
+            "pre-releases only when the range names one"
+        );
         let r = SemverRange::parse(">=1.2 <2 || ~3.1").unwrap();
         assert!(r.matches("1.3") && r.matches("3.1.7") && !r.matches("3.2.0"));
         let r = SemverRange::parse("1.x").unwrap();
@@ -126,10 +129,18 @@ mod tests {
         let r = regex(r"^1\.13\.[12]-alpine").unwrap();
         let mut listing = vec![(
             "nginx".to_string(),
-            vec!["1.13.1-alpine-perl".into(), "1.13.3-alpine".into(), "latest".into()],
+            vec![
+                "1.13.1-alpine-perl".into(),
+                "1.13.3-alpine".into(),
+                "latest".into(),
+            ],
         )];
         filter_listing(&mut listing, Some(&r), None);
         assert_eq!(listing[0].1, ["1.13.1-alpine-perl"]);
-        assert!(regex("(").unwrap_err().contains("not a valid regular expression"));
+        assert!(
+            regex("(")
+                .unwrap_err()
+                .contains("not a valid regular expression")
+        );
     }
 }

@@ -275,3 +275,160 @@ fn foreign_layers_are_not_fetched_and_their_descriptors_are_kept() {
         "the manifest, foreign descriptor and all, is copied byte for byte"
     );
 }
+
+/// Seeds `repo` in the plain registry with `tags` (each its own image); returns digests.
+fn seed_tags(repo: &str, tags: &[&str]) -> Vec<String> {
+    tags.iter()
+        .map(|t| seed_image(Registry::Plain, repo, t, &format!("{repo}-{t}")))
+        .collect()
+}
+
+fn statuses(report: &Value) -> Vec<(String, String)> {
+    report["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["destination"].as_str().unwrap().to_string(),
+                i["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn skopeo_sync_yaml_plans_with_tag_lists_regexes_and_semver_ranges() {
+    let s = stand_ins();
+    let p = unique("mcsync");
+    let src = &s.plain_registry;
+    let a = seed_tags(&format!("{p}/a"), &["v1", "v2"]);
+    seed_tags(&format!("{p}/b"), &["v1.1", "v1.2", "v2.0", "latest"]);
+    let c = seed_tags(&format!("{p}/c"), &["1.1.0", "1.2.0", "v1.9", "2.0.0"]);
+    let yaml = format!(
+        "# what `skopeo sync --src yaml` reads\n{src}:\n  images:\n    {p}/a:\n      - v1\n  images-by-tag-regex:\n    {p}/b: ^v1\\.[0-9]+$\n  images-by-semver:\n    {p}/c: \">= 1.2, < 2\"\n  tls-verify: false\n"
+    );
+    let plan = temp_file("sync.yaml", &yaml);
+    let to = format!("{p}-mirror/");
+    // Without --to there is no destination: bad input, nothing changed.
+    let no_to = migrate_ecr(&plan, &[]);
+    no_to.assert_code(2);
+    assert!(no_to.stderr.contains("--to PREFIX/"), "{}", no_to.stderr);
+    let done = migrate_ecr(&plan, &["--to", &to, "-o", "json"]);
+    done.assert_code(0);
+    let mut got = statuses(&done.json());
+    got.sort();
+    let m = format!("{}/{p}-mirror", s.registry);
+    let want: Vec<(String, String)> = [
+        format!("{m}/{p}/a:v1"),
+        format!("{m}/{p}/b:v1.1"),
+        format!("{m}/{p}/b:v1.2"),
+        format!("{m}/{p}/c:1.2.0"),
+        format!("{m}/{p}/c:v1.9"),
+    ]
+    .into_iter()
+    .map(|d| (d, "copied".to_string()))
+    .collect();
+    assert_eq!(got, want);
+    assert_eq!(
+        raw_digest(Registry::Ecr, &format!("{p}-mirror/{p}/a"), "v1").as_deref(),
+        Some(a[0].as_str())
+    );
+    assert_eq!(
+        raw_digest(Registry::Ecr, &format!("{p}-mirror/{p}/c"), "v1.9").as_deref(),
+        Some(c[2].as_str())
+    );
+    assert_eq!(
+        raw_digest(Registry::Ecr, &format!("{p}-mirror/{p}/a"), "v2"),
+        None
+    );
+
+    // `tls-verify: false` without --plain-http, and a password in the file: every
+    // problem at once, exit 2, the password never echoed.
+    let bad = temp_file(
+        "sync.yaml",
+        &format!(
+            "{src}:\n  images:\n    {p}/a: [v1]\n  credentials:\n    username: u\n    password: mc-hunter2\n  images-by-semver:\n    {p}/c: banana\n"
+        ),
+    );
+    let refused = migrate_ecr(&bad, &["--to", &to]);
+    refused.assert_code(2);
+    assert!(
+        refused.stderr.contains("--src-authfile"),
+        "{}",
+        refused.stderr
+    );
+    assert!(refused.stderr.contains("banana"), "{}", refused.stderr);
+    assert!(!refused.stderr.contains("mc-hunter2"), "{}", refused.stderr);
+    let insecure = temp_file(
+        "sync.yaml",
+        &format!("{src}:\n  images:\n    {p}/a: [v1]\n  tls-verify: false\n"),
+    );
+    let journal = insecure.with_extension("journal");
+    let needs_plain = run(ecrctl()
+        .args(["migrate", "--plan", insecure.to_str().unwrap(), "--to", &to])
+        .args(["--registry-endpoint", &s.registry])
+        .args(["--journal", journal.to_str().unwrap()]));
+    needs_plain.assert_code(2);
+    assert!(
+        needs_plain.stderr.contains("tls-verify: false"),
+        "{}",
+        needs_plain.stderr
+    );
+}
+
+#[test]
+fn generated_plans_filter_tags_by_regex_and_semver() {
+    let s = stand_ins();
+    let p = unique("mcgen");
+    seed_tags(
+        &format!("{p}/app"),
+        &["1.0.0", "1.4.2", "v1.5", "2.0.0", "latest", "1.4.2-rc.1"],
+    );
+    let from = format!("{}/{p}", s.plain_registry);
+    let generate = |filter: &[&str]| {
+        run(ecrctl()
+            .args(["migrate", "--from", &from, "--to", &format!("{p}-gen/")])
+            .args(["--plain-http", &s.plain_registry])
+            .args(["--ca-cert", s.ca_cert.to_str().unwrap()])
+            .args(["--registry-endpoint", &s.registry])
+            .args(["--dry-run", "-o", "json"])
+            .args(filter))
+    };
+    let tags = |run: &Run| -> Vec<String> {
+        let mut t: Vec<String> = statuses(&run.json())
+            .into_iter()
+            .map(|(d, _)| d.rsplit(':').next().unwrap().to_string())
+            .collect();
+        t.sort();
+        t
+    };
+    let semver = generate(&["--tags-semver", ">=1.4, <2"]);
+    semver.assert_code(0);
+    assert_eq!(tags(&semver), ["1.4.2", "v1.5"]);
+    let regex = generate(&["--tags-regex", "^1\\."]);
+    regex.assert_code(0);
+    assert_eq!(tags(&regex), ["1.0.0", "1.4.2", "1.4.2-rc.1"]);
+    let bad = generate(&["--tags-regex", "("]);
+    bad.assert_code(2);
+    assert!(bad.stderr.contains("--tags-regex"), "{}", bad.stderr);
+    let none = generate(&[]);
+    none.assert_code(2);
+}
+
+#[test]
+fn structured_plans_report_every_problem_at_once() {
+    let plan = temp_file(
+        "plan.json",
+        r#"{"defaults":{"to":"mirror"},"images":[{"source":"a:1 #not-a-comment"},{"source":"b:1","destination":"Upper/x:1"}]}"#,
+    );
+    let refused = migrate_ecr(&plan, &[]);
+    refused.assert_code(2);
+    for needle in ["defaults.to `mirror`", "entry 2:"] {
+        assert!(
+            refused.stderr.contains(needle),
+            "{needle}: {}",
+            refused.stderr
+        );
+    }
+}
