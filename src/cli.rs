@@ -823,6 +823,11 @@ pub struct MigrateArgs {
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
 
+    /// Copy only this platform of a multi-platform source, os/arch[/variant] (repeatable):
+    /// one platform copies its own manifest, several a new index listing only them
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]", value_parser = crate::migrate::platform::parse)]
+    pub platform: Vec<crate::migrate::platform::Platform>,
+
     /// Credentials for source registries: a podman/skopeo auth.json (instead of docker's config.json)
     #[arg(long, value_name = "FILE")]
     pub src_authfile: Option<PathBuf>,

@@ -82,7 +82,8 @@ pub async fn run(settings: &Settings, args: &MigrateArgs, printer: &Printer) -> 
         setup::destinations(&items, dest_clients, ecr.as_ref(), args, printer).await?;
     let copier = Arc::new(
         Copier::new(sources, destinations, args.overwrite, args.verify)
-            .with_host_limit(usize::from(args.jobs_per_host)),
+            .with_host_limit(usize::from(args.jobs_per_host))
+            .with_platforms(args.platform.clone()),
     );
     // A new tag in the same ECR repository: re-tag through the API (PutImage needs the
     // layers in the repository itself, so other repositories go through the copy path).

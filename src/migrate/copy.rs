@@ -105,7 +105,9 @@ fn content(manifest: &Manifest) -> Result<manifest::Manifest> {
 async fn child_manifest(src: &RegistryClient, repo: &str, digest: &str) -> Result<Manifest> {
     src.get_manifest(repo, digest).await?.ok_or_else(|| {
         CliError::remote(format!(
-            "the index references {digest}, which the source does not have"
+            "the index references {digest}, which the source does not have: a sparse index \
+             (the source holds only some of its platforms); copy the ones it has with \
+             --platform OS/ARCH[/VARIANT]"
         ))
     })
 }
@@ -156,6 +158,8 @@ pub struct Copier {
     pub uploaded: AtomicU64,
     /// Per-registry limits on items in flight.
     host_slots: HashMap<String, Arc<tokio::sync::Semaphore>>,
+    /// `--platform`: only these platforms of an index (empty: all).
+    platforms: Vec<super::platform::Platform>,
 }
 
 impl Copier {
@@ -173,6 +177,31 @@ impl Copier {
             blobs: Default::default(),
             uploaded: AtomicU64::new(0),
             host_slots: HashMap::new(),
+            platforms: Vec::new(),
+        }
+    }
+
+    /// Copies only `platforms` of an index (`--platform`); empty copies every platform.
+    pub fn with_platforms(mut self, platforms: Vec<super::platform::Platform>) -> Self {
+        self.platforms = platforms;
+        self
+    }
+
+    /// With --platform, what to copy from a source index: the one platform's manifest,
+    /// or an index of the chosen ones. Other manifests are copied as they are.
+    async fn for_platforms(
+        &self,
+        src: &RegistryClient,
+        repo: &str,
+        manifest: Manifest,
+    ) -> Result<Manifest> {
+        if self.platforms.is_empty() || !matches!(content(&manifest)?, manifest::Manifest::Index(_))
+        {
+            return Ok(manifest);
+        }
+        match super::platform::select(&manifest, &self.platforms).map_err(CliError::remote)? {
+            super::platform::Selected::Single(digest) => child_manifest(src, repo, &digest).await,
+            super::platform::Selected::Index(index) => Ok(index),
         }
     }
 
@@ -245,6 +274,7 @@ impl Copier {
             .get_manifest(src_repo, &src_ref)
             .await?
             .ok_or_else(|| CliError::remote(format!("{} does not exist", item.source)))?;
+        let manifest = self.for_platforms(src, src_repo, manifest).await?;
         report.digest = Some(manifest.digest.clone());
         let existing = dst.client.manifest_digest(dst_repo, &tag).await?;
         let immutable = dst.immutable_repos.contains(dst_repo);
@@ -422,6 +452,9 @@ impl Copier {
             .get_manifest(&item.source.repository, &src_ref)
             .await?
             .ok_or_else(|| CliError::remote(format!("{} does not exist", item.source)))?;
+        let manifest = self
+            .for_platforms(src, &item.source.repository, manifest)
+            .await?;
         report.digest = Some(manifest.digest.clone());
         let dst_repo = &item.destination.repository;
         let existing = dst.client.manifest_digest(dst_repo, &tag).await?;

@@ -7,6 +7,7 @@ pub mod copy;
 pub mod generate;
 pub mod journal;
 pub mod plan;
+pub mod platform;
 pub mod report;
 pub mod retag;
 pub mod setup;

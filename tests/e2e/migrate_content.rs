@@ -432,3 +432,128 @@ fn structured_plans_report_every_problem_at_once() {
         );
     }
 }
+
+/// The raw manifest at `repo:reference` in the plain registry.
+fn plain_raw(repo: &str, reference: &str) -> Value {
+    let s = stand_ins();
+    serde_json::from_str(&curl(&[
+        "-H",
+        "Accept: application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json",
+        &format!("http://{}/v2/{repo}/manifests/{reference}", s.plain_registry),
+    ]))
+    .unwrap()
+}
+
+#[test]
+fn platform_selects_platforms_and_a_missing_or_sparse_one_is_explained() {
+    let s = stand_ins();
+    let p = unique("mcplat");
+    let (layout, index_digest) = crate::images::oci_index_layout("v1", &p);
+    crate::images::push_layout(Registry::Plain, &layout, &format!("{p}/multi"), "v1");
+    let index = plain_raw(&format!("{p}/multi"), "v1");
+    let arm = index["manifests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["platform"]["architecture"] == "arm64")
+        .unwrap()["digest"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let src = &s.plain_registry;
+    let plan = temp_file("plan.txt", &format!("{src}/{p}/multi:v1 {p}/both:v1\n"));
+    let one = temp_file("plan.txt", &format!("{src}/{p}/multi:v1 {p}/arm:v1\n"));
+    let done = migrate_ecr(
+        &one,
+        &["--platform", "linux/arm64", "-o", "json", "--verify"],
+    );
+    done.assert_code(0);
+    assert_eq!(done.json()["items"][0]["digest"], arm.as_str());
+    assert_eq!(
+        raw_digest(Registry::Ecr, &format!("{p}/arm"), "v1").as_deref(),
+        Some(arm.as_str()),
+        "the arm64 manifest itself, as skopeo --override-arch and crane --platform copy it"
+    );
+    let both = migrate_ecr(
+        &plan,
+        &[
+            "--platform",
+            "linux/arm64",
+            "--platform",
+            "linux/amd64",
+            "-o",
+            "json",
+        ],
+    );
+    both.assert_code(0);
+    let copied_index = raw_digest(Registry::Ecr, &format!("{p}/both"), "v1").unwrap();
+    assert_eq!(
+        copied_index, index_digest,
+        "every platform selected: the index is byte for byte the source's"
+    );
+    // A platform the index lacks: that item fails and names what the index has.
+    let missing = temp_file("plan.txt", &format!("{src}/{p}/multi:v1 {p}/s390x:v1\n"));
+    let refused = migrate_ecr(&missing, &["--platform", "linux/s390x", "-o", "json"]);
+    refused.assert_code(1);
+    let error = refused.json()["items"][0]["error"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        error.contains("no linux/s390x") && error.contains("linux/arm64"),
+        "{error}"
+    );
+    let bad = migrate_ecr(&missing, &["--platform", "linux"]);
+    bad.assert_code(2);
+
+    // A sparse index (a child the source lacks) is explained, and --platform copies
+    // the platforms it has.
+    let repo = format!("{p}/sparse");
+    let image = plain_image(&repo, &p, Vec::new());
+    let present = plain_manifest(&repo, "amd64", &image);
+    let sparse = json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.index.v1+json",
+        "manifests": [
+            {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":present,"size":image.to_string().len(),"platform":{"os":"linux","architecture":"amd64"}},
+            {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":format!("sha256:{}", "5".repeat(64)),"size":100,"platform":{"os":"linux","architecture":"arm64"}}
+        ]
+    });
+    let sparse_put = Command::new("curl")
+        .args([
+            "-sS",
+            "-f",
+            "-X",
+            "PUT",
+            "-H",
+            "Content-Type: application/vnd.oci.image.index.v1+json",
+        ])
+        .args(["--data-binary", &sparse.to_string()])
+        .arg(format!(
+            "http://{}/v2/{repo}/manifests/v1",
+            s.plain_registry
+        ))
+        .output()
+        .unwrap();
+    if !sparse_put.status.success() {
+        eprintln!("the registry refuses sparse indexes; that part is not checked");
+        return;
+    }
+    let sparse_plan = temp_file("plan.txt", &format!("{src}/{repo}:v1 {p}/sparse:v1\n"));
+    let explained = migrate_ecr(&sparse_plan, &["-o", "json"]);
+    explained.assert_code(1);
+    let error = explained.json()["items"][0]["error"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        error.contains("sparse index") && error.contains("--platform"),
+        "{error}"
+    );
+    let chosen = migrate_ecr(&sparse_plan, &["--platform", "linux/amd64", "-o", "json"]);
+    chosen.assert_code(0);
+    assert_eq!(
+        raw_digest(Registry::Ecr, &format!("{p}/sparse"), "v1").as_deref(),
+        Some(present.as_str())
+    );
+}
