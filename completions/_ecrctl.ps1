@@ -484,12 +484,14 @@ Register-ArgumentCompleter -Native -CommandName 'ecrctl' -ScriptBlock {
             break
         }
         'ecrctl;migrate' {
-            [CompletionResult]::new('--plan', '--plan', [CompletionResultType]::ParameterName, 'The plan: `SOURCE DESTINATION` per line (`-` reads stdin)')
+            [CompletionResult]::new('--plan', '--plan', [CompletionResultType]::ParameterName, 'The plan: `SOURCE DESTINATION` per line (`-` reads stdin), TOML/JSON, or a `skopeo sync` YAML file (FILE.yaml, with --to)')
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Generate the plan: every repository under REGISTRY/PREFIX (listed with the registry API, or DescribeRepositories/DescribeImages for ECR)')
-            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'With --from: the destination prefix (ending in `/`), e.g. `mirror/`')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'With --from or a skopeo sync plan (FILE.yaml): the destination prefix (ending in `/`), e.g. `mirror/`')
             [CompletionResult]::new('--include', '--include', [CompletionResultType]::ParameterName, 'With --from: only repositories matching this glob (repeatable)')
             [CompletionResult]::new('--exclude', '--exclude', [CompletionResultType]::ParameterName, 'With --from: skip repositories matching this glob (repeatable)')
             [CompletionResult]::new('--tags', '--tags', [CompletionResultType]::ParameterName, 'With --from: copy the tags matching this glob, e.g. ''v*''')
+            [CompletionResult]::new('--tags-regex', '--tags-regex', [CompletionResultType]::ParameterName, 'With --from: copy the tags this regular expression matches (unanchored, as skopeo sync), e.g. ''^v1\.[0-9]+$''')
+            [CompletionResult]::new('--tags-semver', '--tags-semver', [CompletionResultType]::ParameterName, 'With --from: copy the tags that are versions in this range, e.g. ''>= 1.2, < 2''')
             [CompletionResult]::new('--rename', '--rename', [CompletionResultType]::ParameterName, 'With --from: rename repository paths, `s/FROM/TO/` (FROM literal; `^` anchors a prefix, `$` a suffix), e.g. ''s/^legacy-//''')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Images copied at once')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Images copied at once')
@@ -500,6 +502,9 @@ Register-ArgumentCompleter -Native -CommandName 'ecrctl' -ScriptBlock {
             [CompletionResult]::new('--max-put-rate', '--max-put-rate', [CompletionResultType]::ParameterName, 'Manifest PUTs per second per ECR registry (ECR''s PutImage quota is 10/s; 0 = unlimited)')
             [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'Run only slice I of N of the plan (1-based), e.g. 2/4')
             [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Also write the JSON report to FILE')
+            [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'Copy only this platform of a multi-platform source, os/arch[/variant] (repeatable): one platform copies its own manifest, several a new index listing only them')
+            [CompletionResult]::new('--src-authfile', '--src-authfile', [CompletionResultType]::ParameterName, 'Credentials for source registries: a podman/skopeo auth.json (instead of docker''s config.json)')
+            [CompletionResult]::new('--dest-authfile', '--dest-authfile', [CompletionResultType]::ParameterName, 'Credentials for destination registries other than ECR: a podman/skopeo auth.json')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. us-east-1 (`login` and `lifecycle` take several)')
             [CompletionResult]::new('--registry-id', '--registry-id', [CompletionResultType]::ParameterName, 'AWS account ID of the registry; default: the caller''s (`login` and `lifecycle` take several)')
