@@ -828,6 +828,11 @@ pub struct MigrateArgs {
     #[arg(long, value_name = "OS/ARCH[/VARIANT]", value_parser = crate::migrate::platform::parse)]
     pub platform: Vec<crate::migrate::platform::Platform>,
 
+    /// Also copy each image's OCI referrers (signatures, attestations, SBOMs): the referrers
+    /// API and the `sha256-<hex>` / cosign `.sig`/`.att`/`.sbom` tags
+    #[arg(long)]
+    pub referrers: bool,
+
     /// Credentials for source registries: a podman/skopeo auth.json (instead of docker's config.json)
     #[arg(long, value_name = "FILE")]
     pub src_authfile: Option<PathBuf>,

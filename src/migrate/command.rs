@@ -83,7 +83,8 @@ pub async fn run(settings: &Settings, args: &MigrateArgs, printer: &Printer) -> 
     let copier = Arc::new(
         Copier::new(sources, destinations, args.overwrite, args.verify)
             .with_host_limit(usize::from(args.jobs_per_host))
-            .with_platforms(args.platform.clone()),
+            .with_platforms(args.platform.clone())
+            .with_referrers(args.referrers),
     );
     // A new tag in the same ECR repository: re-tag through the API (PutImage needs the
     // layers in the repository itself, so other repositories go through the copy path).
@@ -118,6 +119,11 @@ pub async fn run(settings: &Settings, args: &MigrateArgs, printer: &Printer) -> 
         items.into_iter().partition(|i| retag_host(i).is_some());
     let mut reports = retag_items(&copier, ecr.as_ref(), &retags, &journal, args).await?;
     reports.extend(copy_all(&copier, &copies, &journal, args, printer).await?);
+    match super::referrers::summary(&copier.referrers) {
+        Some((true, line)) => printer.warn(&line),
+        Some((false, line)) => printer.info(&line),
+        None => {}
+    }
     finish(
         printer,
         args,

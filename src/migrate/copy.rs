@@ -160,6 +160,8 @@ pub struct Copier {
     host_slots: HashMap<String, Arc<tokio::sync::Semaphore>>,
     /// `--platform`: only these platforms of an index (empty: all).
     platforms: Vec<super::platform::Platform>,
+    /// Referrers copied with `--referrers`, or counted as left behind.
+    pub referrers: super::referrers::Referrers,
 }
 
 impl Copier {
@@ -178,7 +180,14 @@ impl Copier {
             uploaded: AtomicU64::new(0),
             host_slots: HashMap::new(),
             platforms: Vec::new(),
+            referrers: Default::default(),
         }
+    }
+
+    /// `--referrers`: copy each image's referrers too (otherwise they are counted).
+    pub fn with_referrers(mut self, copy: bool) -> Self {
+        self.referrers.copy = copy;
+        self
     }
 
     /// Copies only `platforms` of an index (`--platform`); empty copies every platform.
@@ -242,7 +251,16 @@ impl Copier {
             }
         }
         let mut report = ItemReport::new(item);
-        match self.copy_inner(item, dest_host, &mut report).await {
+        let copied = match self.copy_inner(item, dest_host, &mut report).await {
+            Ok(()) => Ok(()),
+            Err(e) => Err(e),
+        };
+        // Signatures and attestations follow the image they refer to.
+        let copied = match (copied, report.digest.clone()) {
+            (Ok(()), Some(digest)) => self.referrers_of(item, dest_host, &digest).await,
+            (result, _) => result,
+        };
+        match copied {
             Ok(()) => {}
             Err(e) => {
                 report.status = Status::Failed;
@@ -308,7 +326,7 @@ impl Copier {
     }
 
     /// Blobs (and, for an index, every platform manifest) of `manifest`; bytes uploaded.
-    async fn copy_tree(
+    pub(super) async fn copy_tree(
         &self,
         src: &RegistryClient,
         src_repo: &str,
@@ -389,7 +407,7 @@ impl Copier {
     }
 }
 
-async fn pace(dst: &Destination) {
+pub(super) async fn pace(dst: &Destination) {
     if let Some(pacer) = &dst.pacer {
         pacer.wait().await;
     }

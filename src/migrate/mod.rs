@@ -8,6 +8,7 @@ pub mod generate;
 pub mod journal;
 pub mod plan;
 pub mod platform;
+pub mod referrers;
 pub mod report;
 pub mod retag;
 pub mod setup;

@@ -309,6 +309,26 @@ impl RegistryClient {
         }))
     }
 
+    /// The OCI 1.1 referrers API: the index of manifests whose `subject` is `digest`, or
+    /// `None` when the registry does not offer the API (404, as distribution 2.x answers).
+    pub async fn referrers(&self, repo: &str, digest: &str) -> Result<Option<Vec<u8>>> {
+        let url = self.url(&format!("{repo}/referrers/{digest}"));
+        let what = format!("reading the referrers of {}/{repo}@{digest}", self.host);
+        let fetched = self
+            .fetch(&Self::pull_scope(repo), &what, |http| {
+                http.get(&url)
+                    .header(header::ACCEPT, crate::model::media_type::OCI_INDEX)
+            })
+            .await?;
+        if fetched.status == StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        if !fetched.status.is_success() {
+            return Err(fetched.error(&what));
+        }
+        Ok(Some(fetched.body))
+    }
+
     /// Every repository the registry lists (`/v2/_catalog`, all pages).
     pub async fn catalog(&self) -> Result<Vec<String>> {
         self.paged(

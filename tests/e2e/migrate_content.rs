@@ -544,3 +544,89 @@ fn platform_selects_platforms_and_a_missing_or_sparse_one_is_explained() {
         Some(present.as_str())
     );
 }
+
+#[test]
+fn referrers_follow_their_image_with_the_flag_and_are_counted_without_it() {
+    let s = stand_ins();
+    let p = unique("mcref");
+    let repo = format!("{p}/signed");
+    let image = plain_image(&repo, &p, Vec::new());
+    let digest = plain_manifest(&repo, "v1", &image);
+    let hex = digest.trim_start_matches("sha256:");
+    // A cosign signature under its tag (`sha256-<hex>.sig`).
+    let sig = plain_image(&repo, &format!("{p}-sig"), Vec::new());
+    let sig_digest = plain_manifest(&repo, &format!("sha256-{hex}.sig"), &sig);
+    // An OCI 1.1 referrer (an SBOM with a subject), listed by the tag-schema fallback
+    // index `sha256-<hex>`, since this registry has no referrers API.
+    let mut sbom = plain_image(&repo, &format!("{p}-sbom"), Vec::new());
+    sbom["artifactType"] = json!("application/spdx+json");
+    sbom["subject"] = json!({"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":digest,"size":image.to_string().len()});
+    let sbom_digest = plain_manifest(&repo, "sbom-tmp", &sbom);
+    let fallback = json!({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.index.v1+json",
+        "manifests": [{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":sbom_digest,"size":sbom.to_string().len(),"artifactType":"application/spdx+json"}]
+    });
+    let fallback_digest = plain_manifest(&repo, &format!("sha256-{hex}"), &fallback);
+    let src = &s.plain_registry;
+
+    // Without --referrers: the image is copied, and the summary says what was left.
+    let plan = temp_file("plan.txt", &format!("{src}/{repo}:v1 {p}/plain:v1\n"));
+    let without = migrate_ecr(&plan, &[]);
+    without.assert_code(0);
+    assert!(
+        without.stderr.contains("2 referrers")
+            && without.stderr.contains("left behind")
+            && without.stderr.contains("--referrers"),
+        "{}",
+        without.stderr
+    );
+    assert_eq!(
+        raw_digest(
+            Registry::Ecr,
+            &format!("{p}/plain"),
+            &format!("sha256-{hex}.sig")
+        ),
+        None
+    );
+
+    // With --referrers: the signature and the fallback index (with the SBOM it lists)
+    // arrive byte for byte, so `cosign verify` finds them where it looks.
+    let plan = temp_file("plan.txt", &format!("{src}/{repo}:v1 {p}/with:v1\n"));
+    let with = migrate_ecr(&plan, &["--referrers", "-o", "json"]);
+    with.assert_code(0);
+    assert_eq!(with.json()["items"][0]["status"], "copied");
+    assert!(
+        with.stderr.contains("copied 2 referrers"),
+        "{}",
+        with.stderr
+    );
+    let dest = format!("{p}/with");
+    assert_eq!(
+        raw_digest(Registry::Ecr, &dest, "v1").as_deref(),
+        Some(digest.as_str())
+    );
+    assert_eq!(
+        raw_digest(Registry::Ecr, &dest, &format!("sha256-{hex}.sig")).as_deref(),
+        Some(sig_digest.as_str())
+    );
+    assert_eq!(
+        raw_digest(Registry::Ecr, &dest, &format!("sha256-{hex}")).as_deref(),
+        Some(fallback_digest.as_str())
+    );
+    // The SBOM the fallback index lists, read by digest with skopeo.
+    let out = Command::new(crate::harness::tool("skopeo"))
+        .args(["inspect", "--raw", "--authfile"])
+        .arg(auth_file())
+        .arg("--cert-dir")
+        .arg(&s.cert_dir)
+        .arg(format!("docker://{}/{dest}@{sbom_digest}", s.registry))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(sha256(&out.stdout), sbom_digest);
+}
