@@ -1081,7 +1081,7 @@ _ecrctl() {
             return 0
             ;;
         ecrctl__subcmd__migrate)
-            opts="-j -o -q -v -h -V --plan --from --to --include --exclude --all-tags --tags --tags-regex --tags-semver --rename --jobs --jobs-per-host --overwrite --dry-run --journal --verify --plain-http --repo-settings --max-put-rate --shard --report --platform --src-authfile --dest-authfile --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version"
+            opts="-j -o -q -v -h -V --plan --from --to --include --exclude --all-tags --tags --tags-regex --tags-semver --rename --jobs --jobs-per-host --overwrite --dry-run --journal --verify --plain-http --repo-settings --max-put-rate --shard --report --platform --referrers --src-authfile --dest-authfile --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -484,6 +484,7 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
             cand --overwrite 'Replace destination tags that point at another digest'
             cand --dry-run 'Show what would be copied, skipped or refused, and the blobs to move; change nothing'
             cand --verify 'Read every destination manifest back and compare digests'
+            cand --referrers 'Also copy each image''s OCI referrers (signatures, attestations, SBOMs): the referrers API and the `sha256-<hex>` / cosign `.sig`/`.att`/`.sbom` tags'
             cand -q 'Print only errors'
             cand --quiet 'Print only errors'
             cand -v 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'

@@ -385,6 +385,7 @@ complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l all-tags -d 'W
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l overwrite -d 'Replace destination tags that point at another digest'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l dry-run -d 'Show what would be copied, skipped or refused, and the blobs to move; change nothing'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l verify -d 'Read every destination manifest back and compare digests'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l referrers -d 'Also copy each image\'s OCI referrers (signatures, attestations, SBOMs): the referrers API and the `sha256-<hex>` / cosign `.sig`/`.att`/`.sbom` tags'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -s q -l quiet -d 'Print only errors'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l no-color -d 'Never colour output (also NO_COLOR)'
