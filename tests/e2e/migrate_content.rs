@@ -630,3 +630,87 @@ fn referrers_follow_their_image_with_the_flag_and_are_counted_without_it() {
     );
     assert_eq!(sha256(&out.stdout), sbom_digest);
 }
+
+/// A read-only stand-in for a registry behind OAuth2 (ACR, Harbor OIDC): it answers
+/// 401 with a Bearer challenge unless the request carries the access token, hands that
+/// token out only for a POSTed `grant_type=refresh_token` with the right refresh token,
+/// and forwards authorized reads to the plain registry.
+const OAUTH_PROXY: &str = r#"
+import http.server, sys, urllib.parse, urllib.request, threading
+upstream, refresh = sys.argv[1], sys.argv[2]
+class H(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *a): pass
+    def reply(self, code, body=b"", headers=()):
+        self.send_response(code)
+        for k, v in headers: self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD": self.wfile.write(body)
+    def do_POST(self):
+        form = urllib.parse.parse_qs(self.rfile.read(int(self.headers.get("Content-Length", 0))).decode())
+        if self.path == "/token" and form.get("grant_type") == ["refresh_token"] and form.get("refresh_token") == [refresh]:
+            return self.reply(200, b'{"access_token":"mc-access"}', [("Content-Type", "application/json")])
+        self.reply(401)
+    def do_GET(self):
+        if self.path.startswith("/token"): return self.reply(401)
+        if self.headers.get("Authorization") != "Bearer mc-access":
+            port = self.server.server_address[1]
+            return self.reply(401, b"{}", [("WWW-Authenticate", f'Bearer realm="http://127.0.0.1:{port}/token",service="mc"')])
+        req = urllib.request.Request("http://" + upstream + self.path, method=self.command)
+        for k in ("Accept",):
+            if self.headers.get(k): req.add_header(k, self.headers[k])
+        try:
+            with urllib.request.urlopen(req) as r:
+                self.reply(r.status, r.read(), [(k, v) for k, v in r.getheaders() if k.lower() in ("content-type", "docker-content-digest")])
+        except urllib.error.HTTPError as e:
+            self.reply(e.code, e.read(), [("Content-Type", "application/json")])
+    do_HEAD = do_GET
+s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+print(s.server_address[1], flush=True)
+s.serve_forever()
+"#;
+
+#[test]
+fn identity_tokens_are_used_as_oauth2_refresh_tokens() {
+    use std::io::BufRead;
+    let s = stand_ins();
+    let p = unique("mcidt");
+    let digest = seed_image(Registry::Plain, &format!("{p}/src"), "v1", &p);
+    let mut proxy = Command::new(crate::harness::tool("python3"))
+        .args(["-c", OAUTH_PROXY, &s.plain_registry, "mc-refresh-token"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(proxy.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let host = format!("127.0.0.1:{}", line.trim());
+    let plan = temp_file("plan.txt", &format!("{host}/{p}/src:v1 {p}/idt:v1\n"));
+    let with_token = |config: &Value| {
+        let dir = docker_config_dir(config);
+        let journal = plan.with_extension(unique("journal"));
+        run(ecrctl()
+            .env("DOCKER_CONFIG", &dir)
+            .args(["migrate", "--plan", plan.to_str().unwrap()])
+            .args(["--plain-http", &host])
+            .args(["--ca-cert", s.ca_cert.to_str().unwrap()])
+            .args(["--registry-endpoint", &s.registry])
+            .args(["--journal", journal.to_str().unwrap(), "-o", "json"]))
+    };
+    // Anonymous: refused by the source.
+    let anonymous = with_token(&json!({}));
+    // docker's `identitytoken` entry: POSTed as a refresh token, the copy goes through.
+    let done = with_token(
+        &json!({"auths": {host.clone(): {"auth": "", "identitytoken": "mc-refresh-token"}}}),
+    );
+    let _ = proxy.kill();
+    let _ = proxy.wait();
+    anonymous.assert_code(1);
+    done.assert_code(0);
+    assert_eq!(done.json()["items"][0]["status"], "copied");
+    assert_eq!(
+        raw_digest(Registry::Ecr, &format!("{p}/idt"), "v1").as_deref(),
+        Some(digest.as_str())
+    );
+}
