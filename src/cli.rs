@@ -719,6 +719,9 @@ this account's ECR registry. Sources without a host are Docker Hub.
   ghcr.io/org/tool:v2                          tools/
   registry.internal:5000/team/api:v1.4.0       123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/api:v1.4.0
 
+A `skopeo sync` YAML file (FILE.yaml: images, images-by-tag-regex, images-by-semver) is a
+plan too, with the destination prefix as --to PREFIX/.
+
 Examples:
   ecrctl migrate --plan images.txt --dry-run
   ecrctl migrate --plan images.txt --jobs 16 --report migration.json
