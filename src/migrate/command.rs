@@ -98,6 +98,11 @@ pub async fn run(settings: &Settings, args: &MigrateArgs, printer: &Printer) -> 
     };
     if args.dry_run {
         let reports = dry_run(&copier, &items, &created, printer, args, &retag_host).await;
+        match super::referrers::summary(&copier.referrers) {
+            Some((true, line)) => printer.warn(&line),
+            Some((false, line)) => printer.info(&line),
+            None => {}
+        }
         // Same answer as the real run: items that would fail make it a "no".
         return Ok(
             failed_items(&reports, "would fail").map_or(Outcome::Success, |verdict| {

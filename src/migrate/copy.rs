@@ -431,6 +431,8 @@ impl Copier {
         {
             report.status = Status::Failed;
             report.error = Some(e.to_string());
+        } else if let Some(digest) = &report.digest {
+            self.count_referrers(item, digest).await;
         }
         DryRun {
             report,

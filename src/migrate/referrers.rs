@@ -26,6 +26,8 @@ pub struct Referrers {
     pub copy: bool,
     pub copied: AtomicU64,
     pub left_behind: AtomicU64,
+    /// Found by a dry run with `--referrers`.
+    pub would_copy: AtomicU64,
     /// Source (host, repository) → its tags, listed once per run.
     tags: tokio::sync::Mutex<TagCache>,
 }
@@ -117,6 +119,27 @@ impl Copier {
             .map_err(|e| e.context("the image was copied, but not its referrers"))
     }
 
+    /// A dry run: counts the referrers a real run would copy (or leave behind).
+    pub(super) async fn count_referrers(&self, item: &PlanItem, digest: &str) {
+        let src_host = item.source.host.as_deref().unwrap_or_default();
+        let src = &self.sources[src_host];
+        match self
+            .referrers
+            .find(src, &item.source.repository, digest)
+            .await
+        {
+            Ok(found) => {
+                let counter = if self.referrers.copy {
+                    &self.referrers.would_copy
+                } else {
+                    &self.referrers.left_behind
+                };
+                counter.fetch_add(found.count(), Ordering::Relaxed);
+            }
+            Err(e) => tracing::debug!(error = %e, "could not count referrers"),
+        }
+    }
+
     async fn copy_referrers(
         &self,
         src: &RegistryClient,
@@ -175,6 +198,17 @@ impl Copier {
 pub fn summary(referrers: &Referrers) -> Option<(bool, String)> {
     let copied = referrers.copied.load(Ordering::Relaxed);
     let left = referrers.left_behind.load(Ordering::Relaxed);
+    let would_copy = referrers.would_copy.load(Ordering::Relaxed);
+    let s = |n: u64| if n == 1 { "" } else { "s" };
+    if would_copy > 0 {
+        return Some((
+            false,
+            format!(
+                "would copy {would_copy} referrer{} (signatures, attestations, SBOMs) of the images found (more may follow: referrers of referrers)",
+                s(would_copy)
+            ),
+        ));
+    }
     if left > 0 {
         Some((
             true,

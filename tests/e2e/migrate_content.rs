@@ -572,6 +572,16 @@ fn referrers_follow_their_image_with_the_flag_and_are_counted_without_it() {
 
     // Without --referrers: the image is copied, and the summary says what was left.
     let plan = temp_file("plan.txt", &format!("{src}/{repo}:v1 {p}/plain:v1\n"));
+    let dry = migrate_ecr(&plan, &["--dry-run"]);
+    dry.assert_code(0);
+    assert!(dry.stderr.contains("2 referrers"), "{}", dry.stderr);
+    let dry = migrate_ecr(&plan, &["--dry-run", "--referrers"]);
+    dry.assert_code(0);
+    assert!(
+        dry.stderr.contains("would copy 2 referrers"),
+        "{}",
+        dry.stderr
+    );
     let without = migrate_ecr(&plan, &[]);
     without.assert_code(0);
     assert!(
