@@ -5,7 +5,7 @@
 //! registry.example.com:
 //!   images:
 //!     busybox: []                 # every tag
-//!     redis: ["1.0", "2.0"]       # these tags (or sha256:… digests)
+//!     redis: ["1.0", "2.0"]       # these tags (a digest is refused: no tag to carry over)
 //!   images-by-tag-regex:
 //!     nginx: ^1\.13\.[12]-alpine-perl$
 //!   images-by-semver:
