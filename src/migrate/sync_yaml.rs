@@ -342,6 +342,10 @@ docker.io:
             assert!(all.contains(needle), "{needle}\n{all}");
         }
         assert!(!all.contains("hunter2secret"), "{all}");
+        let digest = format!("sha256:{}", "a".repeat(64));
+        let sync = parse(&format!("a.example:\n  images:\n    x: [\"{digest}\"]\n")).unwrap();
+        let e = items(&sync, "mirror/", &HashMap::new()).unwrap_err();
+        assert!(e[0].contains("no tag to carry over"), "{e:?}");
         assert!(parse("- a\n").is_err());
         assert!(parse("a: [").unwrap_err()[0].starts_with("not valid YAML"));
     }
