@@ -1085,7 +1085,7 @@ _ecrctl() {
             return 0
             ;;
         ecrctl__subcmd__migrate)
-            opts="-j -o -q -v -h -V --plan --from --to --include --exclude --all-tags --tags --rename --jobs --jobs-per-host --overwrite --dry-run --journal --no-journal --fresh --verify --plain-http --repo-settings --max-put-rate --shard --shard-count --report --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version"
+            opts="-j -o -q -v -h -V --plan --from --to --include --exclude --all-tags --tags --tags-regex --tags-semver --rename --jobs --jobs-per-host --overwrite --dry-run --journal --no-journal --fresh --verify --plain-http --repo-settings --max-put-rate --shard --shard-count --report --platform --referrers --src-authfile --dest-authfile --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1112,6 +1112,14 @@ _ecrctl() {
                     return 0
                     ;;
                 --tags)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tags-regex)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tags-semver)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1156,6 +1164,18 @@ _ecrctl() {
                     return 0
                     ;;
                 --report)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --platform)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --src-authfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dest-authfile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

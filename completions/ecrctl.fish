@@ -354,12 +354,14 @@ complete -c ecrctl -n "__fish_ecrctl_using_subcommand push-check" -l no-color -d
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand push-check" -l no-progress -d 'Never draw progress bars'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand push-check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand push-check" -s V -l version -d 'Print version'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l plan -d 'The plan: `SOURCE DESTINATION` per line (`-` reads stdin)' -r -F
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l plan -d 'The plan: `SOURCE DESTINATION` per line (`-` reads stdin), TOML/JSON, or a `skopeo sync` YAML file (FILE.yaml, with --to)' -r -F
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l from -d 'Generate the plan: every repository under REGISTRY/PREFIX (listed with the registry API, or DescribeRepositories/DescribeImages for ECR)' -r
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l to -d 'With --from: the destination prefix (ending in `/`), e.g. `mirror/`' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l to -d 'With --from or a skopeo sync plan (FILE.yaml): the destination prefix (ending in `/`), e.g. `mirror/`' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l include -d 'With --from: only repositories matching this glob (repeatable)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l exclude -d 'With --from: skip repositories matching this glob (repeatable)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l tags -d 'With --from: copy the tags matching this glob, e.g. \'v*\'' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l tags-regex -d 'With --from: copy the tags this regular expression matches (unanchored, as skopeo sync), e.g. \'^v1\\.[0-9]+$\'' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l tags-semver -d 'With --from: copy the tags that are versions in this range, e.g. \'>= 1.2, < 2\'' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l rename -d 'With --from: rename repository paths, `s/FROM/TO/` (FROM literal; `^` anchors a prefix, `$` a suffix), e.g. \'s/^legacy-//\'' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -s j -l jobs -d 'Images copied at once' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l jobs-per-host -d 'Images copied at once from or to any single registry' -r
@@ -370,6 +372,9 @@ complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l max-put-rate -
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l shard -d 'Run only slice I of N of the plan (1-based), e.g. 2/4; `auto` reads it from Kubernetes Indexed Jobs (JOB_COMPLETION_INDEX + --shard-count), GitLab parallel jobs (CI_NODE_INDEX, CI_NODE_TOTAL) or ECRCTL_SHARD_INDEX + --shard-count (GitHub matrix)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l shard-count -d 'With --shard auto: how many shards there are (Kubernetes `completions`, matrix size)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l report -d 'Also write the JSON report to FILE' -r -F
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l platform -d 'Copy only this platform of a multi-platform source, os/arch[/variant] (repeatable): one platform copies its own manifest, several a new index listing only them' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l src-authfile -d 'Credentials for source registries: a podman/skopeo auth.json (instead of docker\'s config.json)' -r -F
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l dest-authfile -d 'Credentials for destination registries other than ECR: a podman/skopeo auth.json' -r -F
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l profile -d 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l region -d 'AWS region, e.g. us-east-1 (`login` and `lifecycle` take several)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l registry-id -d 'AWS account ID of the registry; default: the caller\'s (`login` and `lifecycle` take several)' -r
@@ -384,6 +389,7 @@ complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l dry-run -d 'Sh
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l no-journal -d 'Keep no journal: every item is checked against the destination afresh'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l fresh -d 'Start the journal over (forget earlier runs of this plan)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l verify -d 'Read every destination manifest back and compare digests'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l referrers -d 'Also copy each image\'s OCI referrers (signatures, attestations, SBOMs): the referrers API and the `sha256-<hex>` / cosign `.sig`/`.att`/`.sbom` tags'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -s q -l quiet -d 'Print only errors'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l no-color -d 'Never colour output (also NO_COLOR)'

@@ -725,13 +725,17 @@ digest, and every blob, must match its digest.
   ghcr.io/org/tool:v2                          tools/
   registry.internal:5000/team/api:v1.4.0       123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/api:v1.4.0
 
+A `skopeo sync` YAML file (FILE.yaml: images, images-by-tag-regex, images-by-semver) is a
+plan too, with the destination prefix as --to PREFIX/.
+
 Examples:
   ecrctl migrate --plan images.txt --dry-run
   ecrctl migrate --plan images.txt --jobs 16 --report migration.json
   ecrctl migrate --plan images.txt --shard 2/4      # one of four CI jobs
   ecrctl migrate --plan images.txt --shard auto --shard-count 4   # Kubernetes Indexed Job")]
 pub struct MigrateArgs {
-    /// The plan: `SOURCE DESTINATION` per line (`-` reads stdin)
+    /// The plan: `SOURCE DESTINATION` per line (`-` reads stdin), TOML/JSON, or a
+    /// `skopeo sync` YAML file (FILE.yaml, with --to)
     #[arg(
         long,
         value_name = "FILE",
@@ -745,8 +749,9 @@ pub struct MigrateArgs {
     #[arg(long, value_name = "REGISTRY/PREFIX", requires = "to")]
     pub from: Option<String>,
 
-    /// With --from: the destination prefix (ending in `/`), e.g. `mirror/`
-    #[arg(long, value_name = "PREFIX/", requires = "from")]
+    /// With --from or a skopeo sync plan (FILE.yaml): the destination prefix (ending in
+    /// `/`), e.g. `mirror/`
+    #[arg(long, value_name = "PREFIX/")]
     pub to: Option<String>,
 
     /// With --from: only repositories matching this glob (repeatable)
@@ -764,6 +769,15 @@ pub struct MigrateArgs {
     /// With --from: copy the tags matching this glob, e.g. 'v*'
     #[arg(long, value_name = "GLOB", requires = "from")]
     pub tags: Option<String>,
+
+    /// With --from: copy the tags this regular expression matches (unanchored, as
+    /// skopeo sync), e.g. '^v1\.[0-9]+$'
+    #[arg(long, value_name = "REGEX", requires = "from")]
+    pub tags_regex: Option<String>,
+
+    /// With --from: copy the tags that are versions in this range, e.g. '>= 1.2, < 2'
+    #[arg(long, value_name = "RANGE", requires = "from")]
+    pub tags_semver: Option<String>,
 
     /// With --from: rename repository paths, `s/FROM/TO/` (FROM literal; `^` anchors a
     /// prefix, `$` a suffix), e.g. 's/^legacy-//'
@@ -832,6 +846,24 @@ pub struct MigrateArgs {
     /// Also write the JSON report to FILE
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
+
+    /// Copy only this platform of a multi-platform source, os/arch[/variant] (repeatable):
+    /// one platform copies its own manifest, several a new index listing only them
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]", value_parser = crate::migrate::platform::parse)]
+    pub platform: Vec<crate::migrate::platform::Platform>,
+
+    /// Also copy each image's OCI referrers (signatures, attestations, SBOMs): the referrers
+    /// API and the `sha256-<hex>` / cosign `.sig`/`.att`/`.sbom` tags
+    #[arg(long)]
+    pub referrers: bool,
+
+    /// Credentials for source registries: a podman/skopeo auth.json (instead of docker's config.json)
+    #[arg(long, value_name = "FILE")]
+    pub src_authfile: Option<PathBuf>,
+
+    /// Credentials for destination registries other than ECR: a podman/skopeo auth.json
+    #[arg(long, value_name = "FILE")]
+    pub dest_authfile: Option<PathBuf>,
 }
 
 /// `--shard`: a fixed slice, or `auto` (resolved from the CI environment by `migrate`).

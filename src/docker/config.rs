@@ -31,6 +31,28 @@ pub fn normalize_host(key: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// The server name docker stores Docker Hub credentials under.
+pub const DOCKER_HUB_SERVER: &str = "https://index.docker.io/v1/";
+
+/// The user name that marks an identity (refresh) token rather than a password.
+pub const IDENTITY_TOKEN_USER: &str = "<token>";
+
+fn is_docker_hub(host: &str) -> bool {
+    matches!(
+        host,
+        "docker.io" | "index.docker.io" | "registry-1.docker.io"
+    )
+}
+
+/// The names one registry's credentials may be stored under.
+fn host_aliases(host: &str) -> Vec<&str> {
+    if is_docker_hub(host) {
+        vec!["docker.io", "index.docker.io", "registry-1.docker.io"]
+    } else {
+        vec![host]
+    }
+}
+
 /// A docker config file, kept as JSON so that edits preserve every other key.
 #[derive(Debug, Clone)]
 pub struct DockerConfig {
@@ -41,7 +63,23 @@ pub struct DockerConfig {
 impl DockerConfig {
     /// Loads `DIR/config.json`; a missing file is an empty config.
     pub fn load(dir: &Path) -> Result<Self> {
-        let path = dir.join("config.json");
+        Self::load_path(dir.join("config.json"))
+    }
+
+    /// Loads a podman/skopeo `auth.json` (`--authfile`, the same `auths` / `credHelpers`
+    /// shape as docker's file); unlike docker's own file, it must exist.
+    pub fn load_authfile(path: &Path) -> Result<Self> {
+        if !path.is_file() {
+            return Err(CliError::usage(format!(
+                "the authfile {} does not exist or is not a file",
+                path.display()
+            ))
+            .with_hint("name a podman/skopeo auth.json (`podman login --authfile FILE`)"));
+        }
+        Self::load_path(path.to_path_buf())
+    }
+
+    fn load_path(path: PathBuf) -> Result<Self> {
         let value = match std::fs::read(&path) {
             // A byte-order mark (Windows editors) is accepted, as for every input.
             Ok(bytes) => match serde_json::from_slice::<Value>(
@@ -110,6 +148,49 @@ impl DockerConfig {
             .into_iter()
             .find(|(h, _)| h == host)
             .and_then(|(_, auth)| auth)
+    }
+
+    /// The helper for `host` and the server name to ask it for. Docker Hub is keyed in
+    /// many ways (`https://index.docker.io/v1/`, `docker.io`, `index.docker.io`,
+    /// `registry-1.docker.io`) and its helpers are asked for `https://index.docker.io/v1/`,
+    /// as docker does.
+    pub fn helper_and_server(&self, host: &str) -> Option<(String, String)> {
+        let aliases = host_aliases(host);
+        let helper = self
+            .cred_helpers()
+            .into_iter()
+            .find(|(h, _)| aliases.contains(&h.as_str()))
+            .map(|(_, helper)| helper)
+            .or_else(|| self.creds_store().map(String::from))?;
+        let server = if is_docker_hub(host) {
+            DOCKER_HUB_SERVER.to_string()
+        } else {
+            host.to_string()
+        };
+        Some((helper, server))
+    }
+
+    /// What `auths` holds for `host` (Docker Hub under any of its names): a user and
+    /// password from `auth`, or an `identitytoken` (ACR, Harbor OIDC…) returned with the
+    /// user `<token>`, as credential helpers return one.
+    pub fn login_for(&self, host: &str) -> Option<(String, Secret)> {
+        let map = self.value.get("auths").and_then(Value::as_object)?;
+        let aliases = host_aliases(host);
+        let entry = map
+            .iter()
+            .find(|(key, _)| aliases.contains(&normalize_host(key).as_str()))
+            .map(|(_, entry)| entry)?;
+        if let Some(token) = entry
+            .get("identitytoken")
+            .and_then(Value::as_str)
+            .filter(|t| !t.is_empty())
+        {
+            return Some((
+                IDENTITY_TOKEN_USER.to_string(),
+                Secret::new(token.to_string()),
+            ));
+        }
+        decode_auth(entry)
     }
 
     /// Sets `credHelpers[host] = helper` for each host; returns the hosts that changed.
@@ -252,6 +333,29 @@ mod tests {
         assert!(c.stored_auth("b.example").is_none());
         assert_eq!(c.helper_for("c.example").as_deref(), Some("ecr-login"));
         assert_eq!(c.helper_for("other").as_deref(), Some("desktop"));
+    }
+
+    #[test]
+    fn docker_hub_under_any_key_and_identity_tokens() {
+        let auth = STANDARD.encode("me:pw");
+        let c = config(&format!(
+            r#"{{"auths":{{"https://index.docker.io/v1/":{{"auth":"{auth}"}},
+                 "acr.example.io":{{"auth":"","identitytoken":"refresh-me"}}}},
+               "credHelpers":{{"docker.io":"hub-helper"}}}}"#
+        ));
+        let (user, pw) = c.login_for("registry-1.docker.io").unwrap();
+        assert_eq!((user.as_str(), pw.expose()), ("me", "pw"));
+        let (user, pw) = c.login_for("acr.example.io").unwrap();
+        assert_eq!(
+            (user.as_str(), pw.expose()),
+            (IDENTITY_TOKEN_USER, "refresh-me")
+        );
+        assert_eq!(
+            c.helper_and_server("registry-1.docker.io"),
+            Some(("hub-helper".into(), DOCKER_HUB_SERVER.into()))
+        );
+        assert_eq!(c.helper_and_server("other.example"), None);
+        assert!(c.login_for("other.example").is_none());
     }
 
     #[test]

@@ -59,7 +59,18 @@ pub async fn run(settings: &Settings, args: &MigrateArgs, printer: &Printer) -> 
     let env = |name: &str| std::env::var(name).ok();
     let shard = shard::resolve(args.shard, args.shard_count, &env)?;
     let (mut items, unit) = match (&args.plan, &args.from) {
-        (Some(path), _) => read_plan(path)?,
+        (Some(path), _) if super::sync_yaml::is_sync_plan(path) => {
+            (sync_plan(settings, args, path).await?, None)
+        }
+        (Some(path), _) => {
+            if args.to.is_some() {
+                return Err(CliError::usage(
+                    "--to goes with --from or a skopeo sync plan (FILE.yaml)",
+                )
+                .with_hint("a plan file names each destination itself"));
+            }
+            read_plan(path)?
+        }
         (None, Some(from)) => (generated_plan(settings, args, from).await?, None),
         (None, None) => unreachable!("clap requires --plan or --from"),
     };
@@ -110,7 +121,9 @@ pub async fn run(settings: &Settings, args: &MigrateArgs, printer: &Printer) -> 
         setup::destinations(&items, dest_clients, ecr.as_ref(), args, put_rate, printer).await?;
     let copier = Arc::new(
         Copier::new(sources, destinations, args.overwrite, args.verify)
-            .with_host_limit(usize::from(args.jobs_per_host)),
+            .with_host_limit(usize::from(args.jobs_per_host))
+            .with_platforms(args.platform.clone())
+            .with_referrers(args.referrers),
     );
     // A new tag in the same ECR repository: re-tag through the API (PutImage needs the
     // layers in the repository itself, so other repositories go through the copy path).
@@ -136,12 +149,22 @@ pub async fn run(settings: &Settings, args: &MigrateArgs, printer: &Printer) -> 
     if args.dry_run {
         let (copied, blobs) = dry_run(&copier, &copies, &journal, args, &progress).await;
         progress.finish();
+        match super::referrers::summary(&copier.referrers) {
+            Some((true, line)) => printer.warn(&line),
+            Some((false, line)) => printer.info(&line),
+            None => {}
+        }
         reports.extend(copied);
         sort_by_plan(&mut reports, &order);
         return dry_run_finish(printer, args, &reports, &created, &blobs);
     }
     reports.extend(copy_all(&copier, &copies, &journal, args, &progress).await?);
     progress.finish();
+    match super::referrers::summary(&copier.referrers) {
+        Some((true, line)) => printer.warn(&line),
+        Some((false, line)) => printer.info(&line),
+        None => {}
+    }
     sort_by_plan(&mut reports, &order);
     finish(
         printer,
@@ -243,10 +266,29 @@ async fn generated_plan(
         .map(generate::Rename::parse)
         .transpose()
         .map_err(bad)?;
-    if !args.all_tags && args.tags.is_none() {
-        return Err(CliError::usage("--from needs --all-tags or --tags GLOB"));
+    if !args.all_tags
+        && args.tags.is_none()
+        && args.tags_regex.is_none()
+        && args.tags_semver.is_none()
+    {
+        return Err(CliError::usage(
+            "--from needs --all-tags, --tags GLOB, --tags-regex REGEX or --tags-semver RANGE",
+        ));
     }
-    let listing = setup::list_source(settings, args, &host, &prefix).await?;
+    let regex = args
+        .tags_regex
+        .as_deref()
+        .map(super::tags::regex)
+        .transpose()
+        .map_err(|e| CliError::usage(format!("--tags-regex: {e}")))?;
+    let range = args
+        .tags_semver
+        .as_deref()
+        .map(super::tags::SemverRange::parse)
+        .transpose()
+        .map_err(|e| CliError::usage(format!("--tags-semver: {e}")))?;
+    let mut listing = setup::list_source(settings, args, &host, &prefix).await?;
+    super::tags::filter_listing(&mut listing, regex.as_ref(), range.as_ref());
     let selection = generate::Selection {
         source_host: &host,
         source_prefix: &prefix,
@@ -257,6 +299,54 @@ async fn generated_plan(
         rename: rename.as_ref(),
     };
     generate::plan(&selection, &listing).map_err(|problems| plan_error(from, problems))
+}
+
+/// A `skopeo sync` YAML file (`--plan FILE.yaml --to PREFIX/`): parsed whole, then the
+/// tags of the repositories it filters by regex or semver (or takes all of) are listed.
+async fn sync_plan(
+    settings: &Settings,
+    args: &MigrateArgs,
+    path: &std::path::Path,
+) -> Result<Vec<PlanItem>> {
+    use super::sync_yaml;
+    let name = path.display().to_string();
+    let text = crate::input::read_file(path, crate::input::LIST)?;
+    let sync = sync_yaml::parse(&text).map_err(|problems| sync_error(&name, problems))?;
+    let Some(to) = args.to.as_deref() else {
+        return Err(CliError::usage(format!(
+            "{name} is a skopeo sync file: name the destination prefix with --to PREFIX/"
+        ))
+        .with_hint("e.g. --to mirror/ (skopeo sync's `--dest docker PREFIX`)"));
+    };
+    generate::check_to(to).map_err(CliError::usage)?;
+    for host in &sync.insecure_hosts {
+        if !args.plain_http.iter().any(|p| p.eq_ignore_ascii_case(host)) {
+            return Err(CliError::usage(format!(
+                "{name}: {host} has `tls-verify: false`; ecrctl never skips certificate checks"
+            ))
+            .with_hint(format!(
+                "pass --plain-http {host} if it serves plain HTTP, or --ca-cert FILE for its CA"
+            )));
+        }
+    }
+    let wanted: Vec<(String, String)> = sync
+        .selections
+        .iter()
+        .filter(|s| s.needs_listing())
+        .map(|s| (s.host.clone(), s.source_repository.clone()))
+        .collect();
+    let listed = setup::list_tags(settings, args, &wanted).await?;
+    sync_yaml::items(&sync, to, &listed).map_err(|problems| sync_error(&name, problems))
+}
+
+fn sync_error(name: &str, problems: Vec<String>) -> CliError {
+    let mut error = CliError::usage(format!(
+        "the skopeo sync plan {name} is not valid; nothing was copied"
+    ));
+    for p in problems {
+        error = error.with_cause(p);
+    }
+    error.with_hint("see `skopeo sync` YAML in docs/migrate.md")
 }
 
 /// The plan's items, and how they are numbered in messages (`line` / `entry`).

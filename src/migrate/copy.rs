@@ -128,7 +128,9 @@ fn content(manifest: &Manifest) -> Result<manifest::Manifest> {
 async fn child_manifest(src: &RegistryClient, repo: &str, digest: &str) -> Result<Manifest> {
     src.get_manifest(repo, digest).await?.ok_or_else(|| {
         CliError::remote(format!(
-            "the index references {digest}, which the source does not have"
+            "the index references {digest}, which the source does not have: a sparse index \
+             (the source holds only some of its platforms); copy the ones it has with \
+             --platform OS/ARCH[/VARIANT]"
         ))
     })
 }
@@ -187,6 +189,10 @@ pub struct Copier {
     pub uploaded: AtomicU64,
     /// Per-registry limits on items in flight.
     host_slots: HashMap<String, Arc<tokio::sync::Semaphore>>,
+    /// `--platform`: only these platforms of an index (empty: all).
+    platforms: Vec<super::platform::Platform>,
+    /// Referrers copied with `--referrers`, or counted as left behind.
+    pub referrers: super::referrers::Referrers,
 }
 
 impl Copier {
@@ -204,6 +210,38 @@ impl Copier {
             blobs: Default::default(),
             uploaded: AtomicU64::new(0),
             host_slots: HashMap::new(),
+            platforms: Vec::new(),
+            referrers: Default::default(),
+        }
+    }
+
+    /// `--referrers`: copy each image's referrers too (otherwise they are counted).
+    pub fn with_referrers(mut self, copy: bool) -> Self {
+        self.referrers.copy = copy;
+        self
+    }
+
+    /// Copies only `platforms` of an index (`--platform`); empty copies every platform.
+    pub fn with_platforms(mut self, platforms: Vec<super::platform::Platform>) -> Self {
+        self.platforms = platforms;
+        self
+    }
+
+    /// With --platform, what to copy from a source index: the one platform's manifest,
+    /// or an index of the chosen ones. Other manifests are copied as they are.
+    async fn for_platforms(
+        &self,
+        src: &RegistryClient,
+        repo: &str,
+        manifest: Manifest,
+    ) -> Result<Manifest> {
+        if self.platforms.is_empty() || !matches!(content(&manifest)?, manifest::Manifest::Index(_))
+        {
+            return Ok(manifest);
+        }
+        match super::platform::select(&manifest, &self.platforms).map_err(CliError::remote)? {
+            super::platform::Selected::Single(digest) => child_manifest(src, repo, &digest).await,
+            super::platform::Selected::Index(index) => Ok(index),
         }
     }
 
@@ -244,7 +282,16 @@ impl Copier {
             }
         }
         let mut report = ItemReport::new(item);
-        match self.copy_inner(item, dest_host, &mut report).await {
+        let copied = match self.copy_inner(item, dest_host, &mut report).await {
+            Ok(()) => Ok(()),
+            Err(e) => Err(e),
+        };
+        // Signatures and attestations follow the image they refer to.
+        let copied = match (copied, report.digest.clone()) {
+            (Ok(()), Some(digest)) => self.referrers_of(item, dest_host, &digest).await,
+            (result, _) => result,
+        };
+        match copied {
             Ok(()) => {}
             Err(e) => {
                 report.status = Status::Failed;
@@ -276,6 +323,7 @@ impl Copier {
             .get_manifest(src_repo, &src_ref)
             .await?
             .ok_or_else(|| CliError::remote(format!("{} does not exist", item.source)))?;
+        let manifest = self.for_platforms(src, src_repo, manifest).await?;
         report.digest = Some(manifest.digest.clone());
         let existing = dst.client.manifest_digest(dst_repo, &tag).await?;
         let protected = dst.protection(dst_repo, &tag);
@@ -309,7 +357,7 @@ impl Copier {
     }
 
     /// Blobs (and, for an index, every platform manifest) of `manifest`; bytes uploaded.
-    async fn copy_tree(
+    pub(super) async fn copy_tree(
         &self,
         src: &RegistryClient,
         src_repo: &str,
@@ -318,6 +366,15 @@ impl Copier {
         manifest: &Manifest,
     ) -> Result<u64> {
         let content = content(manifest)?;
+        let foreign = content.foreign_layers();
+        if !foreign.is_empty() {
+            // As skopeo: not fetched (registries never hold them), descriptors kept.
+            tracing::info!(
+                manifest = %manifest.digest,
+                layers = foreign.len(),
+                "foreign layers are not copied; their descriptors are kept"
+            );
+        }
         let mut bytes = 0;
         for digest in content.children() {
             let child = child_manifest(src, src_repo, &digest).await?;
@@ -381,7 +438,7 @@ impl Copier {
     }
 }
 
-async fn pace(dst: &Destination) {
+pub(super) async fn pace(dst: &Destination) {
     if let Some(pacer) = &dst.pacer {
         pacer.wait().await;
     }
@@ -405,6 +462,8 @@ impl Copier {
         {
             report.status = Status::Failed;
             report.error = Some(e.to_string());
+        } else if let Some(digest) = &report.digest {
+            self.count_referrers(item, digest).await;
         }
         DryRun {
             report,
@@ -436,6 +495,9 @@ impl Copier {
             .get_manifest(&item.source.repository, &src_ref)
             .await?
             .ok_or_else(|| CliError::remote(format!("{} does not exist", item.source)))?;
+        let manifest = self
+            .for_platforms(src, &item.source.repository, manifest)
+            .await?;
         report.digest = Some(manifest.digest.clone());
         let dst_repo = &item.destination.repository;
         let existing = dst.client.manifest_digest(dst_repo, &tag).await?;

@@ -40,7 +40,7 @@ impl PlanItem {
 }
 
 /// Source references: a missing host is Docker Hub, and its one-part names are `library/…`.
-fn source_ref(text: &str) -> Result<ImageRef, String> {
+pub(crate) fn source_ref(text: &str) -> Result<ImageRef, String> {
     let mut r = reference::parse(text)?;
     if r.host.is_none() || r.host.as_deref() == Some("docker.io") {
         r.host = Some(DOCKER_HUB.to_string());
@@ -74,7 +74,7 @@ fn parse_line(line: &str) -> Result<(ImageRef, ImageRef), String> {
     parse_pair(source, destination)
 }
 
-fn parse_pair(source: &str, destination: &str) -> Result<(ImageRef, ImageRef), String> {
+pub(crate) fn parse_pair(source: &str, destination: &str) -> Result<(ImageRef, ImageRef), String> {
     let source = source_ref(source).map_err(|e| format!("source: {e}"))?;
     let destination = if destination.ends_with('/') {
         prefixed(destination, &source)?
@@ -148,20 +148,30 @@ pub fn parse_file(text: &str, name: &str) -> Result<Vec<PlanItem>, Vec<String>> 
     // in a value would change its meaning.
     let mut items = Vec::new();
     let mut problems = Vec::new();
+    // Every problem is reported at once: a bad default does not hide the entries' own.
+    let default_to = match &document.defaults.to {
+        Some(prefix) if !prefix.ends_with('/') => {
+            problems.push(format!(
+                "defaults.to `{prefix}` must be a prefix ending in `/`"
+            ));
+            None
+        }
+        other => other.clone(),
+    };
     for (i, entry) in document.images.iter().enumerate() {
-        let destination = match (&entry.destination, &document.defaults.to) {
+        let destination = match (&entry.destination, &default_to) {
             (Some(d), _) => d.clone(),
-            (None, Some(prefix)) if prefix.ends_with('/') => prefix.clone(),
-            (None, Some(prefix)) => {
-                return Err(vec![format!(
-                    "defaults.to `{prefix}` must be a prefix ending in `/`"
-                )]);
-            }
+            (None, Some(prefix)) => prefix.clone(),
+            (None, None) if document.defaults.to.is_some() => continue,
             (None, None) => {
-                return Err(vec![format!(
+                problems.push(format!(
                     "entry {}: no destination, and no defaults.to",
                     i + 1
-                )]);
+                ));
+                if let Err(why) = source_ref(&entry.source) {
+                    problems.push(format!("entry {}: source: {why}", i + 1));
+                }
+                continue;
             }
         };
         match parse_pair(&entry.source, &destination) {
@@ -198,7 +208,7 @@ pub fn parse(text: &str) -> Result<Vec<PlanItem>, Vec<String>> {
 }
 
 /// Adds the cross-item problems (`unit` is `line` or `entry`); the plan or every problem.
-fn finish(
+pub(crate) fn finish(
     items: Vec<PlanItem>,
     mut problems: Vec<String>,
     unit: &str,
@@ -375,6 +385,26 @@ mod tests {
             e[0].starts_with("entry 2: copies a different source"),
             "{e:?}"
         );
+    }
+
+    #[test]
+    fn structured_plans_report_every_problem_at_once() {
+        let e = parse_file(
+            r#"{"defaults":{"to":"mirror"},"images":[{"source":"a:1"},{"source":"a:1 #x","destination":"xx:1"},{"source":"c:1","destination":"xx:1#y"}]}"#,
+            "p.json",
+        )
+        .unwrap_err();
+        assert!(e[0].contains("defaults.to `mirror`"), "{e:?}");
+        assert!(e[1].starts_with("entry 2: source:"), "{e:?}");
+        assert!(e[2].starts_with("entry 3: destination:"), "{e:?}");
+        let e = parse_file(
+            "[[images]]\nsource = \"a:1\"\n\n[[images]]\nsource = \"a:1 #x\"\ndestination = \"x:1\"\n",
+            "p.toml",
+        )
+        .unwrap_err();
+        assert_eq!(e.len(), 2, "{e:?}");
+        assert!(e[0].starts_with("entry 1: no destination"), "{e:?}");
+        assert!(e[1].starts_with("entry 2: source:"), "{e:?}");
     }
 
     #[test]

@@ -125,19 +125,87 @@ pub async fn ecr_access(settings: &Settings, items: &mut [PlanItem]) -> Result<O
     }))
 }
 
-/// Credentials for a non-ECR host, as docker would use them.
-async fn docker_credentials(config: &DockerConfig, host: &str) -> Option<Credentials> {
-    if let Some(helper) = config.helper_for(host)
-        && let HelperAnswer::Found { username, secret } = helpers::get(&helper, host).await
-    {
-        return Some(Credentials {
-            username,
-            password: secret,
-        });
+/// Credentials for a non-ECR host, as docker would use them: its credential helper
+/// (a helper that is configured but missing or broken is an error, never silent
+/// anonymous access), then `auths` (Docker Hub under any of its keys; `identitytoken`
+/// entries too), then none.
+async fn docker_credentials(config: &DockerConfig, host: &str) -> Result<Option<Credentials>> {
+    if let Some((helper, server)) = config.helper_and_server(host) {
+        let program = format!("docker-credential-{helper}");
+        match helpers::get(&helper, &server).await {
+            HelperAnswer::Found { username, secret } => {
+                return Ok(Some(Credentials {
+                    username,
+                    password: secret,
+                }));
+            }
+            HelperAnswer::NotFound => {}
+            HelperAnswer::Missing => {
+                return Err(CliError::remote(format!(
+                    "{} names the credential helper `{helper}` for {host}, but {program} is not on PATH",
+                    config.path.display()
+                ))
+                .with_hint(format!(
+                    "install {program}, or remove the helper from {} (nothing was copied)",
+                    config.path.display()
+                )));
+            }
+            HelperAnswer::Failed { message } => {
+                return Err(CliError::remote(format!(
+                    "the credential helper {program} failed for {host}"
+                ))
+                .with_cause(message)
+                .with_hint(format!(
+                    "fix the helper (try `{program} list`); nothing was copied"
+                )));
+            }
+        }
     }
-    config
-        .stored_auth(host)
-        .map(|(username, password)| Credentials { username, password })
+    Ok(config
+        .login_for(host)
+        .map(|(username, password)| Credentials { username, password }))
+}
+
+/// Where credentials for non-ECR hosts come from: `--src-authfile` for sources,
+/// `--dest-authfile` for destinations, else docker's `config.json`.
+pub struct AuthFiles {
+    docker: DockerConfig,
+    source: Option<DockerConfig>,
+    destination: Option<DockerConfig>,
+}
+
+impl AuthFiles {
+    pub fn load(args: &MigrateArgs) -> Result<Self> {
+        let load = |p: &Option<std::path::PathBuf>| {
+            p.as_deref().map(DockerConfig::load_authfile).transpose()
+        };
+        Ok(Self {
+            source: load(&args.src_authfile)?,
+            destination: load(&args.dest_authfile)?,
+            docker: DockerConfig::load(&config_dir()?)?,
+        })
+    }
+
+    /// The file for `host`: a destination's authfile first (pushing needs more rights),
+    /// then a source's.
+    fn for_host(&self, host: &str, items: &[PlanItem]) -> &DockerConfig {
+        let is = |f: fn(&PlanItem) -> Option<&str>| items.iter().any(|i| f(i) == Some(host));
+        if let Some(d) = &self.destination
+            && is(|i| i.destination.host.as_deref())
+        {
+            return d;
+        }
+        if let Some(s) = &self.source
+            && is(|i| i.source.host.as_deref())
+        {
+            return s;
+        }
+        &self.docker
+    }
+
+    fn for_source(&self) -> &DockerConfig {
+        self.source.as_ref().unwrap_or(&self.docker)
+    }
 }
 
 /// Long retry waits are announced on stderr (unless --quiet).
@@ -156,7 +224,7 @@ pub async fn clients(
     HashMap<String, Arc<RegistryClient>>,
     HashMap<String, Arc<RegistryClient>>,
 )> {
-    let config = DockerConfig::load(&config_dir()?)?;
+    let files = AuthFiles::load(args)?;
     let hosts: BTreeSet<String> = items
         .iter()
         .flat_map(|i| [i.source.host.clone(), i.destination.host.clone()])
@@ -180,7 +248,7 @@ pub async fn clients(
             .and_then(|e| e.refresher(&host));
         let credentials = match token {
             Some(token) => Some(token),
-            None => docker_credentials(&config, &host).await,
+            None => docker_credentials(files.for_host(&host, items), &host).await?,
         };
         let mut client =
             RegistryClient::new(http, &host, plain, credentials).with_notice(notice(settings));
@@ -364,13 +432,60 @@ pub async fn list_source(
         settings.registry.ca_cert.as_deref(),
         &tls::docker_certs_dir(),
     )?;
-    let config = DockerConfig::load(&config_dir()?)?;
-    let client = RegistryClient::new(http, host, plain, docker_credentials(&config, host).await)
-        .with_notice(notice(settings));
+    let files = AuthFiles::load(args)?;
+    let credentials = docker_credentials(files.for_source(), host).await?;
+    let client = RegistryClient::new(http, host, plain, credentials).with_notice(notice(settings));
     let mut out = Vec::new();
     for repo in client.catalog().await?.into_iter().filter(|r| under(r)) {
         let tags = client.tags(&repo).await?;
         out.push((repo, tags));
+    }
+    Ok(out)
+}
+
+/// The tags of each (host, repository): the registry API, or DescribeImages for ECR.
+pub async fn list_tags(
+    settings: &Settings,
+    args: &MigrateArgs,
+    wanted: &[(String, String)],
+) -> Result<HashMap<(String, String), Vec<String>>> {
+    let mut out = HashMap::new();
+    if wanted.is_empty() {
+        return Ok(out);
+    }
+    let files = AuthFiles::load(args)?;
+    let mut ecr_ctx = None;
+    let mut clients: HashMap<String, RegistryClient> = HashMap::new();
+    for (host, repo) in wanted {
+        if out.contains_key(&(host.clone(), repo.clone())) {
+            continue;
+        }
+        let tags = if is_ecr(Some(host), settings.registry.endpoint.as_deref()) {
+            if ecr_ctx.is_none() {
+                ecr_ctx = Some(aws::load(&settings.aws).await?);
+            }
+            let ctx = ecr_ctx.as_ref().expect("loaded above");
+            aws::images::describe_images(ctx, repo)
+                .await?
+                .into_iter()
+                .flat_map(|i| i.tags)
+                .collect()
+        } else {
+            if !clients.contains_key(host) {
+                let plain = args.plain_http.iter().any(|p| p.eq_ignore_ascii_case(host));
+                let http = tls::http_client(
+                    host,
+                    settings.registry.ca_cert.as_deref(),
+                    &tls::docker_certs_dir(),
+                )?;
+                let credentials = docker_credentials(files.for_source(), host).await?;
+                let client = RegistryClient::new(http, host, plain, credentials)
+                    .with_notice(notice(settings));
+                clients.insert(host.clone(), client);
+            }
+            clients[host].tags(repo).await?
+        };
+        out.insert((host.clone(), repo.clone()), tags);
     }
     Ok(out)
 }

@@ -46,11 +46,26 @@ impl Manifest {
         }
     }
 
-    /// The config and layer blobs of an image manifest; none for an index.
+    /// The config and layer blobs of an image manifest that a copy moves; none for an
+    /// index. Foreign / non-distributable layers (Windows base images) are left out: as
+    /// skopeo does, they are not fetched and their descriptors are kept as they are.
     pub fn blobs(&self) -> Vec<Blob> {
         match self {
             Manifest::Image(m) => std::iter::once(m.config())
-                .chain(m.layers())
+                .chain(m.layers().iter().filter(|d| !is_foreign(d)))
+                .map(blob)
+                .collect(),
+            Manifest::Index(_) => Vec::new(),
+        }
+    }
+
+    /// The foreign / non-distributable layers an image manifest names (not copied).
+    pub fn foreign_layers(&self) -> Vec<Blob> {
+        match self {
+            Manifest::Image(m) => m
+                .layers()
+                .iter()
+                .filter(|d| is_foreign(d))
                 .map(blob)
                 .collect(),
             Manifest::Index(_) => Vec::new(),
@@ -68,6 +83,17 @@ impl Manifest {
             Manifest::Image(_) => Vec::new(),
         }
     }
+}
+
+/// Docker's foreign layer type and OCI's (deprecated) non-distributable layer types: the
+/// bytes live elsewhere (the descriptor's `urls`) and registries never hold them.
+pub fn is_foreign_media_type(media_type: &str) -> bool {
+    media_type.starts_with("application/vnd.docker.image.rootfs.foreign.")
+        || media_type.starts_with("application/vnd.oci.image.layer.nondistributable.")
+}
+
+fn is_foreign(descriptor: &Descriptor) -> bool {
+    is_foreign_media_type(descriptor.media_type().as_ref())
 }
 
 fn blob(descriptor: &Descriptor) -> Blob {
@@ -112,6 +138,20 @@ mod tests {
             ]
         );
         assert!(m.children().is_empty());
+    }
+
+    #[test]
+    fn foreign_layers_are_named_but_not_copied() {
+        let layers = format!(
+            r#"{{"mediaType":"application/vnd.docker.image.rootfs.foreign.diff.tar.gzip","digest":"{D2}","size":42,"urls":["https://mcr.microsoft.com/x"]}},
+               {{"mediaType":"application/vnd.oci.image.layer.nondistributable.v1.tar+gzip","digest":"{D1}","size":3}}"#
+        );
+        let m = Manifest::parse(image(&layers).as_bytes()).unwrap();
+        assert_eq!(m.blobs().len(), 1, "only the config");
+        assert_eq!(m.foreign_layers().len(), 2);
+        assert!(!is_foreign_media_type(
+            "application/vnd.oci.image.layer.v1.tar+gzip"
+        ));
     }
 
     #[test]

@@ -270,13 +270,34 @@ impl RegistryClient {
                 notice(&line);
             }
         }
-        let mut request = self.http.get(realm.as_str()).query(&[("scope", scope)]);
-        if let Some(service) = params.get("service") {
-            request = request.query(&[("service", service.as_str())]);
-        }
-        if let Some(c) = self.credentials() {
-            request = request.basic_auth(&c.username, Some(c.password.expose()));
-        }
+        let request = match self.credentials() {
+            // An identity token (docker's `identitytoken`, a helper's `<token>` user) is an
+            // OAuth2 refresh token: POSTed as a form, as docker and containers/image do.
+            Some(c) if c.username == crate::docker::config::IDENTITY_TOKEN_USER => {
+                let mut form = url::form_urlencoded::Serializer::new(String::new());
+                form.append_pair("grant_type", "refresh_token")
+                    .append_pair("refresh_token", c.password.expose())
+                    .append_pair("client_id", "ecrctl")
+                    .append_pair("scope", scope);
+                if let Some(service) = params.get("service") {
+                    form.append_pair("service", service);
+                }
+                self.http
+                    .post(realm.as_str())
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(form.finish())
+            }
+            credentials => {
+                let mut request = self.http.get(realm.as_str()).query(&[("scope", scope)]);
+                if let Some(service) = params.get("service") {
+                    request = request.query(&[("service", service.as_str())]);
+                }
+                if let Some(c) = credentials {
+                    request = request.basic_auth(&c.username, Some(c.password.expose()));
+                }
+                request
+            }
+        };
         let response = request.send().await.ok()?;
         let body: serde_json::Value =
             serde_json::from_slice(&read_limited(response, MAX_SMALL_BODY).await.ok()?).ok()?;
@@ -337,6 +358,26 @@ impl RegistryClient {
             bytes: fetched.body,
             media_type,
         }))
+    }
+
+    /// The OCI 1.1 referrers API: the index of manifests whose `subject` is `digest`, or
+    /// `None` when the registry does not offer the API (404, as distribution 2.x answers).
+    pub async fn referrers(&self, repo: &str, digest: &str) -> Result<Option<Vec<u8>>> {
+        let url = self.url(&format!("{repo}/referrers/{digest}"));
+        let what = format!("reading the referrers of {}/{repo}@{digest}", self.host);
+        let fetched = self
+            .fetch(&Self::pull_scope(repo), &what, |http| {
+                http.get(&url)
+                    .header(header::ACCEPT, crate::model::media_type::OCI_INDEX)
+            })
+            .await?;
+        if fetched.status == StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        if !fetched.status.is_success() {
+            return Err(fetched.error(&what));
+        }
+        Ok(Some(fetched.body))
     }
 
     /// Every repository the registry lists (`/v2/_catalog`, all pages).

@@ -26,8 +26,10 @@ mod lifecycle_guard;
 mod lifecycle_inuse;
 mod login;
 mod migrate;
+mod migrate_content;
 mod migrate_mjournal;
 mod migrate_msafe;
+
 mod push_check;
 mod registry;
 mod repo_create;
