@@ -67,12 +67,6 @@ pub async fn run(settings: &Settings, args: &MigrateArgs, printer: &Printer) -> 
     }
     let mut ecr = setup::ecr_access(settings, &mut items).await?;
     let (sources, dest_clients) = setup::clients(&items, &mut ecr, settings, args).await?;
-    let (destinations, created) =
-        setup::destinations(&items, dest_clients, ecr.as_ref(), args, printer).await?;
-    let copier = Arc::new(
-        Copier::new(sources, destinations, args.overwrite, args.verify)
-            .with_host_limit(usize::from(args.jobs_per_host)),
-    );
     // A new tag in the same ECR repository: re-tag through the API (PutImage needs the
     // layers in the repository itself, so other repositories go through the copy path).
     let retag_host = |item: &PlanItem| {
@@ -83,8 +77,39 @@ pub async fn run(settings: &Settings, args: &MigrateArgs, printer: &Printer) -> 
             && setup::is_ecr(Some(host), ecr.registry_endpoint.as_deref()))
         .then(|| host.to_string())
     };
+    // Sources are read before any repository is created: an unreadable source (a typo,
+    // no access, a host that is down) leaves nothing behind at the destination.
+    let to_read: Vec<PlanItem> = items
+        .iter()
+        .filter(|i| retag_host(i).is_none())
+        .cloned()
+        .collect();
+    let (read_ahead, unreadable) =
+        super::copy::read_sources(&sources, &to_read, usize::from(args.jobs)).await;
+    let unreadable_keys: std::collections::HashSet<String> = unreadable
+        .iter()
+        .map(|r| format!("{} {}", r.source, r.destination))
+        .collect();
+    items.retain(|i| !unreadable_keys.contains(&i.key()));
+    let (destinations, created) =
+        setup::destinations(&items, dest_clients, ecr.as_ref(), args, printer).await?;
+    let copier = Arc::new(
+        Copier::new(sources, destinations, args.overwrite, args.verify)
+            .with_host_limit(usize::from(args.jobs_per_host))
+            .with_retries(args.retries)
+            .with_read_ahead(read_ahead),
+    );
     if args.dry_run {
-        let reports = dry_run(&copier, &items, &created, printer, args, &retag_host).await;
+        let reports = dry_run(
+            &copier,
+            &items,
+            unreadable,
+            &created,
+            printer,
+            args,
+            &retag_host,
+        )
+        .await;
         // Same answer as the real run: items that would fail make it a "no".
         return Ok(
             failed_items(&reports, "would fail").map_or(Outcome::Success, |verdict| {
@@ -106,12 +131,43 @@ pub async fn run(settings: &Settings, args: &MigrateArgs, printer: &Printer) -> 
         items.into_iter().partition(|i| retag_host(i).is_some());
     let mut reports = retag_items(&copier, ecr.as_ref(), &retags, &journal, args).await?;
     reports.extend(copy_all(&copier, &copies, &journal, args, printer).await?);
-    finish(
+    reports.extend(unreadable);
+    let result = finish(
         printer,
         args,
         &reports,
         copier.uploaded.load(std::sync::atomic::Ordering::Relaxed),
-    )
+    );
+    match host_down(&copier, &reports) {
+        Some(error) => Err(error),
+        None => result,
+    }
+}
+
+/// A host whose breaker tripped ends the run with exit 3 and one cause, after the
+/// report: the items that never ran say "not attempted", finished ones are journaled.
+fn host_down(copier: &Copier, reports: &[ItemReport]) -> Option<CliError> {
+    let down = copier.hosts_down();
+    let (host, cause) = down.first()?;
+    let failed = reports
+        .iter()
+        .filter(|r| r.status == Status::Failed)
+        .count();
+    let skipped = reports
+        .iter()
+        .filter(|r| r.detail.as_deref() == Some("not attempted"))
+        .count();
+    let mut error = CliError::remote(format!(
+        "{host} stopped answering: {failed} of {} not copied ({skipped} not attempted)",
+        crate::output::count(reports.len(), "item", "items")
+    ))
+    .with_cause(cause.clone());
+    for (other, cause) in &down[1..] {
+        error = error.with_cause(format!("{other} stopped answering too: {cause}"));
+    }
+    Some(error.with_hint(
+        "check that the registry is up and reachable, then run the same command again: finished items are skipped",
+    ))
 }
 
 fn plan_error(source: &str, problems: Vec<String>) -> CliError {
@@ -294,6 +350,7 @@ async fn copy_all(
 async fn dry_run(
     copier: &Arc<Copier>,
     items: &[PlanItem],
+    unreadable: Vec<ItemReport>,
     created: &[String],
     printer: &Printer,
     args: &MigrateArgs,
@@ -325,7 +382,8 @@ async fn dry_run(
     blobs.sort();
     blobs.dedup();
     let bytes: u64 = blobs.iter().map(|b| b.3).sum();
-    let reports: Vec<ItemReport> = results.into_iter().map(|r| r.report).collect();
+    let mut reports: Vec<ItemReport> = results.into_iter().map(|r| r.report).collect();
+    reports.extend(unreadable);
     if printer.is_json() {
         printer.json(&DryRunDocument {
             schema_version: crate::output::SchemaVersion,
