@@ -260,27 +260,29 @@ impl Copier {
                 );
             }
         }
+        let src_host = item.source.host.as_deref().unwrap_or_default();
+        let down = || {
+            self.hosts_down()
+                .into_iter()
+                .find(|(h, _)| h == src_host || h == dest_host)
+        };
+        // A host that stopped answering gets no new work: the item is not attempted.
+        if let Some((host, _)) = down() {
+            let mut report = ItemReport::new(item);
+            report.detail = Some("not attempted".into());
+            report.error = Some(format!("not attempted: {host} is not answering"));
+            return report;
+        }
         let mut attempt = 0;
         loop {
             let mut report = ItemReport::new(item);
-            // A host that stopped answering gets no new work: the item is not attempted.
-            let src_host = item.source.host.as_deref().unwrap_or_default();
-            if let Some((host, _)) = self
-                .hosts_down()
-                .into_iter()
-                .find(|(h, _)| h == src_host || h == dest_host)
-            {
-                report.detail = Some("not attempted".into());
-                report.error = Some(format!("not attempted: {host} is not answering"));
-                return report;
-            }
             let error = match self.copy_inner(item, dest_host, &mut report).await {
                 Ok(()) => return report,
                 Err(e) => e,
             };
             report.status = Status::Failed;
             report.error = Some(error.to_string());
-            if attempt >= self.retries || !worth_retrying(&error) {
+            if attempt >= self.retries || !worth_retrying(&error) || down().is_some() {
                 return report;
             }
             attempt += 1;

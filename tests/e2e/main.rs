@@ -26,6 +26,7 @@ mod lifecycle_guard;
 mod lifecycle_inuse;
 mod login;
 mod migrate;
+mod migrate_faults;
 mod push_check;
 mod registry;
 mod repo_create;
