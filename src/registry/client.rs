@@ -481,12 +481,13 @@ impl RegistryClient {
                 http.get(&source_url).timeout(source_limit)
             })
             .await
-            .map_err(|e| Failed::request(&e, &source.host, source_limit))?;
+            .map_err(|e| Failed::request(&e, &source.host, source_limit).from_elsewhere())?;
         let download = answer(
             download,
             &format!("reading blob {digest} from {}", source.host),
         )
-        .await?;
+        .await
+        .map_err(Failed::from_elsewhere)?;
         let body = reqwest::Body::wrap_stream(download.bytes_stream());
         let limit = deadline::blob_timeout(self.limit, size);
         let request = self

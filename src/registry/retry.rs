@@ -208,6 +208,15 @@ impl Failed {
         }
     }
 
+    /// A failure of another host than the one this request's breaker watches (the
+    /// source of a blob streamed into this registry): retried alike, never counted.
+    pub fn from_elsewhere(self) -> Self {
+        Self {
+            unreachable: false,
+            ..self
+        }
+    }
+
     /// No answer (or a broken one).
     pub fn request(error: &reqwest::Error, host: &str, limit: Duration) -> Self {
         let kind = classify(error);

@@ -143,17 +143,19 @@ fn blob_upload_puts_answered_429_with_retry_after_wait_as_told() {
 }
 
 #[test]
-fn a_truncated_manifest_is_read_again() {
+fn a_truncated_manifest_and_a_truncated_layer_are_read_again() {
     let s = stand_ins();
     let p = unique("mftrunc");
-    let (digest, _) = seed_layered(&format!("{p}/src"), 1, 4096);
-    let cut = Arc::new(AtomicUsize::new(0));
-    let counter = cut.clone();
+    let (digest, layers) = seed_layered(&format!("{p}/src"), 1, 64 * 1024);
+    let (manifests, blobs) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let layer = layers[0].clone();
     let proxy = HttpFaultProxy::start(&s.plain_registry, move |method, path| {
-        if method == "GET"
-            && path.contains("/manifests/")
-            && counter.fetch_add(1, Ordering::SeqCst) == 0
-        {
+        let first = |n: &AtomicUsize| n.fetch_add(1, Ordering::SeqCst) == 0;
+        if method == "GET" && path.contains("/manifests/") && first(&manifests) {
+            // The body breaks off halfway (Content-Length says more).
+            Fault::Truncate
+        } else if method == "GET" && path.ends_with(&layer) && first(&blobs) {
+            // The layer stream breaks off halfway through its upload to the destination.
             Fault::Truncate
         } else {
             Fault::Pass
@@ -162,7 +164,7 @@ fn a_truncated_manifest_is_read_again() {
     let plan = format!("{}/{p}/src:v1 {p}/dst:v1\n", proxy.addr);
     let (result, _) = migrate(&plan, &[&proxy.addr], &["-o", "json"]);
     result.assert_code(0);
-    assert_eq!(proxy.count("Truncate"), 1);
+    assert_eq!(proxy.count("Truncate"), 2, "{:?}", proxy.seen.lock().unwrap());
     assert_eq!(result.json()["totals"]["copied"], 1);
     assert_eq!(
         raw_digest(Registry::Ecr, &format!("{p}/dst"), "v1").as_deref(),
