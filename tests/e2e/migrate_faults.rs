@@ -164,7 +164,12 @@ fn a_truncated_manifest_and_a_truncated_layer_are_read_again() {
     let plan = format!("{}/{p}/src:v1 {p}/dst:v1\n", proxy.addr);
     let (result, _) = migrate(&plan, &[&proxy.addr], &["-o", "json"]);
     result.assert_code(0);
-    assert_eq!(proxy.count("Truncate"), 2, "{:?}", proxy.seen.lock().unwrap());
+    assert_eq!(
+        proxy.count("Truncate"),
+        2,
+        "{:?}",
+        proxy.seen.lock().unwrap()
+    );
     assert_eq!(result.json()["totals"]["copied"], 1);
     assert_eq!(
         raw_digest(Registry::Ecr, &format!("{p}/dst"), "v1").as_deref(),
