@@ -497,6 +497,7 @@ Register-ArgumentCompleter -Native -CommandName 'ecrctl' -ScriptBlock {
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'Images copied at once')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'Images copied at once')
             [CompletionResult]::new('--jobs-per-host', '--jobs-per-host', [CompletionResultType]::ParameterName, 'Images copied at once from or to any single registry')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'Further attempts of an image that failed for a reason that may pass (a registry that kept answering 503, a broken transfer), after each request''s own retries')
             [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'Journal of finished items and their source digests, for resuming and re-syncing; one run at a time (locked). Default: per plan and shard, in the state folder')
             [CompletionResult]::new('--plain-http', '--plain-http', [CompletionResultType]::ParameterName, 'Registry reached over plain HTTP (repeatable), e.g. localhost:5000; never an ECR registry (its token would travel in clear)')
             [CompletionResult]::new('--repo-settings', '--repo-settings', [CompletionResultType]::ParameterName, 'Settings for ECR repositories created on the way (same format as `repo create --from-file`)')

@@ -464,6 +464,7 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
             cand -j 'Images copied at once'
             cand --jobs 'Images copied at once'
             cand --jobs-per-host 'Images copied at once from or to any single registry'
+            cand --retries 'Further attempts of an image that failed for a reason that may pass (a registry that kept answering 503, a broken transfer), after each request''s own retries'
             cand --journal 'Journal of finished items and their source digests, for resuming and re-syncing; one run at a time (locked). Default: per plan and shard, in the state folder'
             cand --plain-http 'Registry reached over plain HTTP (repeatable), e.g. localhost:5000; never an ECR registry (its token would travel in clear)'
             cand --repo-settings 'Settings for ECR repositories created on the way (same format as `repo create --from-file`)'

@@ -365,6 +365,7 @@ complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l tags-semver -d
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l rename -d 'With --from: rename repository paths, `s/FROM/TO/` (FROM literal; `^` anchors a prefix, `$` a suffix), e.g. \'s/^legacy-//\'' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -s j -l jobs -d 'Images copied at once' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l jobs-per-host -d 'Images copied at once from or to any single registry' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l retries -d 'Further attempts of an image that failed for a reason that may pass (a registry that kept answering 503, a broken transfer), after each request\'s own retries' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l journal -d 'Journal of finished items and their source digests, for resuming and re-syncing; one run at a time (locked). Default: per plan and shard, in the state folder' -r -F
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l plain-http -d 'Registry reached over plain HTTP (repeatable), e.g. localhost:5000; never an ECR registry (its token would travel in clear)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l repo-settings -d 'Settings for ECR repositories created on the way (same format as `repo create --from-file`)' -r -F

@@ -792,6 +792,11 @@ pub struct MigrateArgs {
     #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub jobs_per_host: u16,
 
+    /// Further attempts of an image that failed for a reason that may pass (a registry
+    /// that kept answering 503, a broken transfer), after each request's own retries
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u32).range(0..=10))]
+    pub retries: u32,
+
     /// Replace destination tags that point at another digest (never an immutable tag,
     /// exclusion filters checked tag by tag)
     #[arg(long)]

@@ -116,15 +116,6 @@ pub async fn run(settings: &Settings, args: &MigrateArgs, printer: &Printer) -> 
         (Some(path), false) => Journal::open(path, args.fresh)?,
     };
     let (sources, dest_clients) = setup::clients(&items, &mut ecr, settings, args).await?;
-    let put_rate = shard::put_rate(args.max_put_rate, shard.as_ref());
-    let (destinations, created) =
-        setup::destinations(&items, dest_clients, ecr.as_ref(), args, put_rate, printer).await?;
-    let copier = Arc::new(
-        Copier::new(sources, destinations, args.overwrite, args.verify)
-            .with_host_limit(usize::from(args.jobs_per_host))
-            .with_platforms(args.platform.clone())
-            .with_referrers(args.referrers),
-    );
     // A new tag in the same ECR repository: re-tag through the API (PutImage needs the
     // layers in the repository itself, so other repositories go through the copy path).
     let retag_host = |item: &PlanItem| {
@@ -135,6 +126,31 @@ pub async fn run(settings: &Settings, args: &MigrateArgs, printer: &Printer) -> 
             && setup::is_ecr(Some(host), ecr.registry_endpoint.as_deref()))
         .then(|| host.to_string())
     };
+    // Sources are read before any repository is created: an unreadable source (a typo,
+    // no access, a host that is down) leaves nothing behind at the destination.
+    let to_read: Vec<PlanItem> = items
+        .iter()
+        .filter(|i| retag_host(i).is_none())
+        .cloned()
+        .collect();
+    let (read_ahead, unreadable) =
+        super::copy::read_sources(&sources, &to_read, usize::from(args.jobs)).await;
+    let unreadable_keys: std::collections::HashSet<String> = unreadable
+        .iter()
+        .map(|r| format!("{} {}", r.source, r.destination))
+        .collect();
+    items.retain(|i| !unreadable_keys.contains(&i.key()));
+    let put_rate = shard::put_rate(args.max_put_rate, shard.as_ref());
+    let (destinations, created) =
+        setup::destinations(&items, dest_clients, ecr.as_ref(), args, put_rate, printer).await?;
+    let copier = Arc::new(
+        Copier::new(sources, destinations, args.overwrite, args.verify)
+            .with_host_limit(usize::from(args.jobs_per_host))
+            .with_platforms(args.platform.clone())
+            .with_referrers(args.referrers)
+            .with_retries(args.retries)
+            .with_read_ahead(read_ahead),
+    );
     tracing::info!(journal = ?journal.path, items = items.len(), dry_run = args.dry_run, "migrating");
     let order: HashMap<String, usize> = items
         .iter()
@@ -155,6 +171,7 @@ pub async fn run(settings: &Settings, args: &MigrateArgs, printer: &Printer) -> 
             None => {}
         }
         reports.extend(copied);
+        reports.extend(unreadable);
         sort_by_plan(&mut reports, &order);
         return dry_run_finish(printer, args, &reports, &created, &blobs);
     }
@@ -165,14 +182,45 @@ pub async fn run(settings: &Settings, args: &MigrateArgs, printer: &Printer) -> 
         Some((false, line)) => printer.info(&line),
         None => {}
     }
+    reports.extend(unreadable);
     sort_by_plan(&mut reports, &order);
-    finish(
+    let result = finish(
         printer,
         args,
         &reports,
         copier.uploaded.load(std::sync::atomic::Ordering::Relaxed),
         journal.path.as_deref(),
-    )
+    );
+    match host_down(&copier, &reports) {
+        Some(error) => Err(error),
+        None => result,
+    }
+}
+
+/// A host whose breaker tripped ends the run with exit 3 and one cause, after the
+/// report: the items that never ran say "not attempted", finished ones are journaled.
+fn host_down(copier: &Copier, reports: &[ItemReport]) -> Option<CliError> {
+    let down = copier.hosts_down();
+    let (host, cause) = down.first()?;
+    let failed = reports
+        .iter()
+        .filter(|r| r.status == Status::Failed)
+        .count();
+    let skipped = reports
+        .iter()
+        .filter(|r| r.detail.as_deref() == Some("not attempted"))
+        .count();
+    let mut error = CliError::remote(format!(
+        "{host} stopped answering: {failed} of {} not copied ({skipped} not attempted)",
+        crate::output::count(reports.len(), "item", "items")
+    ))
+    .with_cause(cause.clone());
+    for (other, cause) in &down[1..] {
+        error = error.with_cause(format!("{other} stopped answering too: {cause}"));
+    }
+    Some(error.with_hint(
+        "check that the registry is up and reachable, then run the same command again: finished items are skipped",
+    ))
 }
 
 fn sort_by_plan(reports: &mut [ItemReport], order: &HashMap<String, usize>) {

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use futures::stream::{self, StreamExt, TryStreamExt};
 use serde::Serialize;
 
 use super::plan::PlanItem;
@@ -193,7 +194,19 @@ pub struct Copier {
     platforms: Vec<super::platform::Platform>,
     /// Referrers copied with `--referrers`, or counted as left behind.
     pub referrers: super::referrers::Referrers,
+    /// Per-registry limits on blob transfers in flight (all items together).
+    transfer_slots: HashMap<String, Arc<tokio::sync::Semaphore>>,
+    /// Further attempts of an item that failed for a reason that may pass (`--retries`).
+    pub retries: u32,
+    /// Source manifests read before any repository was created, by `PlanItem::key`.
+    read_ahead: std::sync::Mutex<HashMap<String, Manifest>>,
 }
+
+/// Layers of one image (and children of one index) copied at once, as skopeo does.
+pub const PARALLEL_PER_IMAGE: usize = 6;
+
+/// Blob transfers in flight per registry, for each item it may have in flight.
+const TRANSFERS_PER_ITEM_SLOT: usize = 2;
 
 impl Copier {
     pub fn new(
@@ -212,6 +225,9 @@ impl Copier {
             host_slots: HashMap::new(),
             platforms: Vec::new(),
             referrers: Default::default(),
+            transfer_slots: HashMap::new(),
+            retries: 0,
+            read_ahead: Default::default(),
         }
     }
 
@@ -245,6 +261,31 @@ impl Copier {
         }
     }
 
+    /// Retries an item `retries` more times when it failed for a reason that may pass.
+    pub fn with_retries(mut self, retries: u32) -> Self {
+        self.retries = retries;
+        self
+    }
+
+    /// Source manifests already read (see [`read_sources`]), so they are not read twice.
+    pub fn with_read_ahead(self, manifests: HashMap<String, Manifest>) -> Self {
+        *self.read_ahead.lock().expect("read-ahead") = manifests;
+        self
+    }
+
+    /// Hosts whose breaker tripped, with the cause, in host-name order.
+    pub fn hosts_down(&self) -> Vec<(String, String)> {
+        let mut down: Vec<(String, String)> = self
+            .sources
+            .values()
+            .chain(self.destinations.values().map(|d| &d.client))
+            .filter_map(|c| Some((c.host.clone(), c.down()?)))
+            .collect();
+        down.sort();
+        down.dedup();
+        down
+    }
+
     /// Limits each registry to `per_host` items in flight.
     pub fn with_host_limit(mut self, per_host: usize) -> Self {
         let hosts: Vec<String> = self
@@ -252,6 +293,13 @@ impl Copier {
             .keys()
             .chain(self.destinations.keys())
             .cloned()
+            .collect();
+        self.transfer_slots = hosts
+            .iter()
+            .map(|h| {
+                let n = per_host * TRANSFERS_PER_ITEM_SLOT;
+                (h.clone(), Arc::new(tokio::sync::Semaphore::new(n)))
+            })
             .collect();
         self.host_slots = hosts
             .into_iter()
@@ -281,24 +329,54 @@ impl Copier {
                 );
             }
         }
-        let mut report = ItemReport::new(item);
-        let copied = match self.copy_inner(item, dest_host, &mut report).await {
-            Ok(()) => Ok(()),
-            Err(e) => Err(e),
+        let src_host = item.source.host.as_deref().unwrap_or_default();
+        let down = || {
+            self.hosts_down()
+                .into_iter()
+                .find(|(h, _)| h == src_host || h == dest_host)
         };
-        // Signatures and attestations follow the image they refer to.
-        let copied = match (copied, report.digest.clone()) {
-            (Ok(()), Some(digest)) => self.referrers_of(item, dest_host, &digest).await,
-            (result, _) => result,
-        };
-        match copied {
-            Ok(()) => {}
-            Err(e) => {
-                report.status = Status::Failed;
-                report.error = Some(e.to_string());
-            }
+        // A host that stopped answering gets no new work: the item is not attempted.
+        if let Some((host, _)) = down() {
+            let mut report = ItemReport::new(item);
+            report.detail = Some("not attempted".into());
+            report.error = Some(format!("not attempted: {host} is not answering"));
+            return report;
         }
-        report
+        let mut attempt = 0;
+        loop {
+            let mut report = ItemReport::new(item);
+            let copied = self.copy_inner(item, dest_host, &mut report).await;
+            // Signatures and attestations follow the image they refer to.
+            let copied = match (copied, report.digest.clone()) {
+                (Ok(()), Some(digest)) => self.referrers_of(item, dest_host, &digest).await,
+                (result, _) => result,
+            };
+            let error = match copied {
+                Ok(()) => return report,
+                Err(e) => e,
+            };
+            report.status = Status::Failed;
+            report.error = Some(error.to_string());
+            if attempt >= self.retries || !worth_retrying(&error) || down().is_some() {
+                return report;
+            }
+            attempt += 1;
+            tracing::info!(item = %item.key(), attempt, "retrying the item: {}", report.error.as_deref().unwrap_or(""));
+            tokio::time::sleep(item_backoff(attempt)).await;
+        }
+    }
+
+    /// The source manifest: read ahead, or read now.
+    async fn source_manifest(&self, src: &RegistryClient, item: &PlanItem) -> Result<Manifest> {
+        if let Some(m) = self
+            .read_ahead
+            .lock()
+            .expect("read-ahead")
+            .remove(&item.key())
+        {
+            return Ok(m);
+        }
+        read_source(src, item).await
     }
 
     async fn copy_inner(
@@ -316,13 +394,9 @@ impl Copier {
             .destinations
             .get(dest_host)
             .expect("a client per destination host");
-        let src_ref = item.source_reference();
         let tag = item.destination_tag();
         let (src_repo, dst_repo) = (&item.source.repository, &item.destination.repository);
-        let manifest = src
-            .get_manifest(src_repo, &src_ref)
-            .await?
-            .ok_or_else(|| CliError::remote(format!("{} does not exist", item.source)))?;
+        let manifest = self.source_manifest(src, item).await?;
         let manifest = self.for_platforms(src, src_repo, manifest).await?;
         report.digest = Some(manifest.digest.clone());
         let existing = dst.client.manifest_digest(dst_repo, &tag).await?;
@@ -375,19 +449,48 @@ impl Copier {
                 "foreign layers are not copied; their descriptors are kept"
             );
         }
-        let mut bytes = 0;
-        for digest in content.children() {
-            let child = child_manifest(src, src_repo, &digest).await?;
-            bytes += Box::pin(self.copy_tree(src, src_repo, dst, dst_repo, &child)).await?;
-            pace(dst).await;
-            dst.client.put_manifest(dst_repo, &digest, &child).await?;
-        }
-        for blob in content.blobs() {
-            bytes += self
-                .ensure_blob(src, src_repo, dst, dst_repo, &blob.digest, blob.size)
-                .await?;
-        }
+        // Children of an index, then the blobs of an image, several at once; the first
+        // failure ends the item (the others are dropped with it).
+        let children = stream::iter(content.children())
+            .map(|digest| async move {
+                let child = child_manifest(src, src_repo, &digest).await?;
+                let bytes = Box::pin(self.copy_tree(src, src_repo, dst, dst_repo, &child)).await?;
+                pace(dst).await;
+                dst.client.put_manifest(dst_repo, &digest, &child).await?;
+                Ok::<u64, CliError>(bytes)
+            })
+            .buffer_unordered(PARALLEL_PER_IMAGE)
+            .try_fold(0, |sum, bytes| async move { Ok(sum + bytes) });
+        let mut bytes = children.await?;
+        let blobs = stream::iter(content.blobs())
+            .map(|blob| async move {
+                self.ensure_blob(src, src_repo, dst, dst_repo, &blob.digest, blob.size)
+                    .await
+            })
+            .buffer_unordered(PARALLEL_PER_IMAGE)
+            .try_fold(0, |sum, bytes| async move { Ok(sum + bytes) });
+        bytes += blobs.await?;
         Ok(bytes)
+    }
+
+    /// A slot for one blob transfer on each of the two registries (host-name order).
+    async fn transfer_permits(&self, a: &str, b: &str) -> Vec<tokio::sync::OwnedSemaphorePermit> {
+        let mut hosts = vec![a, b];
+        hosts.sort();
+        hosts.dedup();
+        let mut permits = Vec::new();
+        for host in hosts {
+            if let Some(slots) = self.transfer_slots.get(host) {
+                permits.push(
+                    slots
+                        .clone()
+                        .acquire_owned()
+                        .await
+                        .expect("semaphores are never closed"),
+                );
+            }
+        }
+        permits
     }
 
     /// Makes sure the destination repository has the blob; returns bytes uploaded.
@@ -409,6 +512,8 @@ impl Copier {
             .or_default()
             .clone();
         let mut holders = slot.lock().await;
+        // Taken inside the blob's lock and released before it: no two waits cross.
+        let _permits = self.transfer_permits(&src.host, &dst.client.host).await;
         if holders.contains(dst_repo) || dst.client.blob_exists(dst_repo, digest).await? {
             holders.insert(dst_repo.to_string());
             return Ok(0);
@@ -489,12 +594,8 @@ impl Copier {
         let src_host = item.source.host.as_deref().unwrap_or_default();
         let src = &self.sources[src_host];
         let dst = &self.destinations[dest_host];
-        let src_ref = item.source_reference();
         let tag = item.destination_tag();
-        let manifest = src
-            .get_manifest(&item.source.repository, &src_ref)
-            .await?
-            .ok_or_else(|| CliError::remote(format!("{} does not exist", item.source)))?;
+        let manifest = self.source_manifest(src, item).await?;
         let manifest = self
             .for_platforms(src, &item.source.repository, manifest)
             .await?;
@@ -541,9 +642,151 @@ impl Copier {
     }
 }
 
+/// Reads an item's source manifest; a source that does not exist is an error.
+pub async fn read_source(src: &RegistryClient, item: &PlanItem) -> Result<Manifest> {
+    src.get_manifest(&item.source.repository, &item.source_reference())
+        .await?
+        .ok_or_else(|| CliError::remote(format!("{} does not exist", item.source)))
+}
+
+/// Reads the source manifest of every item (`jobs` at once) before anything is created
+/// at the destination: ECR repositories are made only for items whose source was read.
+/// Returns the manifests by `PlanItem::key` and the items that could not be read.
+pub async fn read_sources(
+    sources: &HashMap<String, Arc<RegistryClient>>,
+    items: &[PlanItem],
+    jobs: usize,
+) -> (HashMap<String, Manifest>, Vec<ItemReport>) {
+    let results: Vec<(String, Result<Manifest>, &PlanItem)> = stream::iter(items)
+        .map(|item| async move {
+            let host = item.source.host.as_deref().unwrap_or_default();
+            let result = match sources.get(host) {
+                Some(src) => read_source(src, item).await,
+                None => Err(CliError::remote(format!("no client for {host}"))),
+            };
+            (item.key(), result, item)
+        })
+        .buffer_unordered(jobs.max(1))
+        .collect()
+        .await;
+    let mut read = HashMap::new();
+    let mut unreadable = Vec::new();
+    for (key, result, item) in results {
+        match result {
+            Ok(manifest) => {
+                read.insert(key, manifest);
+            }
+            Err(e) => {
+                let mut report = ItemReport::new(item);
+                report.detail = Some("source not read; nothing created for it".into());
+                report.error = Some(e.to_string());
+                unreadable.push(report);
+            }
+        }
+    }
+    (read, unreadable)
+}
+
+/// Whether an item that failed with `error` may succeed when tried again: not when the
+/// registry refused it for good (credentials, permissions, a missing or invalid name or
+/// manifest, a tag conflict), nor when the host is taken as down.
+pub fn worth_retrying(error: &CliError) -> bool {
+    const FINAL: [&str; 12] = [
+        "UNAUTHORIZED",
+        "DENIED",
+        "NAME_UNKNOWN",
+        "NAME_INVALID",
+        "TAG_INVALID",
+        "MANIFEST_INVALID",
+        "MANIFEST_UNKNOWN",
+        "UNSUPPORTED",
+        "401 ",
+        "403 ",
+        "404 ",
+        "405 ",
+    ];
+    if error.exit_code().code() != 3 {
+        return false;
+    }
+    let message = error.message();
+    let refused = message.contains("does not exist")
+        || message.contains("is not answering")
+        || message.contains("cannot be copied")
+        || message.contains("IMMUTABLE")
+        || message.contains("--overwrite")
+        || message.contains("cannot reach")
+        || message.contains("TLS connection");
+    !refused
+        && !error
+            .causes()
+            .iter()
+            .any(|c| FINAL.iter().any(|f| c.starts_with(f)))
+}
+
+/// 1 s, 2 s, 4 s … (at most 30 s) before another attempt of an item, plus up to 50 %.
+fn item_backoff(attempt: u32) -> Duration {
+    let base =
+        Duration::from_secs(1u64 << attempt.saturating_sub(1).min(5)).min(Duration::from_secs(30));
+    let jitter = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0) as f64
+        / 1e9
+        * 0.5;
+    base.mul_f64(1.0 + jitter)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::CliError;
+    use std::time::Duration;
+
+    #[test]
+    fn only_failures_that_may_pass_are_retried() {
+        let gave_up = CliError::remote("uploading sha256:ab to r/x failed")
+            .with_cause("503 Service Unavailable")
+            .with_cause("gave up after 5 attempts");
+        assert!(worth_retrying(&gave_up));
+        let truncated =
+            CliError::remote("a request to r failed").with_cause("error decoding response body");
+        assert!(worth_retrying(&truncated));
+        let digest = CliError::remote("uploading sha256:ab to r/x failed")
+            .with_cause("DIGEST_INVALID: provided digest did not match uploaded content");
+        assert!(worth_retrying(&digest));
+        for final_cause in [
+            "UNAUTHORIZED: authentication required",
+            "DENIED: requested access to the resource is denied",
+            "NAME_UNKNOWN: repository name not known to registry",
+            "MANIFEST_INVALID: manifest invalid",
+            "403 Forbidden",
+        ] {
+            let e = CliError::remote("writing r/x:v1 failed").with_cause(final_cause);
+            assert!(!worth_retrying(&e), "{final_cause}");
+        }
+        for message in [
+            "r/x:v1 does not exist",
+            "`v1` exists with another digest (sha256:b); pass --overwrite to replace it",
+            "r is not answering; nothing more is sent to it",
+            "cannot reach r: the connection was refused",
+        ] {
+            assert!(!worth_retrying(&CliError::remote(message)), "{message}");
+        }
+        assert!(!worth_retrying(&CliError::usage("bad")));
+        assert!(!worth_retrying(&CliError::timeout("slow")));
+    }
+
+    #[test]
+    fn item_retries_back_off() {
+        let waits: Vec<Duration> = (1..=7).map(item_backoff).collect();
+        for (wait, base) in waits.iter().zip([1u64, 2, 4, 8, 16, 30, 30]) {
+            let base = Duration::from_secs(base);
+            assert!(
+                *wait >= base && *wait <= base.mul_f64(1.5),
+                "{wait:?} for {base:?}"
+            );
+        }
+    }
 
     #[test]
     fn one_rule_for_existing_tags() {

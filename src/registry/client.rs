@@ -49,6 +49,8 @@ pub struct RegistryClient {
     notice: Option<Notice>,
     /// A token realm on plain HTTP was warned about (once per client).
     warned_realm: std::sync::atomic::AtomicBool,
+    /// Trips when the host stops answering (see `retry::Breaker`).
+    breaker: retry::Breaker,
 }
 
 /// An answer whose (small) body has been read within the request's deadline.
@@ -88,7 +90,13 @@ impl RegistryClient {
             limit: deadline::request_timeout().unwrap_or(deadline::DEFAULT_REQUEST),
             notice: None,
             warned_realm: std::sync::atomic::AtomicBool::new(false),
+            breaker: retry::Breaker::default(),
         }
+    }
+
+    /// Why this host is taken as down (its breaker tripped), if it is.
+    pub fn down(&self) -> Option<String> {
+        self.breaker.tripped()
     }
 
     /// Announces retry waits of a few seconds or more through `notice` (the printer), so
@@ -132,20 +140,25 @@ impl RegistryClient {
         build: impl Fn(&reqwest::Client) -> RequestBuilder,
     ) -> Result<Response> {
         let build = &build;
-        retry::run(&self.host, self.notice.as_ref(), move || async move {
-            let response = self
-                .authorized(scope, build)
-                .await
-                .map_err(|e| Failed::request(&e, &self.host, self.limit))?;
-            if retry::transient_status(response.status()) {
-                let (status, headers) = (response.status(), response.headers().clone());
-                let error = check(response, what).await.err().unwrap_or_else(|| {
-                    CliError::remote(format!("{what} failed")).with_cause(status.to_string())
-                });
-                return Err(Failed::status(status, &headers, error));
-            }
-            Ok(response)
-        })
+        retry::run_guarded(
+            &self.host,
+            self.notice.as_ref(),
+            Some(&self.breaker),
+            move || async move {
+                let response = self
+                    .authorized(scope, build)
+                    .await
+                    .map_err(|e| Failed::request(&e, &self.host, self.limit))?;
+                if retry::transient_status(response.status()) {
+                    let (status, headers) = (response.status(), response.headers().clone());
+                    let error = check(response, what).await.err().unwrap_or_else(|| {
+                        CliError::remote(format!("{what} failed")).with_cause(status.to_string())
+                    });
+                    return Err(Failed::status(status, &headers, error));
+                }
+                Ok(response)
+            },
+        )
         .await
     }
 
@@ -158,32 +171,37 @@ impl RegistryClient {
         build: impl Fn(&reqwest::Client) -> RequestBuilder,
     ) -> Result<Fetched> {
         let build = &build;
-        retry::run(&self.host, self.notice.as_ref(), move || async move {
-            let response = self
-                .authorized(scope, build)
-                .await
-                .map_err(|e| Failed::request(&e, &self.host, self.limit))?;
-            let (status, headers) = (response.status(), response.headers().clone());
-            let body = match read_limited(response, MAX_SMALL_BODY).await {
-                Ok(body) => body,
-                Err(BodyError::Request(e)) => {
-                    return Err(Failed::request(&e, &self.host, self.limit));
+        retry::run_guarded(
+            &self.host,
+            self.notice.as_ref(),
+            Some(&self.breaker),
+            move || async move {
+                let response = self
+                    .authorized(scope, build)
+                    .await
+                    .map_err(|e| Failed::request(&e, &self.host, self.limit))?;
+                let (status, headers) = (response.status(), response.headers().clone());
+                let body = match read_limited(response, MAX_SMALL_BODY).await {
+                    Ok(body) => body,
+                    Err(BodyError::Request(e)) => {
+                        return Err(Failed::request(&e, &self.host, self.limit));
+                    }
+                    Err(BodyError::TooLarge) => {
+                        return Err(Failed::stop(too_large(&self.host, what)));
+                    }
+                };
+                let fetched = Fetched {
+                    status,
+                    headers,
+                    body,
+                };
+                if retry::transient_status(status) {
+                    let error = fetched.error(what);
+                    return Err(Failed::status(status, &fetched.headers, error));
                 }
-                Err(BodyError::TooLarge) => {
-                    return Err(Failed::stop(too_large(&self.host, what)));
-                }
-            };
-            let fetched = Fetched {
-                status,
-                headers,
-                body,
-            };
-            if retry::transient_status(status) {
-                let error = fetched.error(what);
-                return Err(Failed::status(status, &fetched.headers, error));
-            }
-            Ok(fetched)
-        })
+                Ok(fetched)
+            },
+        )
         .await
     }
 
@@ -531,9 +549,12 @@ impl RegistryClient {
         digest: &str,
         size: u64,
     ) -> Result<()> {
-        retry::run(&self.host, self.notice.as_ref(), || {
-            self.copy_blob_once(source, source_repo, repo, digest, size)
-        })
+        retry::run_guarded(
+            &self.host,
+            self.notice.as_ref(),
+            Some(&self.breaker),
+            || self.copy_blob_once(source, source_repo, repo, digest, size),
+        )
         .await
     }
 
@@ -578,12 +599,13 @@ impl RegistryClient {
                 http.get(&source_url).timeout(source_limit)
             })
             .await
-            .map_err(|e| Failed::request(&e, &source.host, source_limit))?;
+            .map_err(|e| Failed::request(&e, &source.host, source_limit).from_elsewhere())?;
         let download = answer(
             download,
             &format!("reading blob {digest} from {}", source.host),
         )
-        .await?;
+        .await
+        .map_err(Failed::from_elsewhere)?;
         let mismatch = Arc::new(Mutex::new(None));
         let body = reqwest::Body::wrap_stream(verified(
             download.bytes_stream(),

@@ -180,6 +180,9 @@ pub struct Failed {
     pub reason: String,
     pub transient: bool,
     pub retry_after: Option<Duration>,
+    /// The host gave no usable answer (no answer at all, or "later" until the retries
+    /// ran out): what the host's [`Breaker`] counts.
+    pub unreachable: bool,
 }
 
 impl Failed {
@@ -190,6 +193,7 @@ impl Failed {
             reason: String::new(),
             transient: false,
             retry_after: None,
+            unreachable: false,
         }
     }
 
@@ -200,6 +204,16 @@ impl Failed {
             reason: format!("answered {status}"),
             transient: transient_status(status),
             retry_after: retry_after(headers),
+            unreachable: transient_status(status),
+        }
+    }
+
+    /// A failure of another host than the one this request's breaker watches (the
+    /// source of a blob streamed into this registry): retried alike, never counted.
+    pub fn from_elsewhere(self) -> Self {
+        Self {
+            unreachable: false,
+            ..self
         }
     }
 
@@ -216,6 +230,8 @@ impl Failed {
             error: request_error(error, host, limit),
             transient: kind.is_transient(),
             retry_after: None,
+            // A TLS failure is an answer (a wrong CA), not a host that is down.
+            unreachable: kind != ErrorKind::Tls,
         }
     }
 }
@@ -226,18 +242,44 @@ impl Failed {
 pub async fn run<T, Fut>(
     host: &str,
     notice: Option<&Notice>,
+    attempt: impl FnMut() -> Fut,
+) -> Result<T>
+where
+    Fut: Future<Output = std::result::Result<T, Failed>>,
+{
+    run_guarded(host, notice, None, attempt).await
+}
+
+/// [`run`], watched by the host's breaker: nothing is sent to a host whose breaker has
+/// tripped (not even the next attempt of a request already waiting), a usable answer
+/// closes it again, and a request that gets no usable answer counts against it.
+pub async fn run_guarded<T, Fut>(
+    host: &str,
+    notice: Option<&Notice>,
+    breaker: Option<&Breaker>,
     mut attempt: impl FnMut() -> Fut,
 ) -> Result<T>
 where
     Fut: Future<Output = std::result::Result<T, Failed>>,
 {
+    if let Some(error) = breaker.and_then(|b| b.refusal(host)) {
+        return Err(error);
+    }
     let made = AtomicUsize::new(0);
     // The policy's total bounds its own delays; a server's Retry-After replaces them, so
     // the total is enforced here too: never more than MAX_TOTAL_WAIT of waiting.
     let waited_ms = AtomicUsize::new(0);
     let result = (|| {
         made.fetch_add(1, Ordering::Relaxed);
-        attempt()
+        let refused = breaker.and_then(|b| b.refusal(host));
+        let attempt = refused.is_none().then(&mut attempt);
+        async move {
+            match (refused, attempt) {
+                (Some(error), _) => Err(Failed::stop(error)),
+                (None, Some(attempt)) => attempt.await,
+                (None, None) => unreachable!("an attempt when the breaker is closed"),
+            }
+        }
     })
     .retry(policy())
     .sleep(tokio::time::sleep)
@@ -260,6 +302,13 @@ where
         }
     })
     .await;
+    if let Some(breaker) = breaker {
+        match &result {
+            Ok(_) => breaker.answered(),
+            Err(failed) if failed.unreachable => breaker.gave_up(host, &failed.error),
+            Err(_) => {}
+        }
+    }
     result.map_err(|failed| {
         let made = made.load(Ordering::Relaxed);
         if failed.transient && made > 1 {
@@ -270,6 +319,62 @@ where
             failed.error
         }
     })
+}
+
+/// Consecutive requests to one host that got no usable answer (after their retries)
+/// before its breaker trips.
+pub const TRIP_AFTER: usize = 3;
+
+/// A per-host circuit breaker: after [`TRIP_AFTER`] requests in a row got no usable
+/// answer from a host, it is taken as down. From then on nothing more is sent to it, so
+/// a run stops scheduling work for it and ends with one cause instead of every item
+/// waiting out its own retries.
+#[derive(Default)]
+pub struct Breaker {
+    failures: AtomicUsize,
+    cause: std::sync::Mutex<Option<String>>,
+}
+
+impl Breaker {
+    /// Why the host is taken as down, once the breaker has tripped.
+    pub fn tripped(&self) -> Option<String> {
+        self.cause.lock().expect("breaker").clone()
+    }
+
+    /// The error for a request that is not sent because the host is down.
+    pub fn refusal(&self, host: &str) -> Option<CliError> {
+        let cause = self.tripped()?;
+        Some(
+            CliError::remote(format!(
+                "{host} is not answering; nothing more is sent to it"
+            ))
+            .with_cause(cause),
+        )
+    }
+
+    /// A usable answer: the host is up.
+    pub fn answered(&self) {
+        if self.tripped().is_none() {
+            self.failures.store(0, Ordering::Relaxed);
+        }
+    }
+
+    /// A request that got no usable answer; the [`TRIP_AFTER`]th in a row trips it.
+    pub fn gave_up(&self, host: &str, error: &CliError) {
+        let failures = self.failures.fetch_add(1, Ordering::Relaxed) + 1;
+        if failures >= TRIP_AFTER {
+            let mut cause = self.cause.lock().expect("breaker");
+            if cause.is_none() {
+                let why = std::iter::once(error.message())
+                    .chain(error.causes().iter().map(String::as_str))
+                    .collect::<Vec<_>>()
+                    .join(": ");
+                *cause = Some(format!(
+                    "{failures} requests in a row to {host} got no usable answer; the last: {why}"
+                ));
+            }
+        }
+    }
 }
 
 fn announcement(host: &str, reason: &str, wait: Duration, next: usize) -> String {
@@ -435,6 +540,7 @@ mod tests {
                         reason: "answered 503".into(),
                         transient: true,
                         retry_after: Some(Duration::ZERO),
+                        unreachable: true,
                     })
                 } else {
                     Ok(7)
@@ -467,6 +573,7 @@ mod tests {
                     reason: "answered 429".into(),
                     transient: true,
                     retry_after: Some(MAX_RETRY_AFTER),
+                    unreachable: true,
                 })
             }
         })
@@ -482,5 +589,65 @@ mod tests {
             3,
             "60 s + 60 s, then the budget is spent"
         );
+    }
+
+    fn down(reason: &str) -> Failed {
+        Failed {
+            error: CliError::remote("a request to h failed").with_cause(reason.to_string()),
+            reason: reason.into(),
+            transient: true,
+            retry_after: Some(Duration::ZERO),
+            unreachable: true,
+        }
+    }
+
+    #[tokio::test]
+    async fn the_breaker_trips_after_consecutive_give_ups_and_then_sends_nothing() {
+        let breaker = Breaker::default();
+        let calls = AtomicUsize::new(0);
+        for _ in 0..TRIP_AFTER {
+            let result: Result<()> = run_guarded("h", None, Some(&breaker), || {
+                calls.fetch_add(1, Ordering::Relaxed);
+                async { Err(down("connection reset")) }
+            })
+            .await;
+            assert!(result.is_err());
+        }
+        assert_eq!(calls.load(Ordering::Relaxed), TRIP_AFTER * ATTEMPTS);
+        let cause = breaker.tripped().expect("tripped");
+        assert!(cause.contains("3 requests in a row to h"), "{cause}");
+        assert!(cause.contains("connection reset"), "{cause}");
+        let result: Result<()> = run_guarded("h", None, Some(&breaker), || {
+            calls.fetch_add(1, Ordering::Relaxed);
+            async { Ok(()) }
+        })
+        .await;
+        let error = result.unwrap_err();
+        assert!(error.message().contains("h is not answering"), "{error:?}");
+        assert_eq!(error.exit_code().code(), 3);
+        assert_eq!(
+            calls.load(Ordering::Relaxed),
+            TRIP_AFTER * ATTEMPTS,
+            "not sent"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_answer_resets_the_count_and_refusals_by_the_server_do_not_count() {
+        let breaker = Breaker::default();
+        for round in 0..3 {
+            for _ in 0..TRIP_AFTER - 1 {
+                let _: Result<()> =
+                    run_guarded("h", None, Some(&breaker), || async { Err(down("reset")) }).await;
+            }
+            // A 404 or 401 is an answer: the host is up.
+            let _: Result<()> = run_guarded("h", None, Some(&breaker), || async {
+                Err(Failed::stop(CliError::remote("404")))
+            })
+            .await;
+            let ok: Result<()> = run_guarded("h", None, Some(&breaker), || async { Ok(()) }).await;
+            assert!(ok.is_ok(), "round {round}");
+            assert!(breaker.tripped().is_none(), "round {round}");
+        }
     }
 }

@@ -27,9 +27,9 @@ mod lifecycle_inuse;
 mod login;
 mod migrate;
 mod migrate_content;
+mod migrate_faults;
 mod migrate_mjournal;
 mod migrate_msafe;
-
 mod push_check;
 mod registry;
 mod repo_create;
