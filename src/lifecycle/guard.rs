@@ -48,11 +48,12 @@ impl Guard {
 /// Checks `preview` (evaluated at `now`) over time.
 pub fn check(preview: &Preview, protection: &Protection, now: Micros, horizon: Duration) -> Guard {
     let repository = preview.repository.as_deref();
+    let matcher = protection.matcher(repository);
     let protected: Vec<(usize, String)> = preview
         .images
         .iter()
         .enumerate()
-        .filter_map(|(i, image)| protection.reason(repository, image).map(|why| (i, why)))
+        .filter_map(|(i, image)| matcher.reason(image).map(|why| (i, why)))
         .collect();
     let mut guard = Guard {
         now,

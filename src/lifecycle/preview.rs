@@ -167,16 +167,13 @@ pub fn evaluate(
         "evaluated in {:.1} ms",
         started.elapsed().as_secs_f64() * 1000.0
     );
+    let matcher = protection.matcher(repository.as_deref());
     let violations = images
         .iter()
         .zip(&evaluation.outcomes)
         .enumerate()
         .filter(|(_, (_, o))| !matches!(o, Outcome::Keep { .. }))
-        .filter_map(|(i, (image, _))| {
-            protection
-                .reason(repository.as_deref(), image)
-                .map(|why| (i, why))
-        })
+        .filter_map(|(i, (image, _))| matcher.reason(image).map(|why| (i, why)))
         .collect();
     Preview {
         repository,
