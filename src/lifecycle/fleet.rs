@@ -415,7 +415,10 @@ pub fn report(rows: &[Row], price: f64, printer: &Printer) -> CommandResult {
             totals,
         });
     } else {
-        print_table(printer, rows, price);
+        // -q: only errors (the error rows are the command's error) and the exit code.
+        if !printer.quiet {
+            print_table(printer, rows, price);
+        }
         printer.info(&format!(
             "{} of {} images expire across {}, freeing {} (${:.2}/month)",
             totals.expiring,

@@ -103,7 +103,12 @@ async fn preview(
     if let Some(wanted) = &args.explain {
         let place = repository.as_deref();
         explain(&policy, &images, now, wanted, place, &protection, printer)?;
-        return Ok(outcome::Outcome::Success);
+        // Explaining one image is extra output, not a way around the guard: the verdict
+        // (exit 1 when the policy touches a protected image) stays, with its reason.
+        let Judged { preview, guard } =
+            judge.judge_protected(&protection, repository, policy, images);
+        guard::print(printer, &guard, &preview.images);
+        return Ok(guard::verdict(&[(&preview, &guard)]));
     }
     let Judged { mut preview, guard } =
         judge.judge_protected(&protection, repository, policy, images);
@@ -114,12 +119,15 @@ async fn preview(
             protection_horizon: guard::report(&guard, &preview.images),
         });
     } else {
-        preview.print_limited(
-            printer,
-            args.price_per_gb_month,
-            now,
-            table_limit(args.limit),
-        );
+        // -q: only errors and the verdict (the exit code), as `apply -q`.
+        if !printer.quiet {
+            preview.print_limited(
+                printer,
+                args.price_per_gb_month,
+                now,
+                table_limit(args.limit),
+            );
+        }
         guard::print(printer, &guard, &preview.images);
     }
     if args.remote
@@ -360,5 +368,12 @@ async fn all_repositories(
         &judge,
     )
     .await;
+    if rows.is_empty() {
+        // A registry-wide check that reached nothing checked nothing: never a green run.
+        return Err(
+            CliError::usage("no repository matches; nothing was previewed")
+                .with_hint("check --repository-prefix, --region and --registry-id"),
+        );
+    }
     fleet::report(&rows, args.price_per_gb_month, judge.printer)
 }

@@ -187,3 +187,123 @@ fn review_f11_explain_keeps_the_exit_code_of_a_protected_hit() {
     );
     assert_ne!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
 }
+
+#[test]
+fn review_f4_a_pinned_reference_protects_its_digest_and_a_line_that_names_no_repository_is_refused()
+{
+    for line in [
+        format!("r:v1@{}", d(1)),
+        format!("123456789012.dkr.ecr.us-east-1.amazonaws.com/r:v1@{}", d(1)),
+    ] {
+        let file = temp_file("in-use.txt", &format!("{line}\n"));
+        let run = preview(
+            &two_images(),
+            KEEP_1,
+            &["--protect-digests", file.to_str().unwrap(), "-o", "json"],
+        );
+        run.assert_code(1);
+        assert_eq!(
+            run.json()["protectedViolations"][0]["imageDigest"],
+            d(1),
+            "{line}: {}",
+            run.stdout
+        );
+    }
+    for line in [
+        "- r:v1",
+        "image: r:v1",
+        "R:v1",
+        &format!("SHA256:{:064}", 1),
+    ] {
+        let file = temp_file("in-use.txt", &format!("{line}\n"));
+        let run = preview(
+            &two_images(),
+            KEEP_1,
+            &["--protect-digests", file.to_str().unwrap()],
+        );
+        run.assert_code(2);
+        assert!(run.stderr.contains("line 1"), "{line}: {}", run.stderr);
+    }
+}
+
+#[test]
+fn review_f5_trailing_data_after_kubernetes_json_is_refused() {
+    let pods = r#"{"kind":"Pod","metadata":{"name":"p","namespace":"n"},"spec":{"containers":[{"image":"busybox:1"}]}}"#;
+    let file = temp_file("k8s.json", &format!("{pods}\ngarbage after\n"));
+    let source = format!("k8s={}", file.display());
+    let run = preview(
+        &two_images(),
+        KEEP_1,
+        &[
+            "--protect-in-use",
+            &source,
+            "--registry-id",
+            "123456789012",
+            "--region",
+            "us-east-1",
+        ],
+    );
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("after JSON document 1"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn review_f8_a_duplicate_digest_is_refused_by_name() {
+    let images = format!(
+        r#"{{"imageDetails":[
+ {{"repositoryName":"r","imageDigest":"{0}","imageTags":["v1"],"imagePushedAt":"2026-01-01T00:00:00Z"}},
+ {{"repositoryName":"r","imageDigest":"{0}","imageTags":["v1"],"imagePushedAt":"2026-01-01T00:00:00Z"}}]}}"#,
+        d(1)
+    );
+    let run = preview(&images, KEEP_1, &[]);
+    run.assert_code(2);
+    assert!(
+        run.stderr
+            .contains(&format!("digest {} is listed twice in repository r", d(1))),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn review_f6_a_horizon_without_unit_is_refused() {
+    let run = preview(&two_images(), KEEP_1, &["--horizon", "90"]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("say 90d"), "{}", run.stderr);
+    preview(&two_images(), KEEP_1, &["--horizon", "0"]).assert_code(0);
+}
+
+#[test]
+fn review_f20_a_bare_list_warns_that_it_may_be_one_page() {
+    let doc: Value = serde_json::from_str(&two_images()).unwrap();
+    let bare = doc["imageDetails"].to_string();
+    let run = preview(&bare, KEEP_1, &["-o", "json"]);
+    run.assert_code(0);
+    let warnings = run.json()["warnings"].to_string();
+    assert!(warnings.contains("bare list"), "{warnings}");
+}
+
+#[test]
+fn review_f9_a_registry_wide_preview_that_reaches_no_repository_is_refused() {
+    let policy = temp_file("policy.json", KEEP_1);
+    let prefix = crate::client::unique("adv13/nothing-here");
+    let run = ecr(&[
+        "lifecycle",
+        "preview",
+        "--all-repositories",
+        "--repository-prefix",
+        &prefix,
+        "--policy",
+        policy.to_str().unwrap(),
+    ]);
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("no repository matches"),
+        "{}",
+        run.stderr
+    );
+}
