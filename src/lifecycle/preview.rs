@@ -113,10 +113,27 @@ async fn preview(
     let Judged { mut preview, guard } =
         judge.judge_protected(&protection, repository, policy, images);
     preview.warnings = warnings;
+    // ECR's own preview first, so `-o json` says whether the comparison ran and agreed.
+    let remote = match (args.remote, &ctx, &preview.repository) {
+        (true, Some(ctx), Some(repository)) => {
+            let remote =
+                compare_with_ecr(ctx, repository, &text, &preview, args.timeout, printer).await;
+            if let RemoteComparison::NotAvailable { reason } = &remote {
+                preview.warnings.push(format!(
+                    "--remote: ECR's own preview is not available, so only the local result is shown: {reason}"
+                ));
+            }
+            Some(remote)
+        }
+        _ => None,
+    };
     if printer.is_json() {
-        printer.json(&guard::Guarded {
-            document: preview.document(args.price_per_gb_month),
-            protection_horizon: guard::report(&guard, &preview.images),
+        printer.json(&WithRemote {
+            document: guard::Guarded {
+                document: preview.document(args.price_per_gb_month),
+                protection_horizon: guard::report(&guard, &preview.images),
+            },
+            remote,
         });
     } else {
         // -q: only errors and the verdict (the exit code), as `apply -q`.
@@ -129,11 +146,6 @@ async fn preview(
             );
         }
         guard::print(printer, &guard, &preview.images);
-    }
-    if args.remote
-        && let (Some(ctx), Some(repository)) = (&ctx, &preview.repository)
-    {
-        compare_with_ecr(ctx, repository, &text, &preview, args.timeout, printer).await;
     }
     Ok(guard::verdict(&[(&preview, &guard)]))
 }
@@ -272,6 +284,32 @@ fn explain(
     Ok(())
 }
 
+/// A document with the result of `--remote` (when asked for) added.
+#[derive(serde::Serialize)]
+struct WithRemote<D: serde::Serialize> {
+    #[serde(flatten)]
+    document: D,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    remote: Option<RemoteComparison>,
+}
+
+/// What `--remote` found: ECR's own preview compared with the local one, or why it could
+/// not run (a check that could not run is never reported as a pass).
+#[derive(Debug, serde::Serialize)]
+#[serde(tag = "status", rename_all = "camelCase")]
+enum RemoteComparison {
+    #[serde(rename_all = "camelCase")]
+    Compared {
+        agrees: bool,
+        /// `digest (rule N)` that only ecrctl / only ECR acts on.
+        only_ecrctl: Vec<String>,
+        only_ecr: Vec<String>,
+    },
+    NotAvailable {
+        reason: String,
+    },
+}
+
 async fn compare_with_ecr(
     ctx: &AwsContext,
     repository: &str,
@@ -279,7 +317,7 @@ async fn compare_with_ecr(
     preview: &Preview,
     timeout: std::time::Duration,
     printer: &Printer,
-) {
+) -> RemoteComparison {
     let local_now = jiff::Timestamp::now().as_microsecond();
     printer.info("running ECR's own lifecycle preview to compare…");
     let on_wait = |waited: std::time::Duration| {
@@ -294,7 +332,9 @@ async fn compare_with_ecr(
             printer.warn(&format!(
                 "ECR's own preview is not available, so only the local result is shown: {error}"
             ));
-            return;
+            return RemoteComparison::NotAvailable {
+                reason: error.to_string(),
+            };
         }
     };
     // ECR evaluated at its time, not this machine's: compare as of ECR's clock.
@@ -330,12 +370,22 @@ async fn compare_with_ecr(
     let remote: Vec<(String, u32)> = remote.into_iter().map(|r| (r.digest, r.rule)).collect();
     let only_local: Vec<&(String, u32)> = local.iter().filter(|l| !remote.contains(l)).collect();
     let only_remote: Vec<&(String, u32)> = remote.iter().filter(|r| !local.contains(r)).collect();
+    let listed = |only: &[&(String, u32)]| -> Vec<String> {
+        only.iter()
+            .map(|(digest, rule)| format!("{digest} (rule {rule})"))
+            .collect()
+    };
+    let comparison = RemoteComparison::Compared {
+        agrees: only_local.is_empty() && only_remote.is_empty(),
+        only_ecrctl: listed(&only_local),
+        only_ecr: listed(&only_remote),
+    };
     if only_local.is_empty() && only_remote.is_empty() {
         printer.info(&format!(
             "ECR's preview agrees: the same {} images",
             local.len()
         ));
-        return;
+        return comparison;
     }
     for (digest, rule) in only_local {
         printer.warn(&format!(
@@ -349,6 +399,7 @@ async fn compare_with_ecr(
             engine::short_digest(digest)
         ));
     }
+    comparison
 }
 
 async fn all_repositories(

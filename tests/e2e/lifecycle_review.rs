@@ -307,3 +307,38 @@ fn review_f9_a_registry_wide_preview_that_reaches_no_repository_is_refused() {
         run.stderr
     );
 }
+
+#[test]
+fn review_f14_a_remote_comparison_that_could_not_run_shows_in_json() {
+    let repo = crate::client::unique("adv13/remote");
+    ecr(&["repo", "create", &repo]).assert_code(0);
+    crate::client::put_image(&repo, Some("v1"), &format!("{repo}-v1"));
+    let policy = temp_file("policy.json", KEEP_1);
+    // moto answers StartLifecyclePolicyPreview with 500; two attempts keep retries short.
+    let run = crate::client::run(crate::client::ecrctl().env("AWS_MAX_ATTEMPTS", "2").args([
+        "lifecycle",
+        "preview",
+        "--repository",
+        &repo,
+        "--policy",
+        policy.to_str().unwrap(),
+        "--remote",
+        "--timeout",
+        "20s",
+        "-o",
+        "json",
+    ]));
+    run.assert_code(0);
+    let doc = run.json();
+    assert_eq!(doc["remote"]["status"], "notAvailable", "{}", run.stdout);
+    assert!(
+        doc["remote"]["reason"]
+            .as_str()
+            .is_some_and(|r| !r.is_empty())
+    );
+    assert!(
+        doc["warnings"].to_string().contains("--remote"),
+        "{}",
+        doc["warnings"]
+    );
+}
