@@ -139,6 +139,7 @@ impl From<RawImageDetail> for Image {
     fn from(d: RawImageDetail) -> Self {
         Image {
             repository: d.repository_name,
+            registry_id: d.registry_id,
             digest: d.image_digest,
             tags: d.image_tags,
             pushed_at: d.image_pushed_at.0,
@@ -192,7 +193,13 @@ impl FileFacts {
 pub struct ImagesFile {
     pub images: Vec<Image>,
     pub facts: FileFacts,
+    /// The same facts for each repository of the file: one repository's fields must not
+    /// hide another's gaps.
+    pub facts_by_repository: std::collections::BTreeMap<RepositoryKey, FileFacts>,
 }
+
+/// A repository of an images file: (`registryId`, `repositoryName`), as far as known.
+pub type RepositoryKey = (Option<String>, Option<String>);
 
 /// Whether a rule archives images or works on the archive (`storageClass: archive`,
 /// `sinceImageTransitioned`): such rules need each image's storage state.
@@ -288,14 +295,27 @@ pub fn parse_images_file(text: &str) -> Result<ImagesFile, String> {
         bare_list: bare,
         ..FileFacts::default()
     };
+    let mut facts_by_repository: std::collections::BTreeMap<RepositoryKey, FileFacts> =
+        std::collections::BTreeMap::new();
     let images = details
         .into_iter()
         .map(|d| {
             facts.note(&d);
+            facts_by_repository
+                .entry((d.registry_id.clone(), d.repository_name.clone()))
+                .or_insert(FileFacts {
+                    bare_list: bare,
+                    ..FileFacts::default()
+                })
+                .note(&d);
             Image::from(d)
         })
         .collect();
-    Ok(ImagesFile { images, facts })
+    Ok(ImagesFile {
+        images,
+        facts,
+        facts_by_repository,
+    })
 }
 
 #[cfg(test)]

@@ -53,9 +53,13 @@ async fn preview(
                     "--images needs --policy FILE (there is no repository to read a policy from)",
                 )
             })?;
-            let file = inputs::images_file(path)?;
-            warnings = images::file_warnings(&file.facts, &policy);
-            match fleet::split_by_repository(file.images)? {
+            let images::ImagesFile {
+                images: file_images,
+                facts,
+                facts_by_repository,
+            } = inputs::images_file(path)?;
+            warnings = images::file_warnings(&facts, &policy);
+            match fleet::split_by_repository(file_images)? {
                 fleet::Split::Many(groups) => {
                     if args.explain.is_some() {
                         return Err(CliError::usage(
@@ -65,11 +69,22 @@ async fn preview(
                             "keep one repository's images: jq '.imageDetails |= map(select(.repositoryName == \"NAME\"))'",
                         ));
                     }
-                    for warning in &warnings {
-                        printer.warn(warning);
+                    // Each repository's own facts: one's fields must not hide another's gaps.
+                    let mut per_repository = std::collections::BTreeMap::new();
+                    for (registry_id, name) in groups.keys() {
+                        let key = (registry_id.clone(), Some(name.clone()));
+                        let repository_warnings = facts_by_repository
+                            .get(&key)
+                            .map(|f| images::file_warnings(f, &policy))
+                            .unwrap_or_default();
+                        for warning in &repository_warnings {
+                            printer.warn(&format!("{name}: {warning}"));
+                        }
+                        per_repository
+                            .insert((registry_id.clone(), name.clone()), repository_warnings);
                     }
                     judge.read_workloads(&in_use, settings, &[]).await?;
-                    let rows = fleet::offline_rows(groups, &policy, &judge);
+                    let rows = fleet::offline_rows(groups, &policy, &judge, per_repository);
                     return fleet::report(&rows, args.price_per_gb_month, printer);
                 }
                 fleet::Split::One(images) => (None, None, images, policy, text),

@@ -342,3 +342,86 @@ fn review_f14_a_remote_comparison_that_could_not_run_shows_in_json() {
         doc["warnings"]
     );
 }
+
+#[test]
+fn review_f17_file_warnings_are_per_repository_and_in_json() {
+    // r: an index without childManifests; s: a plain image. Only r's row warns.
+    let images = format!(
+        r#"{{"imageDetails":[
+ {{"repositoryName":"r","imageDigest":"{}","imageTags":["v1"],"imagePushedAt":"2026-01-01T00:00:00Z","imageManifestMediaType":"application/vnd.oci.image.index.v1+json"}},
+ {{"repositoryName":"s","imageDigest":"{}","imageTags":["v1"],"imagePushedAt":"2026-01-01T00:00:00Z"}}]}}"#,
+        d(1),
+        d(2)
+    );
+    let run = preview(&images, UNTAGGED_1D, &["-o", "json"]);
+    run.assert_code(0);
+    let doc = run.json();
+    let row = |name: &str| {
+        doc["repositories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["repositoryName"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert!(
+        row("r")["warnings"].to_string().contains("childManifests"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        row("s")["warnings"],
+        serde_json::json!([]),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        doc["warnings"].to_string().contains("r: ")
+            && doc["warnings"].to_string().contains("childManifests"),
+        "{}",
+        run.stdout
+    );
+
+    // a saved with imageStatus, b without: b cannot show its archive, a can.
+    let archive = r#"{"rules":[{"rulePriority":1,"selection":{"tagStatus":"any","storageClass":"archive","countType":"sinceImageTransitioned","countUnit":"days","countNumber":90},"action":{"type":"expire"}}]}"#;
+    let images = format!(
+        r#"{{"imageDetails":[
+ {{"repositoryName":"a","imageDigest":"{}","imagePushedAt":"2026-01-01T00:00:00Z","imageStatus":"ACTIVE"}},
+ {{"repositoryName":"b","imageDigest":"{}","imagePushedAt":"2026-01-01T00:00:00Z"}}]}}"#,
+        d(1),
+        d(2)
+    );
+    let run = preview(&images, archive, &["-o", "json"]);
+    run.assert_code(0);
+    let doc = run.json();
+    let warned: Vec<String> = doc["repositories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["warnings"].to_string().contains("imageStatus=ANY"))
+        .map(|r| r["repositoryName"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(warned, ["b"], "{}", run.stdout);
+}
+
+#[test]
+fn review_f10_the_same_name_in_two_registries_is_two_repositories() {
+    let images = format!(
+        r#"{{"imageDetails":[
+ {{"registryId":"111111111111","repositoryName":"team/api","imageDigest":"{}","imageTags":["prod-1"],"imagePushedAt":"2026-01-01T00:00:00Z"}},
+ {{"registryId":"222222222222","repositoryName":"team/api","imageDigest":"{}","imageTags":["prod-2"],"imagePushedAt":"2026-01-02T00:00:00Z"}}]}}"#,
+        d(1),
+        d(2)
+    );
+    let run = preview(&images, KEEP_1, &["-o", "json"]);
+    run.assert_code(0);
+    let doc = run.json();
+    let rows = doc["repositories"].as_array().unwrap();
+    assert_eq!(rows.len(), 2, "{}", run.stdout);
+    for row in rows {
+        assert_eq!(row["expiring"], serde_json::json!([]), "{}", run.stdout);
+    }
+    assert_eq!(rows[0]["registryId"], "111111111111");
+    assert_eq!(rows[1]["registryId"], "222222222222");
+}
