@@ -343,7 +343,7 @@ impl ExplainProtection<'_> {
     pub fn text(&self, now: Micros) -> String {
         let status = match &self.protected_because {
             Some(why) => format!("  protected: yes ({why})\n"),
-            None => "  protected: no (no --protect pattern or --protect-digests entry names it)\n"
+            None => "  protected: no (no --protect pattern, --protect-digests entry or --protect-in-use workload names it)\n"
                 .to_string(),
         };
         let touched = match (&self.first_touch, self.first_at) {
