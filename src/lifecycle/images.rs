@@ -240,6 +240,13 @@ pub fn file_warnings(facts: &FileFacts, policy: &super::policy::Policy) -> Vec<S
     warnings
 }
 
+/// Adds `more` (facts about more images of the same repository) to `into`.
+fn merge_facts(into: &mut FileFacts, more: FileFacts) {
+    into.has_archive_fields |= more.has_archive_fields;
+    into.indexes_without_children += more.indexes_without_children;
+    into.bare_list |= more.bare_list;
+}
+
 /// Refuses a digest listed twice in one repository: ECR holds one image per digest in a
 /// repository, so a duplicate (an overlapping `jq -s` merge of two saves) would count one
 /// image twice (wrong keep-N results, bytes double counted).
@@ -297,20 +304,33 @@ pub fn parse_images_file(text: &str) -> Result<ImagesFile, String> {
     };
     let mut facts_by_repository: std::collections::BTreeMap<RepositoryKey, FileFacts> =
         std::collections::BTreeMap::new();
-    let images = details
-        .into_iter()
-        .map(|d| {
-            facts.note(&d);
-            facts_by_repository
-                .entry((d.registry_id.clone(), d.repository_name.clone()))
-                .or_insert(FileFacts {
-                    bare_list: bare,
-                    ..FileFacts::default()
-                })
-                .note(&d);
-            Image::from(d)
-        })
-        .collect();
+    // Files list a repository's images together: look the facts up once per run of them.
+    let mut current: Option<(RepositoryKey, FileFacts)> = None;
+    let mut images = Vec::with_capacity(details.len());
+    for d in details {
+        facts.note(&d);
+        let same = current.as_ref().is_some_and(|((r, n), _)| {
+            r.as_deref() == d.registry_id.as_deref() && n.as_deref() == d.repository_name.as_deref()
+        });
+        if !same {
+            if let Some((key, done)) = current.take() {
+                merge_facts(facts_by_repository.entry(key).or_default(), done);
+            }
+            let key = (d.registry_id.clone(), d.repository_name.clone());
+            let start = FileFacts {
+                bare_list: bare,
+                ..FileFacts::default()
+            };
+            current = Some((key, start));
+        }
+        if let Some((_, f)) = current.as_mut() {
+            f.note(&d);
+        }
+        images.push(Image::from(d));
+    }
+    if let Some((key, done)) = current.take() {
+        merge_facts(facts_by_repository.entry(key).or_default(), done);
+    }
     Ok(ImagesFile {
         images,
         facts,
