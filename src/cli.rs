@@ -340,6 +340,22 @@ fn duration_arg(text: &str) -> Result<Duration, String> {
     crate::duration::parse_duration(text)
 }
 
+/// `--horizon`: a duration with its unit. Everything about a horizon is in days (ECR's
+/// 90-day archive minimum, `--horizon 90d`), so a bare `90` would silently be 90 seconds;
+/// only `0` (now only) may go without one.
+fn horizon_arg(text: &str) -> Result<Duration, String> {
+    let trimmed = text.trim();
+    if !trimmed.is_empty()
+        && trimmed.bytes().all(|b| b.is_ascii_digit())
+        && trimmed.bytes().any(|b| b != b'0')
+    {
+        return Err(format!(
+            "`{trimmed}` has no unit: say {trimmed}d for days (or {trimmed}h, {trimmed}m, {trimmed}s)"
+        ));
+    }
+    crate::duration::parse_duration(text)
+}
+
 /// The most `--price-per-gb-month` takes (ECR charges $0.10).
 pub const MAX_PRICE_PER_GB_MONTH: f64 = 1000.0;
 
@@ -440,7 +456,7 @@ pub struct LifecyclePreviewArgs {
 
     /// Fail (exit 1) if a protected image is touched within DURATION from now, assuming no
     /// new pushes (e.g. 90d; 0 = now only; at most 365d)
-    #[arg(long, value_name = "DURATION", default_value = "0", value_parser = duration_arg)]
+    #[arg(long, value_name = "DURATION", default_value = "0", value_parser = horizon_arg)]
     pub horizon: Duration,
 
     #[command(flatten)]
@@ -569,7 +585,7 @@ pub struct LifecycleApplyArgs {
 
     /// Refuse if a protected image is touched within DURATION from now, assuming no new
     /// pushes (0 = now only; at most 365d)
-    #[arg(long, value_name = "DURATION", default_value = DEFAULT_APPLY_HORIZON, value_parser = duration_arg)]
+    #[arg(long, value_name = "DURATION", default_value = DEFAULT_APPLY_HORIZON, value_parser = horizon_arg)]
     pub horizon: Duration,
 
     /// Apply even when protected images would be expired
@@ -945,5 +961,17 @@ mod tests {
         ] {
             assert!(super::price_arg(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_horizon_says_its_unit() {
+        use std::time::Duration;
+        assert_eq!(super::horizon_arg("0"), Ok(Duration::ZERO));
+        assert_eq!(
+            super::horizon_arg("90d"),
+            Ok(Duration::from_secs(90 * 86_400))
+        );
+        let e = super::horizon_arg("90").unwrap_err();
+        assert!(e.contains("say 90d"), "{e}");
     }
 }

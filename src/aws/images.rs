@@ -100,6 +100,7 @@ pub async fn describe_images_detailed(
             described.push(DescribedImage {
                 image: Image {
                     repository: Some(repository.to_string()),
+                    registry_id: d.registry_id().map(String::from),
                     digest: digest.to_string(),
                     tags: d.image_tags().to_vec(),
                     pushed_at: d.image_pushed_at().map(micros).unwrap_or(0),

@@ -41,7 +41,7 @@ pub async fn workloads(context: Option<&str>) -> Result<Workloads> {
                 .with_cause("`kubectl` is not on PATH")
                 .with_hint(
                     "install kubectl, or save the workloads and pass the file: \
-                     `kubectl get pods,deployments,cronjobs -A -o json > k8s.json` then \
+                     `kubectl get pods,deployments,statefulsets,daemonsets,replicasets,jobs,cronjobs -A -o json > k8s.json` then \
                      --protect-in-use k8s=k8s.json",
                 ));
         }

@@ -87,20 +87,53 @@ pub struct Workloads {
 }
 
 /// Parses `kubectl get … -o json` output. Errors say what is wrong and where.
+///
+/// Several JSON documents one after another (`kubectl get pods -o json >> k8s.json`, one
+/// run per cluster) are all read; anything else after a document is an error, never ignored.
 pub fn parse(text: &str) -> Result<Workloads, String> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let object: Object = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        match path.as_str() {
-            "." | "" => e.inner().to_string(),
-            _ => format!("{path}: {}", e.inner()),
-        }
-    })?;
-    if object.kind.is_none() && object.items.is_none() {
-        return Err("has neither `kind` nor `items` (not `kubectl get … -o json` output)".into());
-    }
     let mut out = Workloads::default();
-    collect(&object, &mut out);
+    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<serde::de::IgnoredAny>();
+    let mut start = 0;
+    let mut documents = 0;
+    loop {
+        match stream.next() {
+            None => break,
+            Some(Ok(_)) => {}
+            Some(Err(e)) if documents == 0 => return Err(e.to_string()),
+            Some(Err(e)) => {
+                return Err(format!(
+                    "after JSON document {documents}: {e} (only `kubectl get … -o json` documents may follow one another)"
+                ));
+            }
+        }
+        let end = stream.byte_offset();
+        documents += 1;
+        let where_ = |what: String| {
+            if documents == 1 {
+                what
+            } else {
+                format!("document {documents}: {what}")
+            }
+        };
+        let mut de = serde_json::Deserializer::from_str(&text[start..end]);
+        let object: Object = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let path = e.path().to_string();
+            where_(match path.as_str() {
+                "." | "" => e.inner().to_string(),
+                _ => format!("{path}: {}", e.inner()),
+            })
+        })?;
+        if object.kind.is_none() && object.items.is_none() {
+            return Err(where_(
+                "has neither `kind` nor `items` (not `kubectl get … -o json` output)".into(),
+            ));
+        }
+        collect(&object, &mut out);
+        start = end;
+    }
+    if documents == 0 {
+        return Err("holds no JSON document (not `kubectl get … -o json` output)".into());
+    }
     Ok(out)
 }
 
@@ -243,5 +276,22 @@ mod tests {
             .unwrap_err();
         assert!(e.contains("items[0].spec.containers"), "{e}");
         assert!(parse("not json").is_err());
+        assert!(parse("  \n").is_err());
+    }
+
+    #[test]
+    fn every_document_of_appended_outputs_is_read_and_trailing_data_refused() {
+        let one = r#"{"kind":"List","items":[{"kind":"Pod","metadata":{"name":"a"},"spec":{"containers":[{"image":"x:1"}]}}]}"#;
+        let two = r#"{"kind":"Job","metadata":{"name":"j"},"spec":{"template":{"spec":{"containers":[{"image":"y:2"}]}}}}"#;
+        let w = parse(&format!("{one}\n{two}\n")).unwrap();
+        assert_eq!(w.objects, 2);
+        assert_eq!(
+            images(&w),
+            vec![("x:1", "Kubernetes pod a"), ("y:2", "Kubernetes job j")]
+        );
+        let e = parse(&format!("{one}\ngarbage after\n")).unwrap_err();
+        assert!(e.contains("after JSON document 1"), "{e}");
+        let e = parse(&format!("{one}\n{{}}")).unwrap_err();
+        assert!(e.starts_with("document 2:"), "{e}");
     }
 }

@@ -368,7 +368,9 @@ fn marks(
     }
 }
 
-/// For each image, a manifest list that references it and is not acted on, if any.
+/// For each image, a manifest list that references it and stays, if any. An index stays
+/// when no rule acts on it, or when an index that stays references it: the shield is
+/// transitive (index → inner index → manifest), as `horizon::with_ancestors` walks it.
 fn kept_index_parents(images: &[Image], acted: &[Option<(u32, Action)>]) -> Vec<Option<String>> {
     if images.iter().all(|i| i.children.is_empty()) {
         return vec![None; images.len()];
@@ -378,14 +380,23 @@ fn kept_index_parents(images: &[Image], acted: &[Option<(u32, Action)>]) -> Vec<
         .enumerate()
         .map(|(i, img)| (img.digest.as_str(), i))
         .collect();
-    let mut parents = vec![None; images.len()];
-    for (i, index) in images.iter().enumerate() {
-        if acted[i].is_some() {
-            continue;
-        }
-        for child in &index.children {
-            if let Some(&c) = position.get(child.as_str()) {
-                parents[c].get_or_insert_with(|| index.digest.clone());
+    let mut parents: Vec<Option<String>> = vec![None; images.len()];
+    // Indexes that stay, in input order first (the first one found names the parent).
+    let mut staying: std::collections::VecDeque<usize> = (0..images.len())
+        .filter(|&i| acted[i].is_none() && !images[i].children.is_empty())
+        .collect();
+    while let Some(i) = staying.pop_front() {
+        for child in &images[i].children {
+            let Some(&c) = position.get(child.as_str()) else {
+                continue;
+            };
+            if c == i || parents[c].is_some() {
+                continue;
+            }
+            parents[c] = Some(images[i].digest.clone());
+            // A rule acted on it, but it stays now: so do its own children.
+            if acted[c].is_some() && !images[c].children.is_empty() {
+                staying.push_back(c);
             }
         }
     }

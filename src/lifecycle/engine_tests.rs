@@ -349,6 +349,38 @@ fn manifest_list_children_stay_while_the_list_stays() {
 }
 
 #[test]
+fn the_shield_of_a_kept_index_reaches_through_nested_indexes() {
+    // i [v1] → j (untagged index) → c (untagged manifest): i stays, so j stays, so c stays.
+    let oci = "application/vnd.oci.image.index.v1+json";
+    let mut outer = image('i', &["v1"], 10.0);
+    outer.media_type = Some(oci.into());
+    let mut inner = image('j', &[], 10.0);
+    inner.media_type = Some(oci.into());
+    let child = image('c', &[], 10.0);
+    outer.children = vec![inner.digest.clone()];
+    inner.children = vec![child.digest.clone()];
+    let untagged = rules(&[rule(
+        1,
+        r#"{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":1}"#,
+        EXPIRE,
+    )]);
+    // Any input order.
+    let images = [child.clone(), inner.clone(), outer.clone()];
+    assert_eq!(expired(&untagged, &images), "");
+    let eval = evaluate(&policy(&untagged), &images, NOW);
+    assert_eq!(
+        eval.outcomes[0],
+        Outcome::Keep {
+            reason: KeepReason::ReferencedBy {
+                index: inner.digest.clone()
+            }
+        }
+    );
+    // Without the outer index, both untagged ones go.
+    assert_eq!(expired(&untagged, &[child, inner]), "cj");
+}
+
+#[test]
 fn restored_images_count_from_their_restore_time() {
     let mut restored = image('a', &["v1"], 100.0);
     restored.activated_at = Some(NOW - 2 * MICROS_PER_DAY);

@@ -245,15 +245,17 @@ async fn preview_one(
 /// An images file: of one repository (or of images without `repositoryName`), or of several.
 pub enum Split {
     One(Vec<Image>),
-    Many(BTreeMap<String, Vec<Image>>),
+    /// By (`registryId`, `repositoryName`): the same name in two registries is two
+    /// repositories.
+    Many(BTreeMap<(Option<String>, String), Vec<Image>>),
 }
 
 /// Groups an images file by the repositories it names, when it names more than one.
 pub fn split_by_repository(images: Vec<Image>) -> Result<Split> {
     let named = images.iter().filter(|i| i.repository.is_some()).count();
-    let mut names: Vec<&str> = images
+    let mut names: Vec<(Option<&str>, &str)> = images
         .iter()
-        .filter_map(|i| i.repository.as_deref())
+        .filter_map(|i| Some((i.registry_id.as_deref(), i.repository.as_deref()?)))
         .collect();
     names.sort_unstable();
     names.dedup();
@@ -271,32 +273,49 @@ pub fn split_by_repository(images: Vec<Image>) -> Result<Split> {
              (`ecrctl lifecycle snapshot --all-repositories` writes it)",
         ));
     }
-    let mut groups: BTreeMap<String, Vec<Image>> = BTreeMap::new();
+    let mut groups: BTreeMap<(Option<String>, String), Vec<Image>> = BTreeMap::new();
     for image in images {
         let name = image.repository.clone().unwrap_or_default();
-        groups.entry(name).or_default().push(image);
+        groups
+            .entry((image.registry_id.clone(), name))
+            .or_default()
+            .push(image);
     }
     Ok(Split::Many(groups))
 }
 
-/// Offline: each repository of a multi-repository file evaluated on its own.
+/// Offline: each repository of a multi-repository file evaluated on its own (rows name
+/// their registry when the file holds several).
+/// `warnings` are each repository's own (what its part of the file cannot show).
 pub fn offline_rows(
-    groups: BTreeMap<String, Vec<Image>>,
+    groups: BTreeMap<(Option<String>, String), Vec<Image>>,
     policy: &Policy,
     judge: &Judge<'_>,
+    mut warnings: BTreeMap<(Option<String>, String), Vec<String>>,
 ) -> Vec<Row> {
+    let mut registries: Vec<&Option<String>> = groups.keys().map(|(r, _)| r).collect();
+    registries.dedup();
+    let several = registries.len() > 1;
     groups
         .into_iter()
-        .map(|(name, images)| Row {
-            place: Place::default(),
-            repository: Some(name.clone()),
-            result: RowResult::Previewed(Box::new(judge.judge(
+        .map(|(key, images)| {
+            let mut judged = judge.judge(
+                key.0.as_deref(),
                 None,
-                None,
-                Some(name),
+                Some(key.1.clone()),
                 policy.clone(),
                 images,
-            ))),
+            );
+            judged.preview.warnings = warnings.remove(&key).unwrap_or_default();
+            let (registry_id, name) = key;
+            Row {
+                place: Place {
+                    region: None,
+                    registry_id: registry_id.filter(|_| several),
+                },
+                repository: Some(name),
+                result: RowResult::Previewed(Box::new(judged)),
+            }
         })
         .collect()
 }
@@ -312,6 +331,9 @@ struct RegistryDocument<'a> {
     without_policy_repositories: Vec<PlacedName<'a>>,
     errors: Vec<ErrorRow<'a>>,
     totals: Totals,
+    /// Every row's warnings, each prefixed with its repository.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    warnings: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -415,9 +437,22 @@ pub fn report(rows: &[Row], price: f64, printer: &Printer) -> CommandResult {
                 })
                 .collect(),
             totals,
+            warnings: judged
+                .iter()
+                .flat_map(|(_, j)| {
+                    let name = j.preview.repository.as_deref().unwrap_or("?");
+                    j.preview
+                        .warnings
+                        .iter()
+                        .map(move |w| format!("{name}: {w}"))
+                })
+                .collect(),
         });
     } else {
-        print_table(printer, rows, price);
+        // -q: only errors (the error rows are the command's error) and the exit code.
+        if !printer.quiet {
+            print_table(printer, rows, price);
+        }
         printer.info(&format!(
             "{} of {} images expire across {}, freeing {} (${:.2}/month)",
             totals.expiring,
@@ -581,8 +616,22 @@ mod tests {
         let Split::Many(groups) = split_by_repository(two).unwrap() else {
             panic!("two repositories")
         };
-        assert_eq!(groups.keys().collect::<Vec<_>>(), ["a", "b"]);
-        assert_eq!(groups["b"].len(), 2);
+        assert_eq!(
+            groups.keys().map(|(_, n)| n.as_str()).collect::<Vec<_>>(),
+            ["a", "b"]
+        );
+        assert_eq!(groups[&(None, "b".to_string())].len(), 2);
+        // The same name in two registries is two repositories.
+        let in_two = |id: &str, digest: &str| Image {
+            registry_id: Some(id.into()),
+            ..image(Some("a"), digest)
+        };
+        let Split::Many(groups) =
+            split_by_repository(vec![in_two("1", "sha256:1"), in_two("2", "sha256:2")]).unwrap()
+        else {
+            panic!("two registries")
+        };
+        assert_eq!(groups.len(), 2);
         let mixed = vec![
             image(Some("a"), "sha256:1"),
             image(Some("b"), "sha256:2"),

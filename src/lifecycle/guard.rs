@@ -48,11 +48,12 @@ impl Guard {
 /// Checks `preview` (evaluated at `now`) over time.
 pub fn check(preview: &Preview, protection: &Protection, now: Micros, horizon: Duration) -> Guard {
     let repository = preview.repository.as_deref();
+    let matcher = protection.matcher(repository);
     let protected: Vec<(usize, String)> = preview
         .images
         .iter()
         .enumerate()
-        .filter_map(|(i, image)| protection.reason(repository, image).map(|why| (i, why)))
+        .filter_map(|(i, image)| matcher.reason(image).map(|why| (i, why)))
         .collect();
     let mut guard = Guard {
         now,
@@ -121,17 +122,20 @@ pub fn horizon_text(horizon: Duration) -> String {
     }
 }
 
-/// "on 2026-02-09T00:00:01Z, in 30 days" or "now".
+/// "on 2026-02-09T00:00:01Z, in 30 days" (whole days, rounded down, as the dates read),
+/// "on …, within a day", or "now" (within the second of `now`, which the date shows).
 fn when(now: Micros, at: Micros) -> String {
-    if at <= now {
+    if at.saturating_sub(now) < 1_000_000 {
         return "now".into();
     }
-    let days = horizon::days_until(now, at);
-    format!(
-        "on {}, in {}",
-        format_micros(at),
-        crate::output::count(days as usize, "day", "days")
-    )
+    match horizon::days_until(now, at) {
+        0 => format!("on {}, within a day", format_micros(at)),
+        days => format!(
+            "on {}, in {}",
+            format_micros(at),
+            crate::output::count(days as usize, "day", "days")
+        ),
+    }
 }
 
 /// The sentence preview and apply print.
@@ -339,7 +343,7 @@ impl ExplainProtection<'_> {
     pub fn text(&self, now: Micros) -> String {
         let status = match &self.protected_because {
             Some(why) => format!("  protected: yes ({why})\n"),
-            None => "  protected: no (no --protect pattern or --protect-digests entry names it)\n"
+            None => "  protected: no (no --protect pattern, --protect-digests entry or --protect-in-use workload names it)\n"
                 .to_string(),
         };
         let touched = match (&self.first_touch, self.first_at) {
@@ -407,7 +411,7 @@ mod tests {
         let line = sentence(&guard, &p.images).unwrap();
         assert!(
             line.starts_with("first protected image is touched on ")
-                && line.contains(", in 21 days, by rule 1 (expire): sha256:cccccccccccc [a2]"),
+                && line.contains(", in 20 days, by rule 1 (expire): sha256:cccccccccccc [a2]"),
             "{line}"
         );
         // Within 21 days: one image; within 30 days: both, the first named in the message.
@@ -424,7 +428,7 @@ mod tests {
             "{}",
             v.message
         );
-        assert!(v.message.contains("in 21 days"), "{}", v.message);
+        assert!(v.message.contains("in 20 days"), "{}", v.message);
         assert_eq!(v.causes.len(), 2);
         assert!(v.causes[0].starts_with("team/api sha256:aaaaaaaaaaaa [a1]: tag `a1` matches --protect a*; rule 1 would expire"), "{:?}", v.causes);
         // Beyond the horizon, the sentence says so.
@@ -469,9 +473,19 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("first touched: on "), "{text}");
-        assert!(text.contains("in 30 days, by rule 1 (expire)"), "{text}");
+        assert!(text.contains("in 29 days, by rule 1 (expire)"), "{text}");
         let e = explain(&p.policy, &p.images, 2, Some("team/api"), &protection, NOW);
         assert!(!e.protected);
         assert!(e.text(NOW).contains("first touched: now"));
+    }
+
+    #[test]
+    fn when_reads_like_the_date() {
+        const DAY: Micros = 86_400_000_000;
+        assert_eq!(when(NOW, NOW), "now");
+        assert_eq!(when(NOW, NOW + 1), "now");
+        assert!(when(NOW, NOW + DAY / 2).ends_with(", within a day"));
+        assert!(when(NOW, NOW + 21 * DAY + 1).ends_with(", in 21 days"));
+        assert!(when(NOW, NOW + 22 * DAY - 1).ends_with(", in 21 days"));
     }
 }

@@ -189,10 +189,10 @@ fn reference_time(count: Count, image: &Image) -> Option<Micros> {
     }
 }
 
-/// Whole days from `now` to `at`, rounded up (a touch 1 µs after now is "in 1 day").
+/// Whole days from `now` to `at`, rounded down, as the dates read: a touch 21 days and
+/// 1 µs after now is "in 21 days" (its date is 21 days after now), one 1 µs after now is 0.
 pub fn days_until(now: Micros, at: Micros) -> i64 {
-    let span = at.saturating_sub(now).max(0);
-    span / MICROS_PER_DAY + i64::from(span % MICROS_PER_DAY != 0)
+    at.saturating_sub(now).max(0) / MICROS_PER_DAY
 }
 
 #[cfg(test)]
@@ -245,7 +245,8 @@ mod tests {
         assert_eq!(touch.at, NOW + 29 * DAY + 1);
         assert_eq!((touch.image, touch.rule), (0, 1));
         assert_eq!(touch.action, Action::Expire);
-        assert_eq!(days_until(NOW, touch.at), 30);
+        // The date reads 29 days from now: "in 29 days" (rounded down, as the date).
+        assert_eq!(days_until(NOW, touch.at), 29);
         // One microsecond earlier it is still kept: the threshold is exact.
         let before = engine::evaluate(&policy, &images, touch.at - 1);
         assert!(matches!(before.outcomes[0], Outcome::Keep { .. }));

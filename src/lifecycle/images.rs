@@ -110,6 +110,7 @@ struct RawDescribeImages {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", expecting = "an image detail object")]
 struct RawImageDetail {
+    registry_id: Option<String>,
     repository_name: Option<String>,
     image_digest: String,
     #[serde(default)]
@@ -138,6 +139,7 @@ impl From<RawImageDetail> for Image {
     fn from(d: RawImageDetail) -> Self {
         Image {
             repository: d.repository_name,
+            registry_id: d.registry_id,
             digest: d.image_digest,
             tags: d.image_tags,
             pushed_at: d.image_pushed_at.0,
@@ -165,6 +167,9 @@ pub struct FileFacts {
     pub has_archive_fields: bool,
     /// Indexes (manifest lists) without a `childManifests` list.
     pub indexes_without_children: usize,
+    /// A bare list of image details: it cannot carry the `nextToken` that tells a page
+    /// from the whole list.
+    pub bare_list: bool,
 }
 
 impl FileFacts {
@@ -188,7 +193,13 @@ impl FileFacts {
 pub struct ImagesFile {
     pub images: Vec<Image>,
     pub facts: FileFacts,
+    /// The same facts for each repository of the file: one repository's fields must not
+    /// hide another's gaps.
+    pub facts_by_repository: std::collections::BTreeMap<RepositoryKey, FileFacts>,
 }
+
+/// A repository of an images file: (`registryId`, `repositoryName`), as far as known.
+pub type RepositoryKey = (Option<String>, Option<String>);
 
 /// Whether a rule archives images or works on the archive (`storageClass: archive`,
 /// `sinceImageTransitioned`): such rules need each image's storage state.
@@ -217,14 +228,67 @@ pub fn file_warnings(facts: &FileFacts, policy: &super::policy::Policy) -> Vec<S
             if facts.indexes_without_children == 1 { "has" } else { "have" },
         ));
     }
+    let count_rules = policy
+        .rules
+        .iter()
+        .any(|r| matches!(r.count, super::policy::Count::MoreThan(_)));
+    if facts.bare_list && count_rules {
+        warnings.push(
+            "the images file is a bare list of image details, which cannot show whether it is the whole repository or one page of it (`--max-items` drops the `nextToken` with it); the count rules keep the newest images of this list as if it were complete; save the whole `describe-images` output (an object with `imageDetails`) or use `ecrctl lifecycle snapshot --repository NAME`".to_string(),
+        );
+    }
     warnings
+}
+
+/// Adds `more` (facts about more images of the same repository) to `into`.
+fn merge_facts(into: &mut FileFacts, more: FileFacts) {
+    into.has_archive_fields |= more.has_archive_fields;
+    into.indexes_without_children += more.indexes_without_children;
+    into.bare_list |= more.bare_list;
+}
+
+/// Refuses a digest listed twice in one repository: ECR holds one image per digest in a
+/// repository, so a duplicate (an overlapping `jq -s` merge of two saves) would count one
+/// image twice (wrong keep-N results, bytes double counted).
+fn refuse_duplicates(details: &[RawImageDetail], bare: bool) -> Result<(), String> {
+    let at = |i: usize| {
+        if bare {
+            format!("$[{i}]")
+        } else {
+            format!("$.imageDetails[{i}]")
+        }
+    };
+    let mut seen: std::collections::HashMap<(Option<&str>, Option<&str>, &str), usize> =
+        std::collections::HashMap::with_capacity(details.len());
+    for (i, d) in details.iter().enumerate() {
+        let key = (
+            d.registry_id.as_deref(),
+            d.repository_name.as_deref(),
+            d.image_digest.as_str(),
+        );
+        if let Some(first) = seen.insert(key, i) {
+            return Err(format!(
+                "{}: digest {} is listed twice{} ({} and {}); ECR holds one image per digest in a repository, so a duplicate would be counted as two images; remove it, e.g. `jq '.imageDetails |= unique_by(.registryId, .repositoryName, .imageDigest)'`",
+                at(i),
+                d.image_digest,
+                d.repository_name
+                    .as_deref()
+                    .map(|r| format!(" in repository {r}"))
+                    .unwrap_or_default(),
+                at(first),
+                at(i),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Reads `describe-images` output (`{"imageDetails":[…]}` or a bare list). A problem
 /// names its JSON path (`$.imageDetails[3].imagePushedAt: …`).
 /// Also tells what the file can and cannot show ([`FileFacts`]).
 pub fn parse_images_file(text: &str) -> Result<ImagesFile, String> {
-    let details = if text.trim_start().starts_with('[') {
+    let bare = text.trim_start().starts_with('[');
+    let details = if bare {
         crate::input::from_json::<Vec<RawImageDetail>>(text).map_err(|e| e.to_string())?
     } else {
         let doc = crate::input::from_json::<RawDescribeImages>(text).map_err(|e| e.to_string())?;
@@ -233,15 +297,45 @@ pub fn parse_images_file(text: &str) -> Result<ImagesFile, String> {
         }
         doc.image_details
     };
-    let mut facts = FileFacts::default();
-    let images = details
-        .into_iter()
-        .map(|d| {
-            facts.note(&d);
-            Image::from(d)
-        })
-        .collect();
-    Ok(ImagesFile { images, facts })
+    refuse_duplicates(&details, bare)?;
+    let mut facts = FileFacts {
+        bare_list: bare,
+        ..FileFacts::default()
+    };
+    let mut facts_by_repository: std::collections::BTreeMap<RepositoryKey, FileFacts> =
+        std::collections::BTreeMap::new();
+    // Files list a repository's images together: look the facts up once per run of them.
+    let mut current: Option<(RepositoryKey, FileFacts)> = None;
+    let mut images = Vec::with_capacity(details.len());
+    for d in details {
+        facts.note(&d);
+        let same = current.as_ref().is_some_and(|((r, n), _)| {
+            r.as_deref() == d.registry_id.as_deref() && n.as_deref() == d.repository_name.as_deref()
+        });
+        if !same {
+            if let Some((key, done)) = current.take() {
+                merge_facts(facts_by_repository.entry(key).or_default(), done);
+            }
+            let key = (d.registry_id.clone(), d.repository_name.clone());
+            let start = FileFacts {
+                bare_list: bare,
+                ..FileFacts::default()
+            };
+            current = Some((key, start));
+        }
+        if let Some((_, f)) = current.as_mut() {
+            f.note(&d);
+        }
+        images.push(Image::from(d));
+    }
+    if let Some((key, done)) = current.take() {
+        merge_facts(facts_by_repository.entry(key).or_default(), done);
+    }
+    Ok(ImagesFile {
+        images,
+        facts,
+        facts_by_repository,
+    })
 }
 
 #[cfg(test)]
@@ -409,5 +503,40 @@ mod tests {
         assert!(e.contains("nextToken"), "{e}");
         let e = err(r#"{"imageDetails":[]} trailing"#);
         assert!(e.starts_with("not valid JSON"), "{e}");
+    }
+
+    #[test]
+    fn a_digest_listed_twice_in_a_repository_is_refused() {
+        let e = parse_describe_images(
+            r#"{"imageDetails":[{"repositoryName":"r","imageDigest":"x","imagePushedAt":1},{"repositoryName":"r","imageDigest":"y","imagePushedAt":1},{"repositoryName":"r","imageDigest":"x","imagePushedAt":1}]}"#,
+        )
+        .unwrap_err();
+        assert!(
+            e.starts_with("$.imageDetails[2]: digest x is listed twice in repository r ($.imageDetails[0] and $.imageDetails[2])"),
+            "{e}"
+        );
+        // The same digest in two repositories (or two registries) is two images.
+        parse_describe_images(
+            r#"[{"repositoryName":"r","imageDigest":"x","imagePushedAt":1},{"repositoryName":"s","imageDigest":"x","imagePushedAt":1},{"registryId":"2","repositoryName":"r","imageDigest":"x","imagePushedAt":1}]"#,
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn a_bare_list_is_warned_about_as_maybe_one_page() {
+        let plain = policy(
+            r#"{"rules":[{"rulePriority":1,"selection":{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":3},"action":{"type":"expire"}}]}"#,
+        );
+        let bare = parse_images_file(r#"[{"imageDigest":"x","imagePushedAt":1}]"#).unwrap();
+        let w = file_warnings(&bare.facts, &plain);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(
+            w[0].contains("bare list") && w[0].contains("one page"),
+            "{w:?}"
+        );
+        let whole =
+            parse_images_file(r#"{"imageDetails":[{"imageDigest":"x","imagePushedAt":1}]}"#)
+                .unwrap();
+        assert!(file_warnings(&whole.facts, &plain).is_empty());
     }
 }

@@ -54,6 +54,18 @@ pub fn now_from(flag: Option<&str>, current: Micros) -> Result<Micros> {
         _ => None,
     };
     if let Some(sign) = relative {
+        let span_text = trimmed[1..].trim();
+        if !span_text.is_empty()
+            && span_text.bytes().all(|b| b.is_ascii_digit())
+            && span_text.bytes().any(|b| b != b'0')
+        {
+            // `+30` would be 30 seconds: say the unit.
+            return Err(CliError::usage(format!(
+                "--now: `{trimmed}` has no unit: say {}{span_text}d for days (or h, m, s)",
+                &trimmed[..1]
+            ))
+            .with_hint(hint));
+        }
         let span = crate::duration::parse_duration(&trimmed[1..])
             .map_err(|e| CliError::usage(format!("--now: {e}")).with_hint(hint))?;
         // At most 365 days (parse_duration's bound): no overflow.
@@ -118,7 +130,17 @@ mod tests {
             now_from(Some("2026-01-31T12:00:00Z"), NOW).unwrap(),
             images::parse_rfc3339("2026-01-31T12:00:00Z").unwrap()
         );
-        for bad in ["+", "+30x", "30d", "++1d", "+366d", "yesterday"] {
+        assert_eq!(now_from(Some("+0"), NOW).unwrap(), NOW);
+        for bad in [
+            "+",
+            "+30x",
+            "30d",
+            "++1d",
+            "+366d",
+            "yesterday",
+            "+30",
+            "-7",
+        ] {
             let e = now_from(Some(bad), NOW).unwrap_err();
             assert_eq!(e.kind(), crate::error::FailureKind::Usage, "{bad}");
         }

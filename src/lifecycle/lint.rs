@@ -377,6 +377,28 @@ impl Checker {
                 self.add(path, format!("{v} is out of range 1..={max}{unit}"));
                 None
             }
+            // A whole number written as a decimal (1.0, 5e0): say how to write it.
+            Number::Fraction(x) if x.fract() == 0.0 && x >= 1.0 && x <= max as f64 => {
+                self.add(
+                    path,
+                    format!(
+                        "{} is written as a decimal; write {}",
+                        crate::input::show_f64(x),
+                        x as u64
+                    ),
+                );
+                None
+            }
+            Number::Fraction(x) if x.fract() == 0.0 || !x.is_finite() => {
+                self.add(
+                    path,
+                    format!(
+                        "{} is out of range 1..={max}{unit}",
+                        crate::input::show_f64(x)
+                    ),
+                );
+                None
+            }
             Number::Fraction(x) => {
                 self.add(
                     path,
@@ -1042,7 +1064,14 @@ mod tests {
         assert!(
             one(&days("1e300"))
                 .message
-                .starts_with("1e300 is not a whole number")
+                .starts_with("1e300 is out of range 1..=36500")
+        );
+        assert!(
+            one(&days("5.0"))
+                .message
+                .starts_with("5 is written as a decimal; write 5"),
+            "{}",
+            one(&days("5.0")).message
         );
         assert!(lint_text(&days("36500")).is_empty());
         let count = |n: &str| {

@@ -53,9 +53,13 @@ async fn preview(
                     "--images needs --policy FILE (there is no repository to read a policy from)",
                 )
             })?;
-            let file = inputs::images_file(path)?;
-            warnings = images::file_warnings(&file.facts, &policy);
-            match fleet::split_by_repository(file.images)? {
+            let images::ImagesFile {
+                images: file_images,
+                facts,
+                facts_by_repository,
+            } = inputs::images_file(path)?;
+            warnings = images::file_warnings(&facts, &policy);
+            match fleet::split_by_repository(file_images)? {
                 fleet::Split::Many(groups) => {
                     if args.explain.is_some() {
                         return Err(CliError::usage(
@@ -65,11 +69,22 @@ async fn preview(
                             "keep one repository's images: jq '.imageDetails |= map(select(.repositoryName == \"NAME\"))'",
                         ));
                     }
-                    for warning in &warnings {
-                        printer.warn(warning);
+                    // Each repository's own facts: one's fields must not hide another's gaps.
+                    let mut per_repository = std::collections::BTreeMap::new();
+                    for (registry_id, name) in groups.keys() {
+                        let key = (registry_id.clone(), Some(name.clone()));
+                        let repository_warnings = facts_by_repository
+                            .get(&key)
+                            .map(|f| images::file_warnings(f, &policy))
+                            .unwrap_or_default();
+                        for warning in &repository_warnings {
+                            printer.warn(&format!("{name}: {warning}"));
+                        }
+                        per_repository
+                            .insert((registry_id.clone(), name.clone()), repository_warnings);
                     }
                     judge.read_workloads(&in_use, settings, &[]).await?;
-                    let rows = fleet::offline_rows(groups, &policy, &judge);
+                    let rows = fleet::offline_rows(groups, &policy, &judge, per_repository);
                     return fleet::report(&rows, args.price_per_gb_month, printer);
                 }
                 fleet::Split::One(images) => (None, None, images, policy, text),
@@ -104,29 +119,49 @@ async fn preview(
     if let Some(wanted) = &args.explain {
         let place = repository.as_deref();
         explain(&policy, &images, now, wanted, place, &protection, printer)?;
-        return Ok(outcome::Outcome::Success);
+        // Explaining one image is extra output, not a way around the guard: the verdict
+        // (exit 1 when the policy touches a protected image) stays, with its reason.
+        let Judged { preview, guard } =
+            judge.judge_protected(&protection, repository, policy, images);
+        guard::print(printer, &guard, &preview.images);
+        return Ok(guard::verdict(&[(&preview, &guard)]));
     }
     let Judged { mut preview, guard } =
         judge.judge_protected(&protection, repository, policy, images);
     preview.warnings = warnings;
+    // ECR's own preview first, so `-o json` says whether the comparison ran and agreed.
+    let remote = match (args.remote, &ctx, &preview.repository) {
+        (true, Some(ctx), Some(repository)) => {
+            let remote =
+                compare_with_ecr(ctx, repository, &text, &preview, args.timeout, printer).await;
+            if let RemoteComparison::NotAvailable { reason } = &remote {
+                preview.warnings.push(format!(
+                    "--remote: ECR's own preview is not available, so only the local result is shown: {reason}"
+                ));
+            }
+            Some(remote)
+        }
+        _ => None,
+    };
     if printer.is_json() {
-        printer.json(&guard::Guarded {
-            document: preview.document(args.price_per_gb_month),
-            protection_horizon: guard::report(&guard, &preview.images),
+        printer.json(&WithRemote {
+            document: guard::Guarded {
+                document: preview.document(args.price_per_gb_month),
+                protection_horizon: guard::report(&guard, &preview.images),
+            },
+            remote,
         });
     } else {
-        preview.print_limited(
-            printer,
-            args.price_per_gb_month,
-            now,
-            report::table_limit(args.limit),
-        );
+        // -q: only errors and the verdict (the exit code), as `apply -q`.
+        if !printer.quiet {
+            preview.print_limited(
+                printer,
+                args.price_per_gb_month,
+                now,
+                report::table_limit(args.limit),
+            );
+        }
         guard::print(printer, &guard, &preview.images);
-    }
-    if args.remote
-        && let (Some(ctx), Some(repository)) = (&ctx, &preview.repository)
-    {
-        compare_with_ecr(ctx, repository, &text, &preview, args.timeout, printer).await;
     }
     Ok(guard::verdict(&[(&preview, &guard)]))
 }
@@ -158,16 +193,13 @@ pub fn evaluate(
         "evaluated in {:.1} ms",
         started.elapsed().as_secs_f64() * 1000.0
     );
+    let matcher = protection.matcher(repository.as_deref());
     let violations = images
         .iter()
         .zip(&evaluation.outcomes)
         .enumerate()
         .filter(|(_, (_, o))| !matches!(o, Outcome::Keep { .. }))
-        .filter_map(|(i, (image, _))| {
-            protection
-                .reason(repository.as_deref(), image)
-                .map(|why| (i, why))
-        })
+        .filter_map(|(i, (image, _))| matcher.reason(image).map(|why| (i, why)))
         .collect();
     Preview {
         repository,
@@ -258,6 +290,32 @@ fn explain(
     Ok(())
 }
 
+/// A document with the result of `--remote` (when asked for) added.
+#[derive(serde::Serialize)]
+struct WithRemote<D: serde::Serialize> {
+    #[serde(flatten)]
+    document: D,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    remote: Option<RemoteComparison>,
+}
+
+/// What `--remote` found: ECR's own preview compared with the local one, or why it could
+/// not run (a check that could not run is never reported as a pass).
+#[derive(Debug, serde::Serialize)]
+#[serde(tag = "status", rename_all = "camelCase")]
+enum RemoteComparison {
+    #[serde(rename_all = "camelCase")]
+    Compared {
+        agrees: bool,
+        /// `digest (rule N)` that only ecrctl / only ECR acts on.
+        only_ecrctl: Vec<String>,
+        only_ecr: Vec<String>,
+    },
+    NotAvailable {
+        reason: String,
+    },
+}
+
 async fn compare_with_ecr(
     ctx: &AwsContext,
     repository: &str,
@@ -265,7 +323,7 @@ async fn compare_with_ecr(
     preview: &Preview,
     timeout: std::time::Duration,
     printer: &Printer,
-) {
+) -> RemoteComparison {
     let local_now = jiff::Timestamp::now().as_microsecond();
     printer.info("running ECR's own lifecycle preview to compare…");
     let on_wait = |waited: std::time::Duration| {
@@ -280,7 +338,9 @@ async fn compare_with_ecr(
             printer.warn(&format!(
                 "ECR's own preview is not available, so only the local result is shown: {error}"
             ));
-            return;
+            return RemoteComparison::NotAvailable {
+                reason: error.to_string(),
+            };
         }
     };
     // ECR evaluated at its time, not this machine's: compare as of ECR's clock.
@@ -316,12 +376,22 @@ async fn compare_with_ecr(
     let remote: Vec<(String, u32)> = remote.into_iter().map(|r| (r.digest, r.rule)).collect();
     let only_local: Vec<&(String, u32)> = local.iter().filter(|l| !remote.contains(l)).collect();
     let only_remote: Vec<&(String, u32)> = remote.iter().filter(|r| !local.contains(r)).collect();
+    let listed = |only: &[&(String, u32)]| -> Vec<String> {
+        only.iter()
+            .map(|(digest, rule)| format!("{digest} (rule {rule})"))
+            .collect()
+    };
+    let comparison = RemoteComparison::Compared {
+        agrees: only_local.is_empty() && only_remote.is_empty(),
+        only_ecrctl: listed(&only_local),
+        only_ecr: listed(&only_remote),
+    };
     if only_local.is_empty() && only_remote.is_empty() {
         printer.info(&format!(
             "ECR's preview agrees: the same {} images",
             local.len()
         ));
-        return;
+        return comparison;
     }
     for (digest, rule) in only_local {
         printer.warn(&format!(
@@ -335,6 +405,7 @@ async fn compare_with_ecr(
             engine::short_digest(digest)
         ));
     }
+    comparison
 }
 
 async fn all_repositories(
@@ -354,5 +425,12 @@ async fn all_repositories(
         &judge,
     )
     .await;
+    if rows.is_empty() {
+        // A registry-wide check that reached nothing checked nothing: never a green run.
+        return Err(
+            CliError::usage("no repository matches; nothing was previewed")
+                .with_hint("check --repository-prefix, --region and --registry-id"),
+        );
+    }
     fleet::report(&rows, args.price_per_gb_month, judge.printer)
 }

@@ -139,6 +139,7 @@ mod tests {
 
     fn described(mut image: Image, status: Option<&'static str>) -> DescribedImage {
         image.repository = Some("team/api".into());
+        image.registry_id = Some("123456789012".into());
         DescribedImage {
             image,
             registry_id: Some("123456789012".into()),

@@ -23,6 +23,9 @@ pub const MICROS_PER_DAY: i64 = 86_400 * 1_000_000;
 pub struct Image {
     /// The repository it is in, when known (`repositoryName` in describe-images output).
     pub repository: Option<String>,
+    /// The registry (account) it is in, when known (`registryId`); not in reports.
+    #[serde(skip)]
+    pub registry_id: Option<String>,
     pub digest: String,
     pub tags: Vec<String>,
     pub pushed_at: Micros,
@@ -41,6 +44,7 @@ impl Image {
     pub fn new(digest: impl Into<String>, tags: Vec<String>, pushed_at: Micros) -> Self {
         Image {
             repository: None,
+            registry_id: None,
             digest: digest.into(),
             tags,
             pushed_at,

@@ -58,7 +58,7 @@ fn preview_says_when_a_protected_image_is_first_touched() {
     run.assert_code(0);
     assert!(
         run.stderr.contains(
-            "first protected image is touched on 2026-02-08T00:00:00Z, in 30 days, by rule 1 (expire): sha256:aaaaaaaaaaaa [a1]"
+            "first protected image is touched on 2026-02-08T00:00:00Z, in 29 days, by rule 1 (expire): sha256:aaaaaaaaaaaa [a1]"
         ),
         "{}",
         run.stderr
@@ -74,7 +74,7 @@ fn preview_says_when_a_protected_image_is_first_touched() {
     let horizon = &json.json()["protectionHorizon"];
     assert_eq!(horizon["horizonSeconds"], 0);
     assert_eq!(horizon["protectedImages"], 1);
-    assert_eq!(horizon["firstTouch"]["inDays"], 30);
+    assert_eq!(horizon["firstTouch"]["inDays"], 29);
     assert_eq!(horizon["firstTouch"]["at"], "2026-02-08T00:00:00Z");
     assert_eq!(horizon["firstTouch"]["rulePriority"], 1);
     assert_eq!(horizon["firstTouch"]["imageDigest"], A);
@@ -111,7 +111,7 @@ fn a_touch_within_the_horizon_fails() {
     run.assert_code(1);
     assert!(
         run.stderr.contains(
-            "error: the policy would expire or archive 1 protected image within the 30d horizon (the first on 2026-02-08T00:00:00Z, in 30 days"
+            "error: the policy would expire or archive 1 protected image within the 30d horizon (the first on 2026-02-08T00:00:00Z, in 29 days"
         ),
         "{}",
         run.stderr
@@ -149,19 +149,21 @@ fn a_touch_within_the_horizon_fails() {
 
 #[test]
 fn now_can_be_relative_to_the_current_time() {
-    // `a1` pushed a day before the real now: older than 30 days in just under 29 days.
+    // `a1` pushed a day before the real now: older than 30 days in just under 29 days
+    // (whole days, rounded down as the date reads: 28).
     let pushed = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24);
     let file = images(None, &pushed.to_string());
     let run = preview_of(&file, EXPIRE_AFTER_30, &["--protect", "a*", "-o", "json"]);
     run.assert_code(0);
-    assert_eq!(run.json()["protectionHorizon"]["firstTouch"]["inDays"], 29);
+    assert_eq!(run.json()["protectionHorizon"]["firstTouch"]["inDays"], 28);
     let run = preview_of(
         &file,
         EXPIRE_AFTER_30,
         &["--protect", "a*", "--now", "+28d", "-o", "json"],
     );
     run.assert_code(0);
-    assert_eq!(run.json()["protectionHorizon"]["firstTouch"]["inDays"], 1);
+    // Less than a day left: 0 whole days.
+    assert_eq!(run.json()["protectionHorizon"]["firstTouch"]["inDays"], 0);
     preview_of(
         &file,
         EXPIRE_AFTER_30,
@@ -187,7 +189,7 @@ fn explain_shows_the_protection_verdict() {
     );
     assert!(
         run.stdout
-            .contains("first touched: on 2026-02-08T00:00:00Z, in 30 days, by rule 1 (expire)"),
+            .contains("first touched: on 2026-02-08T00:00:00Z, in 29 days, by rule 1 (expire)"),
         "{}",
         run.stdout
     );
@@ -196,7 +198,7 @@ fn explain_shows_the_protection_verdict() {
     assert!(run.stdout.contains("first touched: now"), "{}", run.stdout);
     let json = offline(&["--protect", "a*", "--explain", "a1", "-o", "json"]).json();
     assert_eq!(json["protection"]["protected"], true);
-    assert_eq!(json["protection"]["firstTouch"]["inDays"], 30);
+    assert_eq!(json["protection"]["firstTouch"]["inDays"], 29);
     assert_eq!(json["outcome"]["outcome"], "keep");
 }
 
@@ -356,7 +358,8 @@ fn apply_refuses_a_policy_that_expires_protected_images_within_90_days() {
     let repo = live_repository();
     let policy = temp_file("p.json", EXPIRE_AFTER_30);
     let path = policy.to_str().unwrap();
-    // Nothing is touched today; `v1` goes in 30 days: apply's default horizon refuses.
+    // Nothing is touched today; `v1` goes in 30 days (less a few seconds: "in 29 days"):
+    // apply's default horizon refuses.
     let run = ecr(&[
         "lifecycle",
         "apply",
@@ -373,7 +376,7 @@ fn apply_refuses_a_policy_that_expires_protected_images_within_90_days() {
         run.stderr
             .contains("refusing to apply the policy; nothing was changed")
             && run.stderr.contains("within the 90d horizon")
-            && run.stderr.contains("in 30 days"),
+            && run.stderr.contains("in 29 days"),
         "{}",
         run.stderr
     );
@@ -393,7 +396,7 @@ fn apply_refuses_a_policy_that_expires_protected_images_within_90_days() {
     ]);
     run.assert_code(0);
     let horizon = &run.json()["protectionHorizon"];
-    assert_eq!(horizon["firstTouch"]["inDays"], 30);
+    assert_eq!(horizon["firstTouch"]["inDays"], 29);
     assert_eq!(horizon["firstTouch"]["imageTags"], json!(["v1"]));
     // Registry-wide, the same horizon decides the exit code.
     let all = |horizon: &str| {

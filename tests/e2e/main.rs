@@ -24,6 +24,7 @@ mod lifecycle_data;
 mod lifecycle_fleet;
 mod lifecycle_guard;
 mod lifecycle_inuse;
+mod lifecycle_review;
 mod login;
 mod migrate;
 mod migrate_content;

@@ -360,7 +360,7 @@ fn layers_of_one_image_are_copied_at_once() {
         Some(digest.as_str())
     );
     let peak = proxy.peak_in_flight.load(Ordering::SeqCst);
-    assert!(peak >= 4, "at most {peak} blob reads at once");
-    // 7 blobs one after another would take 2.8 s at the source alone.
-    assert!(took < Duration::from_millis(2800), "took {took:?}");
+    // Concurrency is measured by what the source sees at once, not by the wall clock
+    // (machines are shared): one after another would never have two reads in flight.
+    assert!(peak >= 4, "at most {peak} blob reads at once (took {took:?})");
 }
