@@ -355,7 +355,9 @@ pub fn check_destinations(items: &[PlanItem], unit: Option<&str>) -> Result<(), 
         let Some(writers) = by_destination.get(&source_key(item)) else {
             continue;
         };
-        for writer in writers.iter().filter(|w| !std::ptr::eq(**w, item)) {
+        // An item copying a tag onto itself writes nothing new (it is skipped).
+        let writes = |w: &PlanItem| !std::ptr::eq(w, item) && source_key(w) != destination_key(w);
+        for writer in writers.iter().filter(|w| writes(w)) {
             problems.push(match unit {
                 Some(unit) => format!(
                     "{unit} {} reads {}, which {unit} {} writes (from `{}`): the copy would depend on which runs first",
@@ -630,5 +632,11 @@ mod tests {
             ),
         ];
         assert!(check_destinations(&pinned, None).is_ok());
+        // A tag copied onto itself (skipped as it exists) writes nothing another reads.
+        let itself = [
+            item(1, "ecr.example/app:v1", "ecr.example/app:stable"),
+            item(2, "ecr.example/app:v1", "ecr.example/app:v1"),
+        ];
+        assert!(check_destinations(&itself, None).is_ok());
     }
 }

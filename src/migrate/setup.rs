@@ -43,19 +43,7 @@ impl Ecr {
         {
             return self.ctx.clone();
         }
-        match parse_ecr_host(host) {
-            Some(h) => AwsContext {
-                ecr: if h.region == self.ctx.region {
-                    self.ctx.ecr.clone()
-                } else {
-                    aws::ecr_client(&self.ctx.sdk, &h.region)
-                },
-                sdk: self.ctx.sdk.clone(),
-                region: h.region,
-                registry_id: Some(h.account),
-            },
-            None => self.ctx.clone(),
-        }
+        ctx_of_host(&self.ctx, host)
     }
 
     /// Renews the token for `host` (forced past the cache) when the registry refuses it.
@@ -79,6 +67,24 @@ impl Ecr {
                 })
             })
         }))
+    }
+}
+
+/// The context for an explicit ECR host: its region's client and its account as the
+/// registry id; any other host (the endpoint) is `ctx` itself.
+fn ctx_of_host(ctx: &AwsContext, host: &str) -> AwsContext {
+    match parse_ecr_host(host) {
+        Some(h) => AwsContext {
+            ecr: if h.region == ctx.region {
+                ctx.ecr.clone()
+            } else {
+                aws::ecr_client(&ctx.sdk, &h.region)
+            },
+            sdk: ctx.sdk.clone(),
+            region: h.region,
+            registry_id: Some(h.account),
+        },
+        None => ctx.clone(),
     }
 }
 
@@ -496,7 +502,8 @@ pub async fn list_source(
     let under =
         |repo: &str| prefix.is_empty() || repo == prefix || repo.starts_with(&format!("{prefix}/"));
     if is_ecr(Some(host), settings.registry.endpoint.as_deref()) {
-        let ctx = aws::load(&settings.aws).await?;
+        // Another region's or account's ECR host is listed there.
+        let ctx = ctx_of_host(&aws::load(&settings.aws).await?, host);
         let mut out = Vec::new();
         for repo in repositories::list(&ctx, None)
             .await?
@@ -549,8 +556,8 @@ pub async fn list_tags(
             if ecr_ctx.is_none() {
                 ecr_ctx = Some(aws::load(&settings.aws).await?);
             }
-            let ctx = ecr_ctx.as_ref().expect("loaded above");
-            aws::images::describe_images(ctx, repo)
+            let ctx = ctx_of_host(ecr_ctx.as_ref().expect("loaded above"), host);
+            aws::images::describe_images(&ctx, repo)
                 .await?
                 .into_iter()
                 .flat_map(|i| i.tags)
