@@ -400,7 +400,12 @@ pub async fn destinations(
                     None if args.dry_run => to_create.push(repo.to_string()),
                     None => match repositories::create(&ctx, repo, &settings).await {
                         Ok(_) => {
-                            printer.info(&format!("created ECR repository {repo}"));
+                            let place = if ctx.region == ecr.ctx.region {
+                                String::new()
+                            } else {
+                                format!(" in {}", ctx.region)
+                            };
+                            printer.info(&format!("created ECR repository {repo}{place}"));
                             to_create.push(repo.to_string());
                             if let Some(m) = &settings.mutability {
                                 tag_rules.insert(repo.to_string(), m.clone());

@@ -59,6 +59,13 @@ fn an_ecr_destination_in_another_region_is_created_in_that_region() {
         r.stderr
     );
     assert!(
+        r.stderr.contains(&format!(
+            "created ECR repository {p}/xregion/api in eu-west-1"
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(
         describe_repo(&format!("{p}/xregion/api")).is_none(),
         "created in us-east-1"
     );
