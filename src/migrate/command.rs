@@ -419,35 +419,46 @@ async fn retag_items(
     args: &MigrateArgs,
     progress: &Progress<'_>,
 ) -> Result<Vec<ItemReport>> {
-    let (Some(ecr), Some(first)) = (ecr, items.first()) else {
+    let Some(ecr) = ecr else {
         return Ok(Vec::new());
     };
-    let host = first.destination.host.clone().unwrap_or_default();
-    let registry_id = crate::registry::endpoint::parse_ecr_host(&host)
-        .map(|h| h.account)
-        .or_else(|| ecr.ctx.registry_id.clone());
-    let items: Vec<&PlanItem> = items.iter().collect();
-    let run = super::retag::Retag {
-        client: &ecr.ctx.ecr,
-        registry_id: registry_id.as_deref(),
-        dst: &copier.destinations[&host],
-        overwrite: args.overwrite,
-        jobs: usize::from(args.jobs),
-        dry_run: args.dry_run,
-    };
-    let journaled = |item: &PlanItem| journal.finished(&item.key()).map(str::to_string);
-    let on_done = |item: &PlanItem, report: &ItemReport| -> Result<()> {
-        if report.status != Status::Failed && !args.dry_run {
-            journal.record(
-                &item.key(),
-                report.digest.as_deref().unwrap_or(""),
-                status_text(report),
-            )?;
-        }
-        progress.item(report, 0);
-        Ok(())
-    };
-    super::retag::retag_all(&run, &items, &journaled, &on_done).await
+    // Each registry's items through its own region's API and account.
+    let mut hosts: Vec<String> = items
+        .iter()
+        .filter_map(|i| i.destination.host.clone())
+        .collect();
+    hosts.sort();
+    hosts.dedup();
+    let mut reports = Vec::new();
+    for host in hosts {
+        let ctx = ecr.ctx_for(&host);
+        let items: Vec<&PlanItem> = items
+            .iter()
+            .filter(|i| i.destination.host.as_deref() == Some(host.as_str()))
+            .collect();
+        let run = super::retag::Retag {
+            client: &ctx.ecr,
+            registry_id: ctx.registry_id.as_deref(),
+            dst: &copier.destinations[&host],
+            overwrite: args.overwrite,
+            jobs: usize::from(args.jobs),
+            dry_run: args.dry_run,
+        };
+        let journaled = |item: &PlanItem| journal.finished(&item.key()).map(str::to_string);
+        let on_done = |item: &PlanItem, report: &ItemReport| -> Result<()> {
+            if report.status != Status::Failed && !args.dry_run {
+                journal.record(
+                    &item.key(),
+                    report.digest.as_deref().unwrap_or(""),
+                    status_text(report),
+                )?;
+            }
+            progress.item(report, 0);
+            Ok(())
+        };
+        reports.extend(super::retag::retag_all(&run, &items, &journaled, &on_done).await?);
+    }
+    Ok(reports)
 }
 
 /// The journaled source digest of an item, checked against what the source points at now:

@@ -135,6 +135,16 @@ pub fn parse_file(text: &str, name: &str) -> Result<Vec<PlanItem>, Vec<String>> 
         return parse(text);
     }
     let document: Document = if json {
+        // serde reads a struct from an array too (`[{}, […]]`): a plan is an object.
+        let shape = serde_json::from_str::<serde_json::Value>(text.trim_start_matches('\u{feff}'));
+        if let Ok(value) = &shape
+            && !value.is_object()
+        {
+            return Err(vec![format!(
+                "not a valid JSON plan: expected an object with `images` (and optionally `defaults`), found {}",
+                json_kind(value)
+            )]);
+        }
         crate::input::from_json(text).map_err(|e| vec![format!("not a valid JSON plan: {e}")])?
     } else {
         toml::from_str(text).map_err(|e| {
@@ -184,6 +194,17 @@ pub fn parse_file(text: &str, name: &str) -> Result<Vec<PlanItem>, Vec<String>> 
         }
     }
     finish(items, problems, "entry")
+}
+
+fn json_kind(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
 }
 
 /// Parses a whole plan; `Err` lists every problem as `line N: …`.
@@ -239,32 +260,38 @@ pub(crate) fn finish(
     }
 }
 
-/// The destination as the registry will see it: host lowercased (destinations without a
-/// host are given theirs before this is called), repository and tag as written.
+/// A host as a registry sees it: lowercased, an explicit default port (`:443`) dropped.
+pub fn bare_host(host: &str) -> String {
+    let lower = host.to_ascii_lowercase();
+    lower.strip_suffix(":443").unwrap_or(&lower).to_string()
+}
+
+/// The registry a host names: an ECR host is its account and region (`-fips`, dual-stack
+/// and `:443` spellings are one registry), any other host is [`bare_host`].
+fn registry_key(host: Option<&str>) -> String {
+    let host = bare_host(host.unwrap_or_default());
+    match crate::registry::endpoint::parse_ecr_host(&host) {
+        Some(h) => crate::registry::endpoint::ecr_registry_host(&h.account, &h.region),
+        None => host,
+    }
+}
+
+/// The destination as the registry will see it: its registry ([`registry_key`]; host-less
+/// destinations are given theirs before this is called), repository and tag as written.
 fn destination_key(item: &PlanItem) -> String {
-    let host = item
-        .destination
-        .host
-        .as_deref()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
     format!(
-        "{host}/{}:{}",
+        "{}/{}:{}",
+        registry_key(item.destination.host.as_deref()),
         item.destination.repository,
         item.destination_tag()
     )
 }
 
-/// The source as the registry will see it (host lowercased, tag or digest as written).
+/// The source as the registry will see it (its registry, tag or digest as written).
 fn source_key(item: &PlanItem) -> String {
-    let host = item
-        .source
-        .host
-        .as_deref()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
     format!(
-        "{host}/{}{}",
+        "{}/{}{}",
+        registry_key(item.source.host.as_deref()),
         item.source.repository,
         match (&item.source.digest, &item.source.tag) {
             (Some(d), _) => format!("@{d}"),
@@ -319,6 +346,30 @@ pub fn check_destinations(items: &[PlanItem], unit: Option<&str>) -> Result<(), 
             )
         });
     }
+    // An item that reads a tag another item writes would copy the old or the new image
+    // depending on timing (or on which shard runs first): refused, naming both.
+    for item in items {
+        if item.source.digest.is_some() {
+            continue;
+        }
+        let Some(writers) = by_destination.get(&source_key(item)) else {
+            continue;
+        };
+        // An item copying a tag onto itself writes nothing new (it is skipped).
+        let writes = |w: &PlanItem| !std::ptr::eq(w, item) && source_key(w) != destination_key(w);
+        for writer in writers.iter().filter(|w| writes(w)) {
+            problems.push(match unit {
+                Some(unit) => format!(
+                    "{unit} {} reads {}, which {unit} {} writes (from `{}`): the copy would depend on which runs first",
+                    item.line, item.source, writer.line, writer.source
+                ),
+                None => format!(
+                    "`{}` is read by one item and written by another (from `{}`): the copy would depend on which runs first",
+                    item.source, writer.source
+                ),
+            });
+        }
+    }
     if problems.is_empty() {
         Ok(())
     } else {
@@ -358,6 +409,16 @@ mod tests {
         assert!(parse_file(json, "plan.json").unwrap_err()[0].starts_with("entry 1:"));
         assert!(parse_file(r#"{"images":[{"source":"a:1"}]}"#, "p.json").is_err());
         assert!(parse_file(r#"{"images":[],"extra":1}"#, "p.json").is_err());
+        // serde's sequence form of a struct is not a plan.
+        for array in ["[]", r#"[{}, [{"source":"a:1","destination":"b:1"}]]"#] {
+            let e = parse_file(array, "p.json").unwrap_err();
+            assert_eq!(
+                e,
+                [
+                    "not a valid JSON plan: expected an object with `images` (and optionally `defaults`), found an array"
+                ]
+            );
+        }
         let e = parse_file(r#"{"images":[{"source":"a:1"},{"source":5}]}"#, "p.json").unwrap_err();
         assert!(
             e[0].starts_with("not a valid JSON plan: $.images[1].source: invalid type"),
@@ -493,5 +554,89 @@ mod tests {
         assert!(!problems[0].contains("line"), "{problems:?}");
         assert!(check_destinations(&items[..1], None).is_ok());
         assert!(check_destinations(&[items[0].clone(), items[2].clone()], None).is_ok());
+    }
+
+    #[test]
+    fn one_registry_under_several_spellings_is_one_destination() {
+        let items = [
+            item(
+                1,
+                "src.example/legacy/api:v1",
+                "123456789012.dkr.ecr.us-east-1.amazonaws.com:443/apps/api:v1",
+            ),
+            item(
+                2,
+                "src.example/legacy/old-api:v1",
+                "123456789012.dkr.ecr-fips.US-EAST-1.amazonaws.com/apps/api:v1",
+            ),
+            item(3, "src.example/x:v1", "Mirror.Example:443/x:v1"),
+            item(4, "src.example/y:v1", "mirror.example/x:v1"),
+        ];
+        let problems = check_destinations(&items, Some("line")).unwrap_err();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(
+            problems[0].starts_with(
+                "2 different sources copy to the same destination 123456789012.dkr.ecr.us-east-1.amazonaws.com/apps/api:v1"
+            ),
+            "{problems:?}"
+        );
+        assert!(problems[1].contains("mirror.example/x:v1"), "{problems:?}");
+        // Another region or account is another registry.
+        let apart = [
+            item(
+                1,
+                "src.example/a:v1",
+                "123456789012.dkr.ecr.us-east-1.amazonaws.com/x:v1",
+            ),
+            item(
+                2,
+                "src.example/b:v1",
+                "123456789012.dkr.ecr.eu-west-1.amazonaws.com/x:v1",
+            ),
+            item(
+                3,
+                "src.example/c:v1",
+                "210987654321.dkr.ecr.us-east-1.amazonaws.com/x:v1",
+            ),
+        ];
+        assert!(check_destinations(&apart, None).is_ok());
+    }
+
+    #[test]
+    fn a_source_written_by_another_item_is_refused() {
+        let items = [
+            item(1, "src.example/many/r1:t1", "ecr.example/chain/b:v1"),
+            item(2, "ECR.example:443/chain/b:v1", "ecr.example/chain/c:v1"),
+        ];
+        let problems = check_destinations(&items, Some("line")).unwrap_err();
+        assert_eq!(
+            problems,
+            [
+                "line 2 reads ecr.example:443/chain/b:v1, which line 1 writes (from `src.example/many/r1:t1`): the copy would depend on which runs first"
+            ]
+        );
+        let problems = check_destinations(&items, None).unwrap_err();
+        assert!(
+            problems[0].starts_with(
+                "`ecr.example:443/chain/b:v1` is read by one item and written by another"
+            ),
+            "{problems:?}"
+        );
+        // A source pinned by digest does not move when the tag is written.
+        let pinned = [
+            items[0].clone(),
+            item(
+                2,
+                "ecr.example/chain/b@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+                "ecr.example/chain/c:v1",
+            ),
+        ];
+        assert!(check_destinations(&pinned, None).is_ok());
+        // A tag copied onto itself (skipped as it exists) writes nothing another reads.
+        let itself = [
+            item(1, "ecr.example/app:v1", "ecr.example/app:stable"),
+            item(2, "ecr.example/app:v1", "ecr.example/app:v1"),
+        ];
+        assert!(check_destinations(&itself, None).is_ok());
     }
 }

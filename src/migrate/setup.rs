@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use super::copy::{Destination, Pacer};
-use super::plan::PlanItem;
+use super::plan::{self, PlanItem};
 use crate::aws::{self, AwsContext, repositories};
 use crate::cli::MigrateArgs;
 use crate::docker::config::{DockerConfig, config_dir};
@@ -32,6 +32,20 @@ pub struct Ecr {
 }
 
 impl Ecr {
+    /// The account and region whose ECR API serves `host`: an explicit ECR host is its
+    /// own (another region's client, its account as the registry id); the endpoint and
+    /// host-less destinations are the configured account and region.
+    pub fn ctx_for(&self, host: &str) -> AwsContext {
+        if self
+            .registry_endpoint
+            .as_deref()
+            .is_some_and(|e| same_host(e, host))
+        {
+            return self.ctx.clone();
+        }
+        ctx_of_host(&self.ctx, host)
+    }
+
     /// Renews the token for `host` (forced past the cache) when the registry refuses it.
     fn refresher(&self, host: &str) -> Option<crate::registry::client::Refresh> {
         let target = self.targets.get(host)?.clone();
@@ -56,15 +70,60 @@ impl Ecr {
     }
 }
 
-pub fn is_ecr(host: Option<&str>, endpoint: Option<&str>) -> bool {
-    match host {
-        None => true,
-        Some(h) => parse_ecr_host(h).is_some() || Some(h) == endpoint,
+/// The context for an explicit ECR host: its region's client and its account as the
+/// registry id; any other host (the endpoint) is `ctx` itself.
+fn ctx_of_host(ctx: &AwsContext, host: &str) -> AwsContext {
+    match parse_ecr_host(host) {
+        Some(h) => AwsContext {
+            ecr: if h.region == ctx.region {
+                ctx.ecr.clone()
+            } else {
+                aws::ecr_client(&ctx.sdk, &h.region)
+            },
+            sdk: ctx.sdk.clone(),
+            region: h.region,
+            registry_id: Some(h.account),
+        },
+        None => ctx.clone(),
     }
 }
 
-/// Resolves destinations without a host to this account's ECR registry and gets tokens
-/// for every ECR host in the plan.
+pub fn is_ecr(host: Option<&str>, endpoint: Option<&str>) -> bool {
+    match host {
+        None => true,
+        Some(h) => parse_ecr_host(h).is_some() || endpoint.is_some_and(|e| same_host(h, e)),
+    }
+}
+
+/// Two spellings of one host: case ignored, an explicit `:443` is the default port.
+pub fn same_host(a: &str, b: &str) -> bool {
+    plan::bare_host(a) == plan::bare_host(b)
+}
+
+/// The one spelling a plan's ECR host is given: lowercased without `:443`, and the
+/// `--registry-endpoint` for the registry it stands for (the caller's account in the
+/// configured region), so every spelling of one registry is one destination with one
+/// client and one token. Other hosts are kept as written.
+pub fn canonical_host(host: &str, endpoint: Option<&str>, default: &(String, String)) -> String {
+    let bare = plan::bare_host(host);
+    if let Some(endpoint) = endpoint {
+        if bare == plan::bare_host(endpoint) {
+            return endpoint.to_string();
+        }
+        if parse_ecr_host(&bare).is_some_and(|h| (h.account, h.region) == *default) {
+            return endpoint.to_string();
+        }
+    }
+    if parse_ecr_host(&bare).is_some() {
+        bare
+    } else {
+        host.to_string()
+    }
+}
+
+/// Resolves destinations without a host to this account's ECR registry, gives every ECR
+/// host its one spelling ([`canonical_host`]) and gets tokens for every ECR registry in
+/// the plan (each host gets the token of its own account and region).
 pub async fn ecr_access(settings: &Settings, items: &mut [PlanItem]) -> Result<Option<Ecr>> {
     let endpoint = settings.registry.endpoint.clone();
     let involved = items.iter().any(|i| {
@@ -96,26 +155,55 @@ pub async fn ecr_access(settings: &Settings, items: &mut [PlanItem]) -> Result<O
         }
     }
     let obtained = fetch::obtain(&ctx.sdk, &token_settings, &targets).await?;
-    let default_host = obtained[0].token.host.clone();
-    let by_host = obtained
+    // `obtain` answers cached tokens first: the default registry is found by its target.
+    let default = obtained
         .iter()
-        .map(|o| (o.token.host.clone(), o.target.clone()))
-        .collect();
-    for item in items.iter_mut().filter(|i| i.destination.host.is_none()) {
-        item.destination.host = Some(default_host.clone());
+        .find(|o| o.target == targets[0])
+        .unwrap_or(&obtained[0]);
+    let default_host = default.token.host.clone();
+    let default_id = (default.token.account.clone(), default.token.region.clone());
+    for item in items.iter_mut() {
+        for host in [&mut item.source.host, &mut item.destination.host] {
+            if let Some(h) = host.as_mut() {
+                *h = canonical_host(h, endpoint.as_deref(), &default_id);
+            }
+        }
+        if item.destination.host.is_none() {
+            item.destination.host = Some(default_host.clone());
+        }
     }
-    let tokens = obtained
-        .into_iter()
-        .map(|o| {
-            (
-                o.token.host.clone(),
-                Credentials {
-                    username: o.token.username,
-                    password: o.token.password,
-                },
-            )
-        })
+    // Each host's token is its registry's (account, region): with an endpoint, every
+    // token names the endpoint as its host, so host names alone would mix them up.
+    let mut tokens = HashMap::new();
+    let mut by_host = HashMap::new();
+    let hosts: BTreeSet<String> = items
+        .iter()
+        .flat_map(|i| [i.source.host.clone(), i.destination.host.clone()])
+        .flatten()
+        .chain([default_host.clone()])
         .collect();
+    for host in hosts {
+        let id = if endpoint.as_deref() == Some(host.as_str()) {
+            Some(default_id.clone())
+        } else {
+            parse_ecr_host(&host).map(|h| (h.account, h.region))
+        };
+        let Some(o) = id.and_then(|id| {
+            obtained
+                .iter()
+                .find(|o| (o.token.account.clone(), o.token.region.clone()) == id)
+        }) else {
+            continue;
+        };
+        tokens.insert(
+            host.clone(),
+            Credentials {
+                username: o.token.username.clone(),
+                password: o.token.password.clone(),
+            },
+        );
+        by_host.insert(host, o.target.clone());
+    }
     Ok(Some(Ecr {
         ctx,
         registry_endpoint: endpoint,
@@ -300,16 +388,24 @@ pub async fn destinations(
                 .collect();
             repos.sort();
             repos.dedup();
+            // The repositories are looked up and created in the registry the host names
+            // (its region and account), never in the configured one.
+            let ctx = ecr.ctx_for(&host);
             for repo in repos {
                 let settings = settings_for(repo_settings.as_ref(), repo);
-                match repositories::observe(&ecr.ctx, repo, &RepoSettings::default()).await? {
+                match repositories::observe(&ctx, repo, &RepoSettings::default()).await? {
                     Some(existing) => {
                         tag_rules.insert(repo.to_string(), existing.mutability);
                     }
                     None if args.dry_run => to_create.push(repo.to_string()),
-                    None => match repositories::create(&ecr.ctx, repo, &settings).await {
+                    None => match repositories::create(&ctx, repo, &settings).await {
                         Ok(_) => {
-                            printer.info(&format!("created ECR repository {repo}"));
+                            let place = if ctx.region == ecr.ctx.region {
+                                String::new()
+                            } else {
+                                format!(" in {}", ctx.region)
+                            };
+                            printer.info(&format!("created ECR repository {repo}{place}"));
                             to_create.push(repo.to_string());
                             if let Some(m) = &settings.mutability {
                                 tag_rules.insert(repo.to_string(), m.clone());
@@ -319,7 +415,7 @@ pub async fn destinations(
                         // with the settings it was created with.
                         Err(e) if already_exists(&e) => {
                             let existing =
-                                repositories::observe(&ecr.ctx, repo, &RepoSettings::default())
+                                repositories::observe(&ctx, repo, &RepoSettings::default())
                                     .await?
                                     .ok_or(e)?;
                             tag_rules.insert(repo.to_string(), existing.mutability);
@@ -411,7 +507,8 @@ pub async fn list_source(
     let under =
         |repo: &str| prefix.is_empty() || repo == prefix || repo.starts_with(&format!("{prefix}/"));
     if is_ecr(Some(host), settings.registry.endpoint.as_deref()) {
-        let ctx = aws::load(&settings.aws).await?;
+        // Another region's or account's ECR host is listed there.
+        let ctx = ctx_of_host(&aws::load(&settings.aws).await?, host);
         let mut out = Vec::new();
         for repo in repositories::list(&ctx, None)
             .await?
@@ -464,8 +561,8 @@ pub async fn list_tags(
             if ecr_ctx.is_none() {
                 ecr_ctx = Some(aws::load(&settings.aws).await?);
             }
-            let ctx = ecr_ctx.as_ref().expect("loaded above");
-            aws::images::describe_images(ctx, repo)
+            let ctx = ctx_of_host(ecr_ctx.as_ref().expect("loaded above"), host);
+            aws::images::describe_images(&ctx, repo)
                 .await?
                 .into_iter()
                 .flat_map(|i| i.tags)

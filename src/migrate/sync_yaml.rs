@@ -211,8 +211,11 @@ pub fn items(
     to: &str,
     listed: &HashMap<(String, String), Vec<String>>,
 ) -> Result<Vec<PlanItem>, Vec<String>> {
-    let mut items = Vec::new();
+    let mut items: Vec<PlanItem> = Vec::new();
     let mut problems = Vec::new();
+    // The same image chosen by two selectors (listed in `images` and matched by a regex or
+    // a semver range) is one item, as skopeo sync merges it.
+    let mut seen = std::collections::HashSet::new();
     for s in &sync.selections {
         let mut chosen: Vec<String> = match &s.tags {
             Tags::Listed(tags) => tags.clone(),
@@ -237,6 +240,8 @@ pub fn items(
             let source = format!("{}/{}{at}{tag}", s.key, s.repository);
             let n = items.len() + problems.len() + 1;
             match plan::parse_pair(&source, to) {
+                Ok((source, destination))
+                    if !seen.insert((source.to_string(), destination.to_string())) => {}
                 Ok((source, destination)) => items.push(PlanItem {
                     line: n,
                     source,
@@ -348,5 +353,30 @@ docker.io:
         assert!(e[0].contains("no tag to carry over"), "{e:?}");
         assert!(parse("- a\n").is_err());
         assert!(parse("a: [").unwrap_err()[0].starts_with("not valid YAML"));
+    }
+
+    #[test]
+    fn one_tag_from_a_list_and_a_regex_is_one_item() {
+        let sync = parse(
+            "r.example:\n  images:\n    many/r1: [\"t1\"]\n  images-by-tag-regex:\n    many/r1: \"t\"\n",
+        )
+        .unwrap();
+        let mut listed = HashMap::new();
+        listed.insert(
+            ("r.example".to_string(), "many/r1".to_string()),
+            vec!["t1".to_string(), "t2".to_string()],
+        );
+        let items = items(&sync, "y/", &listed).unwrap();
+        let pairs: Vec<String> = items
+            .iter()
+            .map(|i| format!("{} {}", i.source, i.destination))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                "r.example/many/r1:t1 y/many/r1:t1",
+                "r.example/many/r1:t2 y/many/r1:t2"
+            ]
+        );
     }
 }

@@ -29,6 +29,7 @@ mod login;
 mod migrate;
 mod migrate_content;
 mod migrate_faults;
+mod migrate_hosts;
 mod migrate_mjournal;
 mod migrate_msafe;
 mod push_check;
