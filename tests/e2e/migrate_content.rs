@@ -724,3 +724,84 @@ fn identity_tokens_are_used_as_oauth2_refresh_tokens() {
         Some(digest.as_str())
     );
 }
+
+#[test]
+fn a_failing_helper_never_shows_its_secret_and_a_malformed_auth_entry_is_an_error() {
+    let s = stand_ins();
+    let p = unique("mcleak");
+    seed_image(Registry::Plain, &format!("{p}/src"), "v1", &p);
+    let src = &s.plain_registry;
+    let dst = &s.registry;
+    let plan = temp_file("plan.txt", &format!("{src}/{p}/src:v1 {dst}/{p}/leak:v1\n"));
+    // A helper that prints its whole answer, then fails (a wrapper, a gpg warning…).
+    let bin = s.root.join(unique("helper-bin"));
+    std::fs::create_dir_all(&bin).unwrap();
+    let helper = bin.join("docker-credential-mcleaky");
+    std::fs::write(
+        &helper,
+        "#!/bin/sh\nread server\n\
+         echo \"{\\\"ServerURL\\\":\\\"$server\\\",\\\"Username\\\":\\\"u\\\",\\\"Secret\\\":\\\"HelperSecret-42\\\"}\"\n\
+         echo 'warning: HelperSecret-42 is about to expire' >&2\nexit 1\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&helper, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let leaky = docker_config_dir(&json!({"credHelpers": {dst.clone(): "mcleaky"}}));
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    for extra in [&["--dry-run"][..], &[], &["-vvv"]] {
+        let journal = plan.with_extension("journal");
+        let failed = run(ecrctl()
+            .env("PATH", &path)
+            .env("DOCKER_CONFIG", &leaky)
+            .args(["migrate", "--plan", plan.to_str().unwrap()])
+            .args(["--plain-http", src])
+            .args(["--ca-cert", s.ca_cert.to_str().unwrap()])
+            .args(["--journal", journal.to_str().unwrap()])
+            .args(extra));
+        failed.assert_code(3);
+        assert!(
+            failed
+                .stderr
+                .contains("docker-credential-mcleaky exited with 1"),
+            "{}",
+            failed.stderr
+        );
+        assert!(
+            !failed.stderr.contains("HelperSecret-42")
+                && !failed.stdout.contains("HelperSecret-42"),
+            "{}",
+            failed.stderr
+        );
+    }
+    assert_eq!(raw_digest(Registry::Ecr, &format!("{p}/leak"), "v1"), None);
+
+    // A malformed `auth` entry: bad input naming the file and key, not anonymous access.
+    let empty = docker_config_dir(&json!({}));
+    for bad in [
+        "!!!notbase64SECRETPW".to_string(),
+        base64::Engine::encode(
+            &base64::engine::general_purpose::STANDARD,
+            "nocolonSECRETPW",
+        ),
+    ] {
+        let authfile = temp_file(
+            "auth.json",
+            &json!({"auths": {src.clone(): {"auth": bad}}}).to_string(),
+        );
+        let refused = migrate_plain(
+            &plan,
+            &["--dry-run", "--src-authfile", authfile.to_str().unwrap()],
+            Some(&empty),
+        );
+        refused.assert_code(2);
+        assert!(
+            refused.stderr.contains(&format!("auths.\"{src}\"")),
+            "{}",
+            refused.stderr
+        );
+        assert!(!refused.stderr.contains("SECRETPW"), "{}", refused.stderr);
+    }
+}

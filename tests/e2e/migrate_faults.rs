@@ -362,5 +362,8 @@ fn layers_of_one_image_are_copied_at_once() {
     let peak = proxy.peak_in_flight.load(Ordering::SeqCst);
     // Concurrency is measured by what the source sees at once, not by the wall clock
     // (machines are shared): one after another would never have two reads in flight.
-    assert!(peak >= 4, "at most {peak} blob reads at once (took {took:?})");
+    assert!(
+        peak >= 4,
+        "at most {peak} blob reads at once (took {took:?})"
+    );
 }
