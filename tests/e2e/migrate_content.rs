@@ -941,3 +941,21 @@ fn referrers_of_a_journaled_image_are_rechecked_and_the_dry_run_agrees() {
         "{error}"
     );
 }
+
+#[test]
+fn a_torn_journal_line_does_not_swallow_the_next_record() {
+    let s = stand_ins();
+    let p = unique("mctorn");
+    seed_image(Registry::Plain, &format!("{p}/src"), "v1", &p);
+    let src = &s.plain_registry;
+    let plan = temp_file("plan.txt", &format!("{src}/{p}/src:v1 {p}/dst:v1\n"));
+    // What kill -9 during a write leaves: a last line without its end.
+    let journal = plan.with_extension("journal");
+    std::fs::write(&journal, "{\"key\":\"x y\",\"digest\":\"sha256:ab").unwrap();
+    let first = migrate_ecr(&plan, &["-o", "json"]);
+    first.assert_code(0);
+    assert_eq!(first.json()["items"][0]["status"], "copied");
+    let again = migrate_ecr(&plan, &["-o", "json"]);
+    again.assert_code(0);
+    assert_eq!(again.json()["items"][0]["detail"], "done in an earlier run");
+}
