@@ -173,24 +173,48 @@ impl DockerConfig {
     /// What `auths` holds for `host` (Docker Hub under any of its names): a user and
     /// password from `auth`, or an `identitytoken` (ACR, Harbor OIDC…) returned with the
     /// user `<token>`, as credential helpers return one.
-    pub fn login_for(&self, host: &str) -> Option<(String, Secret)> {
-        let map = self.value.get("auths").and_then(Value::as_object)?;
+    ///
+    /// An `auth` value that is not base64 of `user:password` is bad input naming the file
+    /// and the key (docker: "invalid auth configuration"), never silent anonymous access;
+    /// an empty or absent `auth` is no credentials, as for docker.
+    pub fn login_for(&self, host: &str) -> Result<Option<(String, Secret)>> {
+        let Some(map) = self.value.get("auths").and_then(Value::as_object) else {
+            return Ok(None);
+        };
         let aliases = host_aliases(host);
-        let entry = map
+        let Some((key, entry)) = map
             .iter()
             .find(|(key, _)| aliases.contains(&normalize_host(key).as_str()))
-            .map(|(_, entry)| entry)?;
+        else {
+            return Ok(None);
+        };
         if let Some(token) = entry
             .get("identitytoken")
             .and_then(Value::as_str)
             .filter(|t| !t.is_empty())
         {
-            return Some((
+            return Ok(Some((
                 IDENTITY_TOKEN_USER.to_string(),
                 Secret::new(token.to_string()),
-            ));
+            )));
         }
-        decode_auth(entry)
+        let present = match entry.get("auth") {
+            None | Some(Value::Null) => false,
+            Some(Value::String(s)) => !s.is_empty(),
+            Some(_) => true,
+        };
+        match decode_auth(entry) {
+            Some(login) => Ok(Some(login)),
+            None if !present => Ok(None),
+            None => Err(CliError::usage(format!(
+                "{}: the `auth` entry under `auths.\"{key}\"` is not base64 of `user:password`",
+                self.path.display()
+            ))
+            .with_hint(format!(
+                "log in again (`docker login {host}`), or fix or remove that entry; \
+                 nothing was copied"
+            ))),
+        }
     }
 
     /// Sets `credHelpers[host] = helper` for each host; returns the hosts that changed.
@@ -343,9 +367,9 @@ mod tests {
                  "acr.example.io":{{"auth":"","identitytoken":"refresh-me"}}}},
                "credHelpers":{{"docker.io":"hub-helper"}}}}"#
         ));
-        let (user, pw) = c.login_for("registry-1.docker.io").unwrap();
+        let (user, pw) = c.login_for("registry-1.docker.io").unwrap().unwrap();
         assert_eq!((user.as_str(), pw.expose()), ("me", "pw"));
-        let (user, pw) = c.login_for("acr.example.io").unwrap();
+        let (user, pw) = c.login_for("acr.example.io").unwrap().unwrap();
         assert_eq!(
             (user.as_str(), pw.expose()),
             (IDENTITY_TOKEN_USER, "refresh-me")
@@ -355,7 +379,7 @@ mod tests {
             Some(("hub-helper".into(), DOCKER_HUB_SERVER.into()))
         );
         assert_eq!(c.helper_and_server("other.example"), None);
-        assert!(c.login_for("other.example").is_none());
+        assert!(c.login_for("other.example").unwrap().is_none());
     }
 
     #[test]
@@ -398,6 +422,27 @@ mod tests {
                 .contains("credHelpers")
         );
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_malformed_auth_entry_is_an_error_naming_the_key() {
+        let no_colon = STANDARD.encode("justapassword");
+        for bad in ["!!!notbase64SECRETPW", no_colon.as_str()] {
+            let c = config(&format!(
+                r#"{{"auths":{{"https://h1:5000/v1/":{{"auth":"{bad}"}}}}}}"#
+            ));
+            let e = c.login_for("h1:5000").unwrap_err();
+            let text = format!("{e:?}");
+            assert!(text.contains("https://h1:5000/v1/"), "{text}");
+            assert!(
+                !text.contains("SECRETPW") && !text.contains(&no_colon),
+                "{text}"
+            );
+        }
+        let c = config(r#"{"auths":{"h1":{"auth":""},"h2":{}}}"#);
+        assert!(c.login_for("h1").unwrap().is_none());
+        assert!(c.login_for("h2").unwrap().is_none());
+        assert!(c.login_for("h3").unwrap().is_none());
     }
 
     #[test]

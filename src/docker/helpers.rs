@@ -20,7 +20,8 @@ pub enum HelperAnswer {
     NotFound,
     /// The helper program is not on PATH.
     Missing,
-    /// It ran and failed; `message` is what it printed (never includes a secret).
+    /// It ran and failed; `message` names the program and its exit status, with at most
+    /// one redacted line of its stderr — never its stdout, which may hold the secret.
     Failed {
         message: String,
     },
@@ -64,16 +65,12 @@ pub async fn get(name: &str, host: &str) -> HelperAnswer {
     };
     let stdout = String::from_utf8_lossy(&output.stdout);
     if !output.status.success() {
-        let said = format!(
-            "{} {}",
-            stdout.trim(),
-            String::from_utf8_lossy(&output.stderr).trim()
-        );
-        if said.contains("credentials not found") {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if stdout.contains("credentials not found") || stderr.contains("credentials not found") {
             return HelperAnswer::NotFound;
         }
         return HelperAnswer::Failed {
-            message: said.trim().to_string(),
+            message: failure_message(&program, output.status.code(), &stdout, &stderr),
         };
     }
     match serde_json::from_str::<serde_json::Value>(&stdout) {
@@ -92,7 +89,63 @@ pub async fn get(name: &str, host: &str) -> HelperAnswer {
     }
 }
 
+/// "docker-credential-NAME exited with N", plus the first stderr line with anything that
+/// may be a secret removed: a helper may print its whole answer (`"Secret":…`) before it
+/// fails, so stdout is never quoted, and a stderr line is dropped when it quotes a
+/// `Secret` field or the stdout's secret. Docker Desktop's "stub received bad data" is
+/// kept (it is how that broken store is recognised).
+fn failure_message(program: &str, code: Option<i32>, stdout: &str, stderr: &str) -> String {
+    let status = match code {
+        Some(code) => format!("{program} exited with {code}"),
+        None => format!("{program} was killed by a signal"),
+    };
+    let stub = "The stub received bad data";
+    let stdout_secret = serde_json::from_str::<serde_json::Value>(stdout.trim())
+        .ok()
+        .and_then(|v| v["Secret"].as_str().map(str::to_string))
+        .filter(|s| !s.is_empty());
+    let line = stderr
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .filter(|l| !l.to_ascii_lowercase().contains("secret"))
+        .filter(|l| !stdout_secret.as_deref().is_some_and(|s| l.contains(s)))
+        .filter(|l| !stdout.contains(l))
+        .map(|l| l.chars().take(200).collect::<String>());
+    let mut message = status;
+    if let Some(line) = line {
+        message.push_str(": ");
+        message.push_str(&line);
+    } else if !stderr.trim().is_empty() {
+        message.push_str(" (its stderr is not shown: it may hold a secret)");
+    }
+    if is_desktop_stub_error(stdout) && !is_desktop_stub_error(&message) {
+        message.push_str(&format!(": {stub}"));
+    }
+    message
+}
+
 /// Docker Desktop's broken store says this; see docs/login.md.
 pub fn is_desktop_stub_error(message: &str) -> bool {
     message.contains("stub received bad data")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failing_helper_never_quotes_its_stdout_or_a_secret_on_stderr() {
+        let out = r#"{"ServerURL":"h","Username":"u","Secret":"HelperSecret-42"}"#;
+        let m = failure_message("docker-credential-leaky", Some(1), out, "");
+        assert_eq!(m, "docker-credential-leaky exited with 1");
+        let m = failure_message("p", Some(1), out, "oops HelperSecret-42\nmore");
+        assert!(!m.contains("HelperSecret-42"), "{m}");
+        let m = failure_message("p", Some(2), "", "password Secret=abc");
+        assert!(!m.contains("abc"), "{m}");
+        let m = failure_message("p", Some(2), "", "\n  gpg: decryption failed\nnext");
+        assert_eq!(m, "p exited with 2: gpg: decryption failed");
+        let m = failure_message("p", Some(1), "The stub received bad data.", "");
+        assert!(is_desktop_stub_error(&m), "{m}");
+    }
 }

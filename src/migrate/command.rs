@@ -121,8 +121,12 @@ pub async fn run(settings: &Settings, args: &MigrateArgs, printer: &Printer) -> 
     let retag_host = |item: &PlanItem| {
         let ecr = ecr.as_ref()?;
         let host = item.source.host.as_deref()?;
+        // --platform and --referrers are honoured by the copy path only: such items
+        // go through it (it writes nothing but the new tag, the blobs being there).
         (Some(host) == item.destination.host.as_deref()
             && item.source.repository == item.destination.repository
+            && args.platform.is_empty()
+            && !args.referrers
             && setup::is_ecr(Some(host), ecr.registry_endpoint.as_deref()))
         .then(|| host.to_string())
     };
@@ -464,7 +468,7 @@ async fn retag_items(
 /// The journaled source digest of an item, checked against what the source points at now:
 /// a pinned digest as it is, a tag with a HEAD.
 async fn check_journal(copier: &Copier, item: &PlanItem, journal: &Journal) -> Result<Resume> {
-    let Some(was) = journal.finished(&item.key()) else {
+    let Some(was) = journal.finished(&copier.journal_key(item)) else {
         return Ok(Resume::New);
     };
     let now = match &item.source.digest {
@@ -491,7 +495,32 @@ async fn one_item(
 ) -> ItemReport {
     let changed = match check_journal(copier, item, journal).await {
         Ok(Resume::New) => None,
-        Ok(Resume::Done(digest)) => return earlier(item, &digest),
+        Ok(Resume::Done(digest)) if !copier.referrers.copy => return earlier(item, &digest),
+        // --referrers: a journaled image still gets its new referrers (cosign appends to
+        // `.sig` on every signing), read as cheaply as the image's own rerun check.
+        Ok(Resume::Done(digest)) if !copier.selects_platforms() => {
+            let host = item.destination.host.as_deref().unwrap_or_default();
+            let mut report = earlier(item, &digest);
+            let checked = if dry_run {
+                copier.dry_referrers(item, host, &digest).await
+            } else {
+                copier.referrers_of(item, host, &digest).await
+            };
+            if let Err(e) = checked {
+                let e = e.context(if dry_run {
+                    "the image is there (done in an earlier run), but its referrers would not be copied"
+                } else {
+                    "the image is there (done in an earlier run), but its referrers were not copied"
+                });
+                report.status = Status::Failed;
+                report.detail = None;
+                report.error = Some(e.to_string());
+            }
+            return report;
+        }
+        // With --platform the image's digest is the platform manifest's: re-read it
+        // through the copy path (the tag is found present and skipped).
+        Ok(Resume::Done(_)) => None,
         Ok(Resume::Changed { was }) => Some(was),
         Err(e) => {
             let mut report = ItemReport::new(item);
@@ -531,6 +560,7 @@ fn earlier(item: &PlanItem, digest: &str) -> ItemReport {
         detail: Some(EARLIER.into()),
         bytes: 0,
         error: None,
+        source_digest: Some(digest.to_string()),
     }
 }
 
@@ -551,8 +581,12 @@ async fn copy_all(
                 let fresh = report.detail.as_deref() != Some(EARLIER);
                 if report.status != Status::Failed && fresh {
                     journal.record(
-                        &item.key(),
-                        report.digest.as_deref().unwrap_or(""),
+                        &copier.journal_key(item),
+                        report
+                            .source_digest
+                            .as_deref()
+                            .or(report.digest.as_deref())
+                            .unwrap_or(""),
                         status_text(&report),
                     )?;
                 }

@@ -40,6 +40,11 @@ pub struct ItemReport {
     pub bytes: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// What the source reference pointed at (the index itself with --platform, where
+    /// `digest` is the platform manifest's): what the journal records, since a rerun's
+    /// HEAD re-resolves the source reference to it.
+    #[serde(skip)]
+    pub source_digest: Option<String>,
 }
 
 impl ItemReport {
@@ -53,6 +58,7 @@ impl ItemReport {
             detail: None,
             bytes: 0,
             error: None,
+            source_digest: None,
         }
     }
 }
@@ -262,6 +268,24 @@ impl Copier {
     }
 
     /// Retries an item `retries` more times when it failed for a reason that may pass.
+    /// The journal key of `item`: with --platform the selection is part of it, so a
+    /// rerun with other platforms is not "done in an earlier run".
+    pub fn journal_key(&self, item: &PlanItem) -> String {
+        if self.platforms.is_empty() {
+            return item.key();
+        }
+        let mut platforms: Vec<String> = self.platforms.iter().map(ToString::to_string).collect();
+        platforms.sort();
+        platforms.dedup();
+        format!("{} --platform {}", item.key(), platforms.join(","))
+    }
+
+    /// With --platform the journaled digest (the source reference's) is not the image's
+    /// own digest, so a journaled item's referrers cannot be re-checked from it alone.
+    pub fn selects_platforms(&self) -> bool {
+        !self.platforms.is_empty()
+    }
+
     pub fn with_retries(mut self, retries: u32) -> Self {
         self.retries = retries;
         self
@@ -348,7 +372,16 @@ impl Copier {
             let copied = self.copy_inner(item, dest_host, &mut report).await;
             // Signatures and attestations follow the image they refer to.
             let copied = match (copied, report.digest.clone()) {
-                (Ok(()), Some(digest)) => self.referrers_of(item, dest_host, &digest).await,
+                (Ok(()), Some(digest)) => {
+                    let what = if report.status == Status::Copied {
+                        "the image was copied, but not its referrers"
+                    } else {
+                        "the image was already there (skipped), but its referrers were not copied"
+                    };
+                    self.referrers_of(item, dest_host, &digest)
+                        .await
+                        .map_err(|e| e.context(what))
+                }
                 (result, _) => result,
             };
             let error = match copied {
@@ -397,6 +430,7 @@ impl Copier {
         let tag = item.destination_tag();
         let (src_repo, dst_repo) = (&item.source.repository, &item.destination.repository);
         let manifest = self.source_manifest(src, item).await?;
+        report.source_digest = Some(manifest.digest.clone());
         let manifest = self.for_platforms(src, src_repo, manifest).await?;
         report.digest = Some(manifest.digest.clone());
         let existing = dst.client.manifest_digest(dst_repo, &tag).await?;
@@ -567,8 +601,18 @@ impl Copier {
         {
             report.status = Status::Failed;
             report.error = Some(e.to_string());
-        } else if let Some(digest) = &report.digest {
-            self.count_referrers(item, digest).await;
+        } else if let Some(digest) = report.digest.clone() {
+            // The same destination reads as the real run's referrers: a referrer tag that
+            // exists with another digest fails here as it would there.
+            if let Err(e) = self.dry_referrers(item, dest_host, &digest).await {
+                let what = if report.detail.as_deref() == Some("would copy") {
+                    "the image would be copied, but not its referrers"
+                } else {
+                    "the image is already there, but its referrers would not be copied"
+                };
+                report.status = Status::Failed;
+                report.error = Some(e.context(what).to_string());
+            }
         }
         DryRun {
             report,
@@ -596,6 +640,7 @@ impl Copier {
         let dst = &self.destinations[dest_host];
         let tag = item.destination_tag();
         let manifest = self.source_manifest(src, item).await?;
+        report.source_digest = Some(manifest.digest.clone());
         let manifest = self
             .for_platforms(src, &item.source.repository, manifest)
             .await?;

@@ -52,6 +52,23 @@ fn read_entries(file: &std::fs::File) -> HashMap<String, String> {
     done
 }
 
+/// Ends a torn last line (a run killed mid-write) with a newline, so that this run's
+/// first record starts on a line of its own instead of being glued onto the torn one.
+fn terminate_torn_line(file: &mut std::fs::File) -> std::io::Result<()> {
+    let len = file.seek(SeekFrom::End(0))?;
+    if len == 0 {
+        return Ok(());
+    }
+    file.seek(SeekFrom::Start(len - 1))?;
+    let mut last = [0u8; 1];
+    std::io::Read::read_exact(file, &mut last)?;
+    if last[0] != b'\n' {
+        file.write_all(b"\n")?;
+        file.sync_data()?;
+    }
+    Ok(())
+}
+
 impl Journal {
     /// No journal (`--no-journal`): nothing is remembered or written.
     pub fn none() -> Self {
@@ -109,7 +126,9 @@ impl Journal {
             HashMap::new()
         } else {
             file.seek(SeekFrom::Start(0)).map_err(io)?;
-            read_entries(&file)
+            let done = read_entries(&file);
+            terminate_torn_line(&mut file).map_err(io)?;
+            done
         };
         Ok(Self {
             path: Some(path.to_path_buf()),
@@ -205,6 +224,12 @@ mod tests {
             let j = Journal::open(&path, false).unwrap();
             assert_eq!(j.finished("a b"), Some("sha256:1"));
             assert_eq!(j.finished("c d"), None);
+            // The torn line is ended: this run's first record is readable on its own.
+            j.record("e f", "sha256:3", "copied").unwrap();
+            assert_eq!(
+                Journal::peek(&path, false).finished("e f"),
+                Some("sha256:3")
+            );
             // One writer: a second open while this one holds it is refused at once.
             let second = Journal::open(&path, false).err().unwrap();
             assert!(second.message().contains("another `ecrctl migrate`"));

@@ -116,7 +116,67 @@ impl Copier {
         let dst = &self.destinations[dest_host];
         self.copy_referrers(src, repo, dst, &item.destination.repository, digest, 0)
             .await
-            .map_err(|e| e.context("the image was copied, but not its referrers"))
+    }
+
+    /// A dry run: counts the referrers a real run would copy (or leave behind) and, with
+    /// `--referrers`, reads the destination's referrer tags as the real run does, so a
+    /// tag that exists with another digest fails here too.
+    pub(super) async fn dry_referrers(
+        &self,
+        item: &PlanItem,
+        dest_host: &str,
+        digest: &str,
+    ) -> Result<()> {
+        self.count_referrers(item, digest).await;
+        if !self.referrers.copy {
+            return Ok(());
+        }
+        let src_host = item.source.host.as_deref().unwrap_or_default();
+        let src = &self.sources[src_host];
+        let dst = &self.destinations[dest_host];
+        self.check_referrer_tags(
+            src,
+            &item.source.repository,
+            dst,
+            &item.destination.repository,
+            digest,
+            0,
+        )
+        .await
+    }
+
+    async fn check_referrer_tags(
+        &self,
+        src: &RegistryClient,
+        repo: &str,
+        dst: &Destination,
+        dst_repo: &str,
+        digest: &str,
+        depth: usize,
+    ) -> Result<()> {
+        if depth >= MAX_DEPTH {
+            return Ok(());
+        }
+        let found = self.referrers.find(src, repo, digest).await?;
+        for tag in &found.tags {
+            let Some(now) = src.head_manifest_digest(repo, tag).await? else {
+                return Err(CliError::remote(format!(
+                    "the referrer {tag} of {digest} is gone"
+                )));
+            };
+            let existing = dst.client.manifest_digest(dst_repo, tag).await?;
+            let protected = dst.protection(dst_repo, tag);
+            skip_existing(
+                dst_repo,
+                tag,
+                existing.as_deref(),
+                &now,
+                protected.as_deref(),
+                self.overwrite,
+            )?;
+            Box::pin(self.check_referrer_tags(src, repo, dst, dst_repo, &now, depth + 1)).await?;
+        }
+        Ok(())
     }
 
     /// A dry run: counts the referrers a real run would copy (or leave behind).

@@ -212,6 +212,7 @@ mod tests {
                 bytes,
                 error: (status == Status::Failed)
                     .then(|| "registry said 403 Forbidden: denied".to_string()),
+                source_digest: None,
             };
         let ecr = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
         vec![

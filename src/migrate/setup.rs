@@ -250,7 +250,7 @@ async fn docker_credentials(config: &DockerConfig, host: &str) -> Result<Option<
         }
     }
     Ok(config
-        .login_for(host)
+        .login_for(host)?
         .map(|(username, password)| Credentials { username, password }))
 }
 

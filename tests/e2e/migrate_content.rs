@@ -724,3 +724,238 @@ fn identity_tokens_are_used_as_oauth2_refresh_tokens() {
         Some(digest.as_str())
     );
 }
+
+#[test]
+fn a_failing_helper_never_shows_its_secret_and_a_malformed_auth_entry_is_an_error() {
+    let s = stand_ins();
+    let p = unique("mcleak");
+    seed_image(Registry::Plain, &format!("{p}/src"), "v1", &p);
+    let src = &s.plain_registry;
+    let dst = &s.registry;
+    let plan = temp_file("plan.txt", &format!("{src}/{p}/src:v1 {dst}/{p}/leak:v1\n"));
+    // A helper that prints its whole answer, then fails (a wrapper, a gpg warning…).
+    let bin = s.root.join(unique("helper-bin"));
+    std::fs::create_dir_all(&bin).unwrap();
+    let helper = bin.join("docker-credential-mcleaky");
+    std::fs::write(
+        &helper,
+        "#!/bin/sh\nread server\n\
+         echo \"{\\\"ServerURL\\\":\\\"$server\\\",\\\"Username\\\":\\\"u\\\",\\\"Secret\\\":\\\"HelperSecret-42\\\"}\"\n\
+         echo 'warning: HelperSecret-42 is about to expire' >&2\nexit 1\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&helper, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let leaky = docker_config_dir(&json!({"credHelpers": {dst.clone(): "mcleaky"}}));
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    for extra in [&["--dry-run"][..], &[], &["-vvv"]] {
+        let journal = plan.with_extension("journal");
+        let failed = run(ecrctl()
+            .env("PATH", &path)
+            .env("DOCKER_CONFIG", &leaky)
+            .args(["migrate", "--plan", plan.to_str().unwrap()])
+            .args(["--plain-http", src])
+            .args(["--ca-cert", s.ca_cert.to_str().unwrap()])
+            .args(["--journal", journal.to_str().unwrap()])
+            .args(extra));
+        failed.assert_code(3);
+        assert!(
+            failed
+                .stderr
+                .contains("docker-credential-mcleaky exited with 1"),
+            "{}",
+            failed.stderr
+        );
+        assert!(
+            !failed.stderr.contains("HelperSecret-42")
+                && !failed.stdout.contains("HelperSecret-42"),
+            "{}",
+            failed.stderr
+        );
+    }
+    assert_eq!(raw_digest(Registry::Ecr, &format!("{p}/leak"), "v1"), None);
+
+    // A malformed `auth` entry: bad input naming the file and key, not anonymous access.
+    let empty = docker_config_dir(&json!({}));
+    for bad in [
+        "!!!notbase64SECRETPW".to_string(),
+        base64::Engine::encode(
+            &base64::engine::general_purpose::STANDARD,
+            "nocolonSECRETPW",
+        ),
+    ] {
+        let authfile = temp_file(
+            "auth.json",
+            &json!({"auths": {src.clone(): {"auth": bad}}}).to_string(),
+        );
+        let refused = migrate_plain(
+            &plan,
+            &["--dry-run", "--src-authfile", authfile.to_str().unwrap()],
+            Some(&empty),
+        );
+        refused.assert_code(2);
+        assert!(
+            refused.stderr.contains(&format!("auths.\"{src}\"")),
+            "{}",
+            refused.stderr
+        );
+        assert!(!refused.stderr.contains("SECRETPW"), "{}", refused.stderr);
+    }
+}
+
+fn arm64_of(index: &Value) -> String {
+    index["manifests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["platform"]["architecture"] == "arm64")
+        .unwrap()["digest"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn a_retag_inside_one_ecr_repository_honours_platform() {
+    let s = stand_ins();
+    let p = unique("mcrtplat");
+    let repo = format!("{p}/app");
+    crate::client::ecr(&["repo", "create", &repo]).assert_code(0);
+    let (layout, index_digest) = crate::images::oci_index_layout("v1", &p);
+    crate::images::push_layout(Registry::Ecr, &layout, &repo, "v1");
+    crate::images::push_layout(Registry::Plain, &layout, &repo, "v1");
+    let arm = arm64_of(&plain_raw(&repo, "v1"));
+    let plan = temp_file(
+        "plan.txt",
+        &format!("{0}/{repo}:v1 {0}/{repo}:arm\n", s.registry),
+    );
+    let run = migrate_ecr(&plan, &["--platform", "linux/arm64", "-o", "json"]);
+    run.assert_code(0);
+    assert_eq!(run.json()["items"][0]["digest"], arm.as_str());
+    assert_eq!(
+        raw_digest(Registry::Ecr, &repo, "arm").as_deref(),
+        Some(arm.as_str()),
+        "the platform manifest, as the copy path gives it, not the index"
+    );
+    assert_eq!(
+        raw_digest(Registry::Ecr, &repo, "v1").as_deref(),
+        Some(index_digest.as_str())
+    );
+}
+
+#[test]
+fn platform_reruns_are_done_in_an_earlier_run_and_a_moved_destination_is_not_blamed_on_the_source()
+{
+    let s = stand_ins();
+    let p = unique("mcplatj");
+    let (layout, _) = crate::images::oci_index_layout("v1", &p);
+    crate::images::push_layout(Registry::Plain, &layout, &format!("{p}/multi"), "v1");
+    let arm = arm64_of(&plain_raw(&format!("{p}/multi"), "v1"));
+    let src = &s.plain_registry;
+    let plan = temp_file("plan.txt", &format!("{src}/{p}/multi:v1 {p}/arm:v1\n"));
+    let args = ["--platform", "linux/arm64", "-o", "json"];
+    let first = migrate_ecr(&plan, &args);
+    first.assert_code(0);
+    assert_eq!(first.json()["items"][0]["status"], "copied");
+    assert_eq!(first.json()["items"][0]["digest"], arm.as_str());
+    let again = migrate_ecr(&plan, &args);
+    again.assert_code(0);
+    assert_eq!(again.json()["items"][0]["status"], "skipped");
+    assert_eq!(again.json()["items"][0]["detail"], "done in an earlier run");
+    // Another platform selection is not the same item.
+    let amd = migrate_ecr(&plan, &["--platform", "linux/amd64", "-o", "json"]);
+    assert_ne!(amd.json()["items"][0]["detail"], "done in an earlier run");
+    // Someone else moves the destination tag; the source did not change.
+    let other = seed_image(
+        Registry::Plain,
+        &format!("{p}/other"),
+        "v1",
+        &format!("{p}-o"),
+    );
+    let mover = temp_file("plan.txt", &format!("{src}/{p}/other:v1 {p}/arm:v1\n"));
+    migrate_ecr(&mover, &["--overwrite"]).assert_code(0);
+    assert_eq!(
+        raw_digest(Registry::Ecr, &format!("{p}/arm"), "v1").as_deref(),
+        Some(other.as_str())
+    );
+    let rerun = migrate_ecr(&plan, &["--platform", "linux/arm64"]);
+    assert!(!rerun.stderr.contains("source changed"), "{}", rerun.stderr);
+}
+
+#[test]
+fn referrers_of_a_journaled_image_are_rechecked_and_the_dry_run_agrees() {
+    let s = stand_ins();
+    let p = unique("mcrefj");
+    let repo = format!("{p}/signed");
+    let image = plain_image(&repo, &p, Vec::new());
+    let digest = plain_manifest(&repo, "v1", &image);
+    let hex = digest.trim_start_matches("sha256:");
+    let sig = plain_image(&repo, &format!("{p}-sig1"), Vec::new());
+    plain_manifest(&repo, &format!("sha256-{hex}.sig"), &sig);
+    let src = &s.plain_registry;
+    let dest = format!("{p}/dst");
+    let plan = temp_file("plan.txt", &format!("{src}/{repo}:v1 {dest}:v1\n"));
+    migrate_ecr(&plan, &["--referrers"]).assert_code(0);
+    // A new attestation: the journaled image stays done, its new referrer is copied.
+    let att = plain_image(&repo, &format!("{p}-att"), Vec::new());
+    let att_digest = plain_manifest(&repo, &format!("sha256-{hex}.att"), &att);
+    let rerun = migrate_ecr(&plan, &["--referrers", "-o", "json"]);
+    rerun.assert_code(0);
+    assert_eq!(rerun.json()["items"][0]["detail"], "done in an earlier run");
+    assert_eq!(
+        raw_digest(Registry::Ecr, &dest, &format!("sha256-{hex}.att")).as_deref(),
+        Some(att_digest.as_str())
+    );
+    // Re-signed: the `.sig` tag moved. The dry run and the real run give one answer,
+    // and neither claims the image was copied.
+    let sig2 = plain_image(&repo, &format!("{p}-sig2"), Vec::new());
+    plain_manifest(&repo, &format!("sha256-{hex}.sig"), &sig2);
+    for fresh in [&[][..], &["--fresh"]] {
+        let mut dry_args = vec!["--referrers", "--dry-run"];
+        dry_args.extend_from_slice(fresh);
+        let dry = migrate_ecr(&plan, &dry_args);
+        dry.assert_code(1);
+        assert!(dry.stderr.contains(".sig"), "{}", dry.stderr);
+    }
+    let real = migrate_ecr(&plan, &["--referrers", "-o", "json"]);
+    real.assert_code(1);
+    let error = real.json()["items"][0]["error"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        error.contains(".sig") && !error.contains("was copied"),
+        "{error}"
+    );
+    let fresh = migrate_ecr(&plan, &["--referrers", "--fresh", "-o", "json"]);
+    fresh.assert_code(1);
+    let error = fresh.json()["items"][0]["error"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        error.contains("skipped") && !error.contains("was copied"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_torn_journal_line_does_not_swallow_the_next_record() {
+    let s = stand_ins();
+    let p = unique("mctorn");
+    seed_image(Registry::Plain, &format!("{p}/src"), "v1", &p);
+    let src = &s.plain_registry;
+    let plan = temp_file("plan.txt", &format!("{src}/{p}/src:v1 {p}/dst:v1\n"));
+    // What kill -9 during a write leaves: a last line without its end.
+    let journal = plan.with_extension("journal");
+    std::fs::write(&journal, "{\"key\":\"x y\",\"digest\":\"sha256:ab").unwrap();
+    let first = migrate_ecr(&plan, &["-o", "json"]);
+    first.assert_code(0);
+    assert_eq!(first.json()["items"][0]["status"], "copied");
+    let again = migrate_ecr(&plan, &["-o", "json"]);
+    again.assert_code(0);
+    assert_eq!(again.json()["items"][0]["detail"], "done in an earlier run");
+}
