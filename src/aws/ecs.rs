@@ -133,21 +133,8 @@ async fn services(
                     e,
                 )
             })?;
-        // A service deleted between the two calls is reported as MISSING: nothing runs.
-        if let Some(failure) = out
-            .failures()
-            .iter()
-            .find(|f| f.reason() != Some("MISSING"))
-        {
-            return Err(crate::error::CliError::remote(format!(
-                "could not describe the services of ECS cluster `{name}`"
-            ))
-            .with_cause(format!(
-                "{}: {}",
-                failure.arn().unwrap_or("?"),
-                failure.reason().unwrap_or("no reason given")
-            )));
-        }
+        // One deleted between the two calls is reported as MISSING: nothing runs.
+        no_failures(out.failures(), "services", name)?;
         for service in out.services() {
             if service.status() == Some("INACTIVE") {
                 continue;
@@ -211,21 +198,8 @@ async fn tasks(
                     e,
                 )
             })?;
-        // A task that stopped between the two calls is reported as MISSING: nothing runs.
-        if let Some(failure) = out
-            .failures()
-            .iter()
-            .find(|f| f.reason() != Some("MISSING"))
-        {
-            return Err(crate::error::CliError::remote(format!(
-                "could not describe the tasks of ECS cluster `{name}`"
-            ))
-            .with_cause(format!(
-                "{}: {}",
-                failure.arn().unwrap_or("?"),
-                failure.reason().unwrap_or("no reason given")
-            )));
-        }
+        // One stopped between the two calls is reported as MISSING: nothing runs.
+        no_failures(out.failures(), "tasks", name)?;
         for task in out.tasks() {
             let user = format!(
                 "ECS task {name}/{}",
@@ -249,4 +223,20 @@ async fn tasks(
         }
     }
     Ok(())
+}
+
+/// A DescribeServices / DescribeTasks answer's failures, except MISSING, fail the read: an
+/// unknown answer must not read as "nothing runs there".
+fn no_failures(failures: &[aws_sdk_ecs::types::Failure], what: &str, name: &str) -> Result<()> {
+    match failures.iter().find(|f| f.reason() != Some("MISSING")) {
+        None => Ok(()),
+        Some(failure) => Err(crate::error::CliError::remote(format!(
+            "could not describe the {what} of ECS cluster `{name}`"
+        ))
+        .with_cause(format!(
+            "{}: {}",
+            failure.arn().unwrap_or("?"),
+            failure.reason().unwrap_or("no reason given")
+        ))),
+    }
 }
