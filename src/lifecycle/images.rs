@@ -258,29 +258,62 @@ fn refuse_duplicates(details: &[RawImageDetail], bare: bool) -> Result<(), Strin
             format!("$.imageDetails[{i}]")
         }
     };
-    let mut seen: std::collections::HashMap<(Option<&str>, Option<&str>, &str), usize> =
-        std::collections::HashMap::with_capacity(details.len());
-    for (i, d) in details.iter().enumerate() {
-        let key = (
+    if let Some((first, i)) = first_duplicate(details) {
+        let d = &details[i];
+        return Err(format!(
+            "{}: digest {} is listed twice{} ({} and {}); ECR holds one image per digest in a repository, so a duplicate would be counted as two images; remove it, e.g. `jq '.imageDetails |= unique_by(.registryId, .repositoryName, .imageDigest)'`",
+            at(i),
+            d.image_digest,
+            d.repository_name
+                .as_deref()
+                .map(|r| format!(" in repository {r}"))
+                .unwrap_or_default(),
+            at(first),
+            at(i),
+        ));
+    }
+    Ok(())
+}
+
+/// The first entry (in input order) whose (registryId, repository, digest) an earlier
+/// entry has, and that earlier entry. Sorted 16-byte hashes instead of a hash table: at
+/// 200,000 images a table of the keys no longer fits the cache and made reading a file
+/// grow faster than its size (bench/lifecycle).
+fn first_duplicate(details: &[RawImageDetail]) -> Option<(usize, usize)> {
+    use std::hash::{Hash, Hasher};
+    fn key(d: &RawImageDetail) -> (Option<&str>, Option<&str>, &str) {
+        (
             d.registry_id.as_deref(),
             d.repository_name.as_deref(),
             d.image_digest.as_str(),
-        );
-        if let Some(first) = seen.insert(key, i) {
-            return Err(format!(
-                "{}: digest {} is listed twice{} ({} and {}); ECR holds one image per digest in a repository, so a duplicate would be counted as two images; remove it, e.g. `jq '.imageDetails |= unique_by(.registryId, .repositoryName, .imageDigest)'`",
-                at(i),
-                d.image_digest,
-                d.repository_name
-                    .as_deref()
-                    .map(|r| format!(" in repository {r}"))
-                    .unwrap_or_default(),
-                at(first),
-                at(i),
-            ));
+        )
+    }
+    let mut hashes: Vec<(u64, usize)> = details
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            key(d).hash(&mut h);
+            (h.finish(), i)
+        })
+        .collect();
+    hashes.sort_unstable();
+    let mut found: Option<(usize, usize)> = None;
+    for group in hashes.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+        // Entries of a group are in input order; equal hashes may still differ.
+        for (n, &(_, later)) in group.iter().enumerate().skip(1) {
+            let earlier = group[..n]
+                .iter()
+                .map(|&(_, e)| e)
+                .find(|&e| key(&details[e]) == key(&details[later]));
+            if let Some(earlier) = earlier
+                && found.is_none_or(|(_, f)| later < f)
+            {
+                found = Some((earlier, later));
+            }
         }
     }
-    Ok(())
+    found
 }
 
 /// Reads `describe-images` output (`{"imageDetails":[…]}` or a bare list). A problem
@@ -513,6 +546,15 @@ mod tests {
         .unwrap_err();
         assert!(
             e.starts_with("$.imageDetails[2]: digest x is listed twice in repository r ($.imageDetails[0] and $.imageDetails[2])"),
+            "{e}"
+        );
+        // Several duplicates: the first entry (in input order) that repeats an earlier one.
+        let e = parse_describe_images(
+            r#"[{"imageDigest":"a","imagePushedAt":1},{"imageDigest":"b","imagePushedAt":1},{"imageDigest":"b","imagePushedAt":1},{"imageDigest":"a","imagePushedAt":1}]"#,
+        )
+        .unwrap_err();
+        assert!(
+            e.starts_with("$[2]: digest b is listed twice ($[1] and $[2])"),
             "{e}"
         );
         // The same digest in two repositories (or two registries) is two images.

@@ -200,6 +200,10 @@ impl Protection {
                 ));
             }
         }
+        if self.in_use.is_empty() {
+            // Nothing to look up: indexing every image would only cost time.
+            return out;
+        }
         // What the images hold, by their repository (None: not known), indexed once.
         let mut repos: HashSet<Option<&str>> = HashSet::new();
         let mut digests: HashSet<(Option<&str>, &str)> = HashSet::new();
