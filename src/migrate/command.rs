@@ -169,11 +169,7 @@ pub async fn run(settings: &Settings, args: &MigrateArgs, printer: &Printer) -> 
     if args.dry_run {
         let (copied, blobs) = dry_run(&copier, &copies, &journal, args, &progress).await;
         progress.finish();
-        match super::referrers::summary(&copier.referrers) {
-            Some((true, line)) => printer.warn(&line),
-            Some((false, line)) => printer.info(&line),
-            None => {}
-        }
+        print_referrers(&copier, printer);
         reports.extend(copied);
         reports.extend(unreadable);
         sort_by_plan(&mut reports, &order);
@@ -181,11 +177,7 @@ pub async fn run(settings: &Settings, args: &MigrateArgs, printer: &Printer) -> 
     }
     reports.extend(copy_all(&copier, &copies, &journal, args, &progress).await?);
     progress.finish();
-    match super::referrers::summary(&copier.referrers) {
-        Some((true, line)) => printer.warn(&line),
-        Some((false, line)) => printer.info(&line),
-        None => {}
-    }
+    print_referrers(&copier, printer);
     reports.extend(unreadable);
     sort_by_plan(&mut reports, &order);
     let result = finish(
@@ -225,6 +217,15 @@ fn host_down(copier: &Copier, reports: &[ItemReport]) -> Option<CliError> {
     Some(error.with_hint(
         "check that the registry is up and reachable, then run the same command again: finished items are skipped",
     ))
+}
+
+/// How many referrers were copied, or left behind (a warning) without --referrers.
+fn print_referrers(copier: &Copier, printer: &Printer) {
+    match super::referrers::summary(&copier.referrers) {
+        Some((true, line)) => printer.warn(&line),
+        Some((false, line)) => printer.info(&line),
+        None => {}
+    }
 }
 
 fn sort_by_plan(reports: &mut [ItemReport], order: &HashMap<String, usize>) {
