@@ -21,3 +21,46 @@ pub async fn registry_account(ctx: &AwsContext) -> Result<String> {
             .with_hint("pass --registry-id ACCOUNT")
     })
 }
+
+/// Who is calling, as the token cache keys it: the first 16 hex digits of the SHA-256 of
+/// the credentials' access key id (as amazon-ecr-credential-helper does), never the key id
+/// itself. Resolving credentials is local for keys, profiles and SSO caches, so a warm
+/// cache still makes no AWS call; other keys (another account, an assumed role's session)
+/// give another fingerprint, so their logins never share a token.
+pub async fn credentials_fingerprint(
+    sdk: &aws_config::SdkConfig,
+    profile: Option<&str>,
+) -> Result<String> {
+    use aws_credential_types::provider::ProvideCredentials;
+    let resolved = match sdk.credentials_provider() {
+        Some(provider) => provider.provide_credentials().await.ok(),
+        None => None,
+    };
+    match resolved {
+        Some(credentials) => Ok(fingerprint(credentials.access_key_id())),
+        None => {
+            // The same lookup again, for its precise error and hint.
+            super::ensure_credentials(sdk, profile).await?;
+            Err(CliError::remote("could not load AWS credentials"))
+        }
+    }
+}
+
+/// The cache's fingerprint of an access key id.
+pub fn fingerprint(access_key_id: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(access_key_id.as_bytes());
+    hex::encode(digest)[..16].to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fingerprints_hide_the_key_and_tell_keys_apart() {
+        let a = super::fingerprint("AKIAEXAMPLEKEY000001");
+        assert_eq!(a.len(), 16);
+        assert!(!a.contains("AKIA"));
+        assert_ne!(a, super::fingerprint("AKIAEXAMPLEKEY000002"));
+        assert_eq!(a, super::fingerprint("AKIAEXAMPLEKEY000001"));
+    }
+}

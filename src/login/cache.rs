@@ -15,22 +15,44 @@ use super::token::RegistryToken;
 use crate::error::{CliError, Result};
 use crate::secret::Secret;
 
-/// Where tokens are cached: `ECRCTL_CACHE_DIR`, else the platform cache folder
-/// (`$XDG_CACHE_HOME` or `~/.cache` on Linux, `~/Library/Caches` on macOS) + `ecrctl/tokens`.
-/// With no home at all this is an error: a token is never cached in a shared temp folder.
-pub fn cache_dir() -> Result<PathBuf> {
-    if let Some(dir) = std::env::var_os("ECRCTL_CACHE_DIR").filter(|d| !d.is_empty()) {
-        let dir = PathBuf::from(dir);
+/// Whether the token cache is switched off: `ECRCTL_NO_CACHE`, or amazon-ecr-credential-
+/// helper's `AWS_ECR_DISABLE_CACHE`, set to anything but empty, `0` or `false`.
+pub fn disabled() -> bool {
+    ["ECRCTL_NO_CACHE", "AWS_ECR_DISABLE_CACHE"]
+        .iter()
+        .any(|name| {
+            std::env::var(name).is_ok_and(|v| {
+                !matches!(v.trim().to_ascii_lowercase().as_str(), "" | "0" | "false")
+            })
+        })
+}
+
+/// Where tokens are cached, or `None` when the cache is [`disabled`]: `ECRCTL_CACHE_DIR`,
+/// else amazon-ecr-credential-helper's `AWS_ECR_CACHE_DIR` (`~/` expanded), else the
+/// platform cache folder (`$XDG_CACHE_HOME` or `~/.cache` on Linux, `~/Library/Caches` on
+/// macOS) + `ecrctl/tokens`. With no home at all this is an error: a token is never
+/// cached in a shared temp folder.
+pub fn cache_dir() -> Result<Option<PathBuf>> {
+    if disabled() {
+        return Ok(None);
+    }
+    for name in ["ECRCTL_CACHE_DIR", "AWS_ECR_CACHE_DIR"] {
+        let Some(value) = std::env::var_os(name).filter(|d| !d.is_empty()) else {
+            continue;
+        };
+        let dir = match value.to_str().and_then(|v| v.strip_prefix("~/")) {
+            Some(rest) => crate::fsutil::home_dir()?.join(rest),
+            None => PathBuf::from(value),
+        };
         // Relative, tokens would land wherever docker or the user happens to run (a CI
         // workspace that gets uploaded).
         if dir.is_relative() {
-            return Err(CliError::usage(format!(
-                "ECRCTL_CACHE_DIR `{}` is a relative path",
-                dir.display()
-            ))
-            .with_hint("give an absolute path, or unset it"));
+            return Err(
+                CliError::usage(format!("{name} `{}` is a relative path", dir.display()))
+                    .with_hint("give an absolute path, or unset it"),
+            );
         }
-        return Ok(dir);
+        return Ok(Some(dir));
     }
     let fallback = if cfg!(target_os = "macos") {
         "Library/Caches"
@@ -38,12 +60,15 @@ pub fn cache_dir() -> Result<PathBuf> {
         ".cache"
     };
     let base = crate::fsutil::xdg_dir("XDG_CACHE_HOME", fallback)?;
-    Ok(base.join("ecrctl").join("tokens"))
+    Ok(Some(base.join("ecrctl").join("tokens")))
 }
 
 /// What identifies a cached token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CacheKey {
+    /// Whose credentials obtained it ([`crate::aws::identity::credentials_fingerprint`]):
+    /// other credentials never find this entry.
+    pub identity: String,
     pub profile: String,
     /// The profile came from `--profile`, so its credentials won over environment keys.
     /// Left out of the key when false, so earlier cache files keep their names.
@@ -74,6 +99,10 @@ impl CacheKey {
 #[serde(rename_all = "camelCase")]
 pub struct CacheEntry {
     pub registry: String,
+    /// The fingerprint of the credentials that obtained it; entries written before it
+    /// existed have none and are never served.
+    #[serde(default)]
+    pub identity: Option<String>,
     pub account: String,
     pub region: String,
     pub profile: String,
@@ -97,6 +126,7 @@ impl CacheEntry {
     ) -> Self {
         Self {
             registry: token.host.clone(),
+            identity: Some(key.identity.clone()),
             account: token.account.clone(),
             region: token.region.clone(),
             profile: key.profile.clone(),
@@ -122,8 +152,10 @@ impl CacheEntry {
     }
 }
 
+/// The entry for `key`, if one was written by the same credentials.
 pub fn read(dir: &Path, key: &CacheKey) -> Option<CacheEntry> {
     read_file(&dir.join(key.file_name()))
+        .filter(|e| e.identity.as_deref() == Some(key.identity.as_str()))
 }
 
 fn read_file(path: &Path) -> Option<CacheEntry> {
@@ -145,19 +177,24 @@ pub fn write(dir: &Path, key: &CacheKey, entry: &CacheEntry) -> Result<()> {
 
 /// Every readable entry, newest first.
 pub fn all(dir: &Path) -> Vec<CacheEntry> {
-    let Ok(files) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut entries: Vec<CacheEntry> = files
-        .filter_map(|f| f.ok())
-        .filter(|f| f.file_name().to_string_lossy().ends_with(".json"))
-        .filter_map(|f| read_file(&f.path()))
-        .collect();
+    let mut entries: Vec<CacheEntry> = files(dir).into_iter().map(|(_, e)| e).collect();
     entries.sort_by_key(|e| std::cmp::Reverse(e.fetched_at));
     entries
 }
 
-/// The newest entry for `host`.
+/// Every readable entry with its file.
+pub fn files(dir: &Path) -> Vec<(PathBuf, CacheEntry)> {
+    let Ok(files) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    files
+        .filter_map(|f| f.ok())
+        .filter(|f| f.file_name().to_string_lossy().ends_with(".json"))
+        .filter_map(|f| Some((f.path(), read_file(&f.path())?)))
+        .collect()
+}
+
+/// The newest entry for `host`, from any credentials (only its recipe may be used).
 pub fn find_by_host(dir: &Path, host: &str) -> Option<CacheEntry> {
     all(dir).into_iter().find(|e| e.registry == host)
 }
@@ -168,6 +205,7 @@ mod tests {
 
     fn key(profile: &str) -> CacheKey {
         CacheKey {
+            identity: "0123456789abcdef".into(),
             profile: profile.into(),
             profile_explicit: false,
             registry_id: "default".into(),
@@ -184,11 +222,14 @@ mod tests {
         other.registry_endpoint = Some("127.0.0.1:5000".into());
         assert_ne!(key("a").file_name(), other.file_name());
         assert!(key("a").file_name().starts_with("us-east-1-default-"));
+        let mut other = key("a");
+        other.identity = "fedcba9876543210".into();
+        assert_ne!(key("a").file_name(), other.file_name());
     }
 
     #[test]
-    fn round_trips_and_finds_by_host() {
-        let dir = std::env::temp_dir().join(format!("ecrctl-cache-{}", std::process::id()));
+    fn another_identity_never_reads_the_entry() {
+        let dir = std::env::temp_dir().join(format!("ecrctl-cache-id-{}", std::process::id()));
         let token = RegistryToken {
             host: "h:1".into(),
             account: "123456789012".into(),
@@ -197,25 +238,14 @@ mod tests {
             password: Secret::new("pw".into()),
             expires_at: Some(10),
         };
-        write(
-            &dir,
-            &key("a"),
-            &CacheEntry::new(&token, &key("a"), 5, true),
-        )
-        .unwrap();
-        let entry = read(&dir, &key("a")).unwrap();
-        assert_eq!(entry.token().unwrap().password.expose(), "pw");
-        assert_eq!(find_by_host(&dir, "h:1").unwrap().account, "123456789012");
-        write(
-            &dir,
-            &key("b"),
-            &CacheEntry::new(&token, &key("b"), 6, false),
-        )
-        .unwrap();
-        assert!(
-            find_by_host(&dir, "h:1").unwrap().token().is_none(),
-            "newest first"
-        );
+        let mine = key("a");
+        write(&dir, &mine, &CacheEntry::new(&token, &mine, 5, true)).unwrap();
+        // Even a file under the same name, written for other credentials, is not a hit.
+        let mut theirs = mine.clone();
+        theirs.identity = "fedcba9876543210".into();
+        std::fs::copy(dir.join(mine.file_name()), dir.join(theirs.file_name())).unwrap();
+        assert!(read(&dir, &mine).is_some());
+        assert!(read(&dir, &theirs).is_none());
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

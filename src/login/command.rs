@@ -23,12 +23,18 @@ use crate::settings::Settings;
 /// The name docker knows the helper by: `docker-credential-ecrctl`.
 pub const HELPER_NAME: &str = "ecrctl";
 
+/// amazon-ecr-credential-helper's name in docker's credHelpers.
+pub const ECR_LOGIN: &str = "ecr-login";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Action {
     LoggedIn,
     AlreadyLoggedIn,
     CredentialHelper,
+    /// docker's credHelpers send the host to amazon-ecr-credential-helper, which gets
+    /// its own tokens: nothing to log in, and `docker login` would fail to store.
+    EcrLogin,
 }
 
 impl Action {
@@ -37,6 +43,7 @@ impl Action {
             Self::LoggedIn => "logged in",
             Self::AlreadyLoggedIn => "already logged in",
             Self::CredentialHelper => "via credential helper",
+            Self::EcrLogin => "served by ecr-login (amazon-ecr-credential-helper)",
         }
     }
 }
@@ -60,19 +67,32 @@ struct PasswordDocument<'a> {
     expires_at: Option<String>,
 }
 
+/// Whether one target's login worked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+enum RowStatus {
+    Ok,
+    Failed,
+}
+
+/// One target's line: every field is known for a login that worked; a failed one has
+/// what was known before it failed, and its error.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct LoginRow {
-    registry: String,
-    account: String,
+    registry: Option<String>,
+    account: Option<String>,
     region: String,
-    username: String,
+    username: Option<String>,
     expires_at: Option<String>,
     #[serde(skip)]
     expires_at_secs: Option<i64>,
-    token_source: TokenSource,
-    client: &'static str,
-    action: Action,
+    token_source: Option<TokenSource>,
+    client: Option<&'static str>,
+    action: Option<Action>,
+    status: RowStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
 }
 
 pub async fn run(settings: &Settings, args: &LoginArgs, printer: &Printer) -> CommandResult {
@@ -109,8 +129,8 @@ pub async fn run(settings: &Settings, args: &LoginArgs, printer: &Printer) -> Co
         force: args.force,
         ..TokenSettings::new(settings, args.min_validity.as_secs() as i64)?
     };
-    let fetching = fetch::obtain(&sdk, &token_settings, &targets);
-    let obtained = crate::registry::deadline::announce_if_slow(
+    let fetching = fetch::obtain_each(&sdk, &token_settings, &targets);
+    let results = crate::registry::deadline::announce_if_slow(
         |waited| {
             printer.info(&format!(
                 "still waiting for ECR to hand out a registry token ({} s)…",
@@ -120,46 +140,153 @@ pub async fn run(settings: &Settings, args: &LoginArgs, printer: &Printer) -> Co
         fetching,
     )
     .await?;
-    for o in obtained.iter().filter(|o| o.expired_at_birth) {
-        printer.warn(&format!(
-            "ECR issued a token for {} that had already expired (check this machine's clock); \
-             it is used once and not cached",
-            o.token.host
-        ));
+    for o in results.iter().flatten() {
+        if o.expired_at_birth {
+            printer.warn(&format!(
+                "ECR issued a token for {} that had already expired (check this machine's clock); \
+                 it is used once and not cached",
+                o.token.host
+            ));
+        }
+        for warning in &o.warnings {
+            printer.warn(warning);
+        }
     }
     let Some((kind, program)) = client else {
-        print_password(printer, &obtained)?;
+        let obtained = match <[fetch::TargetResult; 1]>::try_from(results) {
+            Ok([result]) => result?,
+            Err(_) => return Err(several_passwords()),
+        };
+        print_password(printer, &obtained);
         return Ok(Outcome::Success);
     };
     if args.install_helper {
-        install_helper(printer, &obtained)?;
-        return Ok(Outcome::Success);
+        let mut errors = Vec::new();
+        let mut obtained = Vec::new();
+        let mut rows = Vec::new();
+        for (target, result) in targets.iter().zip(results) {
+            match result {
+                Ok(o) => obtained.push(o),
+                Err(error) => rows.push(failed_row(&mut errors, error, target, None, None)),
+            }
+        }
+        if !obtained.is_empty() {
+            let mut done = install_helper(printer, &obtained)?;
+            done.extend(rows);
+            rows = done;
+        }
+        return finish(printer, &rows, errors);
     }
     let docker_dir = match args.no_creds_store {
-        true => Some(plain_docker_config()?),
+        true => Some(plain_docker_config(printer)?),
         false => None,
     };
     let mut rows = Vec::new();
-    for o in &obtained {
-        let action = log_in(
+    let mut errors = Vec::new();
+    for (target, result) in targets.iter().zip(results) {
+        let o = match result {
+            Ok(o) => o,
+            Err(error) => {
+                rows.push(failed_row(&mut errors, error, target, None, Some(kind)));
+                continue;
+            }
+        };
+        let done = log_in(
             kind,
             &program,
-            o,
+            &o,
             docker_dir.as_deref(),
             settings.registry.ca_cert.as_deref(),
         )
-        .await?;
-        rows.push(row(o, kind, action));
+        .await;
+        rows.push(match done {
+            Ok(action) => row(&o, kind, action),
+            Err(error) => failed_row(&mut errors, error, target, Some(&o), Some(kind)),
+        });
     }
-    print_rows(printer, &rows);
-    if let Some(dir) = docker_dir {
+    if let Some(dir) = docker_dir
+        && rows.iter().any(|r| r.status == RowStatus::Ok)
+    {
         printer.info(&format!(
             "logged in through {}: run `export DOCKER_CONFIG={}` so docker uses it",
             dir.join("config.json").display(),
             dir.display()
         ));
     }
-    Ok(Outcome::Success)
+    finish(printer, &rows, errors)
+}
+
+fn several_passwords() -> CliError {
+    CliError::usage("--print-password prints one password, but several registries were asked for")
+        .with_hint("pass a single --region and --registry-id")
+}
+
+/// Prints every target's row; a failed target fails the whole run (exit 3), after the
+/// others were done. A single target's error is returned as it is, with its hint.
+fn finish(printer: &Printer, rows: &[LoginRow], mut errors: Vec<CliError>) -> CommandResult {
+    if errors.is_empty() {
+        if !printer.quiet || printer.is_json() {
+            print_rows(printer, rows);
+        }
+        return Ok(Outcome::Success);
+    }
+    if rows.len() > 1 || printer.is_json() {
+        // With several targets the table shows which worked; JSON always shows them.
+        print_rows(printer, rows);
+    }
+    if let ([_], Some(error)) = (rows, errors.pop()) {
+        return Err(error);
+    }
+    let failed: Vec<&LoginRow> = rows
+        .iter()
+        .filter(|r| r.status == RowStatus::Failed)
+        .collect();
+    let mut error = CliError::remote(format!("{} of {} logins failed", failed.len(), rows.len()));
+    for row in &failed {
+        error = error.with_cause(format!(
+            "{}: {}",
+            target_label(row),
+            row.error.as_deref().unwrap_or("failed")
+        ));
+    }
+    Err(error.with_hint(
+        "the other registries were logged in; fix the failed ones and run the same login again",
+    ))
+}
+
+fn target_label(row: &LoginRow) -> String {
+    match (&row.registry, &row.account) {
+        (Some(registry), _) => registry.clone(),
+        (None, Some(account)) => format!("account {account} in {}", row.region),
+        (None, None) => format!("this account in {}", row.region),
+    }
+}
+
+/// The row of a target that failed (before or after its token); keeps the error whole.
+fn failed_row(
+    errors: &mut Vec<CliError>,
+    error: CliError,
+    target: &LoginTarget,
+    o: Option<&Obtained>,
+    kind: Option<ClientKind>,
+) -> LoginRow {
+    let row = LoginRow {
+        registry: o.map(|o| o.token.host.clone()),
+        account: o
+            .map(|o| o.token.account.clone())
+            .or_else(|| target.registry_id.clone()),
+        region: target.region.clone(),
+        username: None,
+        expires_at: None,
+        expires_at_secs: None,
+        token_source: o.map(|o| o.source),
+        client: kind.map(ClientKind::program),
+        action: None,
+        status: RowStatus::Failed,
+        error: Some(error.to_string()),
+    };
+    errors.push(error);
+    row
 }
 
 fn client_kind(arg: ClientArg) -> ClientKind {
@@ -200,15 +327,17 @@ fn targets(aws: &AwsSettings, sdk: &aws_config::SdkConfig) -> Result<Vec<LoginTa
 
 fn row(o: &Obtained, kind: ClientKind, action: Action) -> LoginRow {
     LoginRow {
-        registry: o.token.host.clone(),
-        account: o.token.account.clone(),
+        registry: Some(o.token.host.clone()),
+        account: Some(o.token.account.clone()),
         region: o.token.region.clone(),
-        username: o.token.username.clone(),
+        username: Some(o.token.username.clone()),
         expires_at: o.token.expires_at.map(token::rfc3339),
         expires_at_secs: o.token.expires_at,
-        token_source: o.source,
-        client: kind.program(),
-        action,
+        token_source: Some(o.source),
+        client: Some(kind.program()),
+        action: Some(action),
+        status: RowStatus::Ok,
+        error: None,
     }
 }
 
@@ -230,6 +359,13 @@ async fn log_in(
     if let Some(config) = &config {
         if config.helper_for(&t.host).as_deref() == Some(HELPER_NAME) {
             return Ok(Action::CredentialHelper);
+        }
+        if config
+            .cred_helpers()
+            .iter()
+            .any(|(h, helper)| *h == t.host && helper == ECR_LOGIN)
+        {
+            return Ok(Action::EcrLogin);
         }
         if config
             .stored_auth(&t.host)
@@ -256,13 +392,7 @@ async fn log_in(
     }))
 }
 
-fn print_password(printer: &Printer, obtained: &[Obtained]) -> Result<()> {
-    let [o] = obtained else {
-        return Err(CliError::usage(
-            "--print-password prints one password, but several registries were asked for",
-        )
-        .with_hint("pass a single --region and --registry-id"));
-    };
+fn print_password(printer: &Printer, o: &Obtained) {
     if printer.is_json() {
         printer.json(&PasswordDocument {
             schema_version: SchemaVersion,
@@ -274,7 +404,6 @@ fn print_password(printer: &Printer, obtained: &[Obtained]) -> Result<()> {
     } else {
         printer.stdout(&format!("{}\n", o.token.password.expose()));
     }
-    Ok(())
 }
 
 fn print_rows(printer: &Printer, rows: &[LoginRow]) {
@@ -293,6 +422,17 @@ fn rows_table(printer: &Printer, rows: &[LoginRow], now: i64) -> comfy_table::Ta
         "REGISTRY", "ACCOUNT", "REGION", "EXPIRES", "TOKEN", "CLIENT",
     ]);
     for row in rows {
+        if row.status == RowStatus::Failed {
+            table.add_row(vec![
+                target_label(row),
+                row.account.clone().unwrap_or_else(|| "-".into()),
+                row.region.clone(),
+                "-".into(),
+                "-".into(),
+                format!("FAILED: {}", row.error.as_deref().unwrap_or("failed")),
+            ]);
+            continue;
+        }
         let expires = match (&row.expires_at, row.expires_at_secs) {
             (Some(at), Some(secs)) if secs > now => {
                 format!("{at} (in {})", describe_seconds(secs - now))
@@ -301,22 +441,26 @@ fn rows_table(printer: &Printer, rows: &[LoginRow], now: i64) -> comfy_table::Ta
             _ => "unknown".into(),
         };
         table.add_row(vec![
-            row.registry.clone(),
-            row.account.clone(),
+            row.registry.clone().unwrap_or_default(),
+            row.account.clone().unwrap_or_default(),
             row.region.clone(),
             expires,
             match row.token_source {
-                TokenSource::Cache => "cached".into(),
-                TokenSource::Aws => "new".to_string(),
+                Some(TokenSource::Cache) => "cached".into(),
+                _ => "new".to_string(),
             },
-            format!("{}: {}", row.client, row.action.label()),
+            format!(
+                "{}: {}",
+                row.client.unwrap_or("-"),
+                row.action.map(Action::label).unwrap_or("-")
+            ),
         ]);
     }
     table
 }
 
 /// `credHelpers` entries for every host, and `docker-credential-ecrctl` on PATH.
-fn install_helper(printer: &Printer, obtained: &[Obtained]) -> Result<()> {
+fn install_helper(printer: &Printer, obtained: &[Obtained]) -> Result<Vec<LoginRow>> {
     let link = ensure_helper_binary()?;
     let dir = config_dir()?;
     // Held from load to save, so parallel installs (other regions, accounts) all land.
@@ -358,12 +502,10 @@ fn install_helper(printer: &Printer, obtained: &[Obtained]) -> Result<()> {
     if let Some(link) = link {
         printer.info(&format!("linked {} to this ecrctl", link.display()));
     }
-    let rows: Vec<LoginRow> = obtained
+    Ok(obtained
         .iter()
         .map(|o| row(o, ClientKind::Docker, Action::CredentialHelper))
-        .collect();
-    print_rows(printer, &rows);
-    Ok(())
+        .collect())
 }
 
 /// Makes sure docker finds `docker-credential-ecrctl`; creates it as a link to this
@@ -403,15 +545,61 @@ fn ensure_helper_binary() -> Result<Option<PathBuf>> {
     Ok(Some(link))
 }
 
-/// ecrctl's own docker config folder without credsStore (`--no-creds-store`).
-fn plain_docker_config() -> Result<PathBuf> {
+/// ecrctl's own docker config folder without credsStore (`--no-creds-store`). Docker
+/// keeps more than config.json in its folder: `contexts/` (the `currentContext` Docker
+/// Desktop sets) and `cli-plugins/` (buildx, compose). Both are linked from the user's
+/// folder, so docker under the new DOCKER_CONFIG finds its context and plugins.
+fn plain_docker_config(printer: &Printer) -> Result<PathBuf> {
     let base = crate::fsutil::xdg_dir("XDG_CONFIG_HOME", ".config")?;
     let dir = base.join("ecrctl").join("docker");
     let _lock = crate::docker::config::lock(&dir)?;
-    let plain = DockerConfig::load(&config_dir()?)?.without_creds_store(&dir);
+    let user_dir = config_dir()?;
+    let plain = DockerConfig::load(&user_dir)?.without_creds_store(&dir);
     // ecrctl's own copy, rebuilt on every such login: no backup to pile up.
     plain.save()?;
+    for name in LINKED_DOCKER_DIRS {
+        link_docker_dir(printer, &user_dir, &dir, name)?;
+    }
     Ok(dir)
+}
+
+/// What `--no-creds-store` links from the user's docker folder.
+const LINKED_DOCKER_DIRS: [&str; 2] = ["contexts", "cli-plugins"];
+
+fn link_docker_dir(printer: &Printer, user_dir: &Path, dir: &Path, name: &str) -> Result<()> {
+    let source = user_dir.join(name);
+    let link = dir.join(name);
+    let source = match std::fs::canonicalize(&source) {
+        Ok(source) if source.is_dir() => source,
+        // Nothing to carry; a link left from an earlier login would now point nowhere.
+        _ => {
+            if link.is_symlink() {
+                let _ = std::fs::remove_file(&link);
+            }
+            return Ok(());
+        }
+    };
+    if link.is_symlink() {
+        if std::fs::read_link(&link).is_ok_and(|t| t == source) {
+            return Ok(());
+        }
+        let _ = std::fs::remove_file(&link);
+    } else if link.exists() {
+        printer.warn(&format!(
+            "{} exists and is not a link to {}; docker under this DOCKER_CONFIG uses it as it is",
+            link.display(),
+            source.display()
+        ));
+        return Ok(());
+    }
+    std::os::unix::fs::symlink(&source, &link).map_err(|e| {
+        CliError::remote(format!(
+            "could not link {} to {}",
+            link.display(),
+            source.display()
+        ))
+        .with_cause(e.to_string())
+    })
 }
 
 #[cfg(test)]
@@ -420,15 +608,17 @@ mod tests {
 
     fn rows() -> Vec<LoginRow> {
         let row = |region: &str, at: Option<i64>, source, action| LoginRow {
-            registry: format!("123456789012.dkr.ecr.{region}.amazonaws.com"),
-            account: "123456789012".into(),
+            registry: Some(format!("123456789012.dkr.ecr.{region}.amazonaws.com")),
+            account: Some("123456789012".into()),
             region: region.into(),
-            username: "AWS".into(),
+            username: Some("AWS".into()),
             expires_at: at.map(token::rfc3339),
             expires_at_secs: at,
-            token_source: source,
-            client: "docker",
-            action,
+            token_source: Some(source),
+            client: Some("docker"),
+            action: Some(action),
+            status: RowStatus::Ok,
+            error: None,
         };
         vec![
             row(

@@ -3,13 +3,14 @@
 //! registry the caller may access, so several accounts in a region share one call.
 
 use aws_config::SdkConfig;
-use futures::future::try_join_all;
+use futures::future::join_all;
 
 use super::cache::{self, CacheEntry, CacheKey};
 use super::token::{self, RegistryToken};
-use crate::aws::{ecr_client, ensure_credentials, sdk_error};
+use crate::aws::identity::credentials_fingerprint;
+use crate::aws::{ecr_client, sdk_error};
 use crate::error::{CliError, Result};
-use crate::registry::endpoint::{ecr_registry_host, parse_ecr_host};
+use crate::registry::endpoint::{ecr_registry_host_in, parse_ecr_host};
 
 /// Which registry a login is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,7 +35,13 @@ pub struct Obtained {
     pub source: TokenSource,
     /// ECR issued it already expired (clock skew, or a stand-in): used once, not cached.
     pub expired_at_birth: bool,
+    /// What went wrong around it without stopping it (a cache that could not be written,
+    /// a refresh that failed while the cached token is still valid), for a warning.
+    pub warnings: Vec<String>,
 }
+
+/// One target's token, or why it could not be had.
+pub type TargetResult = std::result::Result<Obtained, CliError>;
 
 /// Everything that decides where tokens come from and where they are cached.
 #[derive(Debug, Clone)]
@@ -44,7 +51,8 @@ pub struct TokenSettings {
     pub profile_explicit: bool,
     pub api_endpoint: Option<String>,
     pub registry_endpoint: Option<String>,
-    pub cache_dir: std::path::PathBuf,
+    /// `None`: the cache is switched off (`ECRCTL_NO_CACHE`, `AWS_ECR_DISABLE_CACHE`).
+    pub cache_dir: Option<std::path::PathBuf>,
     pub min_validity: i64,
     pub force: bool,
 }
@@ -63,8 +71,10 @@ impl TokenSettings {
         })
     }
 
-    pub fn key(&self, target: &LoginTarget) -> CacheKey {
+    /// The cache key of `target` for the credentials with fingerprint `identity`.
+    pub fn key(&self, identity: &str, target: &LoginTarget) -> CacheKey {
         CacheKey {
+            identity: identity.to_string(),
             profile: self.profile.clone().unwrap_or_else(|| "default".into()),
             profile_explicit: self.profile_explicit,
             registry_id: target
@@ -86,56 +96,145 @@ pub fn effective_api_endpoint(flag: Option<&str>) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-/// Tokens for every target, from the cache where possible.
+/// Tokens for every target, all or nothing (for `migrate` and `push-check`); what
+/// went wrong around a token that is still used is a warning on stderr.
 pub async fn obtain(
     sdk: &SdkConfig,
     settings: &TokenSettings,
     targets: &[LoginTarget],
 ) -> Result<Vec<Obtained>> {
+    let obtained = obtain_each(sdk, settings, targets)
+        .await?
+        .into_iter()
+        .collect::<Result<Vec<_>>>()?;
+    for warning in obtained.iter().flat_map(|o| &o.warnings) {
+        crate::output::to_stderr(&format!("warning: {}\n", crate::output::sanitize(warning)));
+    }
+    Ok(obtained)
+}
+
+/// Tokens for every target, from the cache where possible, in the order asked. Who the
+/// caller is comes first (the cache is keyed by it): without credentials nothing is
+/// served, and that is the only error for all targets at once. A region whose
+/// GetAuthorizationToken fails fails only its own targets.
+pub async fn obtain_each(
+    sdk: &SdkConfig,
+    settings: &TokenSettings,
+    targets: &[LoginTarget],
+) -> Result<Vec<TargetResult>> {
+    let identity = identity(sdk, settings).await?;
+    obtain_as(&identity, sdk, settings, targets).await
+}
+
+/// The fingerprint of the credentials in effect (the cache's key); an error when there
+/// are none.
+pub async fn identity(sdk: &SdkConfig, settings: &TokenSettings) -> Result<String> {
+    credentials_fingerprint(sdk, settings.profile.as_deref()).await
+}
+
+/// [`obtain_each`] for credentials whose fingerprint is already known.
+pub async fn obtain_as(
+    identity: &str,
+    sdk: &SdkConfig,
+    settings: &TokenSettings,
+    targets: &[LoginTarget],
+) -> Result<Vec<TargetResult>> {
     let now = token::now();
-    let mut cached = Vec::new();
+    let cached_entry = |target: &LoginTarget| {
+        let dir = settings.cache_dir.as_ref()?;
+        cache::read(dir, &settings.key(identity, target))
+    };
+    let mut results: Vec<Option<TargetResult>> = vec![None; targets.len()];
     let mut missing = Vec::new();
-    for target in targets {
+    for (i, target) in targets.iter().enumerate() {
         let hit = (!settings.force)
-            .then(|| cache::read(&settings.cache_dir, &settings.key(target)))
+            .then(|| cached_entry(target))
             .flatten()
             .filter(|e| token::reusable(e.expires_at, now, settings.min_validity))
             .and_then(|e| e.token());
         match hit {
             Some(token) => {
                 tracing::info!(registry = %token.host, expires_at = ?token.expires_at, "using the cached token");
-                cached.push(Obtained {
+                results[i] = Some(Ok(Obtained {
                     target: target.clone(),
                     token,
                     source: TokenSource::Cache,
                     expired_at_birth: false,
-                })
+                    warnings: Vec::new(),
+                }));
             }
-            None => missing.push(target.clone()),
+            None => missing.push(i),
         }
     }
-    if missing.is_empty() {
-        return Ok(cached);
-    }
-    ensure_credentials(sdk, settings.profile.as_deref()).await?;
-    let mut regions: Vec<String> = missing.iter().map(|t| t.region.clone()).collect();
+    let mut regions: Vec<String> = missing.iter().map(|&i| targets[i].region.clone()).collect();
     regions.sort();
     regions.dedup();
-    let answers = try_join_all(regions.iter().map(|r| get_authorization_token(sdk, r))).await?;
-    for target in missing {
+    // An explicit API endpoint (VPC endpoint, stand-in) is where the token request goes,
+    // whatever form (FIPS, dual-stack) the registry host has: the SDK refuses both at once.
+    let api_sdk = match settings.api_endpoint {
+        Some(_) => sdk
+            .clone()
+            .into_builder()
+            .use_fips(false)
+            .use_dual_stack(false)
+            .build(),
+        None => sdk.clone(),
+    };
+    let answers = join_all(regions.iter().map(|r| get_authorization_token(&api_sdk, r))).await;
+    for i in missing {
+        let target = &targets[i];
         let answer = &answers[regions
             .iter()
             .position(|r| *r == target.region)
             .expect("region asked for")];
-        let obtained = token_for(sdk, settings, &target, answer)?;
-        // Only a token with time left is worth storing; the recipe is stored regardless.
-        let store = obtained.token.expires_at.is_some_and(|t| t > now);
-        let entry = CacheEntry::new(&obtained.token, &settings.key(&target), now, store);
-        cache::write(&settings.cache_dir, &settings.key(&target), &entry)?;
-        tracing::debug!(registry = %obtained.token.host, cached = store, dir = %settings.cache_dir.display(), "wrote the token cache entry");
-        cached.push(obtained);
+        let result = match answer {
+            Ok(answer) => token_for(sdk, settings, target, answer).map(|mut obtained| {
+                // Only a token with time left is worth storing; the recipe is stored regardless.
+                let store = obtained.token.expires_at.is_some_and(|t| t > now);
+                if let Some(dir) = &settings.cache_dir {
+                    let key = settings.key(identity, target);
+                    let entry = CacheEntry::new(&obtained.token, &key, now, store);
+                    match cache::write(dir, &key, &entry) {
+                        Ok(()) => {
+                            tracing::debug!(registry = %obtained.token.host, cached = store, dir = %dir.display(), "wrote the token cache entry")
+                        }
+                        Err(e) => obtained.warnings.push(format!(
+                            "could not cache the token for {} (it is used anyway): {}",
+                            obtained.token.host,
+                            e
+                        )),
+                    }
+                }
+                obtained
+            }),
+            Err(error) => {
+                // A token that is still valid (if below --min-validity) beats no token, as
+                // for amazon-ecr-credential-helper; an expired one is never handed out.
+                let still_valid = cached_entry(target)
+                    .filter(|e| e.expires_at.is_some_and(|t| t > now))
+                    .and_then(|e| e.token());
+                match still_valid {
+                    Some(token) => Ok(Obtained {
+                        target: target.clone(),
+                        warnings: vec![format!(
+                            "could not refresh the ECR token for {}; using the cached one: {}",
+                            token.host,
+                            error
+                        )],
+                        token,
+                        source: TokenSource::Cache,
+                        expired_at_birth: false,
+                    }),
+                    None => Err(error.clone()),
+                }
+            }
+        };
+        results[i] = Some(result);
     }
-    Ok(cached)
+    Ok(results
+        .into_iter()
+        .map(|r| r.expect("every target has a result"))
+        .collect())
 }
 
 /// One region's GetAuthorizationToken answer.
@@ -197,10 +296,12 @@ fn token_for(
     };
     let host = match &settings.registry_endpoint {
         Some(host) => host.clone(),
-        None if sdk.use_fips() == Some(true) => {
-            ecr_registry_host(&account, &target.region).replacen(".dkr.ecr.", ".dkr.ecr-fips.", 1)
-        }
-        None => ecr_registry_host(&account, &target.region),
+        None => ecr_registry_host_in(
+            &account,
+            &target.region,
+            sdk.use_fips() == Some(true),
+            sdk.use_dual_stack() == Some(true),
+        ),
     };
     let expired_at_birth = answer.expires_at.is_some_and(|t| t <= token::now());
     Ok(Obtained {
@@ -215,5 +316,6 @@ fn token_for(
         },
         source: TokenSource::Aws,
         expired_at_birth,
+        warnings: Vec::new(),
     })
 }

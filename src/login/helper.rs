@@ -31,9 +31,10 @@ pub fn main(action: Option<&str>) -> i32 {
         Some("get") => get_and_print(input.trim()),
         Some("list") => {
             // With no cache folder (no home at all) there is nothing this helper serves.
-            let entries = cache::cache_dir()
-                .map(|dir| cache::all(&dir))
-                .unwrap_or_default();
+            let entries = match cache::cache_dir() {
+                Ok(Some(dir)) => cache::all(&dir),
+                _ => Vec::new(),
+            };
             let hosts: serde_json::Map<String, serde_json::Value> = entries
                 .into_iter()
                 .map(|e| (e.registry, serde_json::Value::String(e.username)))
@@ -130,40 +131,32 @@ fn min_validity() -> Result<i64> {
         })
 }
 
-/// A token for `host`: cached while fresh, else refreshed; `None` if ecrctl does not
-/// serve that host. An expired token is never served, even when a refresh fails.
+/// ECR Public's registry: its tokens come from `ecr-public` GetAuthorizationToken, which
+/// ecrctl does not call (docs/login.md).
+const ECR_PUBLIC: &str = "public.ecr.aws";
+
+/// A token for `host`: cached while fresh for the credentials in effect, else refreshed;
+/// `None` if ecrctl does not serve that host. An expired token is never served, even
+/// when a refresh fails, and a token cached for other credentials is never served.
 async fn get(host: &str) -> Result<Option<RegistryToken>> {
-    let dir = cache::cache_dir()?;
-    let min_validity = min_validity()?;
-    let entry = cache::find_by_host(&dir, host);
-    let now = token::now();
-    if let Some(token) = entry
-        .as_ref()
-        .filter(|e| token::reusable(e.expires_at, now, min_validity))
-        .and_then(CacheEntry::token)
-    {
-        return Ok(Some(token));
+    if host == ECR_PUBLIC {
+        return Err(CliError::usage(
+            "ecrctl does not serve ECR Public (public.ecr.aws)",
+        )
+        .with_hint(
+            "pulls from public.ecr.aws need no login: remove its credHelpers entry; to push, \
+             `aws ecr-public get-login-password --region us-east-1 | docker login --username AWS --password-stdin public.ecr.aws`",
+        ));
     }
+    let dir = cache::cache_dir()?;
+    let entry = dir.as_deref().and_then(|d| cache::find_by_host(d, host));
     let Some(recipe) = recipe_for(host, entry.as_ref()) else {
         return Ok(None);
     };
-    match refresh(host, &recipe, &dir).await {
-        Ok(token) => Ok(Some(token)),
-        Err(error) => {
-            let still_valid =
-                entry.and_then(|e| e.expires_at.filter(|t| *t > now).and_then(|_| e.token()));
-            match still_valid {
-                Some(token) => {
-                    to_stderr(&format!(
-                        "warning: could not refresh the ECR token for {host}; serving the cached one: {}\n",
-                        crate::output::sanitize(&error.to_string())
-                    ));
-                    Ok(Some(token))
-                }
-                None => Err(error.context(format!("could not get an ECR token for {host}"))),
-            }
-        }
-    }
+    refresh(host, &recipe, dir)
+        .await
+        .map(Some)
+        .map_err(|error| error.context(format!("could not get an ECR token for {host}")))
 }
 
 /// How to get a token for `host`.
@@ -173,30 +166,38 @@ struct Recipe {
     region: String,
     account: Option<String>,
     api_endpoint: Option<String>,
-    registry_endpoint: Option<String>,
+    /// The ECR endpoint form the host names (FIPS, dual-stack), for GetAuthorizationToken.
+    fips: bool,
+    dual_stack: bool,
 }
 
 fn recipe_for(host: &str, entry: Option<&CacheEntry>) -> Option<Recipe> {
+    let ecr = parse_ecr_host(host);
+    let (fips, dual_stack) = ecr
+        .as_ref()
+        .map(|h| (h.fips, h.dual_stack))
+        .unwrap_or_default();
     if let Some(e) = entry {
-        let is_ecr_host = parse_ecr_host(host).is_some();
         return Some(Recipe {
             profile: (e.profile != "default").then(|| e.profile.clone()),
             profile_explicit: e.profile_explicit,
             region: e.region.clone(),
             account: Some(e.account.clone()),
             api_endpoint: e.api_endpoint.clone(),
-            registry_endpoint: (!is_ecr_host).then(|| host.to_string()),
+            fips,
+            dual_stack,
         });
     }
     // An ECR host names its account and region; the profile comes from the environment.
-    let ecr = parse_ecr_host(host)?;
+    let ecr = ecr?;
     Some(Recipe {
         profile: std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty()),
         profile_explicit: false,
         region: ecr.region,
         account: Some(ecr.account),
         api_endpoint: None,
-        registry_endpoint: None,
+        fips,
+        dual_stack,
     })
 }
 
@@ -218,32 +219,106 @@ fn recipe_settings(recipe: &Recipe) -> Result<Settings> {
     Ok(settings)
 }
 
-async fn refresh(host: &str, recipe: &Recipe, dir: &std::path::Path) -> Result<RegistryToken> {
+/// The token for exactly `host`, from the cache under the credentials in effect or from
+/// the GetAuthorizationToken endpoint that matches the host's form (FIPS, dual-stack).
+async fn refresh(
+    host: &str,
+    recipe: &Recipe,
+    dir: Option<std::path::PathBuf>,
+) -> Result<RegistryToken> {
     let sdk =
         crate::aws::load_sdk_config(&recipe_settings(recipe)?.aws, Some(&recipe.region)).await?;
+    let mut builder = sdk.into_builder();
+    if recipe.fips {
+        builder.set_use_fips(Some(true));
+    }
+    if recipe.dual_stack {
+        builder.set_use_dual_stack(Some(true));
+    }
+    let sdk = builder.build();
     let settings = TokenSettings {
         profile: recipe.profile.clone(),
         profile_explicit: recipe.profile_explicit,
         api_endpoint: fetch::effective_api_endpoint(recipe.api_endpoint.as_deref()),
-        registry_endpoint: recipe.registry_endpoint.clone(),
-        cache_dir: dir.to_path_buf(),
+        // The token is served for the host docker asked about, in the form it asked.
+        registry_endpoint: Some(host.to_string()),
+        cache_dir: dir,
         min_validity: min_validity()?,
-        force: true,
+        force: false,
     };
     let target = LoginTarget {
         registry_id: recipe.account.clone(),
         region: recipe.region.clone(),
     };
-    let mut obtained = fetch::obtain(&sdk, &settings, &[target]).await?;
-    let token = obtained
+    // The newest token for this host that these credentials obtained (by a login or an
+    // earlier `get`), whatever else its key says; never one of other credentials.
+    let identity = fetch::identity(&sdk, &settings).await?;
+    let now = token::now();
+    let mine = settings.cache_dir.as_deref().and_then(|dir| {
+        cache::all(dir)
+            .into_iter()
+            .find(|e| e.registry == host && e.identity.as_deref() == Some(identity.as_str()))
+    });
+    if let Some(token) = mine
+        .as_ref()
+        .filter(|e| token::reusable(e.expires_at, now, settings.min_validity))
+        .and_then(CacheEntry::token)
+    {
+        return Ok(token);
+    }
+    let fetched = fetch::obtain_as(&identity, &sdk, &settings, &[target])
+        .await?
         .pop()
-        .map(|o| o.token)
         .ok_or_else(|| CliError::remote("no token returned"))?;
-    if token.host != host {
+    let obtained = match fetched {
+        Ok(obtained) => obtained,
+        Err(error) => {
+            // A token that is still valid beats none; an expired one is never served.
+            let still_valid = mine
+                .filter(|e| e.expires_at.is_some_and(|t| t > now))
+                .and_then(|e| e.token());
+            let Some(token) = still_valid else {
+                return Err(error);
+            };
+            to_stderr(&format!(
+                "warning: could not refresh the ECR token for {host}; serving the cached one: {}\n",
+                crate::output::sanitize(&error.to_string())
+            ));
+            return Ok(token);
+        }
+    };
+    for warning in &obtained.warnings {
+        to_stderr(&format!("warning: {}\n", crate::output::sanitize(warning)));
+    }
+    if obtained.token.host != host {
         return Err(CliError::remote(format!(
             "the token obtained is for {}, not {host}",
-            token.host
+            obtained.token.host
         )));
     }
-    Ok(token)
+    Ok(obtained.token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recipes_follow_the_host_form() {
+        for (host, fips, dual) in [
+            ("123456789012.dkr.ecr.us-east-1.amazonaws.com", false, false),
+            (
+                "123456789012.dkr.ecr-fips.us-east-1.amazonaws.com",
+                true,
+                false,
+            ),
+            ("123456789012.dkr-ecr.us-east-1.on.aws", false, true),
+            ("123456789012.dkr-ecr-fips.us-east-1.on.aws", true, true),
+        ] {
+            let r = recipe_for(host, None).unwrap();
+            assert_eq!((r.fips, r.dual_stack), (fips, dual), "{host}");
+            assert_eq!(r.region, "us-east-1");
+        }
+        assert!(recipe_for("ghcr.io", None).is_none());
+    }
 }

@@ -31,7 +31,9 @@ pub struct StatusRow {
 pub async fn run(args: &LoginStatusArgs, printer: &Printer) -> CommandResult {
     let now = token::now();
     let warn_within = args.warn_within.as_secs() as i64;
-    let entries = cache::all(&cache::cache_dir()?);
+    let entries = cache::cache_dir()?
+        .map(|dir| cache::all(&dir))
+        .unwrap_or_default();
     let config = DockerConfig::load(&config_dir()?)?;
     let mut rows = cache_rows(&entries, now, warn_within);
     rows.extend(docker_rows(&config, &entries, now, warn_within).await);

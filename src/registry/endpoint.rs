@@ -4,14 +4,36 @@
 use crate::error::{CliError, Result};
 
 /// The registry host of an account in a region: `ACCOUNT.dkr.ecr.REGION.amazonaws.com`
-/// (`.amazonaws.com.cn` in the China regions).
+/// (the partition's domain outside the commercial one: `.amazonaws.com.cn` in China…).
 pub fn ecr_registry_host(account: &str, region: &str) -> String {
-    let suffix = if region.starts_with("cn-") {
-        "amazonaws.com.cn"
-    } else {
-        "amazonaws.com"
-    };
-    format!("{account}.dkr.ecr.{region}.{suffix}")
+    ecr_registry_host_in(account, region, false, false)
+}
+
+/// The DNS suffixes of ECR registry hosts (IPv4 endpoints, then dual-stack ones), per
+/// partition, as amazon-ecr-credential-helper and the SDKs' endpoint rules know them.
+const PARTITIONS: &[(&str, &str, &str)] = &[
+    // (region prefix, suffix, dual-stack suffix)
+    ("cn-", "amazonaws.com.cn", "on.amazonwebservices.com.cn"),
+    ("eusc-", "amazonaws.eu", "amazonaws.eu"),
+    ("us-isob-", "sc2s.sgov.gov", "sc2s.sgov.gov"),
+    ("us-isof-", "csp.hci.ic.gov", "csp.hci.ic.gov"),
+    ("us-iso-", "c2s.ic.gov", "c2s.ic.gov"),
+    ("eu-isoe-", "cloud.adc-e.uk", "cloud.adc-e.uk"),
+];
+
+/// The registry host of an account in a region in the form asked for: FIPS
+/// (`dkr.ecr-fips`), dual-stack (`dkr-ecr.REGION.on.aws`), both, or neither.
+pub fn ecr_registry_host_in(account: &str, region: &str, fips: bool, dual_stack: bool) -> String {
+    let (suffix, dual_suffix) = PARTITIONS
+        .iter()
+        .find(|(prefix, _, _)| region.starts_with(prefix))
+        .map(|(_, s, d)| (*s, *d))
+        .unwrap_or(("amazonaws.com", "on.aws"));
+    let fips = if fips { "-fips" } else { "" };
+    match dual_stack {
+        true => format!("{account}.dkr-ecr{fips}.{region}.{dual_suffix}"),
+        false => format!("{account}.dkr.ecr{fips}.{region}.{suffix}"),
+    }
 }
 
 /// An ECR registry host split into account and region.
@@ -20,10 +42,15 @@ pub struct EcrHost {
     pub account: String,
     pub region: String,
     pub fips: bool,
+    /// `dkr-ecr…` (IPv4 and IPv6) rather than `dkr.ecr…`.
+    pub dual_stack: bool,
 }
 
-/// Recognises ECR registry hosts: `ACCOUNT.dkr.ecr[-fips].REGION.amazonaws.com[.cn]` and
-/// the dual-stack `ACCOUNT.dkr-ecr[-fips].REGION.on.aws`. Any port is ignored.
+/// Recognises ECR registry hosts: `ACCOUNT.dkr.ecr[-fips].REGION.SUFFIX` and the
+/// dual-stack `ACCOUNT.dkr-ecr[-fips].REGION.SUFFIX`, where SUFFIX is a partition's
+/// domain (`amazonaws.com`, `amazonaws.com.cn`, `on.aws`, `on.amazonwebservices.com.cn`,
+/// `amazonaws.eu`, `c2s.ic.gov`, `sc2s.sgov.gov`, `csp.hci.ic.gov`, `cloud.adc-e.uk`).
+/// Any port is ignored.
 pub fn parse_ecr_host(host: &str) -> Option<EcrHost> {
     let host = host.split(':').next()?.to_ascii_lowercase();
     let parts: Vec<&str> = host.split('.').collect();
@@ -36,7 +63,15 @@ pub fn parse_ecr_host(host: &str) -> Option<EcrHost> {
     };
     let known_suffix = matches!(
         rest,
-        ["amazonaws", "com"] | ["amazonaws", "com", "cn"] | ["on", "aws"]
+        ["amazonaws", "com"]
+            | ["amazonaws", "com", "cn"]
+            | ["on", "aws"]
+            | ["on", "amazonwebservices", "com", "cn"]
+            | ["amazonaws", "eu"]
+            | ["c2s", "ic", "gov"]
+            | ["sc2s", "sgov", "gov"]
+            | ["csp", "hci", "ic", "gov"]
+            | ["cloud", "adc-e", "uk"]
     );
     let fips = service.ends_with("-fips");
     let service_ok = matches!(service, "ecr" | "ecr-fips" | "dkr-ecr" | "dkr-ecr-fips");
@@ -45,6 +80,7 @@ pub fn parse_ecr_host(host: &str) -> Option<EcrHost> {
         account: account.to_string(),
         region: region.to_string(),
         fips,
+        dual_stack: service.starts_with("dkr-ecr"),
     })
 }
 
@@ -105,6 +141,63 @@ mod tests {
         );
         assert!(parse_ecr_host("123456789012.dkr-ecr.us-east-1.on.aws").is_some());
         assert!(parse_ecr_host("123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn").is_some());
+        for (host, region, fips, dual) in [
+            (
+                "123456789012.dkr-ecr-fips.us-gov-west-1.on.aws",
+                "us-gov-west-1",
+                true,
+                true,
+            ),
+            (
+                "123456789012.dkr-ecr.cn-north-1.on.amazonwebservices.com.cn",
+                "cn-north-1",
+                false,
+                true,
+            ),
+            (
+                "123456789012.dkr.ecr.eusc-de-east-1.amazonaws.eu",
+                "eusc-de-east-1",
+                false,
+                false,
+            ),
+            (
+                "123456789012.dkr.ecr.us-iso-east-1.c2s.ic.gov",
+                "us-iso-east-1",
+                false,
+                false,
+            ),
+            (
+                "123456789012.dkr.ecr.us-isob-east-1.sc2s.sgov.gov",
+                "us-isob-east-1",
+                false,
+                false,
+            ),
+            (
+                "123456789012.dkr.ecr.us-isof-south-1.csp.hci.ic.gov",
+                "us-isof-south-1",
+                false,
+                false,
+            ),
+            (
+                "123456789012.dkr.ecr.eu-isoe-west-1.cloud.adc-e.uk",
+                "eu-isoe-west-1",
+                false,
+                false,
+            ),
+        ] {
+            let h = parse_ecr_host(host).unwrap_or_else(|| panic!("{host}"));
+            assert_eq!(
+                (h.region.as_str(), h.fips, h.dual_stack),
+                (region, fips, dual),
+                "{host}"
+            );
+            // Built back from its parts, the same host.
+            assert_eq!(
+                ecr_registry_host_in(&h.account, &h.region, fips, dual),
+                host
+            );
+        }
+        assert!(parse_ecr_host("public.ecr.aws").is_none());
         assert!(parse_ecr_host("ghcr.io").is_none());
         assert!(parse_ecr_host("123.dkr.ecr.us-east-1.amazonaws.com").is_none());
         assert!(parse_ecr_host("123456789012.dkr.ecr.us-east-1.evil.com").is_none());

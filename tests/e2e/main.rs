@@ -26,6 +26,7 @@ mod lifecycle_guard;
 mod lifecycle_inuse;
 mod lifecycle_review;
 mod login;
+mod login_identity;
 mod migrate;
 mod migrate_content;
 mod migrate_faults;
