@@ -37,6 +37,7 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand login 'Log a container client in to ECR with a cached, auto-refreshed token'
+            cand logout 'Remove ecrctl''s cached ECR tokens and the client''s stored credentials for registries'
             cand repo 'Create repositories, or converge existing ones to the settings given; list them'
             cand lifecycle 'Preview exactly what a lifecycle policy expires, check it, apply it safely'
             cand scan 'Wait for ECR scan results and pass or fail a build on them (CI gate)'
@@ -101,6 +102,29 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
         &'ecrctl;login;help;status'= {
         }
         &'ecrctl;login;help;help'= {
+        }
+        &'ecrctl;logout'= {
+            cand --client 'Whose stored credentials to remove besides ecrctl''s cache: docker (config.json `auths` and its credential store) or podman'
+            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)'
+            cand --region 'AWS region, e.g. us-east-1 (`login` and `lifecycle` take several)'
+            cand --registry-id 'AWS account ID of the registry; default: the caller''s (`login` and `lifecycle` take several)'
+            cand --endpoint-url 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply'
+            cand --registry-endpoint 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com'
+            cand --ca-cert 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt'
+            cand -o 'Output format: a table for people, JSON for scripts'
+            cand --output 'Output format: a table for people, JSON for scripts'
+            cand --all 'Every ECR registry known to ecrctl''s cache and the client''s stored credentials'
+            cand --dry-run 'Show what would be removed; change nothing'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
+            cand --verbose 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
+            cand --no-color 'Never colour output (also NO_COLOR)'
+            cand --no-progress 'Never draw progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'ecrctl;repo'= {
             cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)'
@@ -523,6 +547,7 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
         }
         &'ecrctl;help'= {
             cand login 'Log a container client in to ECR with a cached, auto-refreshed token'
+            cand logout 'Remove ecrctl''s cached ECR tokens and the client''s stored credentials for registries'
             cand repo 'Create repositories, or converge existing ones to the settings given; list them'
             cand lifecycle 'Preview exactly what a lifecycle policy expires, check it, apply it safely'
             cand scan 'Wait for ECR scan results and pass or fail a build on them (CI gate)'
@@ -535,6 +560,8 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
             cand status 'Show every known ECR login and how long it has left; exit 1 if any is expired or expires within --warn-within'
         }
         &'ecrctl;help;login;status'= {
+        }
+        &'ecrctl;help;logout'= {
         }
         &'ecrctl;help;repo'= {
             cand create 'Create repositories, or bring existing ones to the settings given (idempotent)'

@@ -39,6 +39,7 @@ complete -c ecrctl -n "__fish_ecrctl_needs_command" -l no-progress -d 'Never dra
 complete -c ecrctl -n "__fish_ecrctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ecrctl -n "__fish_ecrctl_needs_command" -s V -l version -d 'Print version'
 complete -c ecrctl -n "__fish_ecrctl_needs_command" -f -a "login" -d 'Log a container client in to ECR with a cached, auto-refreshed token'
+complete -c ecrctl -n "__fish_ecrctl_needs_command" -f -a "logout" -d 'Remove ecrctl\'s cached ECR tokens and the client\'s stored credentials for registries'
 complete -c ecrctl -n "__fish_ecrctl_needs_command" -f -a "repo" -d 'Create repositories, or converge existing ones to the settings given; list them'
 complete -c ecrctl -n "__fish_ecrctl_needs_command" -f -a "lifecycle" -d 'Preview exactly what a lifecycle policy expires, check it, apply it safely'
 complete -c ecrctl -n "__fish_ecrctl_needs_command" -f -a "scan" -d 'Wait for ECR scan results and pass or fail a build on them (CI gate)'
@@ -90,6 +91,24 @@ complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and __fish_seen_sub
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show every known ECR login and how long it has left; exit 1 if any is expired or expires within --warn-within'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand login; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand logout" -l client -d 'Whose stored credentials to remove besides ecrctl\'s cache: docker (config.json `auths` and its credential store) or podman' -r -f -a "docker\t''
+podman\t''"
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand logout" -l profile -d 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand logout" -l region -d 'AWS region, e.g. us-east-1 (`login` and `lifecycle` take several)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand logout" -l registry-id -d 'AWS account ID of the registry; default: the caller\'s (`login` and `lifecycle` take several)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand logout" -l endpoint-url -d 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile\'s endpoint_url apply' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand logout" -l registry-endpoint -d 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand logout" -l ca-cert -d 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt' -r -F
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand logout" -s o -l output -d 'Output format: a table for people, JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand logout" -l all -d 'Every ECR registry known to ecrctl\'s cache and the client\'s stored credentials'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand logout" -l dry-run -d 'Show what would be removed; change nothing'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand logout" -s q -l quiet -d 'Print only errors'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand logout" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand logout" -l no-color -d 'Never colour output (also NO_COLOR)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand logout" -l no-progress -d 'Never draw progress bars'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand logout" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand logout" -s V -l version -d 'Print version'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and not __fish_seen_subcommand_from create list help" -l profile -d 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and not __fish_seen_subcommand_from create list help" -l region -d 'AWS region, e.g. us-east-1 (`login` and `lifecycle` take several)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and not __fish_seen_subcommand_from create list help" -l registry-id -d 'AWS account ID of the registry; default: the caller\'s (`login` and `lifecycle` take several)' -r
@@ -411,14 +430,15 @@ complete -c ecrctl -n "__fish_ecrctl_using_subcommand completions" -l no-color -
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand completions" -l no-progress -d 'Never draw progress bars'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo lifecycle scan push-check migrate completions help" -f -a "login" -d 'Log a container client in to ECR with a cached, auto-refreshed token'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo lifecycle scan push-check migrate completions help" -f -a "repo" -d 'Create repositories, or converge existing ones to the settings given; list them'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo lifecycle scan push-check migrate completions help" -f -a "lifecycle" -d 'Preview exactly what a lifecycle policy expires, check it, apply it safely'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo lifecycle scan push-check migrate completions help" -f -a "scan" -d 'Wait for ECR scan results and pass or fail a build on them (CI gate)'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo lifecycle scan push-check migrate completions help" -f -a "push-check" -d 'Diagnose why a push to ECR would fail, before pushing'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo lifecycle scan push-check migrate completions help" -f -a "migrate" -d 'Copy and re-tag images between registries, digests preserved, resumably'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo lifecycle scan push-check migrate completions help" -f -a "completions" -d 'Print shell completions to stdout'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login repo lifecycle scan push-check migrate completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login logout repo lifecycle scan push-check migrate completions help" -f -a "login" -d 'Log a container client in to ECR with a cached, auto-refreshed token'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login logout repo lifecycle scan push-check migrate completions help" -f -a "logout" -d 'Remove ecrctl\'s cached ECR tokens and the client\'s stored credentials for registries'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login logout repo lifecycle scan push-check migrate completions help" -f -a "repo" -d 'Create repositories, or converge existing ones to the settings given; list them'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login logout repo lifecycle scan push-check migrate completions help" -f -a "lifecycle" -d 'Preview exactly what a lifecycle policy expires, check it, apply it safely'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login logout repo lifecycle scan push-check migrate completions help" -f -a "scan" -d 'Wait for ECR scan results and pass or fail a build on them (CI gate)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login logout repo lifecycle scan push-check migrate completions help" -f -a "push-check" -d 'Diagnose why a push to ECR would fail, before pushing'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login logout repo lifecycle scan push-check migrate completions help" -f -a "migrate" -d 'Copy and re-tag images between registries, digests preserved, resumably'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login logout repo lifecycle scan push-check migrate completions help" -f -a "completions" -d 'Print shell completions to stdout'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login logout repo lifecycle scan push-check migrate completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and __fish_seen_subcommand_from login" -f -a "status" -d 'Show every known ECR login and how long it has left; exit 1 if any is expired or expires within --warn-within'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and __fish_seen_subcommand_from repo" -f -a "create" -d 'Create repositories, or bring existing ones to the settings given (idempotent)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and __fish_seen_subcommand_from repo" -f -a "list" -d 'List repositories with their settings'

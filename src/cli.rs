@@ -119,6 +119,9 @@ pub enum Command {
     /// Log a container client in to ECR with a cached, auto-refreshed token
     Login(LoginArgs),
 
+    /// Remove ecrctl's cached ECR tokens and the client's stored credentials for registries
+    Logout(LogoutArgs),
+
     /// Create repositories, or converge existing ones to the settings given; list them
     #[command(subcommand)]
     Repo(RepoCommand),
@@ -320,6 +323,42 @@ pub struct LoginArgs {
     /// bypassing a broken credsStore such as Docker Desktop's
     #[arg(long)]
     pub no_creds_store: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+Examples:
+  ecrctl logout 123456789012.dkr.ecr.eu-west-1.amazonaws.com
+  ecrctl logout --all --dry-run                 # what would go
+  ecrctl logout --all --client podman")]
+pub struct LogoutArgs {
+    /// Registry hosts to log out of (HOST or HOST:PORT)
+    #[arg(
+        value_name = "HOST",
+        required_unless_present = "all",
+        conflicts_with = "all"
+    )]
+    pub hosts: Vec<String>,
+
+    /// Every ECR registry known to ecrctl's cache and the client's stored credentials
+    #[arg(long)]
+    pub all: bool,
+
+    /// Show what would be removed; change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Whose stored credentials to remove besides ecrctl's cache: docker (config.json
+    /// `auths` and its credential store) or podman
+    #[arg(long, value_enum, default_value = "docker")]
+    pub client: LogoutClientArg,
+}
+
+/// The clients `logout --client` knows how to clean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogoutClientArg {
+    Docker,
+    Podman,
 }
 
 #[derive(Debug, Subcommand)]

@@ -149,6 +149,7 @@ async fn dispatch(command: &Command, settings: &Settings, printer: &Printer) -> 
             Some(LoginCommand::Status(status)) => login::status::run(status, printer).await,
             None => login::command::run(settings, args, printer).await,
         },
+        Command::Logout(args) => login::logout::run(args, printer).await,
         Command::Completions(args) => {
             let text = generate::completions(args.shell);
             printer.stdout(&String::from_utf8_lossy(&text));

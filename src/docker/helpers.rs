@@ -89,6 +89,76 @@ pub async fn get(name: &str, host: &str) -> HelperAnswer {
     }
 }
 
+/// `docker-credential-NAME erase` for `host` (the host on stdin, as docker sends it),
+/// with a 10 s limit; on failure, why (never the helper's stdout).
+pub async fn erase(name: &str, host: &str) -> Result<(), String> {
+    let program = format!("docker-credential-{name}");
+    let mut child = tokio::process::Command::new(&program)
+        .arg("erase")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| format!("could not run {program}: {e}"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(host.as_bytes()).await;
+    }
+    let output = tokio::time::timeout(Duration::from_secs(10), child.wait_with_output())
+        .await
+        .map_err(|_| format!("{program} did not answer within 10 s"))?
+        .map_err(|e| e.to_string())?;
+    if output.status.success() {
+        return Ok(());
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if stdout.contains("credentials not found") || stderr.contains("credentials not found") {
+        return Ok(());
+    }
+    Err(failure_message(
+        &program,
+        output.status.code(),
+        &stdout,
+        &stderr,
+    ))
+}
+
+/// `docker-credential-NAME list`: the servers the helper holds credentials for (its
+/// answer maps server → user name), or why it could not say.
+pub async fn list(name: &str) -> Result<Vec<String>, String> {
+    let program = format!("docker-credential-{name}");
+    let child = tokio::process::Command::new(&program)
+        .arg("list")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => format!("{program} is not on PATH"),
+            _ => format!("could not run {program}: {e}"),
+        })?;
+    let output = tokio::time::timeout(Duration::from_secs(10), child.wait_with_output())
+        .await
+        .map_err(|_| format!("{program} did not answer within 10 s"))?
+        .map_err(|e| e.to_string())?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(failure_message(
+            &program,
+            output.status.code(),
+            &stdout,
+            &stderr,
+        ));
+    }
+    match serde_json::from_str::<serde_json::Value>(&stdout) {
+        Ok(serde_json::Value::Object(map)) => Ok(map.keys().cloned().collect()),
+        _ => Err(format!("{program} list did not answer with a JSON object")),
+    }
+}
+
 /// "docker-credential-NAME exited with N", plus the first stderr line with anything that
 /// may be a secret removed: a helper may print its whole answer (`"Secret":…`) before it
 /// fails, so stdout is never quoted, and a stderr line is dropped when it quotes a

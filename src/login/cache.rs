@@ -194,6 +194,31 @@ pub fn files(dir: &Path) -> Vec<(PathBuf, CacheEntry)> {
         .collect()
 }
 
+/// Removes the entries `remove` picks (under the cache's lock); returns them.
+pub fn remove_where(dir: &Path, remove: impl Fn(&CacheEntry) -> bool) -> Result<Vec<CacheEntry>> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let _lock = crate::fsutil::lock_for(&dir.join("tokens"))?;
+    let mut removed = Vec::new();
+    for (path, entry) in files(dir) {
+        if !remove(&entry) {
+            continue;
+        }
+        match std::fs::remove_file(&path) {
+            Ok(()) => removed.push(entry),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(
+                    CliError::remote(format!("could not remove {}", path.display()))
+                        .with_cause(e.to_string()),
+                );
+            }
+        }
+    }
+    Ok(removed)
+}
+
 /// The newest entry for `host`, from any credentials (only its recipe may be used).
 pub fn find_by_host(dir: &Path, host: &str) -> Option<CacheEntry> {
     all(dir).into_iter().find(|e| e.registry == host)
@@ -246,6 +271,42 @@ mod tests {
         std::fs::copy(dir.join(mine.file_name()), dir.join(theirs.file_name())).unwrap();
         assert!(read(&dir, &mine).is_some());
         assert!(read(&dir, &theirs).is_none());
+        let removed = remove_where(&dir, |e| e.registry == "h:1").unwrap();
+        assert_eq!(removed.len(), 2);
+        assert!(all(&dir).is_empty());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn round_trips_and_finds_by_host() {
+        let dir = std::env::temp_dir().join(format!("ecrctl-cache-{}", std::process::id()));
+        let token = RegistryToken {
+            host: "h:1".into(),
+            account: "123456789012".into(),
+            region: "us-east-1".into(),
+            username: "AWS".into(),
+            password: Secret::new("pw".into()),
+            expires_at: Some(10),
+        };
+        write(
+            &dir,
+            &key("a"),
+            &CacheEntry::new(&token, &key("a"), 5, true),
+        )
+        .unwrap();
+        let entry = read(&dir, &key("a")).unwrap();
+        assert_eq!(entry.token().unwrap().password.expose(), "pw");
+        assert_eq!(find_by_host(&dir, "h:1").unwrap().account, "123456789012");
+        write(
+            &dir,
+            &key("b"),
+            &CacheEntry::new(&token, &key("b"), 6, false),
+        )
+        .unwrap();
+        assert!(
+            find_by_host(&dir, "h:1").unwrap().token().is_none(),
+            "newest first"
+        );
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

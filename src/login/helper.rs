@@ -159,6 +159,31 @@ async fn get(host: &str) -> Result<Option<RegistryToken>> {
         .map_err(|error| error.context(format!("could not get an ECR token for {host}")))
 }
 
+/// Whether `docker-credential-ecrctl get HOST` could answer now (for `login status`):
+/// ecrctl knows how to get a token for the host and the credentials it would use
+/// resolve. Returns the expiry of the cached token it would serve, if one is cached for
+/// these credentials.
+pub async fn can_serve(host: &str) -> Result<Option<i64>> {
+    let dir = cache::cache_dir()?;
+    let entry = dir.as_deref().and_then(|d| cache::find_by_host(d, host));
+    let recipe = recipe_for(host, entry.as_ref()).ok_or_else(|| {
+        CliError::remote(format!("ecrctl has no token recipe for {host}")).with_hint(format!(
+            "run `ecrctl login --install-helper` for it (with --registry-endpoint {host} if it stands for an ECR registry)"
+        ))
+    })?;
+    let sdk =
+        crate::aws::load_sdk_config(&recipe_settings(&recipe)?.aws, Some(&recipe.region)).await?;
+    let identity =
+        crate::aws::identity::credentials_fingerprint(&sdk, recipe.profile.as_deref()).await?;
+    Ok(dir.as_deref().and_then(|d| {
+        cache::all(d)
+            .into_iter()
+            .find(|e| e.registry == host && e.identity.as_deref() == Some(identity.as_str()))
+            .filter(|e| e.password.is_some())
+            .and_then(|e| e.expires_at)
+    }))
+}
+
 /// How to get a token for `host`.
 struct Recipe {
     profile: Option<String>,

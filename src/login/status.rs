@@ -7,7 +7,7 @@ use super::cache::{self, CacheEntry};
 use super::command::HELPER_NAME;
 use super::token::{self, TokenState};
 use crate::cli::LoginStatusArgs;
-use crate::docker::config::{DockerConfig, config_dir};
+use crate::docker::config::{DockerConfig, config_dir, normalize_host};
 use crate::docker::helpers::{self, HelperAnswer};
 use crate::duration::describe_seconds;
 use crate::outcome::{CommandResult, Outcome, Verdict};
@@ -35,32 +35,47 @@ pub async fn run(args: &LoginStatusArgs, printer: &Printer) -> CommandResult {
         .map(|dir| cache::all(&dir))
         .unwrap_or_default();
     let config = DockerConfig::load(&config_dir()?)?;
-    let mut rows = cache_rows(&entries, now, warn_within);
+    let mut rows = cache_rows(&config, &entries, now, warn_within);
     rows.extend(docker_rows(&config, &entries, now, warn_within).await);
     print(printer, &rows);
-    let stale: Vec<&StatusRow> = rows
-        .iter()
-        .filter(|r| matches!(r.state, TokenState::Expired | TokenState::Expiring))
-        .collect();
-    if stale.is_empty() {
+    let bad: Vec<&StatusRow> = rows.iter().filter(|r| needs_attention(r.state)).collect();
+    if bad.is_empty() {
         return Ok(Outcome::Success);
     }
     let mut verdict = Verdict::new(format!(
-        "{} expired or expiring within {}",
-        crate::output::count(stale.len(), "login is", "logins are"),
+        "{} expired, expiring within {}, broken or of unknown expiry",
+        crate::output::count(bad.len(), "login is", "logins are"),
         describe_seconds(warn_within)
     ));
-    for row in stale {
+    for row in bad {
+        let note = row
+            .note
+            .as_deref()
+            .map(|n| format!(" ({n})"))
+            .unwrap_or_default();
         verdict = verdict.with_cause(format!(
-            "{} ({}): {}",
+            "{} ({}): {}{note}",
             row.registry,
             row.source,
             row.state.as_str()
         ));
     }
     Ok(Outcome::Verdict(verdict.with_hint(
-        "refresh with `ecrctl login`, or let docker ask ecrctl: `ecrctl login --install-helper`",
+        "refresh with `ecrctl login`, or let docker ask ecrctl: `ecrctl login --install-helper`; \
+         remove logins you no longer use with `ecrctl logout HOST`",
     )))
+}
+
+/// States that make `login status` say "no" (exit 1). `unknown` is one: a login whose
+/// expiry nobody can tell is not known to work (fail closed); `stale` is not: an old
+/// cache entry no client uses breaks nothing.
+fn needs_attention(state: TokenState) -> bool {
+    match state {
+        TokenState::Expired | TokenState::Expiring | TokenState::Broken | TokenState::Unknown => {
+            true
+        }
+        TokenState::Valid | TokenState::Stale => false,
+    }
 }
 
 fn status_row(
@@ -83,8 +98,21 @@ fn status_row(
     }
 }
 
-/// The newest cache entry per registry.
-fn cache_rows(entries: &[CacheEntry], now: i64, warn_within: i64) -> Vec<StatusRow> {
+/// Whether docker uses `host` at all: an `auths` entry or a credHelpers entry.
+fn docker_uses(config: &DockerConfig, host: &str) -> bool {
+    config.auths().iter().any(|(h, _)| h == host)
+        || config.cred_helpers().iter().any(|(h, _)| h == host)
+}
+
+/// The newest cache entry per registry. Hosts docker sends to ecrctl's helper are left to
+/// the helper's row (the helper refreshes them); an expired entry no client uses is
+/// `stale`, not a failing login.
+fn cache_rows(
+    config: &DockerConfig,
+    entries: &[CacheEntry],
+    now: i64,
+    warn_within: i64,
+) -> Vec<StatusRow> {
     let mut seen = Vec::new();
     let mut rows = Vec::new();
     for entry in entries {
@@ -92,6 +120,9 @@ fn cache_rows(entries: &[CacheEntry], now: i64, warn_within: i64) -> Vec<StatusR
             continue;
         }
         seen.push(entry.registry.clone());
+        if config.helper_for(&entry.registry).as_deref() == Some(HELPER_NAME) {
+            continue;
+        }
         let mut row = status_row(
             &entry.registry,
             "ecrctl cache".into(),
@@ -103,6 +134,13 @@ fn cache_rows(entries: &[CacheEntry], now: i64, warn_within: i64) -> Vec<StatusR
         row.region = Some(entry.region.clone());
         if entry.password.is_none() {
             row.note = Some("token was expired when issued; not cached".into());
+        }
+        if row.state == TokenState::Expired && !docker_uses(config, &entry.registry) {
+            row.state = TokenState::Stale;
+            row.note = Some(format!(
+                "stale, not in use: `ecrctl logout {}` removes it",
+                entry.registry
+            ));
         }
         rows.push(row);
     }
@@ -123,16 +161,21 @@ async fn docker_rows(
         if !known(&host) || config.helper_for(&host).is_some() {
             continue;
         }
-        let expiry = auth
-            .as_ref()
-            .and_then(|(_, pw)| token::expiry_from_password(pw.expose()));
-        rows.push(status_row(
-            &host,
-            "docker auths".into(),
-            expiry,
-            now,
-            warn_within,
-        ));
+        // An ECR token tells its expiry; another (a stand-in's) is matched with the
+        // token ecrctl cached for that host.
+        let expiry = auth.as_ref().and_then(|(_, pw)| {
+            token::expiry_from_password(pw.expose()).or_else(|| {
+                entries
+                    .iter()
+                    .find(|e| e.registry == host && e.password.as_deref() == Some(pw.expose()))
+                    .and_then(|e| e.expires_at)
+            })
+        });
+        let mut row = status_row(&host, "docker auths".into(), expiry, now, warn_within);
+        if expiry.is_none() {
+            row.note = Some("not an ECR-shaped token: its expiry cannot be read".into());
+        }
+        rows.push(row);
     }
     for (host, helper) in config.cred_helpers() {
         if !known(&host) {
@@ -140,37 +183,82 @@ async fn docker_rows(
         }
         let source = format!("docker credHelpers ({helper})");
         rows.push(match helper.as_str() {
-            // ecrctl refreshes before handing out, so what counts is whether it can.
-            HELPER_NAME => {
-                let mut row = status_row(&host, source, None, now, warn_within);
-                row.note = Some("refreshed on demand by docker-credential-ecrctl".into());
-                row
-            }
+            // ecrctl refreshes before handing out, so what counts is whether it can now.
+            HELPER_NAME => ecrctl_helper_row(&host, source, now, warn_within).await,
             _ => helper_row(&host, &helper, source, now, warn_within).await,
         });
     }
     if let Some(store) = config.creds_store() {
-        let hosts: Vec<String> = entries.iter().map(|e| e.registry.clone()).collect();
-        for host in hosts
-            .iter()
-            .filter(|h| config.helper_for(h).as_deref() == Some(store))
-        {
-            if config.cred_helpers().iter().any(|(h, _)| h == host) {
-                continue;
-            }
-            rows.push(
-                helper_row(
-                    host,
-                    store,
-                    format!("docker credsStore ({store})"),
+        let source = format!("docker credsStore ({store})");
+        let mut hosts: Vec<String> = entries.iter().map(|e| e.registry.clone()).collect();
+        match helpers::list(store).await {
+            Ok(listed) => hosts.extend(listed.iter().map(|h| normalize_host(h))),
+            Err(why) => {
+                // Nothing docker stores there can be read: the store itself is the row.
+                let mut row = status_row(
+                    &format!("(credsStore {store})"),
+                    source.clone(),
+                    None,
                     now,
                     warn_within,
-                )
-                .await,
-            );
+                );
+                row.state = TokenState::Broken;
+                row.note = Some(store_broken_note(store, &why));
+                rows.push(row);
+            }
+        }
+        let mut seen = Vec::new();
+        for host in hosts {
+            if seen.contains(&host)
+                || !known(&host)
+                || config.helper_for(&host).as_deref() != Some(store)
+                || config.cred_helpers().iter().any(|(h, _)| *h == host)
+            {
+                continue;
+            }
+            seen.push(host.clone());
+            let row = helper_row(&host, store, source.clone(), now, warn_within).await;
+            // A cache entry for a host the store knows nothing of is reported by its row.
+            if row.note.as_deref() != Some(NOTHING_STORED) {
+                rows.push(row);
+            }
         }
     }
     rows
+}
+
+const NOTHING_STORED: &str = "no credentials stored";
+
+fn store_broken_note(helper: &str, why: &str) -> String {
+    match helpers::is_desktop_stub_error(why) {
+        true => format!(
+            "the `{helper}` store is broken (\"The stub received bad data\"): use `ecrctl login --install-helper` or `--no-creds-store`"
+        ),
+        false => format!("{why}: docker cannot read or store credentials through it"),
+    }
+}
+
+/// A host docker sends to `docker-credential-ecrctl`: fine while the helper can get a
+/// token now, whatever the cached token's age; broken when it cannot.
+async fn ecrctl_helper_row(host: &str, source: String, now: i64, warn_within: i64) -> StatusRow {
+    match super::helper::can_serve(host).await {
+        Ok(expiry) => {
+            let mut row = status_row(host, source, expiry, now, warn_within);
+            row.state = TokenState::Valid;
+            row.note =
+                Some("docker-credential-ecrctl can refresh it now (credentials resolve)".into());
+            row
+        }
+        Err(error) => {
+            let mut row = status_row(host, source, None, now, warn_within);
+            row.state = TokenState::Broken;
+            row.note = Some(format!(
+                "docker-credential-ecrctl cannot refresh it now: {}",
+                crate::output::sanitize(&error.to_string())
+            ));
+            row
+        }
+    }
 }
 
 async fn helper_row(
@@ -181,26 +269,23 @@ async fn helper_row(
     warn_within: i64,
 ) -> StatusRow {
     let answer = helpers::get(helper, host).await;
-    let (expiry, note) = match answer {
-        HelperAnswer::Found { secret, .. } => (token::expiry_from_password(secret.expose()), None),
-        HelperAnswer::NotFound => (None, Some("no credentials stored".to_string())),
+    let (expiry, note, broken) = match answer {
+        HelperAnswer::Found { secret, .. } => {
+            (token::expiry_from_password(secret.expose()), None, false)
+        }
+        HelperAnswer::NotFound => (None, Some(NOTHING_STORED.to_string()), false),
         HelperAnswer::Missing => (
             None,
             Some(format!("docker-credential-{helper} is not on PATH")),
+            true,
         ),
-        HelperAnswer::Failed { message } if helpers::is_desktop_stub_error(&message) => (
-            None,
-            Some(format!(
-                "the `{helper}` store is broken (\"The stub received bad data\"): use `ecrctl login --install-helper`"
-            )),
-        ),
-        HelperAnswer::Failed { message } => (
-            None,
-            Some(format!("docker-credential-{helper} failed: {message}")),
-        ),
+        HelperAnswer::Failed { message } => (None, Some(store_broken_note(helper, &message)), true),
     };
     let mut row = status_row(host, source, expiry, now, warn_within);
     row.note = note;
+    if broken {
+        row.state = TokenState::Broken;
+    }
     row
 }
 

@@ -42,7 +42,13 @@ pub enum TokenState {
     Valid,
     Expiring,
     Expired,
+    /// Nobody can tell when it runs out (not an ECR-shaped token, nothing recorded).
     Unknown,
+    /// An expired cache entry nothing uses (no client is logged in with it).
+    Stale,
+    /// What serves the host cannot: a credential store that is missing or failing, a
+    /// helper that cannot refresh now.
+    Broken,
 }
 
 impl TokenState {
@@ -52,6 +58,8 @@ impl TokenState {
             Self::Expiring => "expiring",
             Self::Expired => "expired",
             Self::Unknown => "unknown",
+            Self::Stale => "stale",
+            Self::Broken => "broken",
         }
     }
 }

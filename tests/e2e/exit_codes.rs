@@ -140,7 +140,7 @@ fn an_expired_login_status_stays_failed() {
     sandbox.ecrctl(&["login"]).assert_code(0);
     keeps_its_verdict(
         || sandbox.command(&["login", "status"]),
-        "1 login is expired",
+        "2 logins are expired, expiring within",
     );
 }
 

@@ -340,8 +340,13 @@ fn status_shows_expiry_and_exits_1_when_expired() {
     let cached = rows.iter().find(|r| r["source"] == "ecrctl cache").unwrap();
     assert_eq!(cached["state"], "expired");
     assert_eq!(cached["expiresAt"], "2015-01-01T00:00:00Z");
+    // docker's copy of moto's token (not ECR-shaped) has no readable expiry: not ok either.
+    let docker = rows.iter().find(|r| r["source"] == "docker auths").unwrap();
+    assert_eq!(docker["state"], "unknown");
     assert!(
-        status.stderr.contains("error: 1 login is expired"),
+        status.stderr.contains(
+            "error: 2 logins are expired, expiring within 1h, broken or of unknown expiry"
+        ),
         "{}",
         status.stderr
     );

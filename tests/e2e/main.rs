@@ -27,6 +27,7 @@ mod lifecycle_inuse;
 mod lifecycle_review;
 mod login;
 mod login_identity;
+mod login_logout;
 mod migrate;
 mod migrate_content;
 mod migrate_faults;

@@ -1,0 +1,365 @@
+//! `ecrctl logout [HOST…|--all]`: removes ecrctl's cached tokens for those registries and
+//! the client's stored credentials (docker: config.json `auths` and the credential store
+//! it names; podman: `podman logout`). `--dry-run` shows the plan and changes nothing.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use super::cache::{self, CacheEntry};
+use super::client::find_on_path;
+use super::command::{ECR_LOGIN, HELPER_NAME};
+use crate::cli::{LogoutArgs, LogoutClientArg};
+use crate::docker::config::{DockerConfig, config_dir, normalize_host};
+use crate::docker::helpers::{self, HelperAnswer};
+use crate::error::{CliError, Result};
+use crate::outcome::{CommandResult, Outcome};
+use crate::output::{Printer, SchemaVersion};
+use crate::registry::endpoint::parse_ecr_host;
+
+/// One thing removed (or, in a dry run, to be removed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Removal {
+    registry: String,
+    /// `ecrctl cache`, `docker auths`, `docker-credential-NAME`, `podman`.
+    from: String,
+    #[serde(skip)]
+    how: How,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum How {
+    Cache,
+    DockerAuths,
+    Helper(String),
+    Podman,
+}
+
+/// `logout -o json` (docs/json-output.md).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LogoutDocument<'a> {
+    schema_version: SchemaVersion,
+    dry_run: bool,
+    removed: &'a [Removal],
+    /// Hosts docker still gets tokens for from a credential helper that fetches its own.
+    still_served: &'a [String],
+}
+
+pub async fn run(args: &LogoutArgs, printer: &Printer) -> CommandResult {
+    let named = named_hosts(&args.hosts)?;
+    let cache_dir = cache::cache_dir()?;
+    let entries = cache_dir.as_deref().map(cache::all).unwrap_or_default();
+    let docker = match args.client {
+        LogoutClientArg::Docker => Some(DockerConfig::load(&config_dir()?)?),
+        LogoutClientArg::Podman => None,
+    };
+    let podman = match args.client {
+        LogoutClientArg::Podman => Some(find_on_path("podman").ok_or_else(|| {
+            CliError::usage("`podman` is not installed (not found on PATH)")
+                .with_hint("install podman, or log out of docker with --client docker")
+        })?),
+        LogoutClientArg::Docker => None,
+    };
+    let hosts = match args.all {
+        true => known_hosts(&entries, docker.as_ref(), podman.is_some()).await,
+        false => named,
+    };
+    let mut plan = Vec::new();
+    let mut still_served = Vec::new();
+    for host in &hosts {
+        if entries.iter().any(|e| e.registry == *host) {
+            plan.push(removal(host, "ecrctl cache", How::Cache));
+        }
+        if let Some(config) = &docker {
+            plan_docker(config, host, &mut plan, &mut still_served).await;
+        }
+        if let Some(podman) = &podman
+            && podman_logged_in(podman, host).await
+        {
+            plan.push(removal(host, "podman", How::Podman));
+        }
+    }
+    if !args.dry_run {
+        execute(&plan, cache_dir, docker.as_ref(), podman.as_ref()).await?;
+    }
+    print(printer, args.dry_run, &plan, &still_served, &hosts);
+    Ok(Outcome::Success)
+}
+
+fn removal(host: &str, from: &str, how: How) -> Removal {
+    Removal {
+        registry: host.to_string(),
+        from: from.to_string(),
+        how,
+    }
+}
+
+/// The hosts named on the command line, as docker keys them (`https://h/v1/` → `h`).
+fn named_hosts(hosts: &[String]) -> Result<Vec<String>> {
+    let mut named = Vec::new();
+    for raw in hosts {
+        let host = normalize_host(raw.trim());
+        let valid = !host.is_empty()
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+        if !valid {
+            return Err(CliError::usage(format!(
+                "`{}` is not a registry host",
+                raw.escape_debug()
+            ))
+            .with_hint("name it as docker does: HOST or HOST:PORT, e.g. 123456789012.dkr.ecr.us-east-1.amazonaws.com"));
+        }
+        if !named.contains(&host) {
+            named.push(host);
+        }
+    }
+    Ok(named)
+}
+
+/// `--all`: every ECR registry ecrctl cached, docker holds (auths, credHelpers, its
+/// store's list) or podman's auth file holds, plus any host ecrctl cached a token for.
+async fn known_hosts(
+    entries: &[CacheEntry],
+    docker: Option<&DockerConfig>,
+    podman: bool,
+) -> Vec<String> {
+    let mut hosts: Vec<String> = entries.iter().map(|e| e.registry.clone()).collect();
+    let ecr_or_cached =
+        |host: &str| parse_ecr_host(host).is_some() || entries.iter().any(|e| e.registry == host);
+    if let Some(config) = docker {
+        hosts.extend(config.auths().into_iter().map(|(h, _)| h));
+        hosts.extend(config.cred_helpers().into_iter().map(|(h, _)| h));
+        if let Some(store) = config.creds_store()
+            && let Ok(listed) = helpers::list(store).await
+        {
+            hosts.extend(listed.iter().map(|h| normalize_host(h)));
+        }
+    }
+    if podman
+        && let Some(file) = podman_authfile()
+        && let Ok(config) = DockerConfig::load_authfile(&file)
+    {
+        hosts.extend(config.auths().into_iter().map(|(h, _)| h));
+    }
+    let mut known = Vec::new();
+    for host in hosts {
+        if ecr_or_cached(&host) && !known.contains(&host) {
+            known.push(host);
+        }
+    }
+    known
+}
+
+/// podman's auth file: `REGISTRY_AUTH_FILE`, else `$XDG_RUNTIME_DIR/containers/auth.json`.
+fn podman_authfile() -> Option<PathBuf> {
+    if let Some(file) = std::env::var_os("REGISTRY_AUTH_FILE").filter(|f| !f.is_empty()) {
+        return Some(PathBuf::from(file));
+    }
+    let runtime = std::env::var_os("XDG_RUNTIME_DIR").filter(|d| !d.is_empty())?;
+    Some(PathBuf::from(runtime).join("containers/auth.json"))
+}
+
+/// What docker holds for `host`: an `auths` entry, and credentials in the helper docker
+/// uses for it (a credHelpers entry, else credsStore). ecrctl's and ecr-login's helpers
+/// fetch tokens themselves and store nothing: such hosts are reported as still served.
+async fn plan_docker(
+    config: &DockerConfig,
+    host: &str,
+    plan: &mut Vec<Removal>,
+    still_served: &mut Vec<String>,
+) {
+    if config.auths().iter().any(|(h, _)| h == host) {
+        plan.push(removal(host, "docker auths", How::DockerAuths));
+    }
+    let Some(helper) = config.helper_for(host) else {
+        return;
+    };
+    if helper == HELPER_NAME || helper == ECR_LOGIN {
+        if config.cred_helpers().iter().any(|(h, _)| h == host) {
+            still_served.push(format!("{host} (docker-credential-{helper})"));
+        }
+        return;
+    }
+    // Only what the store really holds is listed; a store that cannot answer is listed
+    // too, so the erase reports why it failed instead of the host being skipped silently.
+    match helpers::get(&helper, host).await {
+        HelperAnswer::NotFound | HelperAnswer::Missing => {}
+        HelperAnswer::Found { .. } | HelperAnswer::Failed { .. } => plan.push(removal(
+            host,
+            &format!("docker-credential-{helper}"),
+            How::Helper(helper),
+        )),
+    }
+}
+
+async fn podman_logged_in(podman: &PathBuf, host: &str) -> bool {
+    tokio::process::Command::new(podman)
+        .args(["login", "--get-login", host])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .await
+        .is_ok_and(|s| s.success())
+}
+
+/// Carries out the plan: every removal is tried; the failures are one error (exit 3).
+async fn execute(
+    plan: &[Removal],
+    cache_dir: Option<PathBuf>,
+    docker: Option<&DockerConfig>,
+    podman: Option<&PathBuf>,
+) -> Result<()> {
+    let mut failures = Vec::new();
+    let cached: Vec<&str> = plan
+        .iter()
+        .filter(|r| r.how == How::Cache)
+        .map(|r| r.registry.as_str())
+        .collect();
+    if let Some(dir) = cache_dir.filter(|_| !cached.is_empty())
+        && let Err(e) = cache::remove_where(&dir, |e| cached.contains(&e.registry.as_str()))
+    {
+        failures.push(e.to_string());
+    }
+    let in_auths: Vec<String> = plan
+        .iter()
+        .filter(|r| r.how == How::DockerAuths)
+        .map(|r| r.registry.clone())
+        .collect();
+    if let Some(config) = docker.filter(|_| !in_auths.is_empty()) {
+        let dir = config.path.parent().map(PathBuf::from).unwrap_or_default();
+        let saved = crate::docker::config::lock(&dir).and_then(|_lock| {
+            // Reloaded under the lock, so a concurrent edit is not lost.
+            let mut fresh = DockerConfig::load(&dir)?;
+            fresh.remove_auths(&in_auths);
+            fresh.save_with_backup()
+        });
+        if let Err(e) = saved {
+            failures.push(e.to_string());
+        }
+    }
+    for r in plan {
+        match &r.how {
+            How::Helper(helper) => {
+                if let Err(why) = helpers::erase(helper, &r.registry).await {
+                    failures.push(format!("{}: {why}", r.registry));
+                }
+            }
+            How::Podman => {
+                if let Some(podman) = podman
+                    && let Err(why) = podman_logout(podman, &r.registry).await
+                {
+                    failures.push(format!("{}: {why}", r.registry));
+                }
+            }
+            How::Cache | How::DockerAuths => {}
+        }
+    }
+    if failures.is_empty() {
+        return Ok(());
+    }
+    let mut error = CliError::remote(format!(
+        "{} could not be removed",
+        crate::output::count(failures.len(), "login", "logins")
+    ));
+    for failure in failures {
+        error = error.with_cause(failure);
+    }
+    Err(error.with_hint("the rest was removed; see the causes, then run the same logout again"))
+}
+
+async fn podman_logout(podman: &PathBuf, host: &str) -> std::result::Result<(), String> {
+    let output = tokio::process::Command::new(podman)
+        .args(["logout", host])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .await
+        .map_err(|e| format!("could not run podman: {e}"))?;
+    if output.status.success() {
+        return Ok(());
+    }
+    let said = String::from_utf8_lossy(&output.stderr);
+    match said.contains("not logged into") {
+        true => Ok(()),
+        false => Err(format!(
+            "podman logout failed: {}",
+            said.lines().next().unwrap_or("").trim()
+        )),
+    }
+}
+
+fn print(
+    printer: &Printer,
+    dry_run: bool,
+    plan: &[Removal],
+    still_served: &[String],
+    hosts: &[String],
+) {
+    if printer.is_json() {
+        printer.json(&LogoutDocument {
+            schema_version: SchemaVersion,
+            dry_run,
+            removed: plan,
+            still_served,
+        });
+        return;
+    }
+    for host in hosts
+        .iter()
+        .filter(|h| !plan.iter().any(|r| r.registry == **h))
+    {
+        if !still_served.iter().any(|s| s.starts_with(host.as_str())) {
+            printer.info(&format!("nothing stored for {host}"));
+        }
+    }
+    if !plan.is_empty() && !printer.quiet {
+        let header = match dry_run {
+            true => ["REGISTRY", "WOULD BE REMOVED FROM"],
+            false => ["REGISTRY", "REMOVED FROM"],
+        };
+        let mut table = printer.table(&header);
+        for r in plan {
+            table.add_row(vec![r.registry.clone(), r.from.clone()]);
+        }
+        printer.print_table(&table);
+    }
+    for served in still_served {
+        printer.info(&format!(
+            "docker still gets tokens for {served} on demand: remove its credHelpers entry to stop that"
+        ));
+    }
+    if dry_run {
+        printer.info("dry run: nothing was removed");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_are_normalized_and_validated() {
+        assert_eq!(
+            named_hosts(&[
+                "https://123456789012.dkr.ecr.us-east-1.amazonaws.com/v1/".into(),
+                "127.0.0.1:5000".into(),
+                "127.0.0.1:5000".into(),
+            ])
+            .unwrap(),
+            [
+                "123456789012.dkr.ecr.us-east-1.amazonaws.com",
+                "127.0.0.1:5000"
+            ]
+        );
+        for bad in ["", "a b", "h;rm"] {
+            assert_eq!(
+                named_hosts(&[bad.into()]).unwrap_err().exit_code().code(),
+                2,
+                "{bad}"
+            );
+        }
+    }
+}
