@@ -236,3 +236,45 @@ fn now() -> i64 {
         .unwrap()
         .as_secs() as i64
 }
+
+#[test]
+fn logout_with_podman_removes_its_login() {
+    let sandbox = Sandbox::new();
+    let authfile = sandbox.dir.join("podman-auth.json");
+    let host = format!("{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com");
+    let encode = |pw: &str| base64::engine::general_purpose::STANDARD.encode(format!("AWS:{pw}"));
+    std::fs::write(
+        &authfile,
+        json!({ "auths": { host.clone(): { "auth": encode("pw") }, "quay.io": { "auth": encode("q") } } })
+            .to_string(),
+    )
+    .unwrap();
+    let podman_login = |host: &str| {
+        run(std::process::Command::new(crate::harness::tool("podman"))
+            .env("REGISTRY_AUTH_FILE", &authfile)
+            .args(["login", "--get-login", host]))
+    };
+    podman_login(&host).assert_code(0);
+
+    let mut dry = sandbox.command(&[
+        "logout",
+        "--all",
+        "--client",
+        "podman",
+        "--dry-run",
+        "-o",
+        "json",
+    ]);
+    let dry = run(dry.env("REGISTRY_AUTH_FILE", &authfile));
+    dry.assert_code(0);
+    assert_eq!(
+        dry.json()["removed"],
+        json!([{ "registry": host, "from": "podman" }])
+    );
+    podman_login(&host).assert_code(0);
+
+    let mut out = sandbox.command(&["logout", "--client", "podman", &host]);
+    run(out.env("REGISTRY_AUTH_FILE", &authfile)).assert_code(0);
+    assert_ne!(podman_login(&host).code, 0, "podman is logged out");
+    podman_login("quay.io").assert_code(0);
+}
