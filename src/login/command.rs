@@ -230,8 +230,9 @@ fn finish(printer: &Printer, rows: &[LoginRow], mut errors: Vec<CliError>) -> Co
         }
         return Ok(Outcome::Success);
     }
-    if rows.len() > 1 || printer.is_json() {
-        // With several targets the table shows which worked; JSON always shows them.
+    if printer.is_json() || (rows.len() > 1 && !printer.quiet) {
+        // With several targets the table shows which worked (-q: only the error);
+        // JSON always shows them.
         print_rows(printer, rows);
     }
     if let ([_], Some(error)) = (rows, errors.pop()) {

@@ -345,6 +345,17 @@ fn several_targets_keep_going_when_one_fails() {
         "{}",
         out.stdout
     );
+
+    // -q: only the error.
+    let mut command = sandbox.command(&[&args[..], &["-q"]].concat());
+    let out = run(command.env_remove("ECRCTL_REGISTRY_ENDPOINT"));
+    out.assert_code(3);
+    assert_eq!(out.stdout, "");
+    assert!(
+        out.stderr.contains("1 of 3 logins failed"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
