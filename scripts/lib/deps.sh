@@ -1,7 +1,8 @@
 # Shared by scripts/test, scripts/demo and bench/: installs the local ECR stand-ins when
 # missing. Quick (a few checks) when everything is already there.
 #   Debian: docker-registry (CNCF distribution), skopeo, apache2-utils (htpasswd), openssl,
-#           docker.io when there is no docker CLI (tests use the CLI only, never a daemon)
+#           docker.io when there is no docker CLI (tests use the CLI only, never a daemon),
+#           podman (a second independent client: `logout --client podman`)
 #   PyPI:   moto[server] (pinned) in .venv-moto at the repository root
 #   npm:    @microsoft/sarif-multitool (pinned; ships a Linux binary) in .node-tools at the
 #           repository root: the SARIF tests validate with it (`validate --rule-kind Gh`);
@@ -32,6 +33,7 @@ ensure_debian_packages() {
   command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
   command -v openssl >/dev/null 2>&1 || missing+=(openssl)
   command -v docker >/dev/null 2>&1 || missing+=(docker.io)   # the docker CLI, an independent client
+  command -v podman >/dev/null 2>&1 || missing+=(podman)      # a second independent client
   [ ${#missing[@]} -eq 0 ] && return 0
   command -v apt-get >/dev/null 2>&1 || die "missing ${missing[*]} and no apt-get to install them"
   log "installing ${missing[*]} (Debian packages)"
@@ -86,7 +88,7 @@ ensure_stand_ins() {
   ensure_debian_packages
   ensure_moto
   # Verify, rather than trust, that everything is there: a missing stand-in fails the run.
-  for tool in docker-registry skopeo htpasswd openssl docker; do
+  for tool in docker-registry skopeo htpasswd openssl docker podman; do
     command -v "$tool" >/dev/null 2>&1 || die "$tool is still missing after the install step"
   done
   [ -x "$MOTO_VENV/bin/moto_server" ] || die "moto_server is still missing after the install step"

@@ -179,7 +179,7 @@ pub fn tool(name: &str) -> PathBuf {
     found.unwrap_or_else(|| {
         panic!(
             "`{name}` is not installed. Run scripts/test, which installs the test stand-ins \
-             (Debian: docker-registry skopeo apache2-utils openssl; moto[server] in .venv-moto)"
+             (Debian: docker-registry skopeo apache2-utils openssl podman; moto[server] in .venv-moto)"
         )
     })
 }
