@@ -102,6 +102,14 @@ pub async fn run(settings: &Settings, args: &LoginArgs, printer: &Printer) -> Co
         .as_deref()
         .map(endpoint::parse_registry_endpoint)
         .transpose()?;
+    if registry_endpoint.as_deref() == Some(super::helper::ECR_PUBLIC) {
+        // A private registry's token would be handed to ECR Public's host.
+        return Err(CliError::usage("ecrctl does not log in to ECR Public (public.ecr.aws)")
+            .with_hint(
+                "pulls from public.ecr.aws need no login; to push: `aws ecr-public get-login-password \
+                 --region us-east-1 | docker login --username AWS --password-stdin public.ecr.aws`",
+            ));
+    }
     // Chosen before any AWS call, so a missing client fails fast.
     let client = match args.print_password {
         true => None,

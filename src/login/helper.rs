@@ -133,7 +133,7 @@ fn min_validity() -> Result<i64> {
 
 /// ECR Public's registry: its tokens come from `ecr-public` GetAuthorizationToken, which
 /// ecrctl does not call (docs/login.md).
-const ECR_PUBLIC: &str = "public.ecr.aws";
+pub const ECR_PUBLIC: &str = "public.ecr.aws";
 
 /// A token for `host`: cached while fresh for the credentials in effect, else refreshed;
 /// `None` if ecrctl does not serve that host. An expired token is never served, even

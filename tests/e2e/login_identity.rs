@@ -191,6 +191,16 @@ fn every_ecr_host_form_is_served_by_the_helper() {
         "{}",
         public.stdout
     );
+    // `login` never hands a private registry's token to ECR Public's host.
+    let mut command = sandbox.command(&["login", "--print-password"]);
+    let out = run(command.env("ECRCTL_REGISTRY_ENDPOINT", "public.ecr.aws"));
+    out.assert_code(2);
+    assert!(
+        out.stderr.contains("does not log in to ECR Public"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stdout, "");
 }
 
 #[test]
