@@ -127,6 +127,9 @@ struct RawFile {
     /// `repo list -o json` starts with its schemaVersion; replaying it is allowed.
     #[serde(default, rename = "schemaVersion")]
     schema_version: Option<u64>,
+    /// `repo list -o json` says what it fetched; settings it did not fetch are simply absent.
+    #[serde(default, rename = "with")]
+    _with: Option<Value>,
     defaults: Option<RawEntry>,
     #[serde(default)]
     repositories: Vec<RawEntry>,
@@ -193,6 +196,7 @@ fn read_document(text: &str, source: &str) -> Result<RawFile> {
     let file = if trimmed.starts_with('[') {
         crate::input::from_json::<Vec<RawEntry>>(text).map(|repositories| RawFile {
             schema_version: None,
+            _with: None,
             defaults: None,
             repositories,
         })

@@ -2,11 +2,10 @@
 //! converge. Every name, setting and document is checked here, before any AWS call, so a
 //! single bad entry means nothing at all is created.
 
-use std::collections::BTreeSet;
 use std::path::Path;
 
-use super::file;
 use super::settings::{self, DesiredRepo};
+use super::{file, kms};
 use crate::cli::{EncryptionArg, RepoCreateArgs, RepoSettingsArgs, TagMutabilityArg};
 use crate::error::{CliError, Result};
 use crate::model::repository::{EncryptionType, MutabilityMode, RepoSettings};
@@ -15,42 +14,72 @@ use crate::names;
 /// The repositories a `repo create` run asks for, validated.
 pub fn desired_repos(args: &RepoCreateArgs) -> Result<Vec<DesiredRepo>> {
     let flags = settings_from_flags(&args.settings)?;
-    let mut repos: Vec<DesiredRepo> = args
+    let key_map = kms::read_key_map(&args.kms_key_map)?;
+    let mut repos: Vec<(DesiredRepo, String)> = args
         .names
         .iter()
-        .map(|name| DesiredRepo {
-            name: name.clone(),
-            settings: flags.clone(),
+        .chain(&args.repository_names)
+        .map(|name| {
+            let repo = DesiredRepo {
+                name: name.clone(),
+                settings: flags.clone(),
+            };
+            (repo, "the command line".to_string())
         })
         .collect();
     if let Some(path) = &args.from_file {
         let bulk = file::read(path)?;
         // Precedence: the entry itself > command-line flags > the file's [defaults].
         let shared = bulk.defaults.overlaid_with(&flags);
-        repos.extend(bulk.entries.into_iter().map(|(name, entry)| DesiredRepo {
-            name,
-            settings: shared.overlaid_with(&entry),
-        }));
+        let source = path.display().to_string();
+        repos.extend(
+            bulk.entries
+                .into_iter()
+                .enumerate()
+                .map(|(index, (name, entry))| {
+                    let place = format!("{source}: repository #{} (`{name}`)", index + 1);
+                    let repo = DesiredRepo {
+                        name,
+                        settings: shared.overlaid_with(&entry),
+                    };
+                    (repo, place)
+                }),
+        );
     }
     if repos.is_empty() {
         return Err(CliError::usage("no repositories named")
             .with_hint("name them (`ecrctl repo create my-app`) or pass --from-file FILE"));
     }
     check_names(&repos)?;
-    Ok(repos)
+    Ok(repos
+        .into_iter()
+        .map(|(mut repo, _)| {
+            kms::map_key(&mut repo.settings, &key_map);
+            repo
+        })
+        .collect())
 }
 
-fn check_names(repos: &[DesiredRepo]) -> Result<()> {
-    let mut seen = BTreeSet::new();
-    for repo in repos {
+/// Names valid and each given once; a problem names where the name came from.
+fn check_names(repos: &[(DesiredRepo, String)]) -> Result<()> {
+    let mut seen = std::collections::BTreeMap::new();
+    for (repo, place) in repos {
         if let Err(problem) = names::check_repository_name(&repo.name) {
-            return Err(names::name_error(&repo.name, &problem));
+            let error = names::name_error(&repo.name, &problem);
+            return Err(if place.starts_with("the command line") {
+                error
+            } else {
+                error.context(format!("{place} is not valid"))
+            });
         }
-        if !seen.insert(repo.name.as_str()) {
+        if let Some(first) = seen.insert(repo.name.as_str(), place.as_str()) {
             return Err(
-                CliError::usage(format!("repository `{}` is named twice", repo.name)).with_hint(
-                    "name each repository once (check the command line and --from-file)",
-                ),
+                CliError::usage(format!("repository `{}` is named twice", repo.name))
+                    .with_cause(format!("first in {first}"))
+                    .with_cause(format!("again in {place}"))
+                    .with_hint(
+                        "name each repository once (check the command line and --from-file)",
+                    ),
             );
         }
     }
@@ -69,6 +98,14 @@ pub fn settings_from_flags(flags: &RepoSettingsArgs) -> Result<RepoSettings> {
             TagMutabilityArg::MutableWithExclusion => MutabilityMode::MutableWithExclusion,
         })
     };
+    let (mode, exclusions) = mutability_from_flags(
+        mode,
+        flags.immutable_exclude.clone(),
+        flags.mutable_exclude.clone(),
+    )?;
+    let mut tags = settings::parse_tag_flags(&flags.tags)?;
+    tags.extend(settings::parse_aws_tags(&flags.aws_tags)?);
+    settings::check_tags(&tags)?;
     let encryption_type = flags.encryption.map(|e| match e {
         EncryptionArg::Aes256 => EncryptionType::Aes256,
         EncryptionArg::Kms => EncryptionType::Kms,
@@ -76,7 +113,7 @@ pub fn settings_from_flags(flags: &RepoSettingsArgs) -> Result<RepoSettings> {
     });
     Ok(RepoSettings {
         scan_on_push: flags.scan_on_push,
-        mutability: settings::mutability(mode, flags.immutable_exclude.clone())?,
+        mutability: settings::mutability(mode, exclusions)?,
         encryption: settings::encryption(encryption_type, flags.kms_key.clone())?,
         lifecycle_policy: read_policy(
             flags.lifecycle_policy.as_deref(),
@@ -86,8 +123,54 @@ pub fn settings_from_flags(flags: &RepoSettingsArgs) -> Result<RepoSettings> {
             flags.repository_policy.as_deref(),
             settings::repository_policy,
         )?,
-        tags: settings::parse_tag_flags(&flags.tags)?,
+        tags,
     })
+}
+
+/// `--immutable-exclude` means IMMUTABLE_WITH_EXCLUSION and `--mutable-exclude` means
+/// MUTABLE_WITH_EXCLUSION; a mode that says otherwise is refused, so one flag never means
+/// two opposite things.
+fn mutability_from_flags(
+    mode: Option<MutabilityMode>,
+    immutable_exclude: Vec<String>,
+    mutable_exclude: Vec<String>,
+) -> Result<(Option<MutabilityMode>, Vec<String>)> {
+    use MutabilityMode::{Immutable, ImmutableWithExclusion, Mutable, MutableWithExclusion};
+    match (immutable_exclude.is_empty(), mutable_exclude.is_empty()) {
+        (true, true) => Ok((mode, Vec::new())),
+        (false, false) => Err(CliError::usage(
+            "--immutable-exclude and --mutable-exclude cannot be combined",
+        )
+        .with_hint("a repository's exclusions are either mutable or immutable tags, not both")),
+        (false, true) => match mode {
+            None | Some(Immutable | ImmutableWithExclusion) => {
+                Ok((Some(ImmutableWithExclusion), immutable_exclude))
+            }
+            Some(other) => Err(CliError::usage(format!(
+                "--immutable-exclude makes tags matching it mutable in an immutable repository; \
+                 it does not go with {}",
+                other.as_str()
+            ))
+            .with_hint(
+                "for a mutable repository whose matching tags are immutable, use \
+                 --mutable-exclude PATTERN (MUTABLE_WITH_EXCLUSION)",
+            )),
+        },
+        (true, false) => match mode {
+            None | Some(Mutable | MutableWithExclusion) => {
+                Ok((Some(MutableWithExclusion), mutable_exclude))
+            }
+            Some(other) => Err(CliError::usage(format!(
+                "--mutable-exclude makes tags matching it immutable in a mutable repository; \
+                 it does not go with {}",
+                other.as_str()
+            ))
+            .with_hint(
+                "for an immutable repository whose matching tags are mutable, use \
+                 --immutable-exclude PATTERN (IMMUTABLE_WITH_EXCLUSION)",
+            )),
+        },
+    }
 }
 
 fn read_policy<T>(

@@ -545,17 +545,30 @@ fn ecr_rejections_are_reported_per_repository_with_exit_3() {
     ]);
     run.assert_code(3);
     let rows = run.json()["repositories"].as_array().unwrap().clone();
-    assert_eq!(rows[0]["status"], "failed");
+    // Created, only its policy failed: the row says created, names the failed setting,
+    // and its settings are what ECR holds (no repository policy).
+    assert_eq!(rows[0]["status"], "created");
+    assert_eq!(rows[0]["failedSettings"], json!(["repositoryPolicy"]));
     let error = rows[0]["error"].as_str().unwrap();
     assert!(
-        error.starts_with("created, but could not update repositoryPolicy"),
+        error.starts_with("created, 1 setting failed: could not update repositoryPolicy"),
         "{error}"
     );
     assert!(error.contains("InvalidParameterException"), "{error}");
     assert!(rows[0]["repositoryUri"].as_str().unwrap().ends_with(&bad));
-    assert_eq!(rows[1]["status"], "failed");
     assert!(
-        run.stderr.contains("error: 2 of 2 repositories failed"),
+        rows[0]["settings"].get("repositoryPolicy").is_none(),
+        "{}",
+        rows[0]
+    );
+    assert_eq!(rows[0]["settings"]["tags"], json!({ "x": "1" }));
+    // The existing one got its tag; only the policy failed.
+    assert_eq!(rows[1]["status"], "updated");
+    assert_eq!(rows[1]["failedSettings"], json!(["repositoryPolicy"]));
+    assert_eq!(rows[1]["settings"]["tags"], json!({ "x": "1" }));
+    assert!(
+        run.stderr
+            .contains("error: 2 of 2 repositories failed (entirely or in part)"),
         "{}",
         run.stderr
     );
@@ -564,6 +577,19 @@ fn ecr_rejections_are_reported_per_repository_with_exit_3() {
             .contains("hint: fix the cause and run the same command again"),
         "{}",
         run.stderr
+    );
+    let table = ecr(&[
+        "repo",
+        "create",
+        &format!("{prefix}/bad2"),
+        "--repository-policy",
+        policy.to_str().unwrap(),
+    ]);
+    table.assert_code(3);
+    assert!(
+        table.stdout.contains("created, 1 setting failed"),
+        "{}",
+        table.stdout
     );
     // The repository itself exists: a fixed re-run finishes it.
     assert!(describe_repo(&bad).is_some());
