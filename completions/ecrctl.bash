@@ -82,6 +82,9 @@ _ecrctl() {
             ecrctl__subcmd__help__subcmd__repo,create)
                 cmd="ecrctl__subcmd__help__subcmd__repo__subcmd__create"
                 ;;
+            ecrctl__subcmd__help__subcmd__repo,delete)
+                cmd="ecrctl__subcmd__help__subcmd__repo__subcmd__delete"
+                ;;
             ecrctl__subcmd__help__subcmd__repo,list)
                 cmd="ecrctl__subcmd__help__subcmd__repo__subcmd__list"
                 ;;
@@ -133,6 +136,9 @@ _ecrctl() {
             ecrctl__subcmd__repo,create)
                 cmd="ecrctl__subcmd__repo__subcmd__create"
                 ;;
+            ecrctl__subcmd__repo,delete)
+                cmd="ecrctl__subcmd__repo__subcmd__delete"
+                ;;
             ecrctl__subcmd__repo,help)
                 cmd="ecrctl__subcmd__repo__subcmd__help"
                 ;;
@@ -141,6 +147,9 @@ _ecrctl() {
                 ;;
             ecrctl__subcmd__repo__subcmd__help,create)
                 cmd="ecrctl__subcmd__repo__subcmd__help__subcmd__create"
+                ;;
+            ecrctl__subcmd__repo__subcmd__help,delete)
+                cmd="ecrctl__subcmd__repo__subcmd__help__subcmd__delete"
                 ;;
             ecrctl__subcmd__repo__subcmd__help,help)
                 cmd="ecrctl__subcmd__repo__subcmd__help__subcmd__help"
@@ -427,7 +436,7 @@ _ecrctl() {
             return 0
             ;;
         ecrctl__subcmd__help__subcmd__repo)
-            opts="create list"
+            opts="create list delete"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -441,6 +450,20 @@ _ecrctl() {
             return 0
             ;;
         ecrctl__subcmd__help__subcmd__repo__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ecrctl__subcmd__help__subcmd__repo__subcmd__delete)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1281,7 +1304,7 @@ _ecrctl() {
             return 0
             ;;
         ecrctl__subcmd__repo)
-            opts="-o -q -v -h -V --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version create list help"
+            opts="-o -q -v -h -V --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version create list delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1327,12 +1350,16 @@ _ecrctl() {
             return 0
             ;;
         ecrctl__subcmd__repo__subcmd__create)
-            opts="-f -j -o -q -v -h -V --from-file --scan-on-push --tag-mutability --immutable --immutable-exclude --encryption --kms-key --lifecycle-policy --repository-policy --tag --dry-run --jobs --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version"
+            opts="-f -j -o -q -v -h -V --repository-name --from-file --scan-on-push --tag-mutability --immutable --immutable-exclude --mutable-exclude --encryption --kms-key --lifecycle-policy --repository-policy --tag --tags --dry-run --jobs --kms-key-map --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --repository-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --from-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1350,6 +1377,10 @@ _ecrctl() {
                     return 0
                     ;;
                 --immutable-exclude)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mutable-exclude)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1373,6 +1404,68 @@ _ecrctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --tags)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kms-key-map)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registry-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --registry-endpoint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ecrctl__subcmd__repo__subcmd__delete)
+            opts="-y -j -o -q -v -h -V --force --dry-run --yes --jobs --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --jobs)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1421,7 +1514,7 @@ _ecrctl() {
             return 0
             ;;
         ecrctl__subcmd__repo__subcmd__help)
-            opts="create list help"
+            opts="create list delete help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1435,6 +1528,20 @@ _ecrctl() {
             return 0
             ;;
         ecrctl__subcmd__repo__subcmd__help__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ecrctl__subcmd__repo__subcmd__help__subcmd__delete)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1477,7 +1584,7 @@ _ecrctl() {
             return 0
             ;;
         ecrctl__subcmd__repo__subcmd__list)
-            opts="-o -q -v -h -V --prefix --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version"
+            opts="-o -q -v -h -V --prefix --with --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1485,6 +1592,10 @@ _ecrctl() {
             case "${prev}" in
                 --prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --with)
+                    COMPREPLY=($(compgen -W "policies tags all none" -- "${cur}"))
                     return 0
                     ;;
                 --profile)

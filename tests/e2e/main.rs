@@ -34,6 +34,7 @@ mod migrate_mjournal;
 mod migrate_msafe;
 mod push_check;
 mod registry;
+mod repo_aliases;
 mod repo_copy;
 mod repo_create;
 mod repo_delete;
