@@ -609,3 +609,43 @@ fn ecr_rejections_are_reported_per_repository_with_exit_3() {
         json!(["repositoryPolicy"])
     );
 }
+
+#[test]
+fn the_report_settings_are_read_back_from_ecr() {
+    // Settings made outside ecrctl (boto3) and not asked for: the report still shows them,
+    // because it reads the repository back after the run.
+    let name = unique("readback");
+    boto3(
+        "create_repository",
+        json!({ "repositoryName": name, "tags": [{"Key": "owner", "Value": "ops"}] }),
+    );
+    boto3(
+        "put_lifecycle_policy",
+        json!({ "repositoryName": name, "lifecyclePolicyText": KEEP_TEN }),
+    );
+    let run = ecr(&["repo", "create", &name, "--tag", "team=a", "-o", "json"]);
+    run.assert_code(0);
+    let row = &run.json()["repositories"][0];
+    assert_eq!(row["status"], "updated");
+    assert_eq!(
+        row["settings"]["tags"],
+        json!({ "owner": "ops", "team": "a" })
+    );
+    assert_eq!(row["settings"]["lifecyclePolicy"], true, "{row}");
+    assert!(row["settings"].get("repositoryPolicy").is_none(), "{row}");
+
+    // A fresh repository: what ECR chose for what was not asked (its defaults).
+    let fresh = unique("readback-new");
+    let run = ecr(&["repo", "create", &fresh, "-o", "json"]);
+    run.assert_code(0);
+    let settings = &run.json()["repositories"][0]["settings"];
+    let described = describe_repo(&fresh).unwrap();
+    assert_eq!(
+        settings["imageTagMutability"],
+        described["imageTagMutability"]
+    );
+    assert_eq!(
+        settings["encryptionConfiguration"]["encryptionType"],
+        described["encryptionConfiguration"]["encryptionType"]
+    );
+}
