@@ -1350,7 +1350,7 @@ _ecrctl() {
             return 0
             ;;
         ecrctl__subcmd__repo__subcmd__create)
-            opts="-f -j -o -q -v -h -V --repository-name --from-file --scan-on-push --tag-mutability --immutable --immutable-exclude --mutable-exclude --encryption --kms-key --lifecycle-policy --repository-policy --tag --tags --dry-run --jobs --kms-key-map --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version"
+            opts="-f -j -o -q -v -h -V --repository-name --from-file --scan-on-push --tag-mutability --immutable --immutable-exclude --mutable-exclude --image-scanning-configuration --encryption --encryption-configuration --kms-key --lifecycle-policy --repository-policy --tag --tags --dry-run --jobs --kms-key-map --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1384,8 +1384,16 @@ _ecrctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --image-scanning-configuration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --encryption)
                     COMPREPLY=($(compgen -W "AES256 KMS KMS_DSSE" -- "${cur}"))
+                    return 0
+                    ;;
+                --encryption-configuration)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --kms-key)

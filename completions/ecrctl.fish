@@ -118,9 +118,11 @@ IMMUTABLE_WITH_EXCLUSION\t''
 MUTABLE_WITH_EXCLUSION\t''"
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and __fish_seen_subcommand_from create" -l immutable-exclude -d 'Tags are immutable except those matching PATTERN (`*` wildcard; repeatable): IMMUTABLE_WITH_EXCLUSION' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and __fish_seen_subcommand_from create" -l mutable-exclude -d 'Tags are mutable except those matching PATTERN, which are immutable (`*` wildcard; repeatable): MUTABLE_WITH_EXCLUSION' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and __fish_seen_subcommand_from create" -l image-scanning-configuration -d 'Scan on push as the AWS CLI writes it: `scanOnPush=true|false`' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and __fish_seen_subcommand_from create" -l encryption -d 'Encryption at rest; fixed once the repository exists' -r -f -a "AES256\t''
 KMS\t''
 KMS_DSSE\t''"
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and __fish_seen_subcommand_from create" -l encryption-configuration -d 'Encryption as the AWS CLI writes it: `encryptionType=KMS,kmsKey=KEY` (or AES256)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and __fish_seen_subcommand_from create" -l kms-key -d 'KMS key ARN, ID or alias for --encryption KMS (default: the AWS managed key)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and __fish_seen_subcommand_from create" -l lifecycle-policy -d 'Lifecycle policy document (JSON) to put on the repository' -r -F
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand repo; and __fish_seen_subcommand_from create" -l repository-policy -d 'Repository policy document (JSON) to set on the repository' -r -F

@@ -215,9 +215,17 @@ pub struct RepoSettingsArgs {
     #[arg(long, value_name = "PATTERN", conflicts_with_all = ["immutable", "immutable_exclude"])]
     pub mutable_exclude: Vec<String>,
 
+    /// Scan on push as the AWS CLI writes it: `scanOnPush=true|false`
+    #[arg(long, value_name = "scanOnPush=BOOL", conflicts_with = "scan_on_push")]
+    pub image_scanning_configuration: Option<String>,
+
     /// Encryption at rest; fixed once the repository exists
     #[arg(long, value_enum, value_name = "TYPE")]
     pub encryption: Option<EncryptionArg>,
+
+    /// Encryption as the AWS CLI writes it: `encryptionType=KMS,kmsKey=KEY` (or AES256)
+    #[arg(long, value_name = "encryptionType=TYPE[,kmsKey=KEY]", conflicts_with_all = ["encryption", "kms_key"])]
+    pub encryption_configuration: Option<String>,
 
     /// KMS key ARN, ID or alias for --encryption KMS (default: the AWS managed key)
     #[arg(long, value_name = "KEY")]

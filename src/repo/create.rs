@@ -34,9 +34,12 @@ pub async fn run(settings: &Settings, args: &RepoCreateArgs, printer: &Printer) 
     refuse_conflicts(&desired, &plans)?;
 
     let rows = if args.dry_run {
+        // The settings an existing repository would have: what it holds now (policies and
+        // tags included, read in full) with what was asked for on top.
+        let current = read_existing(&ctx, &desired, &observed, jobs).await?;
         desired
             .iter()
-            .zip(&observed)
+            .zip(&current)
             .zip(&plans)
             .map(|((d, o), p)| dry_run_row(d, o.as_ref(), p))
             .collect()
@@ -79,6 +82,25 @@ async fn observe_all(
 ) -> Result<Vec<Option<ObservedRepo>>> {
     stream::iter(desired)
         .map(|d| repositories::observe(ctx, &d.name, &d.settings))
+        .buffered(jobs)
+        .try_collect()
+        .await
+}
+
+/// Every setting of the repositories that exist (for the dry-run report).
+async fn read_existing(
+    ctx: &AwsContext,
+    desired: &[DesiredRepo],
+    observed: &[Option<ObservedRepo>],
+    jobs: usize,
+) -> Result<Vec<Option<ObservedRepo>>> {
+    stream::iter(desired.iter().zip(observed))
+        .map(|(d, o)| async move {
+            match o {
+                Some(_) => repositories::read_back(ctx, &d.name).await,
+                None => Ok(None),
+            }
+        })
         .buffered(jobs)
         .try_collect()
         .await

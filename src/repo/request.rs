@@ -106,15 +106,25 @@ pub fn settings_from_flags(flags: &RepoSettingsArgs) -> Result<RepoSettings> {
     let mut tags = settings::parse_tag_flags(&flags.tags)?;
     tags.extend(settings::parse_aws_tags(&flags.aws_tags)?);
     settings::check_tags(&tags)?;
-    let encryption_type = flags.encryption.map(|e| match e {
+    let mut encryption_type = flags.encryption.map(|e| match e {
         EncryptionArg::Aes256 => EncryptionType::Aes256,
         EncryptionArg::Kms => EncryptionType::Kms,
         EncryptionArg::KmsDsse => EncryptionType::KmsDsse,
     });
+    let mut kms_key = flags.kms_key.clone();
+    if let Some(text) = &flags.encryption_configuration {
+        let (kind, key) = aws_encryption(text)?;
+        encryption_type = Some(kind);
+        kms_key = key;
+    }
+    let scan_on_push = match &flags.image_scanning_configuration {
+        Some(text) => Some(aws_scanning(text)?),
+        None => flags.scan_on_push,
+    };
     Ok(RepoSettings {
-        scan_on_push: flags.scan_on_push,
+        scan_on_push,
         mutability: settings::mutability(mode, exclusions)?,
-        encryption: settings::encryption(encryption_type, flags.kms_key.clone())?,
+        encryption: settings::encryption(encryption_type, kms_key)?,
         lifecycle_policy: read_policy(
             flags.lifecycle_policy.as_deref(),
             settings::lifecycle_policy,
@@ -125,6 +135,66 @@ pub fn settings_from_flags(flags: &RepoSettingsArgs) -> Result<RepoSettings> {
         )?,
         tags,
     })
+}
+
+/// The AWS CLI's `key=value,key=value` shorthand as pairs (callers also take its JSON form).
+fn shorthand_pairs(text: &str) -> Option<Vec<(&str, &str)>> {
+    text.split(',')
+        .map(|pair| pair.split_once('=').map(|(k, v)| (k.trim(), v.trim())))
+        .collect()
+}
+
+/// `--image-scanning-configuration scanOnPush=true` (or `{"scanOnPush":true}`).
+fn aws_scanning(text: &str) -> Result<bool> {
+    let bad = || {
+        CliError::usage(format!(
+            "--image-scanning-configuration `{text}` is not scanOnPush=true|false"
+        ))
+        .with_hint("write --image-scanning-configuration scanOnPush=true (or --scan-on-push)")
+    };
+    if text.trim_start().starts_with('{') {
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|_| bad())?;
+        return value
+            .get("scanOnPush")
+            .and_then(serde_json::Value::as_bool)
+            .ok_or_else(bad);
+    }
+    match shorthand_pairs(text).as_deref() {
+        Some([("scanOnPush", value)]) => value.parse().map_err(|_| bad()),
+        _ => Err(bad()),
+    }
+}
+
+/// `--encryption-configuration encryptionType=KMS,kmsKey=KEY` (or the JSON form).
+fn aws_encryption(text: &str) -> Result<(EncryptionType, Option<String>)> {
+    let bad = || {
+        CliError::usage(format!(
+            "--encryption-configuration `{text}` is not encryptionType=TYPE[,kmsKey=KEY]"
+        ))
+        .with_hint("write --encryption-configuration encryptionType=KMS,kmsKey=alias/ecr (TYPE: AES256, KMS, KMS_DSSE)")
+    };
+    let (kind, key) = if text.trim_start().starts_with('{') {
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|_| bad())?;
+        let field = |name: &str| value.get(name).and_then(serde_json::Value::as_str);
+        (
+            field("encryptionType").ok_or_else(bad)?.to_string(),
+            field("kmsKey").map(String::from),
+        )
+    } else {
+        let pairs = shorthand_pairs(text).ok_or_else(bad)?;
+        let mut kind = None;
+        let mut key = None;
+        for (name, value) in pairs {
+            match name {
+                "encryptionType" => kind = Some(value.to_string()),
+                "kmsKey" => key = Some(value.to_string()),
+                _ => return Err(bad()),
+            }
+        }
+        (kind.ok_or_else(bad)?, key)
+    };
+    let kind = EncryptionType::parse(&kind).ok_or_else(bad)?;
+    Ok((kind, key))
 }
 
 /// `--immutable-exclude` means IMMUTABLE_WITH_EXCLUSION and `--mutable-exclude` means
@@ -180,4 +250,54 @@ fn read_policy<T>(
     let Some(path) = path else { return Ok(None) };
     let text = crate::input::read_file(path, crate::input::POLICY)?;
     check(text, &path.display().to_string()).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aws_cli_shorthand_for_scanning_and_encryption() {
+        assert!(aws_scanning("scanOnPush=true").unwrap());
+        assert!(!aws_scanning(r#"{"scanOnPush": false}"#).unwrap());
+        for bad in ["scanOnPush=yes", "scan=true", "true", "{}"] {
+            assert_eq!(
+                aws_scanning(bad).unwrap_err().exit_code().code(),
+                2,
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            aws_encryption("encryptionType=KMS,kmsKey=alias/ecr").unwrap(),
+            (EncryptionType::Kms, Some("alias/ecr".into()))
+        );
+        assert_eq!(
+            aws_encryption(r#"{"encryptionType":"AES256"}"#).unwrap(),
+            (EncryptionType::Aes256, None)
+        );
+        for bad in ["encryptionType=RSA", "kmsKey=k", "type=KMS", "KMS"] {
+            assert_eq!(
+                aws_encryption(bad).unwrap_err().exit_code().code(),
+                2,
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn exclusion_flags_mean_one_mode_each() {
+        use MutabilityMode::*;
+        let x = || vec!["x*".to_string()];
+        assert_eq!(
+            mutability_from_flags(None, x(), vec![]).unwrap().0,
+            Some(ImmutableWithExclusion)
+        );
+        assert_eq!(
+            mutability_from_flags(Some(Mutable), vec![], x()).unwrap().0,
+            Some(MutableWithExclusion)
+        );
+        assert!(mutability_from_flags(Some(MutableWithExclusion), x(), vec![]).is_err());
+        assert!(mutability_from_flags(Some(Immutable), vec![], x()).is_err());
+        assert!(mutability_from_flags(None, x(), x()).is_err());
+    }
 }

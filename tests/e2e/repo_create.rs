@@ -640,6 +640,25 @@ fn the_report_settings_are_read_back_from_ecr() {
     run.assert_code(0);
     let settings = &run.json()["repositories"][0]["settings"];
     let described = describe_repo(&fresh).unwrap();
+    // A dry run on the existing one shows what it holds plus what would change.
+    let dry = ecr(&[
+        "repo",
+        "create",
+        &name,
+        "--tag",
+        "x=1",
+        "--dry-run",
+        "-o",
+        "json",
+    ]);
+    dry.assert_code(0);
+    let would = &dry.json()["repositories"][0];
+    assert_eq!(would["status"], "would-update");
+    assert_eq!(would["settings"]["lifecyclePolicy"], true, "{would}");
+    assert_eq!(
+        would["settings"]["tags"],
+        json!({ "owner": "ops", "team": "a", "x": "1" })
+    );
     assert_eq!(
         settings["imageTagMutability"],
         described["imageTagMutability"]
