@@ -15,7 +15,10 @@ use crate::output::Printer;
 use crate::settings::Settings;
 
 pub async fn run(settings: &Settings, args: &RepoCreateArgs, printer: &Printer) -> CommandResult {
-    let desired = request::desired_repos(args)?;
+    let (desired, warnings) = request::desired_repos(args)?;
+    for warning in &warnings {
+        printer.warn(warning);
+    }
     let ctx = aws::load(&settings.aws).await?;
     super::kms::check_regions(&desired, &ctx.region)?;
     let jobs = usize::from(args.jobs);

@@ -11,8 +11,10 @@ use crate::error::{CliError, Result};
 use crate::model::repository::{EncryptionType, MutabilityMode, RepoSettings};
 use crate::names;
 
-/// The repositories a `repo create` run asks for, validated.
-pub fn desired_repos(args: &RepoCreateArgs) -> Result<Vec<DesiredRepo>> {
+/// The repositories a `repo create` run asks for, validated, and warnings about the input
+/// (a listing that did not carry every setting).
+pub fn desired_repos(args: &RepoCreateArgs) -> Result<(Vec<DesiredRepo>, Vec<String>)> {
+    let mut warnings = Vec::new();
     let flags = settings_from_flags(&args.settings)?;
     let key_map = kms::read_key_map(&args.kms_key_map)?;
     let mut repos: Vec<(DesiredRepo, String)> = args
@@ -29,6 +31,13 @@ pub fn desired_repos(args: &RepoCreateArgs) -> Result<Vec<DesiredRepo>> {
         .collect();
     if let Some(path) = &args.from_file {
         let bulk = file::read(path)?;
+        if !bulk.not_listed.is_empty() {
+            warnings.push(format!(
+                "{} was listed without {}: they are not copied (list with `--with all`)",
+                path.display(),
+                bulk.not_listed.join(" or ")
+            ));
+        }
         // Precedence: the entry itself > command-line flags > the file's [defaults].
         let shared = bulk.defaults.overlaid_with(&flags);
         let source = path.display().to_string();
@@ -51,13 +60,14 @@ pub fn desired_repos(args: &RepoCreateArgs) -> Result<Vec<DesiredRepo>> {
             .with_hint("name them (`ecrctl repo create my-app`) or pass --from-file FILE"));
     }
     check_names(&repos)?;
-    Ok(repos
+    let repos = repos
         .into_iter()
         .map(|(mut repo, _)| {
             kms::map_key(&mut repo.settings, &key_map);
             repo
         })
-        .collect())
+        .collect();
+    Ok((repos, warnings))
 }
 
 /// Names valid and each given once; a problem names where the name came from.

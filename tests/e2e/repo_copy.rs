@@ -336,6 +336,26 @@ fn repo_list_with_fetches_policies_and_tags_only_when_asked() {
         wide.stdout
     );
 
+    // Replaying a listing made without policies warns that they are not copied.
+    let file = temp_file("fast.json", &list(&["-o", "json", "--with", "tags"]).stdout);
+    let dry = ecrctl_in(
+        "ap-northeast-1",
+        &[
+            "repo",
+            "create",
+            "--from-file",
+            file.to_str().unwrap(),
+            "--dry-run",
+        ],
+    );
+    dry.assert_code(0);
+    assert!(
+        dry.stderr
+            .contains("was listed without lifecycle and repository policies"),
+        "{}",
+        dry.stderr
+    );
+
     let bad = ecrctl_in(REGION, &["repo", "list", "--with", "sizes"]);
     bad.assert_code(2);
 }
