@@ -59,7 +59,18 @@ pub async fn run(settings: &Settings, args: &RepoListArgs, printer: &Printer) ->
             })
             .buffered(JOBS)
             .try_collect()
-            .await?;
+            .await
+            .map_err(|e: crate::error::CliError| {
+                // The listing itself worked; only the extra reads failed (often a missing
+                // ecr:GetRepositoryPolicy / ListTagsForResource permission).
+                let hint = match e.hint() {
+                    Some(h) => format!("{h}; or list without them: --with none"),
+                    None => "list without policies and tags: --with none (then a copy \
+                             made from it does not carry them)"
+                        .to_string(),
+                };
+                e.with_hint(hint)
+            })?;
         bar.finish_and_clear();
     }
     print(printer, &repos, policies, tags);
