@@ -157,22 +157,29 @@ Register-ArgumentCompleter -Native -CommandName 'ecrctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create repositories, or bring existing ones to the settings given (idempotent)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List repositories with their settings')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete repositories (refuses non-empty ones without --force; asks first)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'ecrctl;repo;create' {
+            [CompletionResult]::new('--repository-name', '--repository-name', [CompletionResultType]::ParameterName, 'A repository name, as the AWS CLI spells it (repeatable; same as NAME)')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'JSON or TOML file listing repositories with per-repository settings and defaults')
             [CompletionResult]::new('--from-file', '--from-file', [CompletionResultType]::ParameterName, 'JSON or TOML file listing repositories with per-repository settings and defaults')
             [CompletionResult]::new('--scan-on-push', '--scan-on-push', [CompletionResultType]::ParameterName, 'Scan images on push (`--scan-on-push=false` turns it off)')
-            [CompletionResult]::new('--tag-mutability', '--tag-mutability', [CompletionResultType]::ParameterName, 'Whether tags can be overwritten')
-            [CompletionResult]::new('--immutable-exclude', '--immutable-exclude', [CompletionResultType]::ParameterName, 'Tag pattern exempt from the mutability setting, `*` as wildcard (repeatable)')
+            [CompletionResult]::new('--tag-mutability', '--tag-mutability', [CompletionResultType]::ParameterName, 'Whether tags can be overwritten (alias: --image-tag-mutability)')
+            [CompletionResult]::new('--immutable-exclude', '--immutable-exclude', [CompletionResultType]::ParameterName, 'Tags are immutable except those matching PATTERN (`*` wildcard; repeatable): IMMUTABLE_WITH_EXCLUSION')
+            [CompletionResult]::new('--mutable-exclude', '--mutable-exclude', [CompletionResultType]::ParameterName, 'Tags are mutable except those matching PATTERN, which are immutable (`*` wildcard; repeatable): MUTABLE_WITH_EXCLUSION')
+            [CompletionResult]::new('--image-scanning-configuration', '--image-scanning-configuration', [CompletionResultType]::ParameterName, 'Scan on push as the AWS CLI writes it: `scanOnPush=true|false`')
             [CompletionResult]::new('--encryption', '--encryption', [CompletionResultType]::ParameterName, 'Encryption at rest; fixed once the repository exists')
+            [CompletionResult]::new('--encryption-configuration', '--encryption-configuration', [CompletionResultType]::ParameterName, 'Encryption as the AWS CLI writes it: `encryptionType=KMS,kmsKey=KEY` (or AES256)')
             [CompletionResult]::new('--kms-key', '--kms-key', [CompletionResultType]::ParameterName, 'KMS key ARN, ID or alias for --encryption KMS (default: the AWS managed key)')
             [CompletionResult]::new('--lifecycle-policy', '--lifecycle-policy', [CompletionResultType]::ParameterName, 'Lifecycle policy document (JSON) to put on the repository')
             [CompletionResult]::new('--repository-policy', '--repository-policy', [CompletionResultType]::ParameterName, 'Repository policy document (JSON) to set on the repository')
             [CompletionResult]::new('--tag', '--tag', [CompletionResultType]::ParameterName, 'Resource tag KEY=VALUE (repeatable)')
+            [CompletionResult]::new('--tags', '--tags', [CompletionResultType]::ParameterName, 'Resource tags as the AWS CLI writes them: `Key=k,Value=v` (several, space-separated or repeated) or a JSON list `[{"Key":"k","Value":"v"}]`')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'How many repositories to create or update at once')
             [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'How many repositories to create or update at once')
+            [CompletionResult]::new('--kms-key-map', '--kms-key-map', [CompletionResultType]::ParameterName, 'Use KMS key NEW where the settings name key OLD (e.g. a key ARN of the source region when copying to another); `OLD=` means the AWS managed key. Repeatable, or a FILE of OLD=NEW lines')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. us-east-1 (`login` and `lifecycle` take several)')
             [CompletionResult]::new('--registry-id', '--registry-id', [CompletionResultType]::ParameterName, 'AWS account ID of the registry; default: the caller''s (`login` and `lifecycle` take several)')
@@ -197,6 +204,7 @@ Register-ArgumentCompleter -Native -CommandName 'ecrctl' -ScriptBlock {
         }
         'ecrctl;repo;list' {
             [CompletionResult]::new('--prefix', '--prefix', [CompletionResultType]::ParameterName, 'Only repositories whose name starts with this prefix')
+            [CompletionResult]::new('--with', '--with', [CompletionResultType]::ParameterName, 'Also fetch these per repository (comma-separated): policies (lifecycle and repository policy), tags, all, none')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. us-east-1 (`login` and `lifecycle` take several)')
             [CompletionResult]::new('--registry-id', '--registry-id', [CompletionResultType]::ParameterName, 'AWS account ID of the registry; default: the caller''s (`login` and `lifecycle` take several)')
@@ -211,8 +219,35 @@ Register-ArgumentCompleter -Native -CommandName 'ecrctl' -ScriptBlock {
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v, -vv, -vvv); secrets are never logged')
             [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour output (also NO_COLOR)')
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never draw progress bars')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'ecrctl;repo;delete' {
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'How many repositories to describe or delete at once')
+            [CompletionResult]::new('--jobs', '--jobs', [CompletionResultType]::ParameterName, 'How many repositories to describe or delete at once')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. us-east-1 (`login` and `lifecycle` take several)')
+            [CompletionResult]::new('--registry-id', '--registry-id', [CompletionResultType]::ParameterName, 'AWS account ID of the registry; default: the caller''s (`login` and `lifecycle` take several)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply')
+            [CompletionResult]::new('--registry-endpoint', '--registry-endpoint', [CompletionResultType]::ParameterName, 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, JSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, JSON for scripts')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Also delete repositories that still hold images (the images are lost)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would be deleted and lost, and change nothing')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required when not on a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required when not on a terminal)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v, -vv, -vvv); secrets are never logged')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v, -vv, -vvv); secrets are never logged')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour output (also NO_COLOR)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never draw progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -220,6 +255,7 @@ Register-ArgumentCompleter -Native -CommandName 'ecrctl' -ScriptBlock {
         'ecrctl;repo;help' {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create repositories, or bring existing ones to the settings given (idempotent)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List repositories with their settings')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete repositories (refuses non-empty ones without --force; asks first)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -227,6 +263,9 @@ Register-ArgumentCompleter -Native -CommandName 'ecrctl' -ScriptBlock {
             break
         }
         'ecrctl;repo;help;list' {
+            break
+        }
+        'ecrctl;repo;help;delete' {
             break
         }
         'ecrctl;repo;help;help' {
@@ -606,12 +645,16 @@ Register-ArgumentCompleter -Native -CommandName 'ecrctl' -ScriptBlock {
         'ecrctl;help;repo' {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Create repositories, or bring existing ones to the settings given (idempotent)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List repositories with their settings')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete repositories (refuses non-empty ones without --force; asks first)')
             break
         }
         'ecrctl;help;repo;create' {
             break
         }
         'ecrctl;help;repo;list' {
+            break
+        }
+        'ecrctl;help;repo;delete' {
             break
         }
         'ecrctl;help;lifecycle' {

@@ -147,21 +147,28 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
             cand --version 'Print version'
             cand create 'Create repositories, or bring existing ones to the settings given (idempotent)'
             cand list 'List repositories with their settings'
+            cand delete 'Delete repositories (refuses non-empty ones without --force; asks first)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ecrctl;repo;create'= {
+            cand --repository-name 'A repository name, as the AWS CLI spells it (repeatable; same as NAME)'
             cand -f 'JSON or TOML file listing repositories with per-repository settings and defaults'
             cand --from-file 'JSON or TOML file listing repositories with per-repository settings and defaults'
             cand --scan-on-push 'Scan images on push (`--scan-on-push=false` turns it off)'
-            cand --tag-mutability 'Whether tags can be overwritten'
-            cand --immutable-exclude 'Tag pattern exempt from the mutability setting, `*` as wildcard (repeatable)'
+            cand --tag-mutability 'Whether tags can be overwritten (alias: --image-tag-mutability)'
+            cand --immutable-exclude 'Tags are immutable except those matching PATTERN (`*` wildcard; repeatable): IMMUTABLE_WITH_EXCLUSION'
+            cand --mutable-exclude 'Tags are mutable except those matching PATTERN, which are immutable (`*` wildcard; repeatable): MUTABLE_WITH_EXCLUSION'
+            cand --image-scanning-configuration 'Scan on push as the AWS CLI writes it: `scanOnPush=true|false`'
             cand --encryption 'Encryption at rest; fixed once the repository exists'
+            cand --encryption-configuration 'Encryption as the AWS CLI writes it: `encryptionType=KMS,kmsKey=KEY` (or AES256)'
             cand --kms-key 'KMS key ARN, ID or alias for --encryption KMS (default: the AWS managed key)'
             cand --lifecycle-policy 'Lifecycle policy document (JSON) to put on the repository'
             cand --repository-policy 'Repository policy document (JSON) to set on the repository'
             cand --tag 'Resource tag KEY=VALUE (repeatable)'
+            cand --tags 'Resource tags as the AWS CLI writes them: `Key=k,Value=v` (several, space-separated or repeated) or a JSON list `[{"Key":"k","Value":"v"}]`'
             cand -j 'How many repositories to create or update at once'
             cand --jobs 'How many repositories to create or update at once'
+            cand --kms-key-map 'Use KMS key NEW where the settings name key OLD (e.g. a key ARN of the source region when copying to another); `OLD=` means the AWS managed key. Repeatable, or a FILE of OLD=NEW lines'
             cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)'
             cand --region 'AWS region, e.g. us-east-1 (`login` and `lifecycle` take several)'
             cand --registry-id 'AWS account ID of the registry; default: the caller''s (`login` and `lifecycle` take several)'
@@ -185,6 +192,7 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
         }
         &'ecrctl;repo;list'= {
             cand --prefix 'Only repositories whose name starts with this prefix'
+            cand --with 'Also fetch these per repository (comma-separated): policies (lifecycle and repository policy), tags, all, none'
             cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)'
             cand --region 'AWS region, e.g. us-east-1 (`login` and `lifecycle` take several)'
             cand --registry-id 'AWS account ID of the registry; default: the caller''s (`login` and `lifecycle` take several)'
@@ -199,19 +207,48 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
             cand --verbose 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
             cand --no-color 'Never colour output (also NO_COLOR)'
             cand --no-progress 'Never draw progress bars'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'ecrctl;repo;delete'= {
+            cand -j 'How many repositories to describe or delete at once'
+            cand --jobs 'How many repositories to describe or delete at once'
+            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)'
+            cand --region 'AWS region, e.g. us-east-1 (`login` and `lifecycle` take several)'
+            cand --registry-id 'AWS account ID of the registry; default: the caller''s (`login` and `lifecycle` take several)'
+            cand --endpoint-url 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply'
+            cand --registry-endpoint 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com'
+            cand --ca-cert 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt'
+            cand -o 'Output format: a table for people, JSON for scripts'
+            cand --output 'Output format: a table for people, JSON for scripts'
+            cand --force 'Also delete repositories that still hold images (the images are lost)'
+            cand --dry-run 'Show what would be deleted and lost, and change nothing'
+            cand -y 'Do not ask for confirmation (required when not on a terminal)'
+            cand --yes 'Do not ask for confirmation (required when not on a terminal)'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
+            cand --verbose 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
+            cand --no-color 'Never colour output (also NO_COLOR)'
+            cand --no-progress 'Never draw progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'ecrctl;repo;help'= {
             cand create 'Create repositories, or bring existing ones to the settings given (idempotent)'
             cand list 'List repositories with their settings'
+            cand delete 'Delete repositories (refuses non-empty ones without --force; asks first)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ecrctl;repo;help;create'= {
         }
         &'ecrctl;repo;help;list'= {
+        }
+        &'ecrctl;repo;help;delete'= {
         }
         &'ecrctl;repo;help;help'= {
         }
@@ -566,10 +603,13 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
         &'ecrctl;help;repo'= {
             cand create 'Create repositories, or bring existing ones to the settings given (idempotent)'
             cand list 'List repositories with their settings'
+            cand delete 'Delete repositories (refuses non-empty ones without --force; asks first)'
         }
         &'ecrctl;help;repo;create'= {
         }
         &'ecrctl;help;repo;list'= {
+        }
+        &'ecrctl;help;repo;delete'= {
         }
         &'ecrctl;help;lifecycle'= {
             cand preview 'Show which images a policy would expire or archive, and why every other one stays'

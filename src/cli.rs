@@ -147,9 +147,11 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum RepoCommand {
     /// Create repositories, or bring existing ones to the settings given (idempotent)
-    Create(RepoCreateArgs),
+    Create(Box<RepoCreateArgs>),
     /// List repositories with their settings
     List(RepoListArgs),
+    /// Delete repositories (refuses non-empty ones without --force; asks first)
+    Delete(RepoDeleteArgs),
 }
 
 #[derive(Debug, Args)]
@@ -157,11 +159,17 @@ pub enum RepoCommand {
 Examples:
   ecrctl repo create my-app --scan-on-push --immutable
   ecrctl repo create team/api team/web --tag team=platform --lifecycle-policy keep-10.json
-  ecrctl repo create --from-file repositories.toml --dry-run")]
+  ecrctl repo create --from-file repositories.toml --dry-run
+  ecrctl repo create --repository-name team/api --image-tag-mutability IMMUTABLE --tags Key=team,Value=core
+  ecrctl --region us-west-2 repo create --from-file repos.json --kms-key-map OLD_ARN=NEW_ARN")]
 pub struct RepoCreateArgs {
     /// Repository names (lowercase; `/` for namespaces), e.g. team/my-app
     #[arg(value_name = "NAME")]
     pub names: Vec<String>,
+
+    /// A repository name, as the AWS CLI spells it (repeatable; same as NAME)
+    #[arg(long = "repository-name", value_name = "NAME")]
+    pub repository_names: Vec<String>,
 
     /// JSON or TOML file listing repositories with per-repository settings and defaults
     #[arg(long, short = 'f', value_name = "FILE")]
@@ -177,6 +185,12 @@ pub struct RepoCreateArgs {
     /// How many repositories to create or update at once
     #[arg(long, short = 'j', default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub jobs: u16,
+
+    /// Use KMS key NEW where the settings name key OLD (e.g. a key ARN of the source region
+    /// when copying to another); `OLD=` means the AWS managed key. Repeatable, or a FILE of
+    /// OLD=NEW lines
+    #[arg(long, value_name = "OLD=NEW|FILE")]
+    pub kms_key_map: Vec<String>,
 }
 
 /// Settings flags shared by every repository named on the command line.
@@ -186,21 +200,35 @@ pub struct RepoSettingsArgs {
     #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
     pub scan_on_push: Option<bool>,
 
-    /// Whether tags can be overwritten
-    #[arg(long, value_enum, value_name = "MODE")]
+    /// Whether tags can be overwritten (alias: --image-tag-mutability)
+    #[arg(long, value_enum, value_name = "MODE", alias = "image-tag-mutability")]
     pub tag_mutability: Option<TagMutabilityArg>,
 
     /// Shorthand for --tag-mutability IMMUTABLE (IMMUTABLE_WITH_EXCLUSION with --immutable-exclude)
     #[arg(long, conflicts_with = "tag_mutability")]
     pub immutable: bool,
 
-    /// Tag pattern exempt from the mutability setting, `*` as wildcard (repeatable)
+    /// Tags are immutable except those matching PATTERN (`*` wildcard; repeatable):
+    /// IMMUTABLE_WITH_EXCLUSION
     #[arg(long, value_name = "PATTERN")]
     pub immutable_exclude: Vec<String>,
+
+    /// Tags are mutable except those matching PATTERN, which are immutable (`*` wildcard;
+    /// repeatable): MUTABLE_WITH_EXCLUSION
+    #[arg(long, value_name = "PATTERN", conflicts_with_all = ["immutable", "immutable_exclude"])]
+    pub mutable_exclude: Vec<String>,
+
+    /// Scan on push as the AWS CLI writes it: `scanOnPush=true|false`
+    #[arg(long, value_name = "scanOnPush=BOOL", conflicts_with = "scan_on_push")]
+    pub image_scanning_configuration: Option<String>,
 
     /// Encryption at rest; fixed once the repository exists
     #[arg(long, value_enum, value_name = "TYPE")]
     pub encryption: Option<EncryptionArg>,
+
+    /// Encryption as the AWS CLI writes it: `encryptionType=KMS,kmsKey=KEY` (or AES256)
+    #[arg(long, value_name = "encryptionType=TYPE[,kmsKey=KEY]", conflicts_with_all = ["encryption", "kms_key"])]
+    pub encryption_configuration: Option<String>,
 
     /// KMS key ARN, ID or alias for --encryption KMS (default: the AWS managed key)
     #[arg(long, value_name = "KEY")]
@@ -217,6 +245,11 @@ pub struct RepoSettingsArgs {
     /// Resource tag KEY=VALUE (repeatable)
     #[arg(long = "tag", value_name = "KEY=VALUE")]
     pub tags: Vec<String>,
+
+    /// Resource tags as the AWS CLI writes them: `Key=k,Value=v` (several, space-separated
+    /// or repeated) or a JSON list `[{"Key":"k","Value":"v"}]`
+    #[arg(long = "tags", value_name = "Key=K,Value=V", num_args = 1..)]
+    pub aws_tags: Vec<String>,
 }
 
 /// A container client for `login --client` (mapped to `login::client::ClientKind`).
@@ -271,10 +304,64 @@ pub enum EncryptionArg {
 }
 
 #[derive(Debug, Args)]
+#[command(after_long_help = "\
+Without --with, JSON output includes policies and tags (so it can be replayed with
+`repo create --from-file`) and the table does not (one call per repository less).
+
+Examples:
+  ecrctl repo list
+  ecrctl repo list --with tags
+  ecrctl repo list -o json > repos.json && ecrctl --region us-west-2 repo create --from-file repos.json
+  ecrctl repo list -o json --with none      # fastest: DescribeRepositories only")]
 pub struct RepoListArgs {
     /// Only repositories whose name starts with this prefix
     #[arg(long, value_name = "PREFIX")]
     pub prefix: Option<String>,
+
+    /// Also fetch these per repository (comma-separated): policies (lifecycle and
+    /// repository policy), tags, all, none
+    #[arg(long, value_enum, value_name = "WHAT", value_delimiter = ',')]
+    pub with: Vec<RepoListWith>,
+}
+
+/// What `repo list --with` fetches beyond DescribeRepositories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RepoListWith {
+    Policies,
+    Tags,
+    All,
+    None,
+}
+
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+Each repository is described first: images, bytes and image tags that deleting it would
+lose. A repository with images is refused (nothing is deleted) unless --force is given.
+On a terminal ecrctl asks before deleting; elsewhere --yes is required.
+
+Examples:
+  ecrctl repo delete old/api old/web --dry-run
+  ecrctl repo delete old/api --force --yes -o json")]
+pub struct RepoDeleteArgs {
+    /// Repositories to delete
+    #[arg(value_name = "NAME", required = true)]
+    pub names: Vec<String>,
+
+    /// Also delete repositories that still hold images (the images are lost)
+    #[arg(long)]
+    pub force: bool,
+
+    /// Show what would be deleted and lost, and change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Do not ask for confirmation (required when not on a terminal)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+
+    /// How many repositories to describe or delete at once
+    #[arg(long, short = 'j', default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: u16,
 }
 
 #[derive(Debug, Args)]

@@ -132,6 +132,9 @@ async fn dispatch(command: &Command, settings: &Settings, printer: &Printer) -> 
             repo::create::run(settings, args, printer).await
         }
         Command::Repo(RepoCommand::List(args)) => repo::list::run(settings, args, printer).await,
+        Command::Repo(RepoCommand::Delete(args)) => {
+            repo::delete::run(settings, args, printer).await
+        }
         Command::Lifecycle(LifecycleCommand::Preview(args)) => {
             lifecycle::preview::run(settings, args, printer).await
         }

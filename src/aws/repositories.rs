@@ -29,6 +29,57 @@ pub struct RepoSummary {
     pub encryption_configuration: Encryption,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
+    /// Filled by [`fetch_extras`] (`repo list --with policies`); absent when not fetched
+    /// or when the repository has none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lifecycle_policy: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository_policy: Option<Value>,
+    /// Filled by [`fetch_extras`] (`repo list --with tags`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<BTreeMap<String, String>>,
+}
+
+/// Fetches a listed repository's policies and/or tags (one call each).
+pub async fn fetch_extras(
+    ctx: &AwsContext,
+    summary: &mut RepoSummary,
+    policies: bool,
+    with_tags: bool,
+) -> Result<()> {
+    if policies {
+        summary.lifecycle_policy = lifecycle_policy(ctx, &summary.repository_name).await?;
+        summary.repository_policy = repository_policy(ctx, &summary.repository_name).await?;
+    }
+    if with_tags {
+        summary.tags = Some(tags(ctx, &summary.repository_arn).await?);
+    }
+    Ok(())
+}
+
+/// The repository with every setting read back from ECR (policies and tags included),
+/// or `None` if it does not exist.
+pub async fn read_back(ctx: &AwsContext, name: &str) -> Result<Option<ObservedRepo>> {
+    let Some(mut observed) = observe(ctx, name, &RepoSettings::default()).await? else {
+        return Ok(None);
+    };
+    observed.lifecycle_policy = lifecycle_policy(ctx, name).await?;
+    observed.repository_policy = repository_policy(ctx, name).await?;
+    observed.tags = tags(ctx, &observed.arn).await?;
+    Ok(Some(observed))
+}
+
+/// DeleteRepository; `force` also deletes the images in it.
+pub async fn delete(ctx: &AwsContext, name: &str, force: bool) -> Result<()> {
+    ctx.ecr
+        .delete_repository()
+        .set_registry_id(ctx.registry_id.clone())
+        .repository_name(name)
+        .force(force)
+        .send()
+        .await
+        .map_err(|err| sdk_error(format!("could not delete repository `{name}`"), err))?;
+    Ok(())
 }
 
 /// The repository as it stands, or `None` if it does not exist. Lifecycle policy,
@@ -120,6 +171,9 @@ fn summary_from(repo: &Repository) -> RepoSummary {
             kms_key: encryption.and_then(|e| e.kms_key()).map(String::from),
         },
         created_at: repo.created_at().map(|t| t.to_string()),
+        lifecycle_policy: None,
+        repository_policy: None,
+        tags: None,
     }
 }
 

@@ -15,8 +15,12 @@ use crate::output::Printer;
 use crate::settings::Settings;
 
 pub async fn run(settings: &Settings, args: &RepoCreateArgs, printer: &Printer) -> CommandResult {
-    let desired = request::desired_repos(args)?;
+    let (desired, warnings) = request::desired_repos(args)?;
+    for warning in &warnings {
+        printer.warn(warning);
+    }
     let ctx = aws::load(&settings.aws).await?;
+    super::kms::check_regions(&desired, &ctx.region)?;
     let jobs = usize::from(args.jobs);
 
     tracing::info!(
@@ -33,9 +37,12 @@ pub async fn run(settings: &Settings, args: &RepoCreateArgs, printer: &Printer) 
     refuse_conflicts(&desired, &plans)?;
 
     let rows = if args.dry_run {
+        // The settings an existing repository would have: what it holds now (policies and
+        // tags included, read in full) with what was asked for on top.
+        let current = read_existing(&ctx, &desired, &observed, jobs).await?;
         desired
             .iter()
-            .zip(&observed)
+            .zip(&current)
             .zip(&plans)
             .map(|((d, o), p)| dry_run_row(d, o.as_ref(), p))
             .collect()
@@ -44,14 +51,19 @@ pub async fn run(settings: &Settings, args: &RepoCreateArgs, printer: &Printer) 
     };
     report::print(printer, &rows, args.dry_run);
 
-    let failed: Vec<&RepoRow> = rows.iter().filter(|r| r.status == Status::Failed).collect();
+    let failed: Vec<&RepoRow> = rows.iter().filter(|r| r.error.is_some()).collect();
     if failed.is_empty() {
         return Ok(Outcome::Success);
     }
     let mut error = CliError::remote(format!(
-        "{} of {} failed",
+        "{} of {} failed{}",
         failed.len(),
-        crate::output::count(rows.len(), "repository", "repositories")
+        crate::output::count(rows.len(), "repository", "repositories"),
+        if failed.iter().all(|r| r.status == Status::Failed) {
+            ""
+        } else {
+            " (entirely or in part)"
+        }
     ));
     for row in failed {
         error = error.with_cause(format!(
@@ -73,6 +85,25 @@ async fn observe_all(
 ) -> Result<Vec<Option<ObservedRepo>>> {
     stream::iter(desired)
         .map(|d| repositories::observe(ctx, &d.name, &d.settings))
+        .buffered(jobs)
+        .try_collect()
+        .await
+}
+
+/// Every setting of the repositories that exist (for the dry-run report).
+async fn read_existing(
+    ctx: &AwsContext,
+    desired: &[DesiredRepo],
+    observed: &[Option<ObservedRepo>],
+    jobs: usize,
+) -> Result<Vec<Option<ObservedRepo>>> {
+    stream::iter(desired.iter().zip(observed))
+        .map(|(d, o)| async move {
+            match o {
+                Some(_) => repositories::read_back(ctx, &d.name).await,
+                None => Ok(None),
+            }
+        })
         .buffered(jobs)
         .try_collect()
         .await
@@ -129,6 +160,7 @@ fn row(
         status,
         changes,
         settings: EffectiveSettings::new(&desired.settings, observed),
+        failed_settings: Vec::new(),
         error: None,
     }
 }
@@ -146,7 +178,8 @@ async fn apply_all(
         .map(|((d, o), p)| {
             let bar = bar.clone();
             async move {
-                let row = apply_one(ctx, d, o.as_ref(), p).await;
+                let mut row = apply_one(ctx, d, o.as_ref(), p).await;
+                read_back(ctx, &mut row).await;
                 bar.inc(1);
                 row
             }
@@ -156,6 +189,39 @@ async fn apply_all(
         .await;
     bar.finish_and_clear();
     rows
+}
+
+/// Replaces the row's settings with what ECR holds after the run, so the report shows
+/// what is, not what was asked for. A repository that could not be read back keeps the
+/// settings asked for, and the row says it was not verified.
+async fn read_back(ctx: &AwsContext, row: &mut RepoRow) {
+    if row.status == Status::Failed {
+        return;
+    }
+    match repositories::read_back(ctx, &row.repository_name).await {
+        Ok(Some(observed)) => {
+            row.settings = EffectiveSettings::new(&Default::default(), Some(&observed));
+        }
+        Ok(None) => {
+            row.error = Some(append(
+                row.error.take(),
+                "the repository was not found when read back".into(),
+            ));
+        }
+        Err(error) => {
+            row.error = Some(append(
+                row.error.take(),
+                format!("settings not verified: {error}"),
+            ));
+        }
+    }
+}
+
+fn append(first: Option<String>, more: String) -> String {
+    match first {
+        Some(first) => format!("{first}; {more}"),
+        None => more,
+    }
 }
 
 async fn apply_one(
@@ -168,18 +234,36 @@ async fn apply_one(
         (Plan::Create, _) => create_one(ctx, desired).await,
         (Plan::Update(fields), Some(current)) => {
             let mut row = row(desired, observed, Status::Updated, fields.clone());
-            if let Err(error) = update_fields(ctx, desired, &current.arn, fields).await {
+            let failures = update_fields(ctx, desired, &current.arn, fields).await;
+            if failures.len() == fields.len() {
                 row.status = Status::Failed;
-                row.error = Some(error.to_string());
             }
+            note_failures(&mut row, failures, "");
             row
         }
         _ => row(desired, observed, Status::Unchanged, Vec::new()),
     }
 }
 
+/// Records settings that could not be put: the row keeps its status (`created`,
+/// `updated`), lists them in `failedSettings`, and its error says how many failed.
+fn note_failures(row: &mut RepoRow, failures: Vec<(Field, CliError)>, prefix: &str) {
+    if failures.is_empty() {
+        return;
+    }
+    let count = crate::output::count(failures.len(), "setting", "settings");
+    let causes: Vec<String> = failures.iter().map(|(_, e)| e.to_string()).collect();
+    row.error = Some(if row.status == Status::Failed {
+        causes.join("; ")
+    } else {
+        format!("{prefix}{count} failed: {}", causes.join("; "))
+    });
+    row.failed_settings = failures.into_iter().map(|(f, _)| f).collect();
+}
+
 /// CreateRepository, then the policies it cannot take. A repository created whose policy
-/// failed is reported as failed, with its URI, so a re-run finishes it.
+/// failed stays `created` (with its URI) and lists the failed setting, so a re-run
+/// finishes it.
 async fn create_one(ctx: &AwsContext, desired: &DesiredRepo) -> RepoRow {
     tracing::debug!(repository = %desired.name, "CreateRepository");
     let mut row = row(desired, None, Status::Created, Vec::new());
@@ -198,23 +282,27 @@ async fn create_one(ctx: &AwsContext, desired: &DesiredRepo) -> RepoRow {
     if desired.settings.repository_policy.is_some() {
         policies.push(Field::RepositoryPolicy);
     }
-    if let Err(error) = update_fields(ctx, desired, &arn, &policies).await {
-        row.status = Status::Failed;
-        row.error = Some(format!("created, but {error}"));
-    }
+    let failures = update_fields(ctx, desired, &arn, &policies).await;
+    note_failures(&mut row, failures, "created, ");
     row.repository_arn = Some(arn);
     row.repository_uri = Some(uri);
     row
 }
 
+/// Puts each field (one failing does not stop the others); returns the failures.
 async fn update_fields(
     ctx: &AwsContext,
     desired: &DesiredRepo,
     arn: &str,
     fields: &[Field],
-) -> Result<()> {
+) -> Vec<(Field, CliError)> {
+    let mut failures = Vec::new();
     for field in fields {
-        repositories::update(ctx, &desired.name, arn, *field, &desired.settings).await?;
+        if let Err(error) =
+            repositories::update(ctx, &desired.name, arn, *field, &desired.settings).await
+        {
+            failures.push((*field, error));
+        }
     }
-    Ok(())
+    failures
 }

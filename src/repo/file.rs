@@ -30,6 +30,9 @@ use crate::model::repository::{EncryptionType, MutabilityMode, RepoSettings};
 pub struct RepoFile {
     pub defaults: RepoSettings,
     pub entries: Vec<(String, RepoSettings)>,
+    /// Settings the file cannot carry: a `repo list -o json --with …` listing made without
+    /// policies or tags. Worth a warning before copying from it.
+    pub not_listed: Vec<&'static str>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -127,6 +130,9 @@ struct RawFile {
     /// `repo list -o json` starts with its schemaVersion; replaying it is allowed.
     #[serde(default, rename = "schemaVersion")]
     schema_version: Option<u64>,
+    /// `repo list -o json` says what it fetched; settings it did not fetch are simply absent.
+    #[serde(default)]
+    with: Option<Vec<String>>,
     defaults: Option<RawEntry>,
     #[serde(default)]
     repositories: Vec<RawEntry>,
@@ -171,9 +177,21 @@ pub fn parse(text: &str, source: &str, base: &Path) -> Result<RepoFile> {
         let place = format!("{place} (`{name}`)");
         out.push((name, convert(raw, base, &place)?));
     }
+    let not_listed = match &file.with {
+        None => Vec::new(),
+        Some(with) => [
+            ("policies", "lifecycle and repository policies"),
+            ("tags", "tags"),
+        ]
+        .into_iter()
+        .filter(|(name, _)| !with.iter().any(|w| w == name))
+        .map(|(_, what)| what)
+        .collect(),
+    };
     Ok(RepoFile {
         defaults,
         entries: out,
+        not_listed,
     })
 }
 
@@ -193,6 +211,7 @@ fn read_document(text: &str, source: &str) -> Result<RawFile> {
     let file = if trimmed.starts_with('[') {
         crate::input::from_json::<Vec<RawEntry>>(text).map(|repositories| RawFile {
             schema_version: None,
+            with: None,
             defaults: None,
             repositories,
         })
@@ -398,6 +417,19 @@ tags = {{ tier = "web" }}
             s.encryption.as_ref().unwrap().encryption_type,
             EncryptionType::Aes256
         );
+    }
+
+    #[test]
+    fn a_listing_without_policies_or_tags_says_so() {
+        let file = parse(
+            r#"{"schemaVersion":1,"with":["tags"],"repositories":[{"repositoryName":"a1","tags":{}}]}"#,
+            "l.json",
+            Path::new("."),
+        )
+        .unwrap();
+        assert_eq!(file.not_listed, ["lifecycle and repository policies"]);
+        let file = parse(r#"[{"name":"a1"}]"#, "l.json", Path::new(".")).unwrap();
+        assert!(file.not_listed.is_empty());
     }
 
     #[test]

@@ -1,40 +1,96 @@
 //! `ecrctl repo list`: every repository with its settings. The JSON form uses ECR's field
-//! names, so it can be fed back to `repo create --from-file` (e.g. in another region).
+//! names, so it can be fed back to `repo create --from-file` (e.g. in another region):
+//! it carries policies and tags unless `--with` says otherwise.
 
 use comfy_table::Table;
+use futures::stream::{self, StreamExt, TryStreamExt};
 use serde::Serialize;
 
 use crate::aws::repositories::RepoSummary;
 use crate::aws::{self, repositories};
-use crate::cli::RepoListArgs;
+use crate::cli::{RepoListArgs, RepoListWith};
 use crate::outcome::{CommandResult, Outcome};
 use crate::output::{Printer, SchemaVersion};
 use crate::settings::Settings;
+
+/// Per-repository reads done at once for `--with`.
+const JOBS: usize = 8;
 
 /// `repo list -o json` (docs/json-output.md).
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ListDocument<'a> {
     pub schema_version: SchemaVersion,
+    /// What was fetched beyond DescribeRepositories: `policies`, `tags`. A setting not
+    /// fetched is absent from every repository (and so not copied by a replay).
+    pub with: Vec<&'static str>,
     pub repositories: &'a [RepoSummary],
 }
 
+/// What to fetch: `(policies, tags)`.
+pub fn extras(with: &[RepoListWith], json: bool) -> (bool, bool) {
+    if with.is_empty() {
+        // JSON is the copy format: complete unless asked otherwise.
+        return (json, json);
+    }
+    let has = |w| with.contains(&w) || with.contains(&RepoListWith::All);
+    (has(RepoListWith::Policies), has(RepoListWith::Tags))
+}
+
 pub async fn run(settings: &Settings, args: &RepoListArgs, printer: &Printer) -> CommandResult {
+    if args.with.contains(&RepoListWith::None) && args.with.len() > 1 {
+        return Err(crate::error::CliError::usage(
+            "--with none cannot be combined with other values",
+        ));
+    }
+    let (policies, tags) = extras(&args.with, printer.is_json());
     let ctx = aws::load(&settings.aws).await?;
-    let repos = repositories::list(&ctx, args.prefix.as_deref()).await?;
-    print(printer, &repos);
+    let mut repos = repositories::list(&ctx, args.prefix.as_deref()).await?;
+    if policies || tags {
+        let bar = printer.progress(repos.len() as u64, "reading policies and tags");
+        repos = stream::iter(repos)
+            .map(|mut repo| {
+                let (ctx, bar) = (&ctx, bar.clone());
+                async move {
+                    repositories::fetch_extras(ctx, &mut repo, policies, tags).await?;
+                    bar.inc(1);
+                    Ok::<_, crate::error::CliError>(repo)
+                }
+            })
+            .buffered(JOBS)
+            .try_collect()
+            .await
+            .map_err(|e: crate::error::CliError| {
+                // The listing itself worked; only the extra reads failed (often a missing
+                // ecr:GetRepositoryPolicy / ListTagsForResource permission).
+                let hint = match e.hint() {
+                    Some(h) => format!("{h}; or list without them: --with none"),
+                    None => "list without policies and tags: --with none (then a copy \
+                             made from it does not carry them)"
+                        .to_string(),
+                };
+                e.with_hint(hint)
+            })?;
+        bar.finish_and_clear();
+    }
+    print(printer, &repos, policies, tags);
     Ok(Outcome::Success)
 }
 
-fn print(printer: &Printer, repos: &[RepoSummary]) {
+fn print(printer: &Printer, repos: &[RepoSummary], policies: bool, tags: bool) {
     if printer.is_json() {
+        let with = [(policies, "policies"), (tags, "tags")]
+            .into_iter()
+            .filter_map(|(on, name)| on.then_some(name))
+            .collect();
         printer.json(&ListDocument {
             schema_version: SchemaVersion,
+            with,
             repositories: repos,
         });
         return;
     }
-    printer.print_table(&table(printer, repos));
+    printer.print_table(&table(printer, repos, policies, tags));
     printer.info(&crate::output::count(
         repos.len(),
         "repository",
@@ -42,14 +98,21 @@ fn print(printer: &Printer, repos: &[RepoSummary]) {
     ));
 }
 
-fn table(printer: &Printer, repos: &[RepoSummary]) -> Table {
-    let mut table = printer.table(&[
+fn table(printer: &Printer, repos: &[RepoSummary], policies: bool, tags: bool) -> Table {
+    let mut headers = vec![
         "REPOSITORY",
         "URI",
         "TAG MUTABILITY",
         "SCAN ON PUSH",
         "ENCRYPTION",
-    ]);
+    ];
+    if policies {
+        headers.push("POLICIES");
+    }
+    if tags {
+        headers.push("TAGS");
+    }
+    let mut table = printer.table(&headers);
     for repo in repos {
         let mutability = if repo.image_tag_mutability_exclusion_filters.is_empty() {
             repo.image_tag_mutability.clone()
@@ -60,7 +123,7 @@ fn table(printer: &Printer, repos: &[RepoSummary]) -> Table {
                 repo.image_tag_mutability_exclusion_filters.join(", ")
             )
         };
-        table.add_row(vec![
+        let mut row = vec![
             repo.repository_name.clone(),
             repo.repository_uri.clone(),
             mutability,
@@ -69,7 +132,35 @@ fn table(printer: &Printer, repos: &[RepoSummary]) -> Table {
                 .encryption_type
                 .as_str()
                 .to_string(),
-        ]);
+        ];
+        if policies {
+            let names: Vec<&str> = [
+                (repo.lifecycle_policy.is_some(), "lifecycle"),
+                (repo.repository_policy.is_some(), "repository"),
+            ]
+            .into_iter()
+            .filter_map(|(on, name)| on.then_some(name))
+            .collect();
+            row.push(if names.is_empty() {
+                "-".into()
+            } else {
+                names.join(", ")
+            });
+        }
+        if tags {
+            let list: Vec<String> = repo
+                .tags
+                .iter()
+                .flatten()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            row.push(if list.is_empty() {
+                "-".into()
+            } else {
+                list.join(" ")
+            });
+        }
+        table.add_row(row);
     }
     table
 }
@@ -103,6 +194,9 @@ mod tests {
                 kms_key: kms.map(str::to_string),
             },
             created_at: Some("2026-01-02T03:04:05Z".into()),
+            lifecycle_policy: None,
+            repository_policy: None,
+            tags: None,
         };
         vec![
             summary("team/api", &[], None),
@@ -113,14 +207,43 @@ mod tests {
     #[test]
     fn table() {
         let printer = crate::output::plain_printer();
-        insta::assert_snapshot!(super::table(&printer, &repos()).to_string());
+        insta::assert_snapshot!(super::table(&printer, &repos(), false, false).to_string());
     }
 
     #[test]
     fn json() {
         insta::assert_json_snapshot!(ListDocument {
             schema_version: SchemaVersion,
+            with: vec![],
             repositories: &repos(),
         });
+    }
+
+    #[test]
+    fn with_defaults_to_everything_for_json_only() {
+        assert_eq!(extras(&[], true), (true, true));
+        assert_eq!(extras(&[], false), (false, false));
+        assert_eq!(extras(&[RepoListWith::None], true), (false, false));
+        assert_eq!(extras(&[RepoListWith::Tags], true), (false, true));
+        assert_eq!(extras(&[RepoListWith::All], false), (true, true));
+        assert_eq!(
+            extras(&[RepoListWith::Policies, RepoListWith::Tags], false),
+            (true, true)
+        );
+    }
+
+    #[test]
+    fn table_with_policies_and_tags() {
+        let printer = crate::output::plain_printer();
+        let mut repos = repos();
+        repos[0].lifecycle_policy = Some(serde_json::json!({"rules": []}));
+        repos[0].tags = Some([("team".to_string(), "core".to_string())].into());
+        repos[1].tags = Some(Default::default());
+        let text = super::table(&printer, &repos, true, true).to_string();
+        assert!(text.contains("POLICIES") && text.contains("TAGS"), "{text}");
+        assert!(
+            text.contains("lifecycle") && text.contains("team=core"),
+            "{text}"
+        );
     }
 }

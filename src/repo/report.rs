@@ -112,6 +112,9 @@ pub struct RepoRow {
     pub status: Status,
     pub changes: Vec<Field>,
     pub settings: EffectiveSettings,
+    /// Settings that could not be put on a repository that was created or updated.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub failed_settings: Vec<Field>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
@@ -141,6 +144,7 @@ fn table(printer: &Printer, rows: &[RepoRow]) -> comfy_table::Table {
     let mut table = printer.table(&["REPOSITORY", "URI", "STATUS", "SETTINGS"]);
     for row in rows {
         let status = match (&row.error, row.changes.is_empty()) {
+            (Some(error), _) if error.starts_with("created, ") => error.clone(),
             (Some(error), _) => format!("{}: {error}", row.status.label()),
             (None, true) => row.status.label().to_string(),
             (None, false) => {
@@ -168,13 +172,24 @@ fn summary(rows: &[RepoRow], dry_run: bool) -> String {
             count(Status::Unchanged)
         )
     } else {
-        format!(
+        let partial = rows
+            .iter()
+            .filter(|r| r.status != Status::Failed && r.error.is_some())
+            .count();
+        let mut text = format!(
             "{} created, {} updated, {} unchanged, {} failed",
             count(Status::Created),
             count(Status::Updated),
             count(Status::Unchanged),
             count(Status::Failed)
-        )
+        );
+        if partial > 0 {
+            text.push_str(&format!(
+                "; {} with errors (see the rows)",
+                crate::output::count(partial, "repository", "repositories")
+            ));
+        }
+        text
     }
 }
 
@@ -216,6 +231,7 @@ mod tests {
                 status: Status::Created,
                 changes: vec![],
                 settings: settings(MutabilityMode::Immutable, &[], &[("team", "core")]),
+                failed_settings: vec![],
                 error: None,
             },
             RepoRow {
@@ -227,6 +243,7 @@ mod tests {
                 status: Status::Updated,
                 changes: vec![Field::ScanOnPush, Field::TagMutability],
                 settings: settings(MutabilityMode::ImmutableWithExclusion, &["rc-*"], &[]),
+                failed_settings: vec![],
                 error: None,
             },
             RepoRow {
@@ -236,6 +253,7 @@ mod tests {
                 status: Status::Failed,
                 changes: vec![],
                 settings: settings(MutabilityMode::Mutable, &[], &[]),
+                failed_settings: vec![],
                 error: Some("InvalidParameterException: policy is not valid".into()),
             },
         ]

@@ -35,11 +35,18 @@ pub fn mutability(
         (Some(m), _) => m,
     };
     if mode.takes_exclusions() && exclusions.is_empty() {
+        let flag = if mode == MutabilityMode::MutableWithExclusion {
+            "--mutable-exclude"
+        } else {
+            "--immutable-exclude"
+        };
         return Err(CliError::usage(format!(
             "{} needs at least one exclusion filter",
             mode.as_str()
         ))
-        .with_hint("add --immutable-exclude PATTERN, e.g. --immutable-exclude 'dev-*'"));
+        .with_hint(format!(
+            "add {flag} PATTERN, e.g. {flag} 'dev-*' (in a file: imageTagMutabilityExclusionFilters)"
+        )));
     }
     if !mode.takes_exclusions() && !exclusions.is_empty() {
         return Err(CliError::usage(format!(
@@ -110,6 +117,56 @@ pub fn parse_tag_flags(flags: &[String]) -> Result<BTreeMap<String, String>> {
     }
     check_tags(&tags)?;
     Ok(tags)
+}
+
+/// Parses `--tags` as the AWS CLI takes it: `Key=k,Value=v` shorthand (one tag per
+/// value) or a JSON list `[{"Key":"k","Value":"v"}]`.
+pub fn parse_aws_tags(values: &[String]) -> Result<BTreeMap<String, String>> {
+    let mut tags = BTreeMap::new();
+    for value in values {
+        let text = value.trim();
+        if text.starts_with('[') {
+            let list: Vec<Value> = serde_json::from_str(text).map_err(|e| {
+                CliError::usage(format!("--tags `{text}` is not a valid JSON list"))
+                    .with_cause(e.to_string())
+                    .with_hint(r#"write --tags '[{"Key":"team","Value":"platform"}]'"#)
+            })?;
+            for item in &list {
+                let field = |name: &str| item.get(name).and_then(Value::as_str);
+                match (field("Key"), field("Value")) {
+                    (Some(k), Some(v)) => tags.insert(k.to_string(), v.to_string()),
+                    _ => {
+                        return Err(CliError::usage(format!(
+                            "--tags: `{item}` is not {{\"Key\": …, \"Value\": …}}"
+                        ))
+                        .with_hint(r#"write --tags '[{"Key":"team","Value":"platform"}]'"#));
+                    }
+                };
+            }
+            continue;
+        }
+        let (key, val) = shorthand_tag(text).ok_or_else(|| {
+            CliError::usage(format!("--tags `{text}` is not Key=KEY,Value=VALUE")).with_hint(
+                "write --tags Key=team,Value=platform Key=env,Value=prod (after the \
+                     repository names), or --tag team=platform",
+            )
+        })?;
+        tags.insert(key, val);
+    }
+    check_tags(&tags)?;
+    Ok(tags)
+}
+
+/// `Key=k,Value=v` (either order); the value may contain commas and `=` after `Value=`
+/// when it comes last.
+fn shorthand_tag(text: &str) -> Option<(String, String)> {
+    if let Some(rest) = text.strip_prefix("Key=") {
+        let (key, value) = rest.split_once(",Value=")?;
+        return Some((key.to_string(), value.to_string()));
+    }
+    let rest = text.strip_prefix("Value=")?;
+    let (value, key) = rest.rsplit_once(",Key=")?;
+    Some((key.to_string(), value.to_string()))
 }
 
 /// ECR resource tag limits.
@@ -233,6 +290,31 @@ mod tests {
         assert!(parse_tag_flags(&["novalue".into()]).is_err());
         assert!(parse_tag_flags(&["aws:x=1".into()]).is_err());
         assert!(parse_tag_flags(&["=v".into()]).is_err());
+    }
+
+    #[test]
+    fn aws_cli_tags_shorthand_and_json() {
+        let tags = parse_aws_tags(&[
+            "Key=team,Value=platform".into(),
+            "Value=a,b,Key=csv".into(),
+            r#"[{"Key":"env","Value":"prod"}]"#.into(),
+            "Key=empty,Value=".into(),
+        ])
+        .unwrap();
+        assert_eq!(tags["team"], "platform");
+        assert_eq!(tags["csv"], "a,b");
+        assert_eq!(tags["env"], "prod");
+        assert_eq!(tags["empty"], "");
+        for bad in [
+            "team=platform",
+            "Key=a",
+            "[{\"Key\":\"a\"}]",
+            "[x",
+            "Key=aws:x,Value=1",
+        ] {
+            let err = parse_aws_tags(&[bad.into()]).unwrap_err();
+            assert_eq!(err.exit_code().code(), 2, "{bad}");
+        }
     }
 
     #[test]

@@ -232,9 +232,7 @@ fn exclusion_filters_decide_tag_by_tag() {
         "repo",
         "create",
         &format!("{p}/mut"),
-        "--tag-mutability",
-        "MUTABLE_WITH_EXCLUSION",
-        "--immutable-exclude",
+        "--mutable-exclude",
         "release-*",
     ])
     .assert_code(0);

@@ -545,17 +545,30 @@ fn ecr_rejections_are_reported_per_repository_with_exit_3() {
     ]);
     run.assert_code(3);
     let rows = run.json()["repositories"].as_array().unwrap().clone();
-    assert_eq!(rows[0]["status"], "failed");
+    // Created, only its policy failed: the row says created, names the failed setting,
+    // and its settings are what ECR holds (no repository policy).
+    assert_eq!(rows[0]["status"], "created");
+    assert_eq!(rows[0]["failedSettings"], json!(["repositoryPolicy"]));
     let error = rows[0]["error"].as_str().unwrap();
     assert!(
-        error.starts_with("created, but could not update repositoryPolicy"),
+        error.starts_with("created, 1 setting failed: could not update repositoryPolicy"),
         "{error}"
     );
     assert!(error.contains("InvalidParameterException"), "{error}");
     assert!(rows[0]["repositoryUri"].as_str().unwrap().ends_with(&bad));
-    assert_eq!(rows[1]["status"], "failed");
     assert!(
-        run.stderr.contains("error: 2 of 2 repositories failed"),
+        rows[0]["settings"].get("repositoryPolicy").is_none(),
+        "{}",
+        rows[0]
+    );
+    assert_eq!(rows[0]["settings"]["tags"], json!({ "x": "1" }));
+    // The existing one got its tag; only the policy failed.
+    assert_eq!(rows[1]["status"], "updated");
+    assert_eq!(rows[1]["failedSettings"], json!(["repositoryPolicy"]));
+    assert_eq!(rows[1]["settings"]["tags"], json!({ "x": "1" }));
+    assert!(
+        run.stderr
+            .contains("error: 2 of 2 repositories failed (entirely or in part)"),
         "{}",
         run.stderr
     );
@@ -564,6 +577,19 @@ fn ecr_rejections_are_reported_per_repository_with_exit_3() {
             .contains("hint: fix the cause and run the same command again"),
         "{}",
         run.stderr
+    );
+    let table = ecr(&[
+        "repo",
+        "create",
+        &format!("{prefix}/bad2"),
+        "--repository-policy",
+        policy.to_str().unwrap(),
+    ]);
+    table.assert_code(3);
+    assert!(
+        table.stdout.contains("created, 1 setting failed"),
+        "{}",
+        table.stdout
     );
     // The repository itself exists: a fixed re-run finishes it.
     assert!(describe_repo(&bad).is_some());
@@ -581,5 +607,64 @@ fn ecr_rejections_are_reported_per_repository_with_exit_3() {
     assert_eq!(
         run.json()["repositories"][0]["changes"],
         json!(["repositoryPolicy"])
+    );
+}
+
+#[test]
+fn the_report_settings_are_read_back_from_ecr() {
+    // Settings made outside ecrctl (boto3) and not asked for: the report still shows them,
+    // because it reads the repository back after the run.
+    let name = unique("readback");
+    boto3(
+        "create_repository",
+        json!({ "repositoryName": name, "tags": [{"Key": "owner", "Value": "ops"}] }),
+    );
+    boto3(
+        "put_lifecycle_policy",
+        json!({ "repositoryName": name, "lifecyclePolicyText": KEEP_TEN }),
+    );
+    let run = ecr(&["repo", "create", &name, "--tag", "team=a", "-o", "json"]);
+    run.assert_code(0);
+    let row = &run.json()["repositories"][0];
+    assert_eq!(row["status"], "updated");
+    assert_eq!(
+        row["settings"]["tags"],
+        json!({ "owner": "ops", "team": "a" })
+    );
+    assert_eq!(row["settings"]["lifecyclePolicy"], true, "{row}");
+    assert!(row["settings"].get("repositoryPolicy").is_none(), "{row}");
+
+    // A fresh repository: what ECR chose for what was not asked (its defaults).
+    let fresh = unique("readback-new");
+    let run = ecr(&["repo", "create", &fresh, "-o", "json"]);
+    run.assert_code(0);
+    let settings = &run.json()["repositories"][0]["settings"];
+    let described = describe_repo(&fresh).unwrap();
+    // A dry run on the existing one shows what it holds plus what would change.
+    let dry = ecr(&[
+        "repo",
+        "create",
+        &name,
+        "--tag",
+        "x=1",
+        "--dry-run",
+        "-o",
+        "json",
+    ]);
+    dry.assert_code(0);
+    let would = &dry.json()["repositories"][0];
+    assert_eq!(would["status"], "would-update");
+    assert_eq!(would["settings"]["lifecyclePolicy"], true, "{would}");
+    assert_eq!(
+        would["settings"]["tags"],
+        json!({ "owner": "ops", "team": "a", "x": "1" })
+    );
+    assert_eq!(
+        settings["imageTagMutability"],
+        described["imageTagMutability"]
+    );
+    assert_eq!(
+        settings["encryptionConfiguration"]["encryptionType"],
+        described["encryptionConfiguration"]["encryptionType"]
     );
 }
