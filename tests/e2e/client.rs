@@ -91,12 +91,17 @@ pub fn ecr(args: &[&str]) -> Run {
 
 /// Calls the ECR API through boto3 (an independent client): `operation` in snake_case.
 pub fn boto3(operation: &str, params: Value) -> Value {
+    boto3_in(REGION, operation, params)
+}
+
+/// [`boto3`] in another region.
+pub fn boto3_in(region: &str, operation: &str, params: Value) -> Value {
     let s = stand_ins();
     let python = tool("python3");
     let python = venv_python().unwrap_or(python);
     let script = format!(
         "import boto3, json, sys\n\
-         c = boto3.client('ecr', endpoint_url='{}', region_name='{REGION}', aws_access_key_id='test', aws_secret_access_key='test')\n\
+         c = boto3.client('ecr', endpoint_url='{}', region_name='{region}', aws_access_key_id='test', aws_secret_access_key='test')\n\
          try:\n    out = c.{operation}(**json.load(sys.stdin))\nexcept c.exceptions.ClientError as e:\n    out = {{'error': e.response['Error']['Code']}}\n\
          out.pop('ResponseMetadata', None)\n\
          print(json.dumps(out, default=str))\n",

@@ -33,6 +33,7 @@ mod migrate_hosts;
 mod migrate_mjournal;
 mod migrate_msafe;
 mod push_check;
+mod push_check_targets;
 mod registry;
 mod repo_create;
 mod sarif;
