@@ -216,6 +216,15 @@ fn repo_settings_with_only_defaults_is_accepted_and_a_bad_file_changes_nothing()
             file.display().to_string(),
         ]
     };
+    // Without --fix there is nothing to create: the flag alone is a usage mistake.
+    sandbox
+        .ecrctl(&[
+            "push-check",
+            &format!("{repo}:v1"),
+            "--repo-settings",
+            defaults.to_str().unwrap(),
+        ])
+        .assert_code(2);
     let refused = sandbox.ecrctl(&args(&bad).iter().map(String::as_str).collect::<Vec<_>>());
     refused.assert_code(2);
     assert!(refused.stderr.contains("bad.toml"), "{}", refused.stderr);
