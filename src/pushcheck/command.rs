@@ -247,8 +247,14 @@ async fn check_all(
                 .clone()
                 .or_else(|| e.hint().map(String::from))
                 .unwrap_or_else(|| "grant ecr:GetAuthorizationToken".into());
-            f.checks
-                .push(Check::fail(CheckId::AwsCredentials, e.to_string(), hint));
+            f.checks.push(Check::fail(
+                CheckId::AwsCredentials,
+                e.to_string(),
+                hint.clone(),
+            ));
+            // Without a token nothing else can be checked: exit 3 (or 4 on a timeout),
+            // not "the push would fail".
+            f.fatal = Some(e.with_hint(hint));
             return skip_rest(f, "no registry token");
         }
     };
@@ -376,7 +382,7 @@ async fn check_all(
         Some(repo) => {
             let (images, policy) = tokio::join!(
                 ecr_images::describe_images(&ctx, &image.repository),
-                policy_check(&ctx, &image.repository)
+                policy_check(&ctx, &image.repository, cross.as_deref())
             );
             // Checks that need the image list say so when it could not be read, rather
             // than judging an empty list ("the tag is new").
@@ -470,9 +476,24 @@ fn immutability(repo: &ObservedRepo, images: &[Image], tag: &str) -> Check {
     }
 }
 
-async fn policy_check(ctx: &AwsContext, repository: &str) -> Check {
+/// `cross`: the caller's account when it is not the repository's (then only a repository
+/// policy can let it push).
+async fn policy_check(ctx: &AwsContext, repository: &str, cross: Option<&str>) -> Check {
     let policy = match repositories::repository_policy(ctx, repository).await {
         Ok(Some(policy)) => policy,
+        Ok(None) if cross.is_some() => {
+            let caller = cross.unwrap_or_default();
+            return Check::fail(
+                CheckId::RepositoryPolicy,
+                format!(
+                    "no repository policy: nothing lets account {caller} push into another account's repository"
+                ),
+                format!(
+                    "the repository's owner adds a repository policy granting account {caller} {}",
+                    super::check::PUSH_ACTIONS
+                ),
+            );
+        }
         Ok(None) => return Check::ok(CheckId::RepositoryPolicy, "no repository policy"),
         Err(e) => {
             return Check::skipped(

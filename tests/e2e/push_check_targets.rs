@@ -448,3 +448,62 @@ fn throttled_reads_are_skipped_with_the_reason_never_ok() {
         );
     }
 }
+
+#[test]
+fn no_registry_token_means_the_checks_could_not_run() {
+    let sandbox = Sandbox::new();
+    let proxy = crate::slow::DenyingApi::start(&stand_ins().moto_url, &["GetAuthorizationToken"]);
+    let mut command = sandbox.command(&["push-check", "pct/notoken:v1", "-o", "json"]);
+    command
+        .env("AWS_ENDPOINT_URL", &proxy.url)
+        .env("AWS_MAX_ATTEMPTS", "1");
+    let run = crate::client::run(&mut command);
+    run.assert_code(3);
+    let credentials = check(&run, "aws-credentials");
+    assert_eq!(credentials["status"], "fail");
+    assert!(
+        text(&credentials, "detail").contains("AccessDenied"),
+        "{credentials}"
+    );
+    assert_eq!(check(&run, "repository")["status"], "skipped");
+    assert!(
+        !run.stderr.contains("the push would fail"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn another_accounts_repository_needs_a_repository_policy_for_the_caller() {
+    let sandbox = Sandbox::new();
+    let repo = unique("pct/theirs");
+    let created = boto3_in(
+        REGION,
+        "create_repository",
+        json!({ "repositoryName": repo, "registryId": OTHER_ACCOUNT }),
+    );
+    assert!(created.get("error").is_none(), "{created}");
+    let image = format!("{OTHER_ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/{repo}:v1");
+    let run = sandbox.ecrctl(&["push-check", &image, "-o", "json"]);
+    let repository = check(&run, "repository");
+    assert_eq!(repository["status"], "ok", "{repository}");
+    assert!(
+        text(&repository, "detail").contains(&format!("pushing from account {ACCOUNT}")),
+        "{repository}"
+    );
+    let policy = check(&run, "repository-policy");
+    assert_eq!(policy["status"], "fail", "{policy}");
+    assert!(
+        text(&policy, "detail").contains(&format!("nothing lets account {ACCOUNT} push")),
+        "{policy}"
+    );
+    assert!(
+        check(&run, "scan-on-push")["fix"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("--registry-id {OTHER_ACCOUNT}")),
+        "{}",
+        run.stdout
+    );
+    run.assert_code(1);
+}
