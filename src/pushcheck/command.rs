@@ -209,7 +209,24 @@ async fn check_all(
             return skip_rest(f, "no AWS access");
         }
     };
-    let (configured, caller) = tokio::join!(caller_region(settings), caller_account(&ctx));
+    let token_target = fetch::LoginTarget {
+        registry_id: ctx.registry_id.clone(),
+        region: ctx.region.clone(),
+    };
+    let obtain = async {
+        match fetch::TokenSettings::new(settings, 600) {
+            Ok(token_settings) => fetch::obtain(&ctx.sdk, &token_settings, &[token_target]).await,
+            Err(e) => Err(e),
+        }
+    };
+    // Who is asking, beside the token request: STS may be slow or unreachable (a VPC
+    // without its endpoint), and then only the fix commands lose precision.
+    let (configured, caller, obtained) = tokio::join!(
+        caller_region(settings),
+        tokio::time::timeout(std::time::Duration::from_secs(10), caller_account(&ctx)),
+        obtain
+    );
+    let caller = caller.ok().flatten();
     let region_hint = unknown_region_hint(&ctx.region);
     if let Some(hint) = &region_hint {
         f.checks.push(Check::warn(
@@ -232,14 +249,6 @@ async fn check_all(
             "make sure the push really goes to the region you mean",
         ));
     }
-    let target = fetch::LoginTarget {
-        registry_id: ctx.registry_id.clone(),
-        region: ctx.region.clone(),
-    };
-    let obtained = match fetch::TokenSettings::new(settings, 600) {
-        Ok(token_settings) => fetch::obtain(&ctx.sdk, &token_settings, &[target]).await,
-        Err(e) => Err(e),
-    };
     let token = match obtained {
         Ok(mut t) => t.remove(0).token,
         Err(e) => {

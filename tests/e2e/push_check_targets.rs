@@ -69,6 +69,14 @@ fn fixes_name_the_images_region_and_fix_creates_the_repository_there() {
         "{}",
         fixed.stderr
     );
+    // docker's own config now holds a login for the image's registry host.
+    assert!(
+        sandbox.read_docker_config()["auths"]
+            .get(&sandbox.registry)
+            .is_some(),
+        "{}",
+        sandbox.read_docker_config()
+    );
     // Created in the image's region, not in the configured one (boto3 says so).
     assert!(repo_in("us-west-2", &repo).is_some());
     assert!(repo_in(REGION, &repo).is_none());
