@@ -94,7 +94,11 @@ pub async fn run(settings: &Settings, args: &PushCheckArgs, printer: &Printer) -
     }
     let fixable = findings.needs(AutoFix::CreateRepository) || findings.needs(AutoFix::DockerLogin);
     if args.fix && !fixable {
-        printer.info("nothing here is a fix --fix can apply; see the FIX column");
+        let failing = findings.checks.iter().any(|c| c.status == Status::Fail);
+        printer.info(match failing {
+            true => "none of the failing checks has a fix --fix can apply; see the FIX column",
+            false => "nothing to fix",
+        });
     }
     if args.fix && fixable {
         if !confirm(args.yes)? {
@@ -109,6 +113,9 @@ pub async fn run(settings: &Settings, args: &PushCheckArgs, printer: &Printer) -
         )
         .await;
         super::report::print(printer, &args.image, &findings.checks);
+        if let Some(fatal) = findings.fatal {
+            return Err(fatal);
+        }
     }
     Ok(verdict(&findings.checks))
 }

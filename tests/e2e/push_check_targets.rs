@@ -285,7 +285,7 @@ fn a_broken_credential_store_is_not_fixed_with_docker_login() {
     assert!(
         fixed
             .stderr
-            .contains("nothing here is a fix --fix can apply"),
+            .contains("none of the failing checks has a fix --fix can apply"),
         "{}",
         fixed.stderr
     );
