@@ -92,6 +92,19 @@ pub async fn run(settings: &Settings, args: &PushCheckArgs, printer: &Printer) -
     if let Some(fatal) = findings.fatal {
         return Err(fatal);
     }
+    let exists = findings
+        .checks
+        .iter()
+        .any(|c| c.id == CheckId::Repository && c.status == Status::Ok);
+    if args.repo_settings.is_some() && exists {
+        // Not silently "fine": the file's settings (a KMS key given as an alias included)
+        // were neither compared with the repository nor applied to it.
+        printer.warn(&format!(
+            "`{}` exists: --repo-settings only applies to a repository --fix creates, so its \
+             settings were not compared or changed (converge them with `ecrctl repo create --from-file`)",
+            image.repository
+        ));
+    }
     let fixable = findings.needs(AutoFix::CreateRepository) || findings.needs(AutoFix::DockerLogin);
     if args.fix && !fixable {
         let failing = findings.checks.iter().any(|c| c.status == Status::Fail);

@@ -251,6 +251,21 @@ fn repo_settings_with_only_defaults_is_accepted_and_a_bad_file_changes_nothing()
         created["imageScanningConfiguration"]["scanOnPush"], true,
         "{created}"
     );
+    // Once it exists, the file is not applied, and the run says so.
+    let again = sandbox.ecrctl(
+        &args(&defaults)
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    again.assert_code(0);
+    assert!(
+        again
+            .stderr
+            .contains("--repo-settings only applies to a repository --fix creates"),
+        "{}",
+        again.stderr
+    );
 }
 
 #[test]
