@@ -94,7 +94,7 @@ pub fn boto3(operation: &str, params: Value) -> Value {
     boto3_in(REGION, operation, params)
 }
 
-/// [`boto3`] in another region.
+/// [`boto3`] in another region (moto keeps each region's repositories apart).
 pub fn boto3_in(region: &str, operation: &str, params: Value) -> Value {
     let s = stand_ins();
     let python = tool("python3");
