@@ -346,27 +346,6 @@ mod tests {
         assert_eq!(layer_sizes(&[MAX_LAYER_BYTES + 1]).status, Status::Fail);
     }
 
-    #[test]
-    fn immutability_with_exclusions() {
-        assert!(tag_is_immutable("IMMUTABLE", &[], "v1"));
-        assert!(!tag_is_immutable(
-            "IMMUTABLE_WITH_EXCLUSION",
-            &["dev-*".into()],
-            "dev-1"
-        ));
-        assert!(tag_is_immutable(
-            "IMMUTABLE_WITH_EXCLUSION",
-            &["dev-*".into()],
-            "v1"
-        ));
-        assert!(tag_is_immutable(
-            "MUTABLE_WITH_EXCLUSION",
-            &["release-*".into()],
-            "release-1"
-        ));
-        assert!(!tag_is_immutable("MUTABLE", &[], "v1"));
-    }
-
     fn target(caller_region: Option<&str>, caller_account: Option<&str>) -> Target {
         Target {
             region: "us-west-2".into(),
@@ -413,6 +392,27 @@ mod tests {
     #[test]
     fn an_empty_fix_is_none() {
         assert_eq!(Check::fail(CheckId::Repository, "x", "").fix, None);
+    }
+
+    #[test]
+    fn immutability_with_exclusions() {
+        assert!(tag_is_immutable("IMMUTABLE", &[], "v1"));
+        assert!(!tag_is_immutable(
+            "IMMUTABLE_WITH_EXCLUSION",
+            &["dev-*".into()],
+            "dev-1"
+        ));
+        assert!(tag_is_immutable(
+            "IMMUTABLE_WITH_EXCLUSION",
+            &["dev-*".into()],
+            "v1"
+        ));
+        assert!(tag_is_immutable(
+            "MUTABLE_WITH_EXCLUSION",
+            &["release-*".into()],
+            "release-1"
+        ));
+        assert!(!tag_is_immutable("MUTABLE", &[], "v1"));
     }
 
     #[test]
