@@ -1072,7 +1072,7 @@ pub struct PushCheckArgs {
     pub yes: bool,
 
     /// With --fix: settings for a repository it creates (the `repo create --from-file` format)
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", requires = "fix")]
     pub repo_settings: Option<PathBuf>,
 }
 

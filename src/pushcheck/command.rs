@@ -2,7 +2,10 @@
 //! failed), reports, and with `--fix` creates the repository and logs docker in, then
 //! checks again.
 
-use super::check::{AutoFix, Check, CheckId, Status, denying_statements, tag_is_immutable};
+use super::check::{
+    AutoFix, Check, CheckId, Status, Target, cross_account_fix, denying_statements,
+    tag_is_immutable, unknown_region_hint,
+};
 use super::probes;
 use crate::aws::{self, AwsContext, images as ecr_images, repositories};
 use crate::cli::PushCheckArgs;
@@ -11,7 +14,7 @@ use crate::error::{CliError, Result};
 use crate::lifecycle::{engine, images::Image, inputs};
 use crate::login::{client, fetch, token::RegistryToken};
 use crate::model::reference;
-use crate::model::repository::{ObservedRepo, RepoSettings};
+use crate::model::repository::{Field, ObservedRepo, RepoSettings};
 use crate::outcome::{CommandResult, Outcome, Verdict};
 use crate::output::Printer;
 use crate::registry::endpoint;
@@ -21,7 +24,12 @@ use crate::settings::Settings;
 struct Findings {
     checks: Vec<Check>,
     token: Option<RegistryToken>,
+    /// A client for the image's region, naming the image's registry.
     ctx: Option<AwsContext>,
+    target: Option<Target>,
+    /// Why the checks could not run at all (no region, no credentials): reported after
+    /// the table, and the exit code is its own (2 or 3), not "the push would fail".
+    fatal: Option<CliError>,
 }
 
 impl Findings {
@@ -34,6 +42,13 @@ pub async fn run(settings: &Settings, args: &PushCheckArgs, printer: &Printer) -
     let image = reference::parse(&args.image).map_err(|e| {
         CliError::usage(format!("`{}` is not an image reference", args.image)).with_cause(e)
     })?;
+    check_reference(settings, &image)?;
+    // Read before any AWS call, so a bad file is exit 2 with nothing checked or changed.
+    let repo_settings = args
+        .repo_settings
+        .as_deref()
+        .map(|path| settings_for(path, &image.repository))
+        .transpose()?;
     let sizes = args
         .layer_sizes
         .as_deref()
@@ -74,13 +89,35 @@ pub async fn run(settings: &Settings, args: &PushCheckArgs, printer: &Printer) -
     )
     .await;
     super::report::print(printer, &args.image, &findings.checks);
-    if args.fix
-        && (findings.needs(AutoFix::CreateRepository) || findings.needs(AutoFix::DockerLogin))
-    {
+    if let Some(fatal) = findings.fatal {
+        return Err(fatal);
+    }
+    let exists = findings
+        .checks
+        .iter()
+        .any(|c| c.id == CheckId::Repository && c.status == Status::Ok);
+    if args.repo_settings.is_some() && exists {
+        // Not silently "fine": the file's settings (a KMS key given as an alias included)
+        // were neither compared with the repository nor applied to it.
+        printer.warn(&format!(
+            "`{}` exists: --repo-settings only applies to a repository --fix creates, so its \
+             settings were not compared or changed (converge them with `ecrctl repo create --from-file`)",
+            image.repository
+        ));
+    }
+    let fixable = findings.needs(AutoFix::CreateRepository) || findings.needs(AutoFix::DockerLogin);
+    if args.fix && !fixable {
+        let failing = findings.checks.iter().any(|c| c.status == Status::Fail);
+        printer.info(match failing {
+            true => "none of the failing checks has a fix --fix can apply; see the FIX column",
+            false => "nothing to fix",
+        });
+    }
+    if args.fix && fixable {
         if !confirm(args.yes)? {
             return Ok(Outcome::Verdict(Verdict::new("no fixes applied")));
         }
-        apply_fixes(&findings, &image, args, printer).await?;
+        apply_fixes(&findings, &image, repo_settings.as_ref(), printer).await?;
         printer.info("checking again after the fixes:");
         findings = slow(
             printer,
@@ -89,6 +126,9 @@ pub async fn run(settings: &Settings, args: &PushCheckArgs, printer: &Printer) -
         )
         .await;
         super::report::print(printer, &args.image, &findings.checks);
+        if let Some(fatal) = findings.fatal {
+            return Err(fatal);
+        }
     }
     Ok(verdict(&findings.checks))
 }
@@ -104,6 +144,58 @@ async fn slow<T>(printer: &Printer, what: &str, work: impl std::future::Future<O
     crate::registry::deadline::announce_if_slow(say, work).await
 }
 
+/// A reference ECR cannot take is bad input (exit 2), like a malformed one: the name
+/// rules (with the lowercase name to use) and a host that is not an ECR registry.
+fn check_reference(settings: &Settings, image: &reference::ImageRef) -> Result<()> {
+    if let Err(problem) = crate::names::check_repository_name(&image.repository) {
+        return Err(crate::names::name_error(&image.repository, &problem));
+    }
+    let host = image.host.as_deref();
+    if let Some(host) = host
+        && endpoint::parse_ecr_host(host).is_none()
+        && Some(host) != settings.registry.endpoint.as_deref()
+    {
+        return Err(
+            CliError::usage(format!("{host} is not an ECR registry host")).with_hint(
+                "use ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO:TAG, or REPO:TAG for this account and region",
+            ),
+        );
+    }
+    Ok(())
+}
+
+/// The settings `--fix` creates `repository` with: the file's entry of that name over its
+/// `[defaults]`, else the defaults alone.
+fn settings_for(path: &std::path::Path, repository: &str) -> Result<RepoSettings> {
+    let file = crate::repo::file::read_settings(path)?;
+    Ok(
+        match file.entries.iter().find(|(name, _)| name == repository) {
+            Some((_, entry)) => file.defaults.overlaid_with(entry),
+            None => file.defaults,
+        },
+    )
+}
+
+/// The region the AWS configuration names (flag, environment or profile), if any.
+async fn caller_region(settings: &Settings) -> Option<String> {
+    let region = settings.aws.region().ok().flatten();
+    let sdk = aws::load_sdk_config(&settings.aws, region).await.ok()?;
+    sdk.region().map(|r| r.to_string())
+}
+
+/// The account of the credentials (STS GetCallerIdentity), or `None` when STS cannot say.
+async fn caller_account(ctx: &AwsContext) -> Option<String> {
+    let mut own = ctx.clone();
+    own.registry_id = None;
+    match aws::identity::registry_account(&own).await {
+        Ok(account) => Some(account),
+        Err(e) => {
+            tracing::info!(error = %e, "could not tell the caller's account");
+            None
+        }
+    }
+}
+
 async fn check_all(
     settings: &Settings,
     image: &reference::ImageRef,
@@ -113,27 +205,12 @@ async fn check_all(
         checks: Vec::new(),
         token: None,
         ctx: None,
+        target: None,
+        fatal: None,
     };
     let tag = image.tag.clone().unwrap_or_else(|| "latest".into());
-    // 1. Reference and naming.
-    if let Err(problem) = crate::names::check_repository_name(&image.repository) {
-        let error = crate::names::name_error(&image.repository, &problem);
-        f.checks.push(Check::fail(
-            CheckId::Reference,
-            error.message().to_string(),
-            error.hint().unwrap_or_default().to_string(),
-        ));
-        return skip_rest(f, "the image reference is not valid");
-    }
+    // 1. The reference was checked up front (`check_reference`).
     let ecr_host = image.host.as_deref().and_then(endpoint::parse_ecr_host);
-    if image.host.is_some() && ecr_host.is_none() && image.host != settings.registry.endpoint {
-        f.checks.push(Check::fail(
-            CheckId::Reference,
-            format!("{} is not an ECR registry host", image.host.as_deref().unwrap_or_default()),
-            "use ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO:TAG, or REPO:TAG for this account and region",
-        ));
-        return skip_rest(f, "not an ECR image");
-    }
     let mut scoped = settings.aws.clone();
     if let Some(h) = &ecr_host {
         scoped.regions = vec![h.region.clone()];
@@ -148,50 +225,87 @@ async fn check_all(
                 e.to_string(),
                 e.hint().unwrap_or_default().to_string(),
             ));
+            f.fatal = Some(e);
             return skip_rest(f, "no AWS access");
         }
     };
-    let configured = settings
-        .aws
-        .regions
-        .first()
-        .cloned()
-        .or_else(|| std::env::var("AWS_REGION").ok());
-    match (&ecr_host, configured) {
-        (Some(h), Some(r)) if h.region != r => f.checks.push(Check::warn(
+    let token_target = fetch::LoginTarget {
+        registry_id: ctx.registry_id.clone(),
+        region: ctx.region.clone(),
+    };
+    let obtain = async {
+        match fetch::TokenSettings::new(settings, 600) {
+            Ok(token_settings) => fetch::obtain(&ctx.sdk, &token_settings, &[token_target]).await,
+            Err(e) => Err(e),
+        }
+    };
+    // Who is asking, beside the token request: STS may be slow or unreachable (a VPC
+    // without its endpoint), and then only the fix commands lose precision.
+    let (configured, caller, obtained) = tokio::join!(
+        caller_region(settings),
+        tokio::time::timeout(std::time::Duration::from_secs(10), caller_account(&ctx)),
+        obtain
+    );
+    let caller = caller.ok().flatten();
+    let region_hint = unknown_region_hint(&ctx.region);
+    if let Some(hint) = &region_hint {
+        f.checks.push(Check::warn(
+            CheckId::Reference,
+            format!(
+                "the image's region `{}` is not one ECR is known to run in",
+                ctx.region
+            ),
+            hint.clone(),
+        ));
+    } else if let (Some(h), Some(r)) = (&ecr_host, &configured)
+        && h.region != *r
+    {
+        f.checks.push(Check::warn(
             CheckId::Reference,
             format!(
                 "the image is in {} but the AWS configuration says {r}; checking {}",
                 h.region, h.region
             ),
             "make sure the push really goes to the region you mean",
-        )),
-        _ => {}
+        ));
     }
-    let target = fetch::LoginTarget {
-        registry_id: ctx.registry_id.clone(),
-        region: ctx.region.clone(),
-    };
-    let obtained = match fetch::TokenSettings::new(settings, 600) {
-        Ok(token_settings) => fetch::obtain(&ctx.sdk, &token_settings, &[target]).await,
-        Err(e) => Err(e),
-    };
     let token = match obtained {
         Ok(mut t) => t.remove(0).token,
         Err(e) => {
+            let hint = region_hint
+                .clone()
+                .or_else(|| e.hint().map(String::from))
+                .unwrap_or_else(|| "grant ecr:GetAuthorizationToken".into());
             f.checks.push(Check::fail(
                 CheckId::AwsCredentials,
                 e.to_string(),
-                e.hint().unwrap_or("grant ecr:GetAuthorizationToken"),
+                hint.clone(),
             ));
+            // Without a token nothing else can be checked: exit 3 (or 4 on a timeout),
+            // not "the push would fail".
+            f.fatal = Some(e.with_hint(hint));
             return skip_rest(f, "no registry token");
         }
     };
+    let target = Target {
+        region: ctx.region.clone(),
+        account: token.account.clone(),
+        caller_region: configured,
+        caller_account: caller,
+    };
+    let flags = target.flags();
+    let cross = target.cross_account().map(String::from);
     if !f.checks.iter().any(|c| c.id == CheckId::Reference) {
+        let whose = match &cross {
+            Some(caller) => {
+                format!(" (the credentials are of account {caller}: a cross-account push)")
+            }
+            None => String::new(),
+        };
         f.checks.push(Check::ok(
             CheckId::Reference,
             format!(
-                "{}:{tag} in account {}, region {}",
+                "{}:{tag} in account {}{whose}, region {}",
                 image.repository, token.account, ctx.region
             ),
         ));
@@ -202,12 +316,20 @@ async fn check_all(
     ));
     // 3. Repository.
     let repo = repositories::observe(&ctx, &image.repository, &RepoSettings::default()).await;
+    let repo_unread = repo.is_err();
     let observed = match repo {
         Ok(Some(r)) => {
+            let whose = match &cross {
+                Some(caller) => format!(
+                    " (in account {}; pushing from account {caller} needs its repository policy to allow that account, and IAM here)",
+                    target.account
+                ),
+                None => String::new(),
+            };
             f.checks.push(Check::ok(
                 CheckId::Repository,
                 format!(
-                    "exists: {}, scanOnPush={}, {}",
+                    "exists: {}, scanOnPush={}, {}{whose}",
                     r.mutability.mode.as_str(),
                     r.scan_on_push,
                     r.encryption.encryption_type.as_str()
@@ -215,28 +337,56 @@ async fn check_all(
             ));
             Some(r)
         }
+        // Another account's repository cannot be created from here: say what a
+        // cross-account push needs instead of "create it".
+        Ok(None) if cross.is_some() => {
+            let caller = cross.as_deref().unwrap_or_default();
+            f.checks.push(Check::fail(
+                CheckId::Repository,
+                format!(
+                    "`{}` is not in the registry of account {} (region {}), and the credentials are of account {caller}: \
+                     this is a cross-account push, and ECR needs the repository before it",
+                    image.repository, target.account, target.region
+                ),
+                cross_account_fix(&target, caller, &image.repository),
+            ));
+            None
+        }
         Ok(None) => {
             f.checks.push(Check::fail(
                 CheckId::Repository,
                 format!("`{}` does not exist: docker would say \"name unknown: The repository … does not exist\"", image.repository),
-                format!("ECR needs the repository before a push: `ecrctl repo create {}` (or --fix)", image.repository),
+                format!("ECR needs the repository before a push: `ecrctl repo create {}{flags}` (or --fix)", image.repository),
             ).with_auto_fix(AutoFix::CreateRepository));
             None
         }
         Err(e) => {
-            f.checks.push(Check::fail(
-                CheckId::Repository,
-                e.to_string(),
-                e.hint().unwrap_or_default().to_string(),
-            ));
+            let fix = match &cross {
+                Some(caller) => Some(cross_account_fix(&target, caller, &image.repository)),
+                None => region_hint.clone(),
+            }
+            .or_else(|| e.hint().map(String::from))
+            .unwrap_or_default();
+            f.checks
+                .push(Check::fail(CheckId::Repository, e.to_string(), fix));
             None
         }
+    };
+    let no_repository = match repo_unread {
+        true => "the repository could not be read",
+        false => "no repository to check",
     };
     // 4. Registry host and 5. docker's credentials, side by side (independent).
     let docker = async {
         match config_dir().and_then(|dir| DockerConfig::load(&dir)) {
             Ok(config) => {
-                probes::docker(&token.host, &config, settings.registry.ca_cert.as_deref()).await
+                probes::docker(
+                    &token.host,
+                    &config,
+                    settings.registry.ca_cert.as_deref(),
+                    &flags,
+                )
+                .await
             }
             Err(e) => Check::fail(
                 CheckId::DockerCredentials,
@@ -261,7 +411,7 @@ async fn check_all(
         Some(repo) => {
             let (images, policy) = tokio::join!(
                 ecr_images::describe_images(&ctx, &image.repository),
-                policy_check(&ctx, &image.repository)
+                policy_check(&ctx, &image.repository, cross.as_deref())
             );
             // Checks that need the image list say so when it could not be read, rather
             // than judging an empty list ("the tag is new").
@@ -271,7 +421,7 @@ async fn check_all(
                     f.checks.push(probes::layers(sizes));
                     f.checks.push(policy);
                     f.checks
-                        .push(lifecycle_check(&ctx, &image.repository, images, &tag).await);
+                        .push(lifecycle_check(&ctx, &image.repository, images, &tag, &flags).await);
                 }
                 Err(e) => {
                     let why = format!("could not list the repository's images: {e}");
@@ -286,7 +436,10 @@ async fn check_all(
                 f.checks.push(Check::warn(
                     CheckId::ScanOnPush,
                     "scan on push is off: pushed images are not scanned",
-                    format!("ecrctl repo create {} --scan-on-push", image.repository),
+                    format!(
+                        "ecrctl repo create {} --scan-on-push{flags}",
+                        image.repository
+                    ),
                 ));
             } else {
                 f.checks
@@ -301,12 +454,20 @@ async fn check_all(
                 CheckId::LifecyclePolicy,
                 CheckId::ScanOnPush,
             ] {
-                f.checks.push(Check::skipped(id, "no repository to check"));
+                f.checks.push(Check::skipped(id, no_repository));
             }
         }
     }
     f.token = Some(token);
     f.ctx = Some(ctx);
+    f.target = Some(target);
+    in_order(f)
+}
+
+/// The checks in the order of `CheckId::ALL`, whatever order they were found in.
+fn in_order(mut f: Findings) -> Findings {
+    f.checks
+        .sort_by_key(|c| CheckId::ALL.iter().position(|id| *id == c.id));
     f
 }
 
@@ -316,7 +477,7 @@ fn skip_rest(mut f: Findings, why: &str) -> Findings {
             f.checks.push(Check::skipped(id, why));
         }
     }
-    f
+    in_order(f)
 }
 
 fn immutability(repo: &ObservedRepo, images: &[Image], tag: &str) -> Check {
@@ -344,9 +505,24 @@ fn immutability(repo: &ObservedRepo, images: &[Image], tag: &str) -> Check {
     }
 }
 
-async fn policy_check(ctx: &AwsContext, repository: &str) -> Check {
+/// `cross`: the caller's account when it is not the repository's (then only a repository
+/// policy can let it push).
+async fn policy_check(ctx: &AwsContext, repository: &str, cross: Option<&str>) -> Check {
     let policy = match repositories::repository_policy(ctx, repository).await {
         Ok(Some(policy)) => policy,
+        Ok(None) if cross.is_some() => {
+            let caller = cross.unwrap_or_default();
+            return Check::fail(
+                CheckId::RepositoryPolicy,
+                format!(
+                    "no repository policy: nothing lets account {caller} push into another account's repository"
+                ),
+                format!(
+                    "the repository's owner adds a repository policy granting account {caller} {}",
+                    super::check::PUSH_ACTIONS
+                ),
+            );
+        }
         Ok(None) => return Check::ok(CheckId::RepositoryPolicy, "no repository policy"),
         Err(e) => {
             return Check::skipped(
@@ -372,6 +548,7 @@ async fn lifecycle_check(
     repository: &str,
     mut images: Vec<Image>,
     tag: &str,
+    flags: &str,
 ) -> Check {
     let text = match ecr_images::get_lifecycle_policy(ctx, repository).await {
         Ok(Some(text)) => text,
@@ -408,7 +585,7 @@ async fn lifecycle_check(
                     "lifecycle rule {rule} would expire or archive `{tag}` as soon as it is pushed"
                 ),
                 format!(
-                    "preview with `ecrctl lifecycle preview --repository {repository} --explain {tag}` and fix the rule"
+                    "preview with `ecrctl lifecycle preview --repository {repository} --explain {tag}{flags}` and fix the rule"
                 ),
             )
         }
@@ -419,19 +596,43 @@ async fn lifecycle_check(
 async fn apply_fixes(
     f: &Findings,
     image: &reference::ImageRef,
-    args: &PushCheckArgs,
+    repo_settings: Option<&RepoSettings>,
     printer: &Printer,
 ) -> Result<()> {
     let (Some(ctx), Some(token)) = (&f.ctx, &f.token) else {
         return Err(CliError::remote("cannot fix: no AWS access"));
     };
     if f.needs(AutoFix::CreateRepository) {
-        let settings = match &args.repo_settings {
-            Some(path) => crate::repo::file::read(path)?.defaults,
-            None => RepoSettings::default(),
-        };
-        repositories::create(ctx, &image.repository, &settings).await?;
-        printer.info(&format!("fixed: created repository {}", image.repository));
+        // `ctx` is a client for the image's region, naming the image's registry.
+        let settings = repo_settings.cloned().unwrap_or_default();
+        let (arn, _) = repositories::create(ctx, &image.repository, &settings).await?;
+        for (field, wanted) in [
+            (Field::LifecyclePolicy, settings.lifecycle_policy.is_some()),
+            (
+                Field::RepositoryPolicy,
+                settings.repository_policy.is_some(),
+            ),
+        ] {
+            if wanted {
+                repositories::update(ctx, &image.repository, &arn, field, &settings)
+                    .await
+                    .map_err(|e| {
+                        e.context(format!(
+                            "created repository {}, but one of its settings failed",
+                            image.repository
+                        ))
+                    })?;
+            }
+        }
+        let whose = f
+            .target
+            .as_ref()
+            .map(|t| format!(" in {} (account {})", t.region, t.account))
+            .unwrap_or_default();
+        printer.info(&format!(
+            "fixed: created repository {}{whose}",
+            image.repository
+        ));
     }
     if f.needs(AutoFix::DockerLogin) {
         let (kind, program) = client::choose(Some(client::ClientKind::Docker))?;
@@ -472,11 +673,66 @@ fn verdict(checks: &[Check]) -> Outcome {
     for c in &failed {
         verdict = verdict.with_cause(format!("{}: {}", c.id.as_str(), c.detail));
     }
-    let first_fix = failed
+    let mut hints: Vec<String> = failed
         .iter()
         .find_map(|c| c.fix.clone())
-        .unwrap_or_default();
-    Outcome::Verdict(verdict.with_hint(format!(
-        "{first_fix}; `--fix` applies the safe fixes (create the repository, docker login)"
-    )))
+        .into_iter()
+        .collect();
+    if let Some(offer) = fix_offer(&failed) {
+        hints.push(offer);
+    }
+    match hints.is_empty() {
+        true => Outcome::Verdict(verdict),
+        false => Outcome::Verdict(verdict.with_hint(hints.join("; "))),
+    }
+}
+
+/// "`--fix` applies …", naming only the fixes it has for these failing checks.
+fn fix_offer(failed: &[&Check]) -> Option<String> {
+    let fixes: Vec<&str> = [
+        (AutoFix::CreateRepository, "create the repository"),
+        (AutoFix::DockerLogin, "docker login"),
+    ]
+    .into_iter()
+    .filter(|(fix, _)| failed.iter().any(|c| c.auto_fix == Some(*fix)))
+    .map(|(_, what)| what)
+    .collect();
+    (!fixes.is_empty()).then(|| format!("`--fix` applies the safe fixes ({})", fixes.join(", ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hint(checks: &[Check]) -> Option<String> {
+        match verdict(checks) {
+            Outcome::Verdict(v) => v.hint,
+            _ => panic!("no verdict"),
+        }
+    }
+
+    #[test]
+    fn fix_is_offered_only_for_failures_it_can_fix() {
+        let broken_store = Check::fail(
+            CheckId::DockerCredentials,
+            "docker's credential store `desktop` is broken",
+            "`ecrctl login --install-helper` (or `ecrctl login --no-creds-store`)",
+        );
+        let h = hint(std::slice::from_ref(&broken_store)).unwrap();
+        assert!(!h.contains("--fix"), "{h}");
+        assert!(h.contains("--install-helper"), "{h}");
+        let no_login = Check::fail(CheckId::DockerCredentials, "no login", "run `ecrctl login`")
+            .with_auto_fix(AutoFix::DockerLogin);
+        let h = hint(&[broken_store, no_login]).unwrap();
+        assert!(
+            h.ends_with("`--fix` applies the safe fixes (docker login)"),
+            "{h}"
+        );
+        let unknown = Check::fail(CheckId::Repository, "UnknownError", "");
+        assert_eq!(hint(&[unknown]), None);
+        assert!(matches!(
+            verdict(&[Check::ok(CheckId::Reference, "ok")]),
+            Outcome::Success
+        ));
+    }
 }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::check::{AutoFix, Check, CheckId, Status, layer_sizes};
+use super::check::{AutoFix, Check, CheckId, layer_sizes};
 use crate::docker::config::DockerConfig;
 use crate::docker::helpers::{self, HelperAnswer};
 use crate::login::client::find_on_path;
@@ -58,7 +58,10 @@ pub async fn host(
         Probe::Tls(why) => Check::fail(
             CheckId::RegistryHost,
             format!("TLS to {host} failed: {why}"),
-            format!("pass --ca-cert, or put the CA in /etc/docker/certs.d/{host}/ca.crt"),
+            format!(
+                "pass --ca-cert, or put the CA in /etc/docker/certs.d/{host}/ca.crt for docker \
+                 and /etc/containers/certs.d/{host}/ca.crt for podman (or the system trust store)"
+            ),
         ),
         Probe::NoSuchHost(why) | Probe::Unreachable(why) => Check::fail(
             CheckId::RegistryHost,
@@ -73,18 +76,19 @@ pub async fn host(
     }
 }
 
-/// What docker would send to `host`, and whether it works. Every failure here is one a
-/// docker login with a fresh ECR token repairs, which `--fix` can do.
-pub async fn docker(host: &str, config: &DockerConfig, ca_cert: Option<&Path>) -> Check {
-    let check = docker_credentials(host, config, ca_cert).await;
-    match check.status {
-        Status::Fail => check.with_auto_fix(AutoFix::DockerLogin),
-        _ => check,
-    }
-}
-
-async fn docker_credentials(host: &str, config: &DockerConfig, ca_cert: Option<&Path>) -> Check {
+/// What docker would send to `host`, and whether it works. The failures a `docker login`
+/// with a fresh ECR token repairs (no login, an expired or refused one) carry the
+/// `--fix` for it; a missing or broken credential helper does not, since `docker login`
+/// goes through that same helper. `flags` (`--region …`, `--registry-id …`) make the
+/// printed `ecrctl login` commands act on the image's registry.
+pub async fn docker(
+    host: &str,
+    config: &DockerConfig,
+    ca_cert: Option<&Path>,
+    flags: &str,
+) -> Check {
     const ID: CheckId = CheckId::DockerCredentials;
+    let login = format!("ecrctl login{flags}");
     let credentials = match config.helper_for(host) {
         Some(helper) => {
             let program = format!("docker-credential-{helper}");
@@ -95,7 +99,8 @@ async fn docker_credentials(host: &str, config: &DockerConfig, ca_cert: Option<&
                         "docker's config names the credential helper `{helper}` for {host}, but `{program}` is not on PATH"
                     ),
                     format!(
-                        "install {program}, or let ecrctl serve ECR tokens: `ecrctl login --install-helper`"
+                        "install {program}, or let ecrctl serve ECR tokens: `{login} --install-helper` \
+                         (or `{login} --no-creds-store`)"
                     ),
                 );
             }
@@ -109,8 +114,9 @@ async fn docker_credentials(host: &str, config: &DockerConfig, ca_cert: Option<&
                         format!(
                             "`{program}` has no credentials for {host} (docker: \"no basic auth credentials\")"
                         ),
-                        "run `ecrctl login`",
-                    );
+                        format!("run `{login}`"),
+                    )
+                    .with_auto_fix(AutoFix::DockerLogin);
                 }
                 HelperAnswer::Failed { message } if helpers::is_desktop_stub_error(&message) => {
                     return Check::fail(
@@ -118,14 +124,16 @@ async fn docker_credentials(host: &str, config: &DockerConfig, ca_cert: Option<&
                         format!(
                             "docker's credential store `{helper}` is broken (\"Error saving credentials: The stub received bad data\")"
                         ),
-                        "`ecrctl login --install-helper` (or `--no-creds-store`); restarting Docker Desktop helps for a while",
+                        format!(
+                            "`{login} --install-helper` (or `{login} --no-creds-store`); restarting Docker Desktop helps for a while"
+                        ),
                     );
                 }
                 HelperAnswer::Failed { message } => {
                     return Check::fail(
                         ID,
                         format!("`{program}` failed: {message}"),
-                        "fix the helper, or `ecrctl login --install-helper`",
+                        format!("fix the helper, or `{login} --install-helper`"),
                     );
                 }
             }
@@ -138,8 +146,9 @@ async fn docker_credentials(host: &str, config: &DockerConfig, ca_cert: Option<&
                     format!(
                         "docker has no login for {host}: a push fails with \"no basic auth credentials\""
                     ),
-                    "run `ecrctl login`",
-                );
+                    format!("run `{login}`"),
+                )
+                .with_auto_fix(AutoFix::DockerLogin);
             }
         },
     };
@@ -154,8 +163,11 @@ async fn docker_credentials(host: &str, config: &DockerConfig, ca_cert: Option<&
                 "the ECR token docker holds for {host} ({source}) expired at {} (\"authorization token has expired\")",
                 token::rfc3339(expiry)
             ),
-            "run `ecrctl login --force`, or `ecrctl login --install-helper` so it never expires again",
-        );
+            format!(
+                "run `{login} --force`, or `{login} --install-helper` so it never expires again"
+            ),
+        )
+        .with_auto_fix(AutoFix::DockerLogin);
     }
     match probe::check_credentials(host, &user, &password, ca_cert).await {
         Probe::Accepted => Check::ok(
@@ -167,8 +179,9 @@ async fn docker_credentials(host: &str, config: &DockerConfig, ca_cert: Option<&
             format!(
                 "{host} refuses docker's stored credentials ({source}, {code}): a wrong, rotated or expired password"
             ),
-            "run `ecrctl login --force`",
-        ),
+            format!("run `{login} --force`"),
+        )
+        .with_auto_fix(AutoFix::DockerLogin),
         other => Check::warn(
             ID,
             format!("could not try docker's credentials: {other:?}"),
@@ -206,8 +219,20 @@ fn typed<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
     crate::input::from_json(text).map_err(|e| e.to_string())
 }
 
-/// Reads `--layer-sizes`: a JSON list of sizes, a manifest, or an OCI layout folder.
+/// Reads `--layer-sizes`: a JSON list of sizes, a manifest, or an OCI layout folder. One
+/// that lists no layer is refused: checking nothing is not a pass.
 pub fn read_layer_sizes(path: &Path) -> Result<Vec<u64>, String> {
+    let sizes = read_sizes(path)?;
+    if sizes.is_empty() {
+        return Err(
+            "it lists no layers, so there is nothing to check (is it the image's manifest?)"
+                .to_string(),
+        );
+    }
+    Ok(sizes)
+}
+
+fn read_sizes(path: &Path) -> Result<Vec<u64>, String> {
     let read =
         |p: &Path| crate::input::read_file(p, crate::input::SETTINGS).map_err(|e| e.to_string());
     let manifest_sizes =
@@ -275,6 +300,10 @@ mod tests {
             r#"{"schemaVersion":2,"layers":[{"size":5,"digest":"d"}]}"#,
         );
         assert_eq!(read(&m).unwrap(), [5]);
+        for empty in ["[]", r#"{"schemaVersion":2,"layers":[]}"#] {
+            let e = read(&file("empty.json", empty)).unwrap_err();
+            assert!(e.contains("lists no layers"), "{e}");
+        }
         let e = read(&file("neg.json", "[1, -2]")).unwrap_err();
         assert!(e.starts_with("$[1]: invalid value"), "{e}");
         let e = read(&file("bad.json", r#"{"layers":[{"size":"5"}]}"#)).unwrap_err();

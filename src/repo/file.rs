@@ -138,8 +138,20 @@ struct RawFile {
     repositories: Vec<RawEntry>,
 }
 
+/// Reads a bulk file for the settings of one repository (push-check `--repo-settings`):
+/// as [`read`], but a file with only `[defaults]` is accepted.
+pub fn read_settings(path: &Path) -> Result<RepoFile> {
+    let text = crate::input::read_file(path, crate::input::SETTINGS)?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    parse_file(&text, &path.display().to_string(), base, true)
+}
+
 /// Parses file text; `base` is where relative policy file paths start.
 pub fn parse(text: &str, source: &str, base: &Path) -> Result<RepoFile> {
+    parse_file(text, source, base, false)
+}
+
+fn parse_file(text: &str, source: &str, base: &Path, defaults_only: bool) -> Result<RepoFile> {
     let file = read_document(text, source)?;
     if let Some(version) = file
         .schema_version
@@ -153,7 +165,7 @@ pub fn parse(text: &str, source: &str, base: &Path) -> Result<RepoFile> {
             crate::output::SCHEMA_VERSION
         )));
     }
-    if file.repositories.is_empty() {
+    if file.repositories.is_empty() && !(defaults_only && file.defaults.is_some()) {
         return Err(CliError::usage(format!("{source} lists no repositories")));
     }
     let defaults = match file.defaults {

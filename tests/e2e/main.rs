@@ -35,6 +35,7 @@ mod migrate_hosts;
 mod migrate_mjournal;
 mod migrate_msafe;
 mod push_check;
+mod push_check_targets;
 mod registry;
 mod repo_aliases;
 mod repo_copy;
