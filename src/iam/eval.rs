@@ -217,6 +217,7 @@ pub fn evaluate(policies: &Policies, request: &Request) -> Evaluation {
         resource: as_grant(&resource_truth),
         cross_account,
         caveats: policies.caveats.clone(),
+        undecided_deny: deny_unknown.iter().map(|f| f.reference.clone()).collect(),
     };
     let refs = |list: &[&Found]| list.iter().map(|f| f.reference.clone()).collect::<Vec<_>>();
     let reasons = |list: &[&Found]| list.iter().map(|f| reason(f)).collect::<Vec<_>>();

@@ -127,6 +127,9 @@ pub struct Evaluation {
     pub deciding: Vec<StatementRef>,
     /// Why the answer is Unknown (or what stays unknown), one reason a line.
     pub unknown: Vec<String>,
+    /// Deny statements that may or may not apply (a condition or principal it cannot
+    /// decide), whatever the decision: a caller warns about them by statement id.
+    pub undecided_deny: Vec<StatementRef>,
     /// The identity policies' part (`DoesNotAllow` for a service principal, which has none).
     pub identity: Grant,
     /// The resource policy's part; through the account principal only counts as `Allows`

@@ -176,6 +176,7 @@ fn unknown_condition_on_deny_makes_allow_unknown() {
     let e = evaluate(&policies(&[iam], Some(repo)), &request(NODE, PULL));
     assert_eq!(e.decision, Decision::Unknown);
     assert_eq!(e.deciding[0].sid.as_deref(), Some("DenyOutsideOrg"));
+    assert_eq!(e.undecided_deny, e.deciding);
     assert!(
         e.unknown[0].contains("aws:PrincipalOrgID"),
         "{:?}",
