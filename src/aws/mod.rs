@@ -9,6 +9,7 @@ mod profiles;
 mod settings;
 pub use explicit_false::ExplicitScanOnPushFalse;
 pub mod ecs;
+pub mod iam;
 pub mod identity;
 pub mod images;
 pub mod lambda;

@@ -3,9 +3,10 @@
 //! checks again.
 
 use super::check::{
-    AutoFix, Check, CheckId, Status, Target, cross_account_fix, denying_statements,
-    tag_is_immutable, unknown_region_hint,
+    AutoFix, Check, CheckId, Status, Target, cross_account_fix, tag_is_immutable,
+    unknown_region_hint,
 };
+use super::permissions;
 use super::probes;
 use crate::aws::{self, AwsContext, images as ecr_images, repositories};
 use crate::cli::PushCheckArgs;
@@ -411,7 +412,7 @@ async fn check_all(
         Some(repo) => {
             let (images, policy) = tokio::join!(
                 ecr_images::describe_images(&ctx, &image.repository),
-                policy_check(&ctx, &image.repository, cross.as_deref())
+                policy_check(&ctx, &image.repository)
             );
             // Checks that need the image list say so when it could not be read, rather
             // than judging an empty list ("the tag is new").
@@ -458,6 +459,9 @@ async fn check_all(
             }
         }
     }
+    // The caller's IAM for the push actions (with or without the repository).
+    f.checks
+        .push(permissions::iam_check(&ctx, &image.repository).await);
     f.token = Some(token);
     f.ctx = Some(ctx);
     f.target = Some(target);
@@ -505,41 +509,8 @@ fn immutability(repo: &ObservedRepo, images: &[Image], tag: &str) -> Check {
     }
 }
 
-/// `cross`: the caller's account when it is not the repository's (then only a repository
-/// policy can let it push).
-async fn policy_check(ctx: &AwsContext, repository: &str, cross: Option<&str>) -> Check {
-    let policy = match repositories::repository_policy(ctx, repository).await {
-        Ok(Some(policy)) => policy,
-        Ok(None) if cross.is_some() => {
-            let caller = cross.unwrap_or_default();
-            return Check::fail(
-                CheckId::RepositoryPolicy,
-                format!(
-                    "no repository policy: nothing lets account {caller} push into another account's repository"
-                ),
-                format!(
-                    "the repository's owner adds a repository policy granting account {caller} {}",
-                    super::check::PUSH_ACTIONS
-                ),
-            );
-        }
-        Ok(None) => return Check::ok(CheckId::RepositoryPolicy, "no repository policy"),
-        Err(e) => {
-            return Check::skipped(
-                CheckId::RepositoryPolicy,
-                format!("could not read the repository policy: {e}"),
-            );
-        }
-    };
-    let denies = denying_statements(&policy);
-    match denies.is_empty() {
-        true => Check::ok(CheckId::RepositoryPolicy, "no statement denies pushing"),
-        false => Check::fail(
-            CheckId::RepositoryPolicy,
-            denies.join("; "),
-            "remove or narrow the Deny statement (aws ecr get-repository-policy)",
-        ),
-    }
+async fn policy_check(ctx: &AwsContext, repository: &str) -> Check {
+    permissions::repository_policy_check(ctx, repository).await
 }
 
 /// Would the policy expire the freshly pushed tag at once?

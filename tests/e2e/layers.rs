@@ -80,6 +80,12 @@ fn each_layer_imports_only_layers_below_it() {
                 .map(String::as_str)
                 .filter(|i| *i != "model")
                 .collect(),
+            // The IAM evaluator sits at the model level: model types and itself only.
+            "iam" => imports
+                .iter()
+                .map(String::as_str)
+                .filter(|i| !["model", "iam"].contains(i))
+                .collect(),
             // Adapters translate to model types; they never reach up into commands.
             m if ADAPTERS.contains(&m) => imports
                 .iter()
@@ -139,4 +145,33 @@ fn only_commands_see_cli_types() {
         wrong.is_empty(),
         "cli types below the command layer: {wrong:?}"
     );
+}
+
+#[test]
+fn the_iam_evaluator_does_no_io() {
+    // src/iam/ is a pure engine: no SDK, no network, no files, no processes, no clock.
+    let forbidden = [
+        "aws_sdk",
+        "aws_config",
+        "reqwest",
+        "tokio",
+        "std::fs",
+        "std::process",
+        "TcpStream",
+        "SystemTime",
+        "Timestamp::now",
+        "Zoned::now",
+    ];
+    let wrong: Vec<String> = source()
+        .into_iter()
+        .filter(|(_, module, _, _)| module == "iam")
+        .flat_map(|(file, _, _, text)| {
+            forbidden
+                .iter()
+                .filter(|f| text.contains(*f))
+                .map(|f| format!("{file} uses {f}"))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(wrong.is_empty(), "the IAM evaluator does I/O: {wrong:?}");
 }
