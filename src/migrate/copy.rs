@@ -1,6 +1,7 @@
 //! Copying images registry to registry: manifests byte for byte (so digests survive),
-//! every platform of an index, each blob at most once per destination repository (HEAD,
-//! then a cross-repository mount, then a streamed upload), manifest PUTs paced for ECR.
+//! every platform of an index, each blob at most once per destination repository (a
+//! HEAD, or none where the registry honours mounts; then a cross-repository mount, then
+//! a streamed upload into the session a declined mount opened), manifest PUTs paced.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -15,7 +16,7 @@ use crate::error::{CliError, Result};
 use crate::lifecycle::wildcard;
 use crate::model::manifest;
 use crate::model::repository::{Mutability, MutabilityMode};
-use crate::registry::client::{Manifest, RegistryClient};
+use crate::registry::client::{Manifest, Mount, RegistryClient};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -548,28 +549,39 @@ impl Copier {
         let mut holders = slot.lock().await;
         // Taken inside the blob's lock and released before it: no two waits cross.
         let _permits = self.transfer_permits(&src.host, &dst.client.host).await;
-        if holders.contains(dst_repo) || dst.client.blob_exists(dst_repo, digest).await? {
+        if holders.contains(dst_repo) {
+            return Ok(0);
+        }
+        // A registry that honours mounts answers a mount from the repository itself
+        // (201: it is there; 202: it is not, and here is the upload), so it needs no
+        // HEAD. Any other registry is asked first: bytes it has are never sent again.
+        let honours_mounts = dst.client.honours_mounts();
+        if !honours_mounts && dst.client.blob_exists(dst_repo, digest).await? {
             holders.insert(dst_repo.to_string());
             return Ok(0);
         }
-        // A mount needs the blob in another repository of the same registry: one that got
-        // it earlier in this run, or the source itself.
+        // A mount from another repository of the same registry: the source itself, or
+        // one that got the blob earlier in this run.
         let same_registry_source = (src.host == dst.client.host).then(|| src_repo.to_string());
-        let candidates: Vec<String> = holders
-            .iter()
-            .cloned()
-            .chain(same_registry_source)
-            .filter(|r| r != dst_repo)
-            .collect();
-        for from in candidates {
-            if dst.client.mount_blob(dst_repo, digest, &from).await? {
-                holders.insert(dst_repo.to_string());
-                return Ok(0);
+        let mut others: Vec<&String> = holders.iter().filter(|r| *r != dst_repo).collect();
+        others.sort();
+        let from = same_registry_source
+            .or_else(|| others.first().map(|r| r.to_string()))
+            .or_else(|| honours_mounts.then(|| dst_repo.to_string()));
+        let mut session = None;
+        if let Some(from) = from {
+            match dst.client.mount_blob(dst_repo, digest, &from).await? {
+                Mount::Mounted => {
+                    holders.insert(dst_repo.to_string());
+                    return Ok(0);
+                }
+                Mount::Upload(location) => session = Some(location),
+                Mount::Declined => {}
             }
         }
         // Retried inside, with the registry client's one policy (transient failures only).
         dst.client
-            .copy_blob_from(src, src_repo, dst_repo, digest, size)
+            .copy_blob_from(src, src_repo, dst_repo, digest, size, session)
             .await?;
         holders.insert(dst_repo.to_string());
         self.uploaded.fetch_add(size, Ordering::Relaxed);

@@ -51,6 +51,25 @@ pub struct RegistryClient {
     warned_realm: std::sync::atomic::AtomicBool,
     /// Trips when the host stops answering (see `retry::Breaker`).
     breaker: retry::Breaker,
+    /// The registry answered a cross-repository mount with 201 at least once: it
+    /// honours mounts, so a mount from the target repository itself answers "is the
+    /// blob there?" and starts the upload when it is not, in one request.
+    mounts_honoured: std::sync::atomic::AtomicBool,
+    /// The registry answered 404 to the referrers API: it has none (OCI 1.1: a
+    /// registry offering the API never answers 404 for a repository that exists).
+    no_referrers_api: std::sync::atomic::AtomicBool,
+}
+
+/// What a cross-repository mount request came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mount {
+    /// 201: the blob is in the repository now.
+    Mounted,
+    /// 202: the registry did not mount it and started an ordinary upload instead; its
+    /// location (resolved) takes the blob's bytes, as docker's client uses it.
+    Upload(String),
+    /// Neither: upload the blob the usual way.
+    Declined,
 }
 
 /// An answer whose (small) body has been read within the request's deadline.
@@ -91,7 +110,15 @@ impl RegistryClient {
             notice: None,
             warned_realm: std::sync::atomic::AtomicBool::new(false),
             breaker: retry::Breaker::default(),
+            mounts_honoured: std::sync::atomic::AtomicBool::new(false),
+            no_referrers_api: std::sync::atomic::AtomicBool::new(false),
         }
+    }
+
+    /// Whether this registry has mounted a blob (answered 201 to a mount) in this run.
+    pub fn honours_mounts(&self) -> bool {
+        self.mounts_honoured
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Why this host is taken as down (its breaker tripped), if it is.
@@ -380,7 +407,13 @@ impl RegistryClient {
 
     /// The OCI 1.1 referrers API: the index of manifests whose `subject` is `digest`, or
     /// `None` when the registry does not offer the API (404, as distribution 2.x answers).
+    /// A 404 is remembered for the host: the next calls answer `None` without a request
+    /// (a registry without the API, such as distribution 2.x, gets one probe per run).
     pub async fn referrers(&self, repo: &str, digest: &str) -> Result<Option<Vec<u8>>> {
+        use std::sync::atomic::Ordering;
+        if self.no_referrers_api.load(Ordering::Relaxed) {
+            return Ok(None);
+        }
         let url = self.url(&format!("{repo}/referrers/{digest}"));
         let what = format!("reading the referrers of {}/{repo}@{digest}", self.host);
         let fetched = self
@@ -390,6 +423,7 @@ impl RegistryClient {
             })
             .await?;
         if fetched.status == StatusCode::NOT_FOUND {
+            self.no_referrers_api.store(true, Ordering::Relaxed);
             return Ok(None);
         }
         if !fetched.status.is_success() {
@@ -525,8 +559,11 @@ impl RegistryClient {
         Ok(response.status().is_success())
     }
 
-    /// Cross-repository mount; `false` when the registry declined (ECR: opt-in).
-    pub async fn mount_blob(&self, repo: &str, digest: &str, from: &str) -> Result<bool> {
+    /// Cross-repository mount of `digest` from `from` into `repo` (`from` may be `repo`
+    /// itself: on a registry that honours mounts that is "is it there already?").
+    /// ECR mounts only when the registry opted in; otherwise it answers 202 with an
+    /// upload location, which [`copy_blob_from`](Self::copy_blob_from) then uses.
+    pub async fn mount_blob(&self, repo: &str, digest: &str, from: &str) -> Result<Mount> {
         let url = self.url(&format!("{repo}/blobs/uploads/"));
         let what = format!("mounting blob {digest} into {}/{repo}", self.host);
         let response = self
@@ -534,13 +571,27 @@ impl RegistryClient {
                 http.post(&url).query(&[("mount", digest), ("from", from)])
             })
             .await?;
-        Ok(response.status() == StatusCode::CREATED)
+        match response.status() {
+            StatusCode::CREATED => {
+                self.mounts_honoured
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
+                Ok(Mount::Mounted)
+            }
+            StatusCode::ACCEPTED => Ok(response
+                .headers()
+                .get(header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .map_or(Mount::Declined, |l| Mount::Upload(self.resolve(l)))),
+            _ => Ok(Mount::Declined),
+        }
     }
 
     /// Streams a blob from `source` into this registry as one monolithic upload
     /// (POST, then a single PUT with the whole body: ECR breaks chunked PATCH uploads).
     /// The whole copy is one attempt of the retry policy: a stream that breaks off or
     /// stalls past its deadline (scaled by `size`) starts over with a new upload.
+    /// `session`, an upload location a declined mount already opened, is used by the
+    /// first attempt instead of a POST of its own.
     pub async fn copy_blob_from(
         &self,
         source: &RegistryClient,
@@ -548,28 +599,26 @@ impl RegistryClient {
         repo: &str,
         digest: &str,
         size: u64,
+        session: Option<String>,
     ) -> Result<()> {
+        let session = Mutex::new(session);
         retry::run_guarded(
             &self.host,
             self.notice.as_ref(),
             Some(&self.breaker),
-            || self.copy_blob_once(source, source_repo, repo, digest, size),
+            || {
+                let opened = session.lock().expect("upload session").take();
+                self.copy_blob_once(source, source_repo, repo, digest, size, opened)
+            },
         )
         .await
     }
 
-    async fn copy_blob_once(
-        &self,
-        source: &RegistryClient,
-        source_repo: &str,
-        repo: &str,
-        digest: &str,
-        size: u64,
-    ) -> std::result::Result<(), Failed> {
-        let scope = Self::push_scope(repo);
+    /// POSTs a new upload; its location, resolved against this registry.
+    async fn start_upload(&self, scope: &str, repo: &str) -> std::result::Result<String, Failed> {
         let url = self.url(&format!("{repo}/blobs/uploads/"));
         let started = self
-            .authorized(&scope, &|http: &reqwest::Client| http.post(&url))
+            .authorized(scope, &|http: &reqwest::Client| http.post(&url))
             .await
             .map_err(|e| Failed::request(&e, &self.host, self.limit))?;
         let started = answer(
@@ -587,7 +636,23 @@ impl RegistryClient {
                     self.host
                 )))
             })?;
-        let location = self.resolve(location);
+        Ok(self.resolve(location))
+    }
+
+    async fn copy_blob_once(
+        &self,
+        source: &RegistryClient,
+        source_repo: &str,
+        repo: &str,
+        digest: &str,
+        size: u64,
+        session: Option<String>,
+    ) -> std::result::Result<(), Failed> {
+        let scope = Self::push_scope(repo);
+        let location = match session {
+            Some(location) => location,
+            None => self.start_upload(&scope, repo).await?,
+        };
         let separator = if location.contains('?') { '&' } else { '?' };
         let put_url = format!("{location}{separator}digest={digest}");
 
