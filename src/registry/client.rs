@@ -284,6 +284,9 @@ impl RegistryClient {
         let Some(built) = request.try_clone().and_then(|r| r.build().ok()) else {
             return request;
         };
+        // `-vvv`: every request to a registry, one line each (no query: upload
+        // locations carry state; credentials are never logged).
+        tracing::trace!(host = %self.host, method = %built.method(), path = %built.url().path(), "request");
         if !self.same_origin(built.url().as_str()) {
             tracing::debug!(host = %self.host, url = %built.url(), "another origin: no credentials sent");
             return request;
