@@ -439,7 +439,7 @@ impl RegistryClient {
     pub async fn catalog(&self) -> Result<Vec<String>> {
         self.paged(
             "registry:catalog:*",
-            &self.url("_catalog?n=1000"),
+            &self.url(&format!("_catalog?n={PAGE}")),
             "repositories",
         )
         .await
@@ -447,9 +447,16 @@ impl RegistryClient {
 
     /// Every tag of a repository (`/v2/REPO/tags/list`, all pages).
     pub async fn tags(&self, repo: &str) -> Result<Vec<String>> {
-        self.paged(
+        Ok(self.tag_listing(repo).await?.0)
+    }
+
+    /// Every tag of a repository, and whether the listing is known complete: `false`
+    /// when a page came back full ([`PAGE`] names) without a `Link` to the next one, as
+    /// from a registry that cuts long lists short without saying so.
+    pub async fn tag_listing(&self, repo: &str) -> Result<(Vec<String>, bool)> {
+        self.paged_checked(
             &Self::pull_scope(repo),
-            &self.url(&format!("{repo}/tags/list?n=1000")),
+            &self.url(&format!("{repo}/tags/list?n={PAGE}")),
             "tags",
         )
         .await
@@ -457,7 +464,18 @@ impl RegistryClient {
 
     /// Follows `Link: <…>; rel="next"` pages, collecting the string list under `key`.
     async fn paged(&self, scope: &str, first: &str, key: &str) -> Result<Vec<String>> {
+        Ok(self.paged_checked(scope, first, key).await?.0)
+    }
+
+    /// [`paged`](Self::paged), and whether no page was a full one without a next link.
+    async fn paged_checked(
+        &self,
+        scope: &str,
+        first: &str,
+        key: &str,
+    ) -> Result<(Vec<String>, bool)> {
         let mut out = Vec::new();
+        let mut complete = true;
         let mut next = Some(first.to_string());
         while let Some(url) = next.take() {
             let what = format!("listing {url}");
@@ -486,15 +504,18 @@ impl RegistryClient {
             }
             let body: serde_json::Value = serde_json::from_slice(&fetched.body)
                 .map_err(|e| CliError::remote(what.clone()).with_cause(e.to_string()))?;
-            out.extend(
-                body[key]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|v| v.as_str().map(String::from)),
-            );
+            let page: Vec<String> = body[key]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect();
+            if next.is_none() && page.len() >= PAGE {
+                complete = false;
+            }
+            out.extend(page);
         }
-        Ok(out)
+        Ok((out, complete))
     }
 
     /// The digest a tag points at, or `None`.
@@ -713,6 +734,9 @@ impl RegistryClient {
         .map(|_| ())
     }
 }
+
+/// Entries asked for per page of a tag list or catalog.
+const PAGE: usize = 1000;
 
 /// The `rel="next"` target of a `Link` header (RFC 8288; a header may list several).
 fn next_link(header: &str) -> Option<String> {
@@ -1008,6 +1032,53 @@ mod tests {
         assert_eq!(run(vec![], sha256_digest(b""), 0).await, (0, false, None));
         let (_, failed, why) = run(vec![], good, 0).await;
         assert!(failed && why.unwrap().contains("hash to"));
+    }
+
+    /// Answers one canned HTTP response per connection, in order.
+    fn canned_server(answers: Vec<String>) -> String {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let host = listener.local_addr().unwrap().to_string();
+        std::thread::spawn(move || {
+            for answer in answers {
+                let Ok((mut stream, _)) = listener.accept() else {
+                    return;
+                };
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+                    head.push(byte[0]);
+                }
+                let _ = stream.write_all(answer.as_bytes());
+            }
+        });
+        host
+    }
+
+    fn tags_page(count: usize, link: Option<&str>) -> String {
+        let tags: Vec<String> = (0..count).map(|i| format!("t{i}")).collect();
+        let body = serde_json::json!({ "name": "r", "tags": tags }).to_string();
+        let link = link
+            .map(|l| format!("Link: <{l}>; rel=\"next\"\r\n"))
+            .unwrap_or_default();
+        format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n{link}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+    }
+
+    #[tokio::test]
+    async fn a_full_page_without_a_next_link_is_not_taken_as_whole() {
+        let host = canned_server(vec![
+            tags_page(PAGE, None),
+            tags_page(PAGE, Some("/v2/r/tags/list?n=1000&last=t999")),
+            tags_page(3, None),
+        ]);
+        let client = RegistryClient::new(reqwest::Client::new(), &host, true, None);
+        let (tags, whole) = client.tag_listing("r").await.unwrap();
+        assert_eq!((tags.len(), whole), (PAGE, false), "cut short, maybe");
+        let (tags, whole) = client.tag_listing("r").await.unwrap();
+        assert_eq!((tags.len(), whole), (PAGE + 3, true), "followed to its end");
     }
 
     #[test]
