@@ -443,3 +443,64 @@ fn requests_per_copied_image_are_counted() {
         .count();
     assert_eq!(listings, 1, "{source:#?}");
 }
+
+/// Skipping blob HEADs never re-sends bytes the destination has: on a registry that has
+/// mounted a blob, a mount from the repository itself finds them (201); on one that
+/// declines every mount (ECR without BLOB_MOUNTING answers 202), blobs keep their HEAD.
+/// Repository `c` already holds image z (under another tag) before the run.
+#[test]
+fn blobs_the_destination_already_has_are_not_sent_again() {
+    for declines_mounts in [false, true] {
+        let s = stand_ins();
+        let p = unique(if declines_mounts { "mfdecl" } else { "mfmount" });
+        let dest = HttpFaultProxy::start(&s.plain_registry, move |method, path| {
+            if declines_mounts && method == "POST" && path.contains("mount=") {
+                Fault::Status("202 Accepted", None)
+            } else {
+                Fault::Pass
+            }
+        });
+        let image = |tag: &str, layer: &str| {
+            let (layout, digest) = crate::images::oci_layout_sharing(
+                tag,
+                &format!("{p}-{layer}"),
+                &format!("{p}-{tag}"),
+            );
+            push_layout(Registry::Plain, &layout, &format!("{p}/src"), tag);
+            (layout, digest)
+        };
+        image("x1", "shared");
+        image("x2", "shared");
+        let (z_layout, z_digest) = image("z", "own");
+        push_layout(Registry::Plain, &z_layout, &format!("{p}/c"), "z");
+        let src = &s.plain_registry;
+        let to = &dest.addr;
+        let plan = format!(
+            "{src}/{p}/src:x1 {to}/{p}/a:v1\n{src}/{p}/src:x2 {to}/{p}/b:v1\n{src}/{p}/src:z {to}/{p}/c:v1\n"
+        );
+        let (result, _) = migrate(&plan, &[src, to], &["--jobs", "1", "-o", "json"]);
+        result.assert_code(0);
+        let report = result.json();
+        assert_eq!(report["totals"]["copied"], 3, "{report:#}");
+        assert_eq!(report["items"][2]["bytes"], 0, "{report:#}");
+        let seen = dest.seen.lock().unwrap().clone();
+        let into_c: Vec<_> = seen
+            .iter()
+            .filter(|r| r.path.starts_with(&format!("/v2/{p}/c/blobs/")))
+            .collect();
+        assert!(
+            into_c.iter().all(|r| r.method != "PUT"),
+            "nothing uploaded into c (declined mounts: {declines_mounts}): {into_c:#?}"
+        );
+        let heads = into_c.iter().filter(|r| r.method == "HEAD").count();
+        assert_eq!(
+            heads,
+            if declines_mounts { 2 } else { 0 },
+            "declined mounts: {declines_mounts}: {into_c:#?}"
+        );
+        assert_eq!(
+            raw_digest(Registry::Plain, &format!("{p}/c"), "v1").as_deref(),
+            Some(z_digest.as_str())
+        );
+    }
+}
