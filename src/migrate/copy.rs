@@ -501,17 +501,18 @@ impl Copier {
         tag: &str,
         listed: bool,
     ) -> Result<Option<String>> {
-        if listed && self.listed_absent(dst, repo, tag).await {
+        if listed && self.listed_absent(dst, repo, tag).await? {
             return Ok(None);
         }
         dst.client.manifest_digest(repo, tag).await
     }
 
-    /// Whether a fresh, whole listing of `repo` says it has no tag `tag`.
-    async fn listed_absent(&self, dst: &Destination, repo: &str, tag: &str) -> bool {
+    /// Whether a fresh, whole listing of `repo` says it has no tag `tag`. A registry
+    /// that gives no usable answer fails the item, as the look-up would have.
+    async fn listed_absent(&self, dst: &Destination, repo: &str, tag: &str) -> Result<bool> {
         // A digest reference is never in a tag listing.
         if tag.is_empty() || tag.contains(':') {
-            return false;
+            return Ok(false);
         }
         let slot = self
             .listings
@@ -526,7 +527,7 @@ impl Copier {
             .is_none_or(|l| l.at.elapsed() > LISTING_FRESH)
         {
             let at = Instant::now();
-            let tags = match dst.client.tag_listing(repo).await {
+            let tags = match dst.client.tag_listing(repo).await? {
                 Ok((tags, true)) => Some(tags.into_iter().collect()),
                 Ok((_, false)) => {
                     tracing::debug!(
@@ -535,17 +536,17 @@ impl Copier {
                     );
                     None
                 }
-                Err(e) => {
-                    tracing::debug!(repo, error = %e, "no tag listing: tags looked up one by one");
+                Err(refused) => {
+                    tracing::debug!(repo, error = %refused, "no tag listing: tags looked up one by one");
                     None
                 }
             };
             *listing = Some(Listing { at, tags });
         }
-        listing
+        Ok(listing
             .as_ref()
             .and_then(|l| l.tags.as_ref())
-            .is_some_and(|tags| !tags.contains(tag))
+            .is_some_and(|tags| !tags.contains(tag)))
     }
 
     /// Blobs (and, for an index, every platform manifest) of `manifest`; bytes uploaded.

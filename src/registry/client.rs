@@ -447,13 +447,15 @@ impl RegistryClient {
 
     /// Every tag of a repository (`/v2/REPO/tags/list`, all pages).
     pub async fn tags(&self, repo: &str) -> Result<Vec<String>> {
-        Ok(self.tag_listing(repo).await?.0)
+        Ok(self.tag_listing(repo).await??.0)
     }
 
     /// Every tag of a repository, and whether the listing is known complete: `false`
     /// when a page came back full ([`PAGE`] names) without a `Link` to the next one, as
-    /// from a registry that cuts long lists short without saying so.
-    pub async fn tag_listing(&self, repo: &str) -> Result<(Vec<String>, bool)> {
+    /// from a registry that cuts long lists short without saying so. The inner error is
+    /// a refusal the registry answered (e.g. 403: ECR wants `ecr:ListImages` for it);
+    /// the outer one, no usable answer.
+    pub async fn tag_listing(&self, repo: &str) -> Result<Result<(Vec<String>, bool)>> {
         self.paged_checked(
             &Self::pull_scope(repo),
             &self.url(&format!("{repo}/tags/list?n={PAGE}")),
@@ -464,16 +466,17 @@ impl RegistryClient {
 
     /// Follows `Link: <…>; rel="next"` pages, collecting the string list under `key`.
     async fn paged(&self, scope: &str, first: &str, key: &str) -> Result<Vec<String>> {
-        Ok(self.paged_checked(scope, first, key).await?.0)
+        Ok(self.paged_checked(scope, first, key).await??.0)
     }
 
-    /// [`paged`](Self::paged), and whether no page was a full one without a next link.
+    /// [`paged`](Self::paged), and whether no page was a full one without a next link;
+    /// a page the registry refused (an error status) is the inner error.
     async fn paged_checked(
         &self,
         scope: &str,
         first: &str,
         key: &str,
-    ) -> Result<(Vec<String>, bool)> {
+    ) -> Result<Result<(Vec<String>, bool)>> {
         let mut out = Vec::new();
         let mut complete = true;
         let mut next = Some(first.to_string());
@@ -484,7 +487,7 @@ impl RegistryClient {
                 break;
             }
             if !fetched.status.is_success() {
-                return Err(fetched.error(&what));
+                return Ok(Err(fetched.error(&what)));
             }
             next = fetched
                 .headers
@@ -515,7 +518,7 @@ impl RegistryClient {
             }
             out.extend(page);
         }
-        Ok((out, complete))
+        Ok(Ok((out, complete)))
     }
 
     /// The digest a tag points at, or `None`.
@@ -1075,9 +1078,9 @@ mod tests {
             tags_page(3, None),
         ]);
         let client = RegistryClient::new(reqwest::Client::new(), &host, true, None);
-        let (tags, whole) = client.tag_listing("r").await.unwrap();
+        let (tags, whole) = client.tag_listing("r").await.unwrap().unwrap();
         assert_eq!((tags.len(), whole), (PAGE, false), "cut short, maybe");
-        let (tags, whole) = client.tag_listing("r").await.unwrap();
+        let (tags, whole) = client.tag_listing("r").await.unwrap().unwrap();
         assert_eq!((tags.len(), whole), (PAGE + 3, true), "followed to its end");
     }
 
