@@ -1,6 +1,7 @@
 //! Copying images registry to registry: manifests byte for byte (so digests survive),
-//! every platform of an index, each blob at most once per destination repository (HEAD,
-//! then a cross-repository mount, then a streamed upload), manifest PUTs paced for ECR.
+//! every platform of an index, each blob at most once per destination repository (a
+//! HEAD, or none where the registry honours mounts; then a cross-repository mount, then
+//! a streamed upload into the session a declined mount opened), manifest PUTs paced.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -15,7 +16,7 @@ use crate::error::{CliError, Result};
 use crate::lifecycle::wildcard;
 use crate::model::manifest;
 use crate::model::repository::{Mutability, MutabilityMode};
-use crate::registry::client::{Manifest, RegistryClient};
+use crate::registry::client::{Manifest, Mount, RegistryClient};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -186,6 +187,21 @@ impl Destination {
 /// several repositories is uploaded once and mounted into the others.
 type BlobKey = (String, String);
 
+/// A destination repository's tags as listed at `at`; `None` when the listing cannot
+/// be trusted to be whole (or failed): then every tag is looked up on its own.
+struct Listing {
+    at: Instant,
+    tags: Option<HashSet<String>>,
+}
+
+/// (destination host, repository) → its listing, one lock per repository.
+type Listings = HashMap<(String, String), Arc<tokio::sync::Mutex<Option<Listing>>>>;
+
+/// How long a destination repository's tag listing answers "no such tag" before it is
+/// read again. A tag written by someone else after the listing is found by the next
+/// one; the look-up it replaces ran once per item, before its blobs were copied.
+const LISTING_FRESH: Duration = Duration::from_secs(30);
+
 pub struct Copier {
     pub sources: HashMap<String, Arc<RegistryClient>>,
     pub destinations: HashMap<String, Destination>,
@@ -206,6 +222,8 @@ pub struct Copier {
     pub retries: u32,
     /// Source manifests read before any repository was created, by `PlanItem::key`.
     read_ahead: std::sync::Mutex<HashMap<String, Manifest>>,
+    /// Destination repositories' tag listings (see [`Copier::existing_digest`]).
+    listings: std::sync::Mutex<Listings>,
 }
 
 /// Layers of one image (and children of one index) copied at once, as skopeo does.
@@ -234,6 +252,7 @@ impl Copier {
             transfer_slots: HashMap::new(),
             retries: 0,
             read_ahead: Default::default(),
+            listings: Default::default(),
         }
     }
 
@@ -369,7 +388,10 @@ impl Copier {
         let mut attempt = 0;
         loop {
             let mut report = ItemReport::new(item);
-            let copied = self.copy_inner(item, dest_host, &mut report).await;
+            // A retry looks its tag up again (its first attempt may have written it).
+            let copied = self
+                .copy_inner(item, dest_host, &mut report, attempt == 0)
+                .await;
             // Signatures and attestations follow the image they refer to.
             let copied = match (copied, report.digest.clone()) {
                 (Ok(()), Some(digest)) => {
@@ -417,6 +439,7 @@ impl Copier {
         item: &PlanItem,
         dest_host: &str,
         report: &mut ItemReport,
+        first_attempt: bool,
     ) -> Result<()> {
         let src_host = item.source.host.as_deref().unwrap_or_default();
         let src = self
@@ -433,7 +456,9 @@ impl Copier {
         report.source_digest = Some(manifest.digest.clone());
         let manifest = self.for_platforms(src, src_repo, manifest).await?;
         report.digest = Some(manifest.digest.clone());
-        let existing = dst.client.manifest_digest(dst_repo, &tag).await?;
+        let existing = self
+            .existing_digest(dst, dst_repo, &tag, first_attempt)
+            .await?;
         let protected = dst.protection(dst_repo, &tag);
         if skip_existing(
             dst_repo,
@@ -462,6 +487,66 @@ impl Copier {
         }
         report.status = Status::Copied;
         Ok(())
+    }
+
+    /// The digest `tag` points at in the destination repository, or `None`. A tag
+    /// missing from the repository's tag listing (whole, at most [`LISTING_FRESH`] old)
+    /// is not looked up on its own: one listing per repository instead of one request
+    /// per item. A tag the listing holds is read (its digest decides, as always), and
+    /// so is every tag when the listing cannot be had whole, or `listed` is false.
+    async fn existing_digest(
+        &self,
+        dst: &Destination,
+        repo: &str,
+        tag: &str,
+        listed: bool,
+    ) -> Result<Option<String>> {
+        if listed && self.listed_absent(dst, repo, tag).await? {
+            return Ok(None);
+        }
+        dst.client.manifest_digest(repo, tag).await
+    }
+
+    /// Whether a fresh, whole listing of `repo` says it has no tag `tag`. A registry
+    /// that gives no usable answer fails the item, as the look-up would have.
+    async fn listed_absent(&self, dst: &Destination, repo: &str, tag: &str) -> Result<bool> {
+        // A digest reference is never in a tag listing.
+        if tag.is_empty() || tag.contains(':') {
+            return Ok(false);
+        }
+        let slot = self
+            .listings
+            .lock()
+            .expect("tag listings")
+            .entry((dst.client.host.clone(), repo.to_string()))
+            .or_default()
+            .clone();
+        let mut listing = slot.lock().await;
+        if listing
+            .as_ref()
+            .is_none_or(|l| l.at.elapsed() > LISTING_FRESH)
+        {
+            let at = Instant::now();
+            let tags = match dst.client.tag_listing(repo).await? {
+                Ok((tags, true)) => Some(tags.into_iter().collect()),
+                Ok((_, false)) => {
+                    tracing::debug!(
+                        repo,
+                        "a full page without a next link: tags looked up one by one"
+                    );
+                    None
+                }
+                Err(refused) => {
+                    tracing::debug!(repo, error = %refused, "no tag listing: tags looked up one by one");
+                    None
+                }
+            };
+            *listing = Some(Listing { at, tags });
+        }
+        Ok(listing
+            .as_ref()
+            .and_then(|l| l.tags.as_ref())
+            .is_some_and(|tags| !tags.contains(tag)))
     }
 
     /// Blobs (and, for an index, every platform manifest) of `manifest`; bytes uploaded.
@@ -548,28 +633,39 @@ impl Copier {
         let mut holders = slot.lock().await;
         // Taken inside the blob's lock and released before it: no two waits cross.
         let _permits = self.transfer_permits(&src.host, &dst.client.host).await;
-        if holders.contains(dst_repo) || dst.client.blob_exists(dst_repo, digest).await? {
+        if holders.contains(dst_repo) {
+            return Ok(0);
+        }
+        // A registry that honours mounts answers a mount from the repository itself
+        // (201: it is there; 202: it is not, and here is the upload), so it needs no
+        // HEAD. Any other registry is asked first: bytes it has are never sent again.
+        let honours_mounts = dst.client.honours_mounts();
+        if !honours_mounts && dst.client.blob_exists(dst_repo, digest).await? {
             holders.insert(dst_repo.to_string());
             return Ok(0);
         }
-        // A mount needs the blob in another repository of the same registry: one that got
-        // it earlier in this run, or the source itself.
+        // A mount from another repository of the same registry: the source itself, or
+        // one that got the blob earlier in this run.
         let same_registry_source = (src.host == dst.client.host).then(|| src_repo.to_string());
-        let candidates: Vec<String> = holders
-            .iter()
-            .cloned()
-            .chain(same_registry_source)
-            .filter(|r| r != dst_repo)
-            .collect();
-        for from in candidates {
-            if dst.client.mount_blob(dst_repo, digest, &from).await? {
-                holders.insert(dst_repo.to_string());
-                return Ok(0);
+        let mut others: Vec<&String> = holders.iter().filter(|r| *r != dst_repo).collect();
+        others.sort();
+        let from = same_registry_source
+            .or_else(|| others.first().map(|r| r.to_string()))
+            .or_else(|| honours_mounts.then(|| dst_repo.to_string()));
+        let mut session = None;
+        if let Some(from) = from {
+            match dst.client.mount_blob(dst_repo, digest, &from).await? {
+                Mount::Mounted => {
+                    holders.insert(dst_repo.to_string());
+                    return Ok(0);
+                }
+                Mount::Upload(location) => session = Some(location),
+                Mount::Declined => {}
             }
         }
         // Retried inside, with the registry client's one policy (transient failures only).
         dst.client
-            .copy_blob_from(src, src_repo, dst_repo, digest, size)
+            .copy_blob_from(src, src_repo, dst_repo, digest, size, session)
             .await?;
         holders.insert(dst_repo.to_string());
         self.uploaded.fetch_add(size, Ordering::Relaxed);

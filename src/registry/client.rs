@@ -51,6 +51,25 @@ pub struct RegistryClient {
     warned_realm: std::sync::atomic::AtomicBool,
     /// Trips when the host stops answering (see `retry::Breaker`).
     breaker: retry::Breaker,
+    /// The registry answered a cross-repository mount with 201 at least once: it
+    /// honours mounts, so a mount from the target repository itself answers "is the
+    /// blob there?" and starts the upload when it is not, in one request.
+    mounts_honoured: std::sync::atomic::AtomicBool,
+    /// The registry answered 404 to the referrers API: it has none (OCI 1.1: a
+    /// registry offering the API never answers 404 for a repository that exists).
+    no_referrers_api: std::sync::atomic::AtomicBool,
+}
+
+/// What a cross-repository mount request came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mount {
+    /// 201: the blob is in the repository now.
+    Mounted,
+    /// 202: the registry did not mount it and started an ordinary upload instead; its
+    /// location (resolved) takes the blob's bytes, as docker's client uses it.
+    Upload(String),
+    /// Neither: upload the blob the usual way.
+    Declined,
 }
 
 /// An answer whose (small) body has been read within the request's deadline.
@@ -91,7 +110,15 @@ impl RegistryClient {
             notice: None,
             warned_realm: std::sync::atomic::AtomicBool::new(false),
             breaker: retry::Breaker::default(),
+            mounts_honoured: std::sync::atomic::AtomicBool::new(false),
+            no_referrers_api: std::sync::atomic::AtomicBool::new(false),
         }
+    }
+
+    /// Whether this registry has mounted a blob (answered 201 to a mount) in this run.
+    pub fn honours_mounts(&self) -> bool {
+        self.mounts_honoured
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Why this host is taken as down (its breaker tripped), if it is.
@@ -257,6 +284,9 @@ impl RegistryClient {
         let Some(built) = request.try_clone().and_then(|r| r.build().ok()) else {
             return request;
         };
+        // `-vvv`: every request to a registry, one line each (no query: upload
+        // locations carry state; credentials are never logged).
+        tracing::trace!(host = %self.host, method = %built.method(), path = %built.url().path(), "request");
         if !self.same_origin(built.url().as_str()) {
             tracing::debug!(host = %self.host, url = %built.url(), "another origin: no credentials sent");
             return request;
@@ -380,7 +410,13 @@ impl RegistryClient {
 
     /// The OCI 1.1 referrers API: the index of manifests whose `subject` is `digest`, or
     /// `None` when the registry does not offer the API (404, as distribution 2.x answers).
+    /// A 404 is remembered for the host: the next calls answer `None` without a request
+    /// (a registry without the API, such as distribution 2.x, gets one probe per run).
     pub async fn referrers(&self, repo: &str, digest: &str) -> Result<Option<Vec<u8>>> {
+        use std::sync::atomic::Ordering;
+        if self.no_referrers_api.load(Ordering::Relaxed) {
+            return Ok(None);
+        }
         let url = self.url(&format!("{repo}/referrers/{digest}"));
         let what = format!("reading the referrers of {}/{repo}@{digest}", self.host);
         let fetched = self
@@ -390,6 +426,7 @@ impl RegistryClient {
             })
             .await?;
         if fetched.status == StatusCode::NOT_FOUND {
+            self.no_referrers_api.store(true, Ordering::Relaxed);
             return Ok(None);
         }
         if !fetched.status.is_success() {
@@ -402,7 +439,7 @@ impl RegistryClient {
     pub async fn catalog(&self) -> Result<Vec<String>> {
         self.paged(
             "registry:catalog:*",
-            &self.url("_catalog?n=1000"),
+            &self.url(&format!("_catalog?n={PAGE}")),
             "repositories",
         )
         .await
@@ -410,9 +447,18 @@ impl RegistryClient {
 
     /// Every tag of a repository (`/v2/REPO/tags/list`, all pages).
     pub async fn tags(&self, repo: &str) -> Result<Vec<String>> {
-        self.paged(
+        Ok(self.tag_listing(repo).await??.0)
+    }
+
+    /// Every tag of a repository, and whether the listing is known complete: `false`
+    /// when a page came back full ([`PAGE`] names) without a `Link` to the next one, as
+    /// from a registry that cuts long lists short without saying so. The inner error is
+    /// a refusal the registry answered (e.g. 403: ECR wants `ecr:ListImages` for it);
+    /// the outer one, no usable answer.
+    pub async fn tag_listing(&self, repo: &str) -> Result<Result<(Vec<String>, bool)>> {
+        self.paged_checked(
             &Self::pull_scope(repo),
-            &self.url(&format!("{repo}/tags/list?n=1000")),
+            &self.url(&format!("{repo}/tags/list?n={PAGE}")),
             "tags",
         )
         .await
@@ -420,7 +466,19 @@ impl RegistryClient {
 
     /// Follows `Link: <…>; rel="next"` pages, collecting the string list under `key`.
     async fn paged(&self, scope: &str, first: &str, key: &str) -> Result<Vec<String>> {
+        Ok(self.paged_checked(scope, first, key).await??.0)
+    }
+
+    /// [`paged`](Self::paged), and whether no page was a full one without a next link;
+    /// a page the registry refused (an error status) is the inner error.
+    async fn paged_checked(
+        &self,
+        scope: &str,
+        first: &str,
+        key: &str,
+    ) -> Result<Result<(Vec<String>, bool)>> {
         let mut out = Vec::new();
+        let mut complete = true;
         let mut next = Some(first.to_string());
         while let Some(url) = next.take() {
             let what = format!("listing {url}");
@@ -429,7 +487,7 @@ impl RegistryClient {
                 break;
             }
             if !fetched.status.is_success() {
-                return Err(fetched.error(&what));
+                return Ok(Err(fetched.error(&what)));
             }
             next = fetched
                 .headers
@@ -449,15 +507,18 @@ impl RegistryClient {
             }
             let body: serde_json::Value = serde_json::from_slice(&fetched.body)
                 .map_err(|e| CliError::remote(what.clone()).with_cause(e.to_string()))?;
-            out.extend(
-                body[key]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|v| v.as_str().map(String::from)),
-            );
+            let page: Vec<String> = body[key]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect();
+            if next.is_none() && page.len() >= PAGE {
+                complete = false;
+            }
+            out.extend(page);
         }
-        Ok(out)
+        Ok(Ok((out, complete)))
     }
 
     /// The digest a tag points at, or `None`.
@@ -525,8 +586,11 @@ impl RegistryClient {
         Ok(response.status().is_success())
     }
 
-    /// Cross-repository mount; `false` when the registry declined (ECR: opt-in).
-    pub async fn mount_blob(&self, repo: &str, digest: &str, from: &str) -> Result<bool> {
+    /// Cross-repository mount of `digest` from `from` into `repo` (`from` may be `repo`
+    /// itself: on a registry that honours mounts that is "is it there already?").
+    /// ECR mounts only when the registry opted in; otherwise it answers 202 with an
+    /// upload location, which [`copy_blob_from`](Self::copy_blob_from) then uses.
+    pub async fn mount_blob(&self, repo: &str, digest: &str, from: &str) -> Result<Mount> {
         let url = self.url(&format!("{repo}/blobs/uploads/"));
         let what = format!("mounting blob {digest} into {}/{repo}", self.host);
         let response = self
@@ -534,13 +598,27 @@ impl RegistryClient {
                 http.post(&url).query(&[("mount", digest), ("from", from)])
             })
             .await?;
-        Ok(response.status() == StatusCode::CREATED)
+        match response.status() {
+            StatusCode::CREATED => {
+                self.mounts_honoured
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
+                Ok(Mount::Mounted)
+            }
+            StatusCode::ACCEPTED => Ok(response
+                .headers()
+                .get(header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .map_or(Mount::Declined, |l| Mount::Upload(self.resolve(l)))),
+            _ => Ok(Mount::Declined),
+        }
     }
 
     /// Streams a blob from `source` into this registry as one monolithic upload
     /// (POST, then a single PUT with the whole body: ECR breaks chunked PATCH uploads).
     /// The whole copy is one attempt of the retry policy: a stream that breaks off or
     /// stalls past its deadline (scaled by `size`) starts over with a new upload.
+    /// `session`, an upload location a declined mount already opened, is used by the
+    /// first attempt instead of a POST of its own.
     pub async fn copy_blob_from(
         &self,
         source: &RegistryClient,
@@ -548,28 +626,26 @@ impl RegistryClient {
         repo: &str,
         digest: &str,
         size: u64,
+        session: Option<String>,
     ) -> Result<()> {
+        let session = Mutex::new(session);
         retry::run_guarded(
             &self.host,
             self.notice.as_ref(),
             Some(&self.breaker),
-            || self.copy_blob_once(source, source_repo, repo, digest, size),
+            || {
+                let opened = session.lock().expect("upload session").take();
+                self.copy_blob_once(source, source_repo, repo, digest, size, opened)
+            },
         )
         .await
     }
 
-    async fn copy_blob_once(
-        &self,
-        source: &RegistryClient,
-        source_repo: &str,
-        repo: &str,
-        digest: &str,
-        size: u64,
-    ) -> std::result::Result<(), Failed> {
-        let scope = Self::push_scope(repo);
+    /// POSTs a new upload; its location, resolved against this registry.
+    async fn start_upload(&self, scope: &str, repo: &str) -> std::result::Result<String, Failed> {
         let url = self.url(&format!("{repo}/blobs/uploads/"));
         let started = self
-            .authorized(&scope, &|http: &reqwest::Client| http.post(&url))
+            .authorized(scope, &|http: &reqwest::Client| http.post(&url))
             .await
             .map_err(|e| Failed::request(&e, &self.host, self.limit))?;
         let started = answer(
@@ -587,7 +663,23 @@ impl RegistryClient {
                     self.host
                 )))
             })?;
-        let location = self.resolve(location);
+        Ok(self.resolve(location))
+    }
+
+    async fn copy_blob_once(
+        &self,
+        source: &RegistryClient,
+        source_repo: &str,
+        repo: &str,
+        digest: &str,
+        size: u64,
+        session: Option<String>,
+    ) -> std::result::Result<(), Failed> {
+        let scope = Self::push_scope(repo);
+        let location = match session {
+            Some(location) => location,
+            None => self.start_upload(&scope, repo).await?,
+        };
         let separator = if location.contains('?') { '&' } else { '?' };
         let put_url = format!("{location}{separator}digest={digest}");
 
@@ -645,6 +737,9 @@ impl RegistryClient {
         .map(|_| ())
     }
 }
+
+/// Entries asked for per page of a tag list or catalog.
+const PAGE: usize = 1000;
 
 /// The `rel="next"` target of a `Link` header (RFC 8288; a header may list several).
 fn next_link(header: &str) -> Option<String> {
@@ -940,6 +1035,53 @@ mod tests {
         assert_eq!(run(vec![], sha256_digest(b""), 0).await, (0, false, None));
         let (_, failed, why) = run(vec![], good, 0).await;
         assert!(failed && why.unwrap().contains("hash to"));
+    }
+
+    /// Answers one canned HTTP response per connection, in order.
+    fn canned_server(answers: Vec<String>) -> String {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let host = listener.local_addr().unwrap().to_string();
+        std::thread::spawn(move || {
+            for answer in answers {
+                let Ok((mut stream, _)) = listener.accept() else {
+                    return;
+                };
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+                    head.push(byte[0]);
+                }
+                let _ = stream.write_all(answer.as_bytes());
+            }
+        });
+        host
+    }
+
+    fn tags_page(count: usize, link: Option<&str>) -> String {
+        let tags: Vec<String> = (0..count).map(|i| format!("t{i}")).collect();
+        let body = serde_json::json!({ "name": "r", "tags": tags }).to_string();
+        let link = link
+            .map(|l| format!("Link: <{l}>; rel=\"next\"\r\n"))
+            .unwrap_or_default();
+        format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n{link}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+    }
+
+    #[tokio::test]
+    async fn a_full_page_without_a_next_link_is_not_taken_as_whole() {
+        let host = canned_server(vec![
+            tags_page(PAGE, None),
+            tags_page(PAGE, Some("/v2/r/tags/list?n=1000&last=t999")),
+            tags_page(3, None),
+        ]);
+        let client = RegistryClient::new(reqwest::Client::new(), &host, true, None);
+        let (tags, whole) = client.tag_listing("r").await.unwrap().unwrap();
+        assert_eq!((tags.len(), whole), (PAGE, false), "cut short, maybe");
+        let (tags, whole) = client.tag_listing("r").await.unwrap().unwrap();
+        assert_eq!((tags.len(), whole), (PAGE + 3, true), "followed to its end");
     }
 
     #[test]

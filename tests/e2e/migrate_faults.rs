@@ -367,3 +367,140 @@ fn layers_of_one_image_are_copied_at_once() {
         "at most {peak} blob reads at once (took {took:?})"
     );
 }
+
+/// The destination's cost is its request count (the ECR stand-in checks a bcrypt password
+/// on every request), so the requests per copied image are counted, not timed: two
+/// repositories of four single-layer images sharing one layer, one item at a time.
+/// Once the registry has mounted a blob, blobs it may lack get no HEAD (a mount from the
+/// repository itself answers), a declined mount's upload session takes the bytes, tags
+/// are looked for in one listing per repository, and a source without the referrers API
+/// is asked once.
+#[test]
+fn requests_per_copied_image_are_counted() {
+    let s = stand_ins();
+    let p = unique("mfreq");
+    let source_proxy = HttpFaultProxy::start(&s.plain_registry, |_, _| Fault::Pass);
+    let dest = HttpFaultProxy::start(&s.plain_registry, |_, _| Fault::Pass);
+    let mut plan = String::new();
+    // a:v1, then b:v1 (its layer mounted from a), then the rest.
+    let order = ["a1", "b1", "a2", "a3", "a4", "b2", "b3", "b4"];
+    for tag in order {
+        let (layout, _) =
+            crate::images::oci_layout_sharing(tag, &format!("{p}-base"), &format!("{p}-{tag}"));
+        push_layout(Registry::Plain, &layout, &format!("{p}/src"), tag);
+        let (repo, n) = tag.split_at(1);
+        plan.push_str(&format!(
+            "{}/{p}/src:{tag} {}/{p}/{repo}:v{n}\n",
+            source_proxy.addr, dest.addr
+        ));
+    }
+    let (result, _) = migrate(
+        &plan,
+        &[&source_proxy.addr, &dest.addr],
+        &["--jobs", "1", "-o", "json"],
+    );
+    result.assert_code(0);
+    assert_eq!(result.json()["totals"]["copied"], 8, "{}", result.stdout);
+    let seen = dest.seen.lock().unwrap().clone();
+    let ours: Vec<_> = seen
+        .iter()
+        .filter(|r| r.path.starts_with(&format!("/v2/{p}/")))
+        .collect();
+    let count = |method: &str, part: &str| {
+        ours.iter()
+            .filter(|r| r.method == method && r.path.contains(part))
+            .count()
+    };
+    let all = format!("{ours:#?}");
+    // Per repository, one tag listing (both run well within its 30 s); per image, the
+    // manifest written, and no look-up of a tag the listing does not hold.
+    assert_eq!(count("GET", "/tags/list"), 2, "{all}");
+    assert_eq!(count("GET", "/manifests/"), 0, "{all}");
+    assert_eq!(count("PUT", "/manifests/"), 8, "{all}");
+    // Nine unique blobs (the shared layer, eight configs) uploaded once each; one POST
+    // per blob each repository lacked (a: 5, b: 5, the layer into b a 201 mount).
+    assert_eq!(count("PUT", "/blobs/uploads/"), 9, "{all}");
+    assert_eq!(count("POST", "/blobs/uploads/"), 10, "{all}");
+    // HEADs only until the registry mounted a blob: a1's two, b1's (at most) two. Every
+    // image used to ask for each blob it did not know: 10 HEADs.
+    let heads = count("HEAD", "/blobs/");
+    assert!((3..=4).contains(&heads), "{heads} HEADs: {all}");
+    assert_eq!(ours.len(), 29 + heads, "nothing else was asked: {all}");
+    // 33 requests at most for 8 images (was 45: a manifest GET and a blob HEAD more
+    // per image); 3 per image once warmed up (config POST + PUT, manifest PUT).
+    assert!(ours.len() <= 33, "{} requests: {all}", ours.len());
+    // The source has no referrers API (404): asked once, not once per image; its tags
+    // (for the `sha256-…` referrer tags) listed once for the repository.
+    let source = source_proxy.seen.lock().unwrap().clone();
+    let referrer_probes = source
+        .iter()
+        .filter(|r| r.path.contains("/referrers/"))
+        .count();
+    assert_eq!(referrer_probes, 1, "{source:#?}");
+    let listings = source
+        .iter()
+        .filter(|r| r.path.contains("/tags/list"))
+        .count();
+    assert_eq!(listings, 1, "{source:#?}");
+}
+
+/// Skipping blob HEADs never re-sends bytes the destination has: on a registry that has
+/// mounted a blob, a mount from the repository itself finds them (201); on one that
+/// declines every mount (ECR without BLOB_MOUNTING answers 202), blobs keep their HEAD.
+/// Repository `c` already holds image z (under another tag) before the run.
+#[test]
+fn blobs_the_destination_already_has_are_not_sent_again() {
+    for declines_mounts in [false, true] {
+        let s = stand_ins();
+        let p = unique(if declines_mounts { "mfdecl" } else { "mfmount" });
+        let dest = HttpFaultProxy::start(&s.plain_registry, move |method, path| {
+            if declines_mounts && method == "POST" && path.contains("mount=") {
+                Fault::Status("202 Accepted", None)
+            } else {
+                Fault::Pass
+            }
+        });
+        let image = |tag: &str, layer: &str| {
+            let (layout, digest) = crate::images::oci_layout_sharing(
+                tag,
+                &format!("{p}-{layer}"),
+                &format!("{p}-{tag}"),
+            );
+            push_layout(Registry::Plain, &layout, &format!("{p}/src"), tag);
+            (layout, digest)
+        };
+        image("x1", "shared");
+        image("x2", "shared");
+        let (z_layout, z_digest) = image("z", "own");
+        push_layout(Registry::Plain, &z_layout, &format!("{p}/c"), "z");
+        let src = &s.plain_registry;
+        let to = &dest.addr;
+        let plan = format!(
+            "{src}/{p}/src:x1 {to}/{p}/a:v1\n{src}/{p}/src:x2 {to}/{p}/b:v1\n{src}/{p}/src:z {to}/{p}/c:v1\n"
+        );
+        let (result, _) = migrate(&plan, &[src, to], &["--jobs", "1", "-o", "json"]);
+        result.assert_code(0);
+        let report = result.json();
+        assert_eq!(report["totals"]["copied"], 3, "{report:#}");
+        assert_eq!(report["items"][2]["bytes"], 0, "{report:#}");
+        let seen = dest.seen.lock().unwrap().clone();
+        let into_c: Vec<_> = seen
+            .iter()
+            .filter(|r| r.path.starts_with(&format!("/v2/{p}/c/blobs/")))
+            .collect();
+        assert!(
+            into_c.iter().all(|r| r.method != "PUT"),
+            "nothing uploaded into c (declined mounts: {declines_mounts}): {into_c:#?}"
+        );
+        let heads = into_c.iter().filter(|r| r.method == "HEAD").count();
+        assert_eq!(
+            heads,
+            if declines_mounts { 2 } else { 0 },
+            "declined mounts: {declines_mounts}: {into_c:#?}"
+        );
+        assert_eq!(
+            raw_digest(Registry::Plain, &format!("{p}/c"), "v1").as_deref(),
+            Some(z_digest.as_str())
+        );
+    }
+}
