@@ -86,7 +86,14 @@ pub enum Fault {
     Truncate,
     /// Close the connection without an answer.
     Reset,
+    /// Hold it until this many requests are held at once (then let every held and later
+    /// one through), or until the pause is over: concurrency shows as the number held at
+    /// once, however slow the machine; one request after another never gets past one.
+    Gather(usize, std::time::Duration),
 }
+
+/// Requests held by [`Fault::Gather`] right now, and whether the gathering was reached.
+type Gate = (std::sync::Mutex<(usize, bool)>, std::sync::Condvar);
 
 /// One request the proxy saw: method, path (with query) and what it did (printed in
 /// assertion messages).
@@ -121,14 +128,20 @@ impl HttpFaultProxy {
         let peak: Arc<AtomicUsize> = Arc::default();
         let in_flight: Arc<AtomicUsize> = Arc::default();
         let rule: Arc<Rule> = Arc::new(rule);
+        let gate: Arc<Gate> = Arc::default();
         let (upstream, log, top) = (upstream.to_string(), seen.clone(), peak.clone());
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(client) = stream else { continue };
                 let (upstream, log, rule) = (upstream.clone(), log.clone(), rule.clone());
-                let (in_flight, top) = (in_flight.clone(), top.clone());
+                let (in_flight, top, gate) = (in_flight.clone(), top.clone(), gate.clone());
                 std::thread::spawn(move || {
-                    let _ = serve(client, &upstream, &*rule, &log, &in_flight, &top);
+                    let counters = Counters {
+                        in_flight: &in_flight,
+                        peak: &top,
+                        gate: &gate,
+                    };
+                    let _ = serve(client, &upstream, &*rule, &log, counters);
                 });
             }
         });
@@ -150,14 +163,43 @@ impl HttpFaultProxy {
     }
 }
 
+/// What the proxy's connections share to measure concurrency.
+struct Counters<'a> {
+    in_flight: &'a AtomicUsize,
+    peak: &'a AtomicUsize,
+    gate: &'a Gate,
+}
+
+/// [`Fault::Gather`]: wait until `at_once` requests are held together (or `within` passes);
+/// the most held at once counts toward the proxy's peak.
+fn gather(counters: &Counters, at_once: usize, within: std::time::Duration) {
+    let (lock, wake) = counters.gate;
+    let deadline = std::time::Instant::now() + within;
+    let mut state = lock.lock().unwrap();
+    state.0 += 1;
+    counters.peak.fetch_max(state.0, Ordering::SeqCst);
+    if state.0 >= at_once {
+        state.1 = true;
+        wake.notify_all();
+    }
+    while !state.1 {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        state = wake.wait_timeout(state, left).unwrap().0;
+    }
+    state.0 -= 1;
+}
+
 fn serve(
     mut client: TcpStream,
     upstream: &str,
     rule: &Rule,
     log: &std::sync::Mutex<Vec<Seen>>,
-    in_flight: &AtomicUsize,
-    peak: &AtomicUsize,
+    counters: Counters,
 ) -> std::io::Result<()> {
+    let (in_flight, peak) = (counters.in_flight, counters.peak);
     // The request head, and whatever of the body came with it.
     let mut buffer = Vec::new();
     let head_end = loop {
@@ -216,6 +258,7 @@ fn serve(
             return Ok(());
         }
         Fault::Slow(pause) => std::thread::sleep(pause),
+        Fault::Gather(at_once, within) => gather(&counters, at_once, within),
         Fault::Pass | Fault::Truncate => {}
     }
     let truncate = truncate_it;
