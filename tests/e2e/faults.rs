@@ -77,8 +77,6 @@ fn forward(client: TcpStream, upstream: &str) {
 pub enum Fault {
     /// Forward it.
     Pass,
-    /// Forward it after a pause (a slow registry).
-    Slow(std::time::Duration),
     /// Answer with this status line and `Retry-After` (when given), without forwarding
     /// (the request body is read and dropped first, as a registry does).
     Status(&'static str, Option<String>),
@@ -257,7 +255,6 @@ fn serve(
             client.write_all(answer.as_bytes())?;
             return Ok(());
         }
-        Fault::Slow(pause) => std::thread::sleep(pause),
         Fault::Gather(at_once, within) => gather(&counters, at_once, within),
         Fault::Pass | Fault::Truncate => {}
     }
