@@ -18,6 +18,7 @@ pub(crate) mod model;
 pub(crate) mod names;
 pub(crate) mod outcome;
 pub(crate) mod output;
+pub(crate) mod pullcheck;
 pub(crate) mod pushcheck;
 pub mod registry;
 pub(crate) mod repo;
