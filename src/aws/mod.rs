@@ -12,6 +12,7 @@ pub mod ecs;
 // Used by pull-check's command, which lands with the IAM adapter.
 #[allow(dead_code)]
 pub mod eks;
+pub mod iam;
 // Used by pull-check's command, which lands with the IAM adapter.
 #[allow(dead_code)]
 pub mod iam_fix;

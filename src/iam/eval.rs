@@ -6,7 +6,7 @@
 use super::condition::{self, Substituted, Truth};
 use super::context::Context;
 use super::matching;
-use super::policy::{Effect, Patterns, Statement};
+use super::policy::{Effect, Patterns, PrincipalBlock, Statement};
 use super::principal::{PrincipalMatch, statement_principal};
 use super::{Decision, Evaluation, Grant, Policies, Policy, Request, StatementRef};
 
@@ -81,6 +81,7 @@ struct Found {
 fn statements(
     policy: &Policy,
     resource_side: bool,
+    boundary: bool,
     request: &Request,
     ctx: &Context,
 ) -> Vec<Found> {
@@ -99,7 +100,14 @@ fn statements(
             let mut truth = applies(s, request, ctx, variables);
             let mut principal = None;
             if resource_side {
-                let m = statement_principal(s.principal.as_ref(), &request.principal);
+                let m = match (&s.principal, s.effect) {
+                    // AWS: a NotPrincipal Deny always denies a principal with a
+                    // permissions boundary, whatever it lists.
+                    (Some(PrincipalBlock::Not(_)), Effect::Deny) if boundary => {
+                        PrincipalMatch::Direct
+                    }
+                    (block, _) => statement_principal(block.as_ref(), &request.principal),
+                };
                 let t = match &m {
                     PrincipalMatch::No => Truth::False,
                     PrincipalMatch::Direct | PrincipalMatch::Account => Truth::True,
@@ -165,12 +173,18 @@ pub fn evaluate(policies: &Policies, request: &Request) -> Evaluation {
     let mut found: Vec<Found> = Vec::new();
     if !service {
         for policy in &policies.identity {
-            found.extend(statements(policy, false, request, &ctx));
+            found.extend(statements(policy, false, false, request, &ctx));
         }
     }
     let identity_count = found.len();
     if let Some(policy) = &policies.resource {
-        found.extend(statements(policy, true, request, &ctx));
+        found.extend(statements(
+            policy,
+            true,
+            policies.has_boundary(),
+            request,
+            &ctx,
+        ));
     }
     let (identity, resource) = found.split_at(identity_count);
 
@@ -203,6 +217,7 @@ pub fn evaluate(policies: &Policies, request: &Request) -> Evaluation {
         resource: as_grant(&resource_truth),
         cross_account,
         caveats: policies.caveats.clone(),
+        undecided_deny: deny_unknown.iter().map(|f| f.reference.clone()).collect(),
     };
     let refs = |list: &[&Found]| list.iter().map(|f| f.reference.clone()).collect::<Vec<_>>();
     let reasons = |list: &[&Found]| list.iter().map(|f| reason(f)).collect::<Vec<_>>();
@@ -214,8 +229,10 @@ pub fn evaluate(policies: &Policies, request: &Request) -> Evaluation {
     match allowed {
         Truth::False => {
             evaluation.decision = Decision::ImplicitDeny;
-            // What would have granted, had it been decidable, is still worth naming.
-            let mut undecided = identity_unknown;
+            // What stays undecided (an allow that would not suffice, a deny that would
+            // make it explicit) is still worth naming.
+            let mut undecided = deny_unknown;
+            undecided.extend(identity_unknown);
             undecided.extend(resource_unknown);
             evaluation.unknown = reasons(&undecided);
         }

@@ -64,12 +64,30 @@ pub struct Policies {
     pub caveats: Vec<String>,
 }
 
+impl Policies {
+    /// The caveat for a principal with a permissions boundary. The boundary is not
+    /// evaluated (an allow is noted, not withdrawn), but AWS applies a resource policy's
+    /// `NotPrincipal` Deny to every principal with a boundary, and the evaluator does too.
+    pub fn boundary_caveat(policy_arn: &str) -> String {
+        format!("{BOUNDARY} `{policy_arn}` is attached and not evaluated")
+    }
+
+    pub(crate) fn has_boundary(&self) -> bool {
+        self.caveats.iter().any(|c| c.starts_with(BOUNDARY))
+    }
+}
+
+const BOUNDARY: &str = "permissions boundary";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Decision {
     Allow,
+    /// Certain: a Deny statement applies.
     ExplicitDeny,
+    /// Certainly not allowed; `unknown` names a Deny that may apply too.
     ImplicitDeny,
+    /// An undecidable statement could change the answer: `deciding` names it.
     Unknown,
 }
 
@@ -109,6 +127,9 @@ pub struct Evaluation {
     pub deciding: Vec<StatementRef>,
     /// Why the answer is Unknown (or what stays unknown), one reason a line.
     pub unknown: Vec<String>,
+    /// Deny statements that may or may not apply (a condition or principal it cannot
+    /// decide), whatever the decision: a caller warns about them by statement id.
+    pub undecided_deny: Vec<StatementRef>,
     /// The identity policies' part (`DoesNotAllow` for a service principal, which has none).
     pub identity: Grant,
     /// The resource policy's part; through the account principal only counts as `Allows`

@@ -250,9 +250,11 @@ pub fn statement_principal(block: Option<&PrincipalBlock>, p: &Principal) -> Pri
     }
 }
 
-/// `NotPrincipal`: the statement applies unless the principal is excluded. AWS excludes
-/// a principal only when both the principal itself and its account are listed, and a
-/// role ARN does not exclude the role's sessions (IAM user guide, NotPrincipal).
+/// `NotPrincipal`: the statement applies unless the principal is excluded. AWS checks
+/// the account, then the role, then the session: a principal is excluded when its
+/// account and itself are listed (IAM user guide, NotPrincipal). Whether a role ARN
+/// (rather than the session ARN) exempts the role's sessions is documented both ways
+/// over time: that case is Unknown, never a guess.
 fn not_principal(set: &PrincipalSet, p: &Principal) -> PrincipalMatch {
     let PrincipalSet::Named(named) = set else {
         return PrincipalMatch::No;
@@ -272,28 +274,49 @@ fn not_principal(set: &PrincipalSet, p: &Principal) -> PrincipalMatch {
     let account_listed = listed(&|k, v| {
         k == "AWS" && (v == p.account || v == format!("arn:aws:iam::{}:root", p.account))
     });
-    let kind = p.kind();
-    let self_listed = match &kind {
-        PrincipalKind::Account => account_listed,
-        PrincipalKind::Role { name } => {
-            // Sessions are excluded only by their session ARN, not known here.
-            let session_listed = listed(&|k, v| {
-                k == "AWS"
-                    && v.starts_with(&format!("arn:aws:sts::{}:assumed-role/{name}/", p.account))
-            });
-            if session_listed && account_listed {
-                return PrincipalMatch::Unknown(format!(
-                    "NotPrincipal lists sessions of role `{name}`; which session makes the \
-                     request is not known"
-                ));
-            }
-            false
-        }
-        _ => listed(&|k, v| k == "AWS" && v == p.arn),
+    if !account_listed {
+        return PrincipalMatch::Direct;
+    }
+    let aws_value = |test: &dyn Fn(&Principal) -> bool| {
+        listed(&|k, v| k == "AWS" && Principal::from_arn(v).is_ok_and(|named| test(&named)))
     };
-    match self_listed && account_listed {
-        true => PrincipalMatch::No,
-        false => PrincipalMatch::Direct,
+    let same_role = |named: &Principal, role: &str| {
+        named.account == p.account
+            && matches!(named.kind(), PrincipalKind::Role { name } if name == role)
+    };
+    let session_of = |named: &Principal, role: &str| {
+        named.account == p.account
+            && matches!(named.kind(), PrincipalKind::AssumedRole { role: r, .. } if r == role)
+    };
+    let undecided = |what: &str| {
+        PrincipalMatch::Unknown(format!(
+            "NotPrincipal lists {what}; whether that exempts the session making the request \
+             is not certain"
+        ))
+    };
+    match p.kind() {
+        PrincipalKind::Account => PrincipalMatch::No,
+        PrincipalKind::AssumedRole { role, .. } => {
+            if aws_value(&|named| named.arn == p.arn) {
+                PrincipalMatch::No
+            } else if aws_value(&|named| same_role(named, &role)) {
+                undecided(&format!("role `{role}` but not this session"))
+            } else {
+                PrincipalMatch::Direct
+            }
+        }
+        // The request comes from some session of the role, which one is not known.
+        PrincipalKind::Role { name } => {
+            if aws_value(&|named| same_role(named, &name) || session_of(named, &name)) {
+                undecided(&format!("role `{name}` or one of its sessions"))
+            } else {
+                PrincipalMatch::Direct
+            }
+        }
+        _ => match aws_value(&|named| named.arn == p.arn) {
+            true => PrincipalMatch::No,
+            false => PrincipalMatch::Direct,
+        },
     }
 }
 
@@ -415,15 +438,29 @@ mod tests {
             PrincipalMatch::Direct
         );
         let role = p("arn:aws:iam::444455556666:role/node");
+        let session = p("arn:aws:sts::444455556666:assumed-role/node/i-1");
+        let role_and_account = block(
+            r#""NotPrincipal":{"AWS":["arn:aws:iam::444455556666:role/node","444455556666"]}"#,
+        );
+        assert!(matches!(
+            statement_principal(Some(&role_and_account), &role),
+            PrincipalMatch::Unknown(_)
+        ));
+        assert!(matches!(
+            statement_principal(Some(&role_and_account), &session),
+            PrincipalMatch::Unknown(_)
+        ));
+        let session_and_account = block(
+            r#""NotPrincipal":{"AWS":["arn:aws:sts::444455556666:assumed-role/node/i-1","arn:aws:iam::444455556666:root"]}"#,
+        );
         assert_eq!(
-            statement_principal(
-                Some(&block(
-                    r#""NotPrincipal":{"AWS":["arn:aws:iam::444455556666:role/node","444455556666"]}"#
-                )),
-                &role
-            ),
-            PrincipalMatch::Direct,
-            "a role ARN does not exclude its sessions"
+            statement_principal(Some(&session_and_account), &session),
+            PrincipalMatch::No
+        );
+        let other = p("arn:aws:sts::444455556666:assumed-role/node/i-2");
+        assert_eq!(
+            statement_principal(Some(&session_and_account), &other),
+            PrincipalMatch::Direct
         );
     }
 }

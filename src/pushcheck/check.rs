@@ -25,10 +25,11 @@ pub enum CheckId {
     RepositoryPolicy,
     LifecyclePolicy,
     ScanOnPush,
+    IamPermissions,
 }
 
 impl CheckId {
-    pub const ALL: [CheckId; 10] = [
+    pub const ALL: [CheckId; 11] = [
         Self::Reference,
         Self::AwsCredentials,
         Self::Repository,
@@ -39,6 +40,7 @@ impl CheckId {
         Self::RepositoryPolicy,
         Self::LifecyclePolicy,
         Self::ScanOnPush,
+        Self::IamPermissions,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -53,6 +55,7 @@ impl CheckId {
             Self::RepositoryPolicy => "repository-policy",
             Self::LifecyclePolicy => "lifecycle-policy",
             Self::ScanOnPush => "scan-on-push",
+            Self::IamPermissions => "iam-permissions",
         }
     }
 }
@@ -141,51 +144,9 @@ pub fn tag_is_immutable(mode: &str, exclusions: &[String], tag: &str) -> bool {
     }
 }
 
-/// Repository policy statements that deny pushing (best effort: Deny + a push action).
-pub fn denying_statements(policy: &serde_json::Value) -> Vec<String> {
-    let push_actions = [
-        "ecr:PutImage",
-        "ecr:InitiateLayerUpload",
-        "ecr:UploadLayerPart",
-        "ecr:CompleteLayerUpload",
-    ];
-    let statements = match &policy["Statement"] {
-        serde_json::Value::Array(list) => list.clone(),
-        one @ serde_json::Value::Object(_) => vec![one.clone()],
-        _ => Vec::new(),
-    };
-    statements
-        .iter()
-        .filter(|s| s["Effect"] == "Deny")
-        .filter(|s| {
-            let actions: Vec<String> = match &s["Action"] {
-                serde_json::Value::String(a) => vec![a.clone()],
-                serde_json::Value::Array(a) => a
-                    .iter()
-                    .filter_map(|x| x.as_str().map(String::from))
-                    .collect(),
-                _ => Vec::new(),
-            };
-            actions.iter().any(|a| {
-                push_actions.iter().any(|p| {
-                    crate::lifecycle::wildcard::matches(
-                        &a.to_ascii_lowercase(),
-                        &p.to_ascii_lowercase(),
-                    )
-                })
-            })
-        })
-        .map(|s| {
-            let sid = s["Sid"].as_str().unwrap_or("(no Sid)");
-            format!("{sid} denies push to {}", s["Principal"])
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn check_ids_print_as_they_serialize() {
@@ -219,16 +180,5 @@ mod tests {
             "release-1"
         ));
         assert!(!tag_is_immutable("MUTABLE", &[], "v1"));
-    }
-
-    #[test]
-    fn finds_deny_statements_for_push() {
-        let policy = json!({"Statement":[
-            {"Sid":"NoPush","Effect":"Deny","Principal":"*","Action":["ecr:Put*"]},
-            {"Sid":"Pull","Effect":"Allow","Principal":"*","Action":"ecr:BatchGetImage"},
-            {"Sid":"NoPull","Effect":"Deny","Principal":"*","Action":"ecr:BatchGetImage"}]});
-        let found = denying_statements(&policy);
-        assert_eq!(found.len(), 1);
-        assert!(found[0].starts_with("NoPush"));
     }
 }

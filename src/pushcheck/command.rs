@@ -2,7 +2,8 @@
 //! failed), reports, and with `--fix` creates the repository and logs docker in, then
 //! checks again.
 
-use super::check::{AutoFix, Check, CheckId, Status, denying_statements, tag_is_immutable};
+use super::check::{AutoFix, Check, CheckId, Status, tag_is_immutable};
+use super::permissions;
 use super::probes;
 use crate::aws::{self, AwsContext, images as ecr_images, repositories};
 use crate::cli::PushCheckArgs;
@@ -305,6 +306,9 @@ async fn check_all(
             }
         }
     }
+    // The caller's IAM for the push actions (with or without the repository).
+    f.checks
+        .push(permissions::iam_check(&ctx, &image.repository).await);
     f.token = Some(token);
     f.ctx = Some(ctx);
     f
@@ -345,25 +349,7 @@ fn immutability(repo: &ObservedRepo, images: &[Image], tag: &str) -> Check {
 }
 
 async fn policy_check(ctx: &AwsContext, repository: &str) -> Check {
-    let policy = match repositories::repository_policy(ctx, repository).await {
-        Ok(Some(policy)) => policy,
-        Ok(None) => return Check::ok(CheckId::RepositoryPolicy, "no repository policy"),
-        Err(e) => {
-            return Check::skipped(
-                CheckId::RepositoryPolicy,
-                format!("could not read the repository policy: {e}"),
-            );
-        }
-    };
-    let denies = denying_statements(&policy);
-    match denies.is_empty() {
-        true => Check::ok(CheckId::RepositoryPolicy, "no statement denies pushing"),
-        false => Check::fail(
-            CheckId::RepositoryPolicy,
-            denies.join("; "),
-            "remove or narrow the Deny statement (aws ecr get-repository-policy)",
-        ),
-    }
+    permissions::repository_policy_check(ctx, repository).await
 }
 
 /// Would the policy expire the freshly pushed tag at once?

@@ -3,5 +3,6 @@
 
 pub mod check;
 pub mod command;
+pub mod permissions;
 pub mod probes;
 pub mod report;

@@ -126,7 +126,8 @@ fn start() -> StandIns {
     spawn(
         Command::new(&moto)
             .args(["-H", "127.0.0.1", "-p", &moto_port.to_string()])
-            // AWS managed policies (AmazonEC2ContainerRegistryReadOnly, PullOnly…), as IAM has them.
+            // AWS managed policies (AmazonEC2ContainerRegistryReadOnly…) exist in IAM, as
+            // in AWS: the IAM checks read them, never a copy of ours. Costs ~2 s once.
             .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
             .stdout(log_file(&root, "moto.log"))
             .stderr(log_file(&root, "moto.log")),
