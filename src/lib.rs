@@ -147,6 +147,7 @@ async fn dispatch(command: &Command, settings: &Settings, printer: &Printer) -> 
         Command::Scan(ScanCommand::Gate(args)) => scan::command::run(settings, args, printer).await,
         Command::Migrate(args) => migrate::command::run(settings, args, printer).await,
         Command::PushCheck(args) => pushcheck::command::run(settings, args, printer).await,
+        Command::PullCheck(args) => pullcheck::command::run(settings, args, printer).await,
         Command::Login(args) => match &args.command {
             Some(LoginCommand::Status(status)) => login::status::run(status, printer).await,
             None => login::command::run(settings, args, printer).await,

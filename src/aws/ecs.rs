@@ -227,7 +227,6 @@ async fn tasks(
 
 /// What pull-check needs of a task definition.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[allow(dead_code)] // pull-check's command (lands with the IAM adapter)
 pub struct TaskDefinitionRoles {
     /// `family:revision` as ECS resolved it.
     pub family_revision: String,
@@ -240,7 +239,6 @@ pub struct TaskDefinitionRoles {
 }
 
 /// DescribeTaskDefinition for `FAMILY[:REVISION]` (the latest ACTIVE revision without one).
-#[allow(dead_code)] // pull-check's command (lands with the IAM adapter)
 pub async fn task_definition_roles(
     ctx: &AwsContext,
     task_definition: &str,

@@ -45,48 +45,15 @@ pub async fn managed_policy_document(ctx: &AwsContext, policy_arn: &str) -> Resu
         .policy_version()
         .and_then(|v| v.document())
         .ok_or_else(|| CliError::remote(format!("{policy_arn} {version} has no document")))?;
-    let text = percent_decode(encoded);
+    let text = super::iam::decode_document(encoded).map_err(|why| {
+        CliError::remote(format!(
+            "{policy_arn} {version}: the document does not decode"
+        ))
+        .with_cause(why)
+    })?;
     // Pretty-printed when it is JSON (it always is), so a dry run shows it readably.
     Ok(serde_json::from_str::<serde_json::Value>(&text)
         .ok()
         .and_then(|v| serde_json::to_string_pretty(&v).ok())
         .unwrap_or(text))
-}
-
-/// RFC 3986 percent-decoding (IAM encodes policy documents so; `+` stays `+`).
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (
-            bytes[i],
-            bytes.get(i + 1).copied().and_then(hex),
-            bytes.get(i + 2).copied().and_then(hex),
-        ) {
-            (b'%', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            }
-            (b, ..) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn documents_are_percent_decoded_and_plus_stays() {
-        assert_eq!(
-            super::percent_decode("%7B%22a%22%3A%22b+c%22%7D"),
-            "{\"a\":\"b+c\"}"
-        );
-        assert_eq!(super::percent_decode("{\"a\": 1}"), "{\"a\": 1}");
-        assert_eq!(super::percent_decode("100%"), "100%");
-    }
 }

@@ -78,7 +78,6 @@ pub async fn images_in_use(ctx: &AwsContext) -> Result<Vec<ImageUse>> {
 
 /// What pull-check needs of a function.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[allow(dead_code)] // pull-check's command (lands with the IAM adapter)
 pub struct FunctionRole {
     pub function_arn: String,
     /// The execution role.
@@ -89,7 +88,6 @@ pub struct FunctionRole {
 }
 
 /// GetFunction for `name` (a name, ARN or partial ARN).
-#[allow(dead_code)] // pull-check's command (lands with the IAM adapter)
 pub async fn function_role(ctx: &AwsContext, name: &str) -> Result<FunctionRole> {
     let out = client(ctx).get_function().function_name(name).send().await;
     let out = match out {

@@ -9,18 +9,12 @@ mod profiles;
 mod settings;
 pub use explicit_false::ExplicitScanOnPushFalse;
 pub mod ecs;
-// Used by pull-check's command, which lands with the IAM adapter.
-#[allow(dead_code)]
 pub mod eks;
 pub mod iam;
-// Used by pull-check's command, which lands with the IAM adapter.
-#[allow(dead_code)]
 pub mod iam_fix;
 pub mod identity;
 pub mod images;
 pub mod lambda;
-// Used by pull-check's command, which lands with the IAM adapter.
-#[allow(dead_code)]
 pub mod replication;
 pub mod repositories;
 pub mod retag;

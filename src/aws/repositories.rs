@@ -148,7 +148,6 @@ pub async fn repository_policy(ctx: &AwsContext, name: &str) -> Result<Option<Va
 }
 
 /// Replaces the repository policy with `text` (SetRepositoryPolicy).
-#[allow(dead_code)] // pull-check's command (lands with the IAM adapter)
 pub async fn set_repository_policy(ctx: &AwsContext, name: &str, text: &str) -> Result<()> {
     ctx.ecr
         .set_repository_policy()

@@ -6,12 +6,34 @@ use serde_json::{Value, json};
 use super::check::{AutoFix, Check, CheckId, Status};
 use crate::iam::{self, Decision, Evaluation, Grant, Policies, Policy, Principal, Request};
 
-/// What a pull calls on the repository (besides `ecr:GetAuthorizationToken` on `*`).
+/// What a pull may call on the repository (besides `ecr:GetAuthorizationToken` on `*`).
+/// The last is [`OPTIONAL_ACTION`].
 pub const PULL_ACTIONS: [&str; 3] = [
     "ecr:BatchGetImage",
     "ecr:GetDownloadUrlForLayer",
     "ecr:BatchCheckLayerAvailability",
 ];
+
+/// Checked, but a pull works without it: docker, containerd and kubelet fetch the manifest
+/// (BatchGetImage) and the layers (GetDownloadUrlForLayer) only, and
+/// AmazonEC2ContainerRegistryPullOnly does not grant it. Missing, it warns.
+pub const OPTIONAL_ACTION: &str = "ecr:BatchCheckLayerAvailability";
+
+/// A failure on [`OPTIONAL_ACTION`] is a warning.
+fn soften(action: &str, check: Check) -> Check {
+    if action != OPTIONAL_ACTION || check.status != Status::Fail {
+        return check;
+    }
+    Check {
+        status: Status::Warn,
+        reason: format!(
+            "{} (a pull does not need it: docker, containerd and kubelet pull without it, and AmazonEC2ContainerRegistryPullOnly does not grant it; some tools check layers with it)",
+            check.reason
+        ),
+        auto_fix: None,
+        ..check
+    }
+}
 
 /// The AWS managed policy `--fix` attaches: exactly the pull actions, nothing more.
 pub const PULL_ONLY_POLICY: &str = "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly";
@@ -297,6 +319,7 @@ fn identity_side(input: &AccessInput, evaluations: &[(&str, Evaluation)], cross:
                 ),
             }
         };
+        let check = soften(action, check);
         if check.status == Status::Ok {
             oks.push(action.to_string());
         }
@@ -420,6 +443,7 @@ fn resource_side(
                 })
             }
         };
+        let check = soften(action, check);
         if worst.as_ref().is_none_or(|w| check.status > w.status) {
             worst = Some(check);
         }
@@ -565,7 +589,8 @@ mod tests {
 
     /// AmazonEC2ContainerRegistryPullOnly as IAM ships it (the e2e tests read the real
     /// one from moto's IAM).
-    const PULL_ONLY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ecr:GetAuthorizationToken","ecr:BatchCheckLayerAvailability","ecr:GetDownloadUrlForLayer","ecr:BatchGetImage"],"Resource":"*"}]}"#;
+    const PULL_ONLY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ecr:GetAuthorizationToken","ecr:BatchGetImage","ecr:GetDownloadUrlForLayer","ecr:BatchImportUpstreamImage"],"Resource":"*"}]}"#;
+    const READ_ONLY_PART: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ecr:GetAuthorizationToken","ecr:BatchCheckLayerAvailability","ecr:GetDownloadUrlForLayer","ecr:BatchGetImage"],"Resource":"*"}]}"#;
 
     fn input(principal: &str, identity: &[(&str, &str)], repo_policy: Option<&str>) -> AccessInput {
         let p = Principal::from_arn(principal).unwrap();
@@ -620,20 +645,29 @@ mod tests {
     }
 
     #[test]
-    fn the_pull_only_policy_passes_every_access_check() {
+    fn the_read_only_policy_passes_every_access_check_and_pull_only_warns_about_layer_checks() {
+        let read_only = &[("AmazonEC2ContainerRegistryReadOnly", READ_ONLY_PART)];
         let checks = checks(&input(
             "arn:aws:iam::123456789012:role/nodes",
-            &[("AmazonEC2ContainerRegistryPullOnly", PULL_ONLY)],
+            read_only,
             None,
         ));
         for c in &checks {
             assert_eq!(c.status, Status::Ok, "{c:?}");
         }
-        assert!(
-            get(&checks, CheckId::IamPull)
-                .reason
-                .contains("AmazonEC2ContainerRegistryPullOnly")
-        );
+        let pull = get(&checks, CheckId::IamPull);
+        assert!(pull.reason.contains("AmazonEC2ContainerRegistryReadOnly"));
+        let pull_only = &[("AmazonEC2ContainerRegistryPullOnly", PULL_ONLY)];
+        let pull_only = super::checks(&input(
+            "arn:aws:iam::123456789012:role/nodes",
+            pull_only,
+            None,
+        ));
+        let pull = get(&pull_only, CheckId::IamPull);
+        assert_eq!(pull.status, Status::Warn, "{pull:?}");
+        assert!(pull.reason.contains("ecr:BatchCheckLayerAvailability") && pull.auto_fix.is_none());
+        let token = get(&pull_only, CheckId::IamAuthorizationToken);
+        assert_eq!(token.status, Status::Ok);
     }
 
     #[test]
@@ -643,7 +677,7 @@ mod tests {
             &[("AmazonEC2ContainerRegistryPullOnly", PULL_ONLY)],
             None,
         ));
-        assert_eq!(get(&checks, CheckId::IamPull).status, Status::Ok);
+        assert_eq!(get(&checks, CheckId::IamPull).status, Status::Warn);
         let repo = get(&checks, CheckId::RepositoryPolicy);
         assert_eq!(repo.status, Status::Fail);
         assert!(

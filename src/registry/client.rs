@@ -518,7 +518,6 @@ impl RegistryClient {
 
     /// A small blob (an image config), read whole within the manifest size bound and
     /// checked against its digest; `None` when the registry has none.
-    #[allow(dead_code)] // pull-check's command (lands with the IAM adapter)
     pub async fn get_small_blob(&self, repo: &str, digest: &str) -> Result<Option<Vec<u8>>> {
         let url = self.url(&format!("{repo}/blobs/{digest}"));
         let what = format!("reading blob {digest} in {}/{repo}", self.host);
