@@ -6,3 +6,5 @@
 // (network.rs) build on the same type meanwhile.
 #[allow(dead_code)]
 pub mod check;
+#[allow(dead_code)]
+pub mod network;
