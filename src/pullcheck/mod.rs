@@ -8,3 +8,5 @@
 pub mod check;
 #[allow(dead_code)]
 pub mod network;
+#[allow(dead_code)]
+pub mod vpc;
