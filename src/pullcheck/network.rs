@@ -647,7 +647,8 @@ impl Ctx<'_> {
                 ),
             );
         }
-        let mut served = Vec::new();
+        // "rtb → vpce" → the subnets it serves.
+        let mut served: Vec<(String, Vec<&str>)> = Vec::new();
         let mut via_internet = Vec::new();
         let mut via_unknown = Vec::new();
         let mut unknown_tables: Vec<&str> = Vec::new();
@@ -667,7 +668,11 @@ impl Ctx<'_> {
                         .any(|r| r.active && r.target == RouteTarget::VpcEndpoint(e.id.clone()))
             });
             if let Some(g) = gateway {
-                served.push(format!("{} ({} → {})", s.id, table.id, g.id));
+                let key = format!("{} → {}", table.id, g.id);
+                match served.iter_mut().find(|(k, _)| k == &key) {
+                    Some((_, list)) => list.push(s.id.as_str()),
+                    None => served.push((key, vec![s.id.as_str()])),
+                }
                 continue;
             }
             match egress(net, &s.id) {
@@ -689,8 +694,12 @@ impl Ctx<'_> {
             findings.push(Finding {
                 status: Status::Ok,
                 reason: format!(
-                    "S3 gateway endpoint on the route table of {}",
-                    served.join(", ")
+                    "S3 gateway endpoint on the subnets' route tables: {}",
+                    served
+                        .iter()
+                        .map(|(k, subnets)| format!("{k} ({})", subnets.join(", ")))
+                        .collect::<Vec<_>>()
+                        .join("; ")
                 ),
                 fix: None,
             });

@@ -154,7 +154,12 @@ fn a_private_vpc_with_every_endpoint_passes() {
     assert!(dkr.reason.contains("admit HTTPS"), "{}", dkr.reason);
     assert!(dkr.fix.is_none());
     let s3 = get(&checks, CheckId::EndpointS3);
-    assert!(s3.reason.contains("rtb-private → vpce-s3"), "{}", s3.reason);
+    assert!(
+        s3.reason
+            .contains("rtb-private → vpce-s3 (subnet-a, subnet-b)"),
+        "{}",
+        s3.reason
+    );
 }
 
 #[test]
