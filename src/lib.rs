@@ -8,6 +8,7 @@ pub(crate) mod error;
 pub(crate) mod exit;
 pub(crate) mod fsutil;
 pub mod generate;
+pub(crate) mod iam;
 pub(crate) mod input;
 pub(crate) mod kube;
 pub(crate) mod lifecycle;

@@ -21,3 +21,21 @@ pub async fn registry_account(ctx: &AwsContext) -> Result<String> {
             .with_hint("pass --registry-id ACCOUNT")
     })
 }
+
+/// Who the credentials are: (ARN, account) from STS GetCallerIdentity.
+#[allow(dead_code)] // pull-check's command (lands with the IAM adapter)
+pub async fn caller(ctx: &AwsContext) -> Result<(String, String)> {
+    let sts = aws_sdk_sts::Client::new(&ctx.sdk);
+    let out = sts
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| sdk_error("could not find who the AWS credentials are", e))?;
+    match (out.arn(), out.account()) {
+        (Some(arn), Some(account)) => Ok((arn.to_string(), account.to_string())),
+        _ => Err(
+            CliError::remote("could not find who the AWS credentials are")
+                .with_cause("GetCallerIdentity returned no ARN or account"),
+        ),
+    }
+}

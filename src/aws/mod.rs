@@ -12,9 +12,18 @@ pub use explicit_false::ExplicitScanOnPushFalse;
 #[allow(dead_code)]
 pub mod ec2;
 pub mod ecs;
+// Used by pull-check's command, which lands with the IAM adapter.
+#[allow(dead_code)]
+pub mod eks;
+// Used by pull-check's command, which lands with the IAM adapter.
+#[allow(dead_code)]
+pub mod iam_fix;
 pub mod identity;
 pub mod images;
 pub mod lambda;
+// Used by pull-check's command, which lands with the IAM adapter.
+#[allow(dead_code)]
+pub mod replication;
 pub mod repositories;
 pub mod retag;
 pub mod scans;

@@ -9,6 +9,7 @@ pub mod media_type;
 // Read by `aws::ec2`, judged by `pullcheck::network`; dead until `--vpc` is wired.
 #[allow(dead_code)]
 pub mod network;
+pub mod platform;
 pub mod reference;
 pub mod repository;
 pub mod workload;

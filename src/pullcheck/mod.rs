@@ -1,12 +1,14 @@
 //! `ecrctl pull-check`: why a pod, task or function cannot pull an image, each reason with
-//! its fix. `check` holds the shared finding type; the engines are pure (`network` is the
-//! `--vpc` part); `command` gathers evidence, runs the engines and applies `--fix`.
+//! its fix. `check` holds the finding type; `engine` (reference, platform, region) and
+//! `access` (IAM and the repository policy, through `crate::iam`) are pure, as is
+//! `network` (the `--vpc` part); `command` gathers evidence, runs them and applies `--fix`.
 
-// Used by the command once it is wired (the next commits); the skeleton lets `--vpc`
-// (network.rs) build on the same type meanwhile.
-#[allow(dead_code)]
+// The command that runs these engines lands with the IAM adapter (aws::iam).
+#![allow(dead_code)]
+
+pub mod access;
 pub mod check;
-#[allow(dead_code)]
+pub mod engine;
 pub mod network;
-#[allow(dead_code)]
+pub mod report;
 pub mod vpc;

@@ -126,6 +126,8 @@ fn start() -> StandIns {
     spawn(
         Command::new(&moto)
             .args(["-H", "127.0.0.1", "-p", &moto_port.to_string()])
+            // AWS managed policies (AmazonEC2ContainerRegistryReadOnly, PullOnly…), as IAM has them.
+            .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
             .stdout(log_file(&root, "moto.log"))
             .stderr(log_file(&root, "moto.log")),
     );

@@ -88,6 +88,12 @@ fn each_layer_imports_only_layers_below_it() {
                 .map(String::as_str)
                 .filter(|i| *i != "model")
                 .collect(),
+            // The IAM evaluator sits at the model level: model types and itself only.
+            "iam" => imports
+                .iter()
+                .map(String::as_str)
+                .filter(|i| !["model", "iam"].contains(i))
+                .collect(),
             // Adapters translate to model types; they never reach up into commands.
             m if ADAPTERS.contains(&m) => imports
                 .iter()
