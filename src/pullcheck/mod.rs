@@ -7,4 +7,6 @@ pub mod access;
 pub mod check;
 pub mod command;
 pub mod engine;
+pub mod network;
 pub mod report;
+pub mod vpc;
