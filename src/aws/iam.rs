@@ -125,10 +125,19 @@ pub async fn caller(ctx: &AwsContext) -> Result<Principal, CliError> {
         .await
         .map_err(|e| sdk_error("could not find who the AWS credentials are", e))?;
     let arn = out.arn().unwrap_or_default();
-    Principal::from_arn(arn).map_err(|e| {
-        CliError::remote("could not tell which IAM principal the credentials are")
-            .with_cause(e.to_string())
-    })
+    match (Principal::from_arn(arn), out.account()) {
+        (Ok(principal), _) => Ok(principal),
+        // An ARN of no known kind (stand-ins have some): kept as it is, it matches only
+        // itself and its account, and every principal key about it stays unknown.
+        (Err(_), Some(account)) if !arn.is_empty() => Ok(Principal {
+            arn: arn.to_string(),
+            account: account.to_string(),
+        }),
+        (Err(e), _) => Err(CliError::remote(
+            "could not tell which IAM principal the credentials are",
+        )
+        .with_cause(e.to_string())),
+    }
 }
 
 /// IAM returns policy documents URL-encoded (RFC 3986); some stand-ins return them plain.

@@ -38,6 +38,7 @@ impl Context {
 
     /// The key is known not to be in the request (e.g. `aws:SourceVpce` for a request
     /// that does not come through a VPC endpoint).
+    #[allow(dead_code)] // pull-check uses it
     pub fn without(mut self, key: &str) -> Context {
         self.set(key, None);
         self

@@ -192,18 +192,28 @@ pub fn evaluate(policies: &Policies, request: &Request) -> Evaluation {
     let (deny, denying, deny_unknown) = grant(denies);
 
     let (identity_truth, identity_yes, identity_unknown) = grant(allows(identity));
-    // In the same account, a grant to the account principal delegates to IAM: it adds
-    // nothing to the identity policies. Across accounts it is the resource side's part.
+    // In the same account, a grant to the account principal delegates to IAM: for ECR it
+    // adds nothing to the identity policies. Across accounts it is the resource side's
+    // part. A KMS key is the exception: its key policy must allow, directly or by
+    // delegating to the account (then IAM must allow too); IAM alone never does.
+    let key = request.action.to_ascii_lowercase().starts_with("kms:");
     let counts = |f: &&Found| match f.principal {
-        Some(PrincipalMatch::Account) => cross_account,
+        Some(PrincipalMatch::Account) => cross_account || key,
         _ => true,
     };
     let (resource_truth, resource_yes, resource_unknown) = grant(allows(resource).filter(counts));
+    let delegates = |f: &&Found| f.principal == Some(PrincipalMatch::Account);
+    let (direct_truth, _, _) = grant(allows(resource).filter(|f| !delegates(f)));
+    let (delegated_truth, _, _) = grant(allows(resource).filter(delegates));
 
-    let allowed = match (service, cross_account) {
-        (true, _) => resource_truth.clone(),
-        (false, true) => Truth::all([identity_truth.clone(), resource_truth.clone()]),
-        (false, false) => Truth::any([identity_truth.clone(), resource_truth.clone()]),
+    let allowed = match (service, cross_account, key) {
+        (true, _, _) => resource_truth.clone(),
+        (false, true, _) => Truth::all([identity_truth.clone(), resource_truth.clone()]),
+        (false, false, false) => Truth::any([identity_truth.clone(), resource_truth.clone()]),
+        (false, false, true) => Truth::any([
+            direct_truth,
+            Truth::all([identity_truth.clone(), delegated_truth]),
+        ]),
     };
 
     let mut evaluation = Evaluation {

@@ -4,9 +4,6 @@
 //! makes the answer `Unknown` with the reason, never a confident wrong answer.
 //! `aws::iam` reads identity policies; `pullcheck` and `pushcheck` ask the questions.
 
-// Built for pull-check and push-check; parts are used by one command only.
-#![allow(dead_code, unused_imports)]
-
 mod condition;
 mod context;
 mod eval;
@@ -17,8 +14,10 @@ mod principal;
 #[cfg(test)]
 mod tests;
 
+#[allow(unused_imports)] // the typed pieces, for callers that look inside a policy
 pub use context::{Context, Lookup};
 pub use eval::evaluate;
+#[allow(unused_imports)]
 pub use policy::{
     Condition, Effect, Patterns, PolicyDocument, PolicyError, PrincipalBlock, PrincipalSet,
     Statement,
@@ -56,6 +55,9 @@ pub struct Request {
 /// Everything that decides: the principal's identity policies, the resource's policy
 /// (repository or key policy) and the account that owns the resource, plus what is known
 /// to exist but is not evaluated (permissions boundary, SCPs, session policies).
+/// For `kms:` actions `resource` is the key policy, which must allow (directly, or to the
+/// account root and then IAM too): `None` there means "no key policy", a deny — pass a
+/// key policy that could not be read as a skipped check instead.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Policies {
     pub identity: Vec<Policy>,
@@ -139,10 +141,4 @@ pub struct Evaluation {
     pub cross_account: bool,
     /// Not evaluated, not decisive: permissions boundary, SCPs, session policies.
     pub caveats: Vec<String>,
-}
-
-impl Evaluation {
-    pub fn allowed(&self) -> bool {
-        self.decision == Decision::Allow
-    }
 }

@@ -74,7 +74,8 @@ impl Principal {
         }
     }
 
-    /// An AWS service principal such as `lambda.amazonaws.com`.
+    /// An AWS service principal such as `lambda.amazonaws.com` (pull-check: Lambda).
+    #[allow(dead_code)]
     pub fn service(name: &str) -> Principal {
         Principal {
             arn: name.to_string(),
@@ -119,15 +120,6 @@ impl Principal {
 
     pub fn is_service(&self) -> bool {
         matches!(self.kind(), PrincipalKind::Service { .. })
-    }
-
-    /// The role a role or role session acts as, by name.
-    pub fn role_name(&self) -> Option<String> {
-        match self.kind() {
-            PrincipalKind::Role { name } => Some(name),
-            PrincipalKind::AssumedRole { role, .. } => Some(role),
-            _ => None,
-        }
     }
 }
 

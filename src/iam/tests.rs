@@ -516,6 +516,48 @@ fn permissions_boundary_is_a_caveat_and_not_principal_deny_applies() {
 }
 
 #[test]
+fn kms_key_policy_must_allow_directly_or_through_the_account() {
+    // KMS docs: the default key policy's "Enable IAM User Permissions" statement lets IAM
+    // policies grant; without it, IAM alone grants nothing.
+    let key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    let decrypt = inline(r#"{"Effect":"Allow","Action":"kms:Decrypt","Resource":"*"}"#);
+    let mut r = request(NODE, "kms:Decrypt");
+    r.resource = key.into();
+    let enable_iam = policy(
+        "key policy",
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"Enable IAM User Permissions","Effect":"Allow",
+        "Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"kms:*","Resource":"*"}]}"#,
+    );
+    let admins_only = policy(
+        "key policy",
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"Admins","Effect":"Allow",
+        "Principal":{"AWS":"arn:aws:iam::111122223333:role/admin"},"Action":"kms:*","Resource":"*"}]}"#,
+    );
+    let node_direct = policy(
+        "key policy",
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"Node","Effect":"Allow",
+        "Principal":{"AWS":"arn:aws:iam::111122223333:role/node"},"Action":"kms:Decrypt","Resource":"*"}]}"#,
+    );
+    let with = |identity: &[Policy], key_policy: Option<Policy>| {
+        decide(&policies(identity, key_policy), &r)
+    };
+    assert_eq!(
+        with(std::slice::from_ref(&decrypt), Some(enable_iam.clone())),
+        Decision::Allow
+    );
+    assert_eq!(with(&[], Some(enable_iam)), Decision::ImplicitDeny);
+    assert_eq!(
+        with(std::slice::from_ref(&decrypt), Some(admins_only)),
+        Decision::ImplicitDeny
+    );
+    assert_eq!(
+        with(std::slice::from_ref(&decrypt), None),
+        Decision::ImplicitDeny
+    );
+    assert_eq!(with(&[], Some(node_direct)), Decision::Allow);
+}
+
+#[test]
 fn get_authorization_token_needs_resource_star() {
     let scoped = inline(
         r#"{"Effect":"Allow","Action":"ecr:GetAuthorizationToken","Resource":"arn:aws:ecr:*:111122223333:repository/*"}"#,

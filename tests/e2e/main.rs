@@ -16,6 +16,7 @@ mod generated;
 mod harness;
 mod help;
 mod hostile;
+mod iam_checks;
 mod images;
 mod inputs;
 mod layers;
