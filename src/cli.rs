@@ -1002,6 +1002,17 @@ pub struct PullCheckArgs {
     #[arg(long, value_name = "REGION")]
     pub region_of_consumer: Option<String>,
 
+    /// Check that the VPC's subnets reach ECR: interface endpoints ecr.api / ecr.dkr with
+    /// private DNS, the S3 gateway endpoint on their route tables, or a NAT/internet route
+    /// (read in the consumer's region)
+    #[arg(long, value_name = "VPC_ID")]
+    pub vpc: Option<String>,
+
+    /// With --vpc: only this subnet, where the workload runs (repeatable; default: every
+    /// subnet of the VPC)
+    #[arg(long = "subnet", value_name = "SUBNET_ID", requires = "vpc")]
+    pub subnets: Vec<String>,
+
     /// Apply the safe fixes: attach AmazonEC2ContainerRegistryPullOnly to the role, add a
     /// repository-policy statement for the consumer account
     #[arg(long)]
