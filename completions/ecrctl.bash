@@ -1243,7 +1243,7 @@ _ecrctl() {
             return 0
             ;;
         ecrctl__subcmd__pull__subcmd__check)
-            opts="-y -o -q -v -h -V --principal --eks-nodegroup --ecs-task-definition --lambda-function --platform --region-of-consumer --fix --dry-run --yes --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version"
+            opts="-y -o -q -v -h -V --principal --eks-nodegroup --ecs-task-definition --lambda-function --platform --region-of-consumer --vpc --subnet --fix --dry-run --yes --profile --region --registry-id --endpoint-url --registry-endpoint --ca-cert --output --quiet --verbose --no-color --no-progress --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1270,6 +1270,14 @@ _ecrctl() {
                     return 0
                     ;;
                 --region-of-consumer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vpc)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subnet)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -459,6 +459,8 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
             cand --lambda-function 'Who pulls: this Lambda function''s role (and the Lambda service across accounts)'
             cand --platform 'The platform the consumer runs, e.g. linux/arm64 (default: what the node group, task definition or function says, when it says)'
             cand --region-of-consumer 'The region the consumer runs in (default: the configured region for a node group, task definition or function; that is also where they are looked up)'
+            cand --vpc 'Check that the VPC''s subnets reach ECR: interface endpoints ecr.api / ecr.dkr with private DNS, the S3 gateway endpoint on their route tables, or a NAT/internet route (read in the consumer''s region)'
+            cand --subnet 'With --vpc: only this subnet, where the workload runs (repeatable; default: every subnet of the VPC)'
             cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)'
             cand --region 'AWS region, e.g. us-east-1 (`login` and `lifecycle` take several)'
             cand --registry-id 'AWS account ID of the registry; default: the caller''s (`login` and `lifecycle` take several)'

@@ -962,7 +962,8 @@ and the Lambda service across accounts); default: the caller of these credential
 Checks, in order: the reference (repository, tag or digest, not archived); the principal;
 ecr:GetAuthorizationToken; the pull actions (BatchGetImage, GetDownloadUrlForLayer,
 BatchCheckLayerAvailability) in IAM; the repository policy (cross-account); kms:Decrypt
-for KMS repositories; the platform; the consumer's region and replication.
+for KMS repositories; the platform; the consumer's region and replication; with --vpc, the
+VPC's paths to ECR (vpc, endpoint-ecr-api, endpoint-ecr-dkr, endpoint-s3).
 
 Exit codes: 0 nothing fails (warnings allowed), 1 a pull would fail, 2 bad input, 3 a
 check could not run (and none fails).
@@ -970,7 +971,8 @@ check could not run (and none fails).
 Examples:
   ecrctl pull-check 123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/api:v1 --eks-nodegroup prod/arm-nodes
   ecrctl pull-check team/api:v1 --principal arn:aws:iam::210987654321:role/deployer
-  ecrctl pull-check team/api:v1 --ecs-task-definition api:42 --fix --dry-run")]
+  ecrctl pull-check team/api:v1 --ecs-task-definition api:42 --fix --dry-run
+  ecrctl pull-check team/api:v1 --eks-nodegroup prod/nodes --vpc vpc-0a1b2c3d4e5f67890")]
 pub struct PullCheckArgs {
     /// The image to pull: ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO:TAG (or @DIGEST), or REPO:TAG
     #[arg(value_name = "IMAGE")]
@@ -1001,6 +1003,17 @@ pub struct PullCheckArgs {
     /// task definition or function; that is also where they are looked up)
     #[arg(long, value_name = "REGION")]
     pub region_of_consumer: Option<String>,
+
+    /// Check that the VPC's subnets reach ECR: interface endpoints ecr.api / ecr.dkr with
+    /// private DNS, the S3 gateway endpoint on their route tables, or a NAT/internet route
+    /// (read in the consumer's region)
+    #[arg(long, value_name = "VPC_ID")]
+    pub vpc: Option<String>,
+
+    /// With --vpc: only this subnet, where the workload runs (repeatable; default: every
+    /// subnet of the VPC)
+    #[arg(long = "subnet", value_name = "SUBNET_ID", requires = "vpc")]
+    pub subnets: Vec<String>,
 
     /// Apply the safe fixes: attach AmazonEC2ContainerRegistryPullOnly to the role, add a
     /// repository-policy statement for the consumer account

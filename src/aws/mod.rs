@@ -8,8 +8,6 @@ mod explicit_false;
 mod profiles;
 mod settings;
 pub use explicit_false::ExplicitScanOnPushFalse;
-// Used by `pull-check --vpc` once wired into the command (a later commit).
-#[allow(dead_code)]
 pub mod ec2;
 pub mod ecs;
 pub mod eks;

@@ -6,8 +6,6 @@ pub mod finding;
 pub mod image;
 pub mod manifest;
 pub mod media_type;
-// Read by `aws::ec2`, judged by `pullcheck::network`; dead until `--vpc` is wired.
-#[allow(dead_code)]
 pub mod network;
 pub mod platform;
 pub mod reference;

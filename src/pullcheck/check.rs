@@ -26,7 +26,6 @@ impl Status {
 
 /// Every check pull-check runs, in the order it reports them. The `--vpc` ones are built
 /// by `network` (the engine for `--vpc`).
-#[allow(dead_code)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum CheckId {

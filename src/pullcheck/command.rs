@@ -47,6 +47,13 @@ pub async fn run(settings: &Settings, args: &PullCheckArgs, printer: &Printer) -
     let (repo_ctx, consumer_ctx) = contexts(settings, args, &input.image).await?;
     let (caller_arn, caller_account) = aws::identity::caller(&repo_ctx).await?;
     let consumer = resolve(args, &consumer_ctx, &caller_arn, &input).await?;
+    // `--vpc`: the network does not change with --fix, so it is read once.
+    let network = match &args.vpc {
+        Some(vpc) => {
+            super::vpc::checks(&consumer_ctx, vpc, &args.subnets, &repo_ctx.region).await?
+        }
+        None => Vec::new(),
+    };
     let mut checks = check_all(
         settings,
         &repo_ctx,
@@ -56,6 +63,7 @@ pub async fn run(settings: &Settings, args: &PullCheckArgs, printer: &Printer) -
         &input,
     )
     .await;
+    checks.extend(network.iter().cloned());
     let principal = consumer.principal.as_ref().map(|p| p.arn.as_str());
     super::report::print(printer, &args.image, principal, &checks);
     let fixes: Vec<AutoFix> = checks.iter().filter_map(|c| c.auto_fix.clone()).collect();
@@ -90,6 +98,7 @@ pub async fn run(settings: &Settings, args: &PullCheckArgs, printer: &Printer) -
                 &input,
             )
             .await;
+            checks.extend(network.iter().cloned());
             super::report::print(printer, &args.image, principal, &checks);
         }
     } else if args.fix {
@@ -143,6 +152,9 @@ fn validate(settings: &Settings, args: &PullCheckArgs) -> Result<Input> {
     }
     if let Some(r) = &args.region_of_consumer {
         aws::validate_region(r, "--region-of-consumer")?;
+    }
+    if let Some(vpc) = &args.vpc {
+        super::vpc::validate(vpc, &args.subnets)?;
     }
     let reference = image
         .digest

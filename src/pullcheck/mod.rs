@@ -7,9 +7,6 @@ pub mod access;
 pub mod check;
 pub mod command;
 pub mod engine;
-// `--vpc` (network, vpc) is wired into the command by the h16-net branch.
-#[allow(dead_code)]
 pub mod network;
 pub mod report;
-#[allow(dead_code)]
 pub mod vpc;

@@ -54,7 +54,8 @@ pub async fn checks(
             ))
             .with_hint(format!(
                 "check the id and the region: `aws ec2 describe-vpcs --region {} --query \
-                 Vpcs[].VpcId` (--region picks the region the VPC is read in)",
+                 Vpcs[].VpcId` (the VPC is read in the consumer's region: \
+                 --region-of-consumer, else --region)",
                 ctx.region
             )));
         }
