@@ -141,6 +141,33 @@ fn explicit_deny_wins_anywhere() {
 }
 
 #[test]
+fn evaluation_logic_docs_identity_deny_beats_a_resource_allow() {
+    // IAM docs, evaluation logic: an explicit deny in any policy overrides any allow, in
+    // the same account and across accounts (the consumer account's own deny).
+    let deny_push =
+        inline(r#"{"Sid":"NoPush","Effect":"Deny","Action":"ecr:PutImage","Resource":"*"}"#);
+    let grant = repo_policy(
+        r#"{"Sid":"Push","Effect":"Allow","Principal":{"AWS":["arn:aws:iam::111122223333:role/node",
+          "arn:aws:iam::444455556666:role/consumer"]},"Action":"ecr:*"}"#,
+    );
+    let p = policies(std::slice::from_ref(&deny_push), Some(grant.clone()));
+    let e = evaluate(&p, &request(NODE, "ecr:PutImage"));
+    assert_eq!(e.decision, Decision::ExplicitDeny);
+    assert_eq!(e.deciding[0].policy, "inline:test");
+    assert_eq!(
+        decide(&p, &request(OTHER, "ecr:PutImage")),
+        Decision::ExplicitDeny
+    );
+    // Without the deny: the grant alone suffices in the same account, not across.
+    let p = policies(&[], Some(grant));
+    assert_eq!(decide(&p, &request(NODE, "ecr:PutImage")), Decision::Allow);
+    assert_eq!(
+        decide(&p, &request(OTHER, "ecr:PutImage")),
+        Decision::ImplicitDeny
+    );
+}
+
+#[test]
 fn wildcards_in_actions_and_resources() {
     let p = policy(
         "inline:pull",

@@ -185,6 +185,10 @@ fn a_role_session_is_judged_by_its_role_and_a_user_by_its_groups() {
         text(c, "SecretAccessKey"),
         Some(text(c, "SessionToken")),
     );
+    iam(
+        "put_role_permissions_boundary",
+        json!({"RoleName": role, "PermissionsBoundary": managed("AmazonEC2ContainerRegistryPowerUser")}),
+    );
     let run = push_check(&repo, &creds, &[]);
     let c = check(&run, "iam-permissions");
     assert_eq!(c["status"], "ok", "{c:#}");
@@ -192,7 +196,8 @@ fn a_role_session_is_judged_by_its_role_and_a_user_by_its_groups() {
     assert!(
         detail.contains(&format!("arn:aws:iam::{ACCOUNT}:role/ci/{role} may push"))
             && detail.contains("inline:push")
-            && detail.contains("session policy"),
+            && detail.contains("session policy")
+            && detail.contains("permissions boundary"),
         "{detail}"
     );
     // The same role on another repository: its inline policy does not reach there.
@@ -224,6 +229,39 @@ fn a_role_session_is_judged_by_its_role_and_a_user_by_its_groups() {
         )),
         "{c:#}"
     );
+}
+
+#[test]
+fn a_managed_policy_counts_at_its_default_version_only() {
+    let repo = new_repo();
+    let user = unique("iamc-versions");
+    let creds = user_with_keys(&user);
+    let doc = |actions: &[&str]| {
+        json!({"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":actions,"Resource":"*"}]})
+            .to_string()
+    };
+    let pull = doc(&["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]);
+    let created = iam(
+        "create_policy",
+        json!({"PolicyName": unique("iamc-policy"), "PolicyDocument": pull}),
+    );
+    let arn = created["Policy"]["Arn"].as_str().unwrap().to_string();
+    iam(
+        "create_policy_version",
+        json!({"PolicyArn": arn, "PolicyDocument": doc(&["ecr:*"]), "SetAsDefault": false}),
+    );
+    iam(
+        "attach_user_policy",
+        json!({"UserName": user, "PolicyArn": arn}),
+    );
+    let c = check(&push_check(&repo, &creds, &[]), "iam-permissions");
+    assert_eq!(c["status"], "fail", "v1 is the default: {c:#}");
+    iam(
+        "set_default_policy_version",
+        json!({"PolicyArn": arn, "VersionId": "v2"}),
+    );
+    let c = check(&push_check(&repo, &creds, &[]), "iam-permissions");
+    assert_eq!(c["status"], "ok", "v2 is the default: {c:#}");
 }
 
 fn set_policy(repo: &str, statements: Value) {

@@ -154,3 +154,32 @@ fn only_commands_see_cli_types() {
         "cli types below the command layer: {wrong:?}"
     );
 }
+
+#[test]
+fn the_iam_evaluator_does_no_io() {
+    // src/iam/ is a pure engine: no SDK, no network, no files, no processes, no clock.
+    let forbidden = [
+        "aws_sdk",
+        "aws_config",
+        "reqwest",
+        "tokio",
+        "std::fs",
+        "std::process",
+        "TcpStream",
+        "SystemTime",
+        "Timestamp::now",
+        "Zoned::now",
+    ];
+    let wrong: Vec<String> = source()
+        .into_iter()
+        .filter(|(_, module, _, _)| module == "iam")
+        .flat_map(|(file, _, _, text)| {
+            forbidden
+                .iter()
+                .filter(|f| text.contains(*f))
+                .map(|f| format!("{file} uses {f}"))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(wrong.is_empty(), "the IAM evaluator does I/O: {wrong:?}");
+}
