@@ -45,6 +45,7 @@ Register-ArgumentCompleter -Native -CommandName 'ecrctl' -ScriptBlock {
             [CompletionResult]::new('lifecycle', 'lifecycle', [CompletionResultType]::ParameterValue, 'Preview exactly what a lifecycle policy expires, check it, apply it safely')
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Wait for ECR scan results and pass or fail a build on them (CI gate)')
             [CompletionResult]::new('push-check', 'push-check', [CompletionResultType]::ParameterValue, 'Diagnose why a push to ECR would fail, before pushing')
+            [CompletionResult]::new('pull-check', 'pull-check', [CompletionResultType]::ParameterValue, 'Diagnose why a pod, task or function cannot pull an image from ECR')
             [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Copy and re-tag images between registries, digests preserved, resumably')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -548,6 +549,39 @@ Register-ArgumentCompleter -Native -CommandName 'ecrctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'ecrctl;pull-check' {
+            [CompletionResult]::new('--principal', '--principal', [CompletionResultType]::ParameterName, 'Who pulls: an IAM role or user ARN (an assumed-role session ARN means its role)')
+            [CompletionResult]::new('--eks-nodegroup', '--eks-nodegroup', [CompletionResultType]::ParameterName, 'Who pulls: the node role of this EKS managed node group')
+            [CompletionResult]::new('--ecs-task-definition', '--ecs-task-definition', [CompletionResultType]::ParameterName, 'Who pulls: the execution role of this ECS task definition')
+            [CompletionResult]::new('--lambda-function', '--lambda-function', [CompletionResultType]::ParameterName, 'Who pulls: this Lambda function''s role (and the Lambda service across accounts)')
+            [CompletionResult]::new('--platform', '--platform', [CompletionResultType]::ParameterName, 'The platform the consumer runs, e.g. linux/arm64 (default: what the node group, task definition or function says, when it says)')
+            [CompletionResult]::new('--region-of-consumer', '--region-of-consumer', [CompletionResultType]::ParameterName, 'The region the consumer runs in (default: the configured region for a node group, task definition or function; that is also where they are looked up)')
+            [CompletionResult]::new('--vpc', '--vpc', [CompletionResultType]::ParameterName, 'Check that the VPC''s subnets reach ECR: interface endpoints ecr.api / ecr.dkr with private DNS, the S3 gateway endpoint on their route tables, or a NAT/internet route (read in the consumer''s region)')
+            [CompletionResult]::new('--subnet', '--subnet', [CompletionResultType]::ParameterName, 'With --vpc: only this subnet, where the workload runs (repeatable; default: every subnet of the VPC)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region, e.g. us-east-1 (`login` and `lifecycle` take several)')
+            [CompletionResult]::new('--registry-id', '--registry-id', [CompletionResultType]::ParameterName, 'AWS account ID of the registry; default: the caller''s (`login` and `lifecycle` take several)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply')
+            [CompletionResult]::new('--registry-endpoint', '--registry-endpoint', [CompletionResultType]::ParameterName, 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format: a table for people, JSON for scripts')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format: a table for people, JSON for scripts')
+            [CompletionResult]::new('--fix', '--fix', [CompletionResultType]::ParameterName, 'Apply the safe fixes: attach AmazonEC2ContainerRegistryPullOnly to the role, add a repository-policy statement for the consumer account')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'With --fix: print the exact policy JSON and change nothing')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'With --fix: do not ask (required when not on a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'With --fix: do not ask (required when not on a terminal)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More detail on stderr (-v, -vv, -vvv); secrets are never logged')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More detail on stderr (-v, -vv, -vvv); secrets are never logged')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour output (also NO_COLOR)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never draw progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'ecrctl;migrate' {
             [CompletionResult]::new('--plan', '--plan', [CompletionResultType]::ParameterName, 'The plan: `SOURCE DESTINATION` per line (`-` reads stdin), TOML/JSON, or a `skopeo sync` YAML file (FILE.yaml, with --to)')
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Generate the plan: every repository under REGISTRY/PREFIX (listed with the registry API, or DescribeRepositories/DescribeImages for ECR)')
@@ -627,6 +661,7 @@ Register-ArgumentCompleter -Native -CommandName 'ecrctl' -ScriptBlock {
             [CompletionResult]::new('lifecycle', 'lifecycle', [CompletionResultType]::ParameterValue, 'Preview exactly what a lifecycle policy expires, check it, apply it safely')
             [CompletionResult]::new('scan', 'scan', [CompletionResultType]::ParameterValue, 'Wait for ECR scan results and pass or fail a build on them (CI gate)')
             [CompletionResult]::new('push-check', 'push-check', [CompletionResultType]::ParameterValue, 'Diagnose why a push to ECR would fail, before pushing')
+            [CompletionResult]::new('pull-check', 'pull-check', [CompletionResultType]::ParameterValue, 'Diagnose why a pod, task or function cannot pull an image from ECR')
             [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Copy and re-tag images between registries, digests preserved, resumably')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions to stdout')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -684,6 +719,9 @@ Register-ArgumentCompleter -Native -CommandName 'ecrctl' -ScriptBlock {
             break
         }
         'ecrctl;help;push-check' {
+            break
+        }
+        'ecrctl;help;pull-check' {
             break
         }
         'ecrctl;help;migrate' {

@@ -42,6 +42,7 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
             cand lifecycle 'Preview exactly what a lifecycle policy expires, check it, apply it safely'
             cand scan 'Wait for ECR scan results and pass or fail a build on them (CI gate)'
             cand push-check 'Diagnose why a push to ECR would fail, before pushing'
+            cand pull-check 'Diagnose why a pod, task or function cannot pull an image from ECR'
             cand migrate 'Copy and re-tag images between registries, digests preserved, resumably'
             cand completions 'Print shell completions to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -512,6 +513,38 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'ecrctl;pull-check'= {
+            cand --principal 'Who pulls: an IAM role or user ARN (an assumed-role session ARN means its role)'
+            cand --eks-nodegroup 'Who pulls: the node role of this EKS managed node group'
+            cand --ecs-task-definition 'Who pulls: the execution role of this ECS task definition'
+            cand --lambda-function 'Who pulls: this Lambda function''s role (and the Lambda service across accounts)'
+            cand --platform 'The platform the consumer runs, e.g. linux/arm64 (default: what the node group, task definition or function says, when it says)'
+            cand --region-of-consumer 'The region the consumer runs in (default: the configured region for a node group, task definition or function; that is also where they are looked up)'
+            cand --vpc 'Check that the VPC''s subnets reach ECR: interface endpoints ecr.api / ecr.dkr with private DNS, the S3 gateway endpoint on their route tables, or a NAT/internet route (read in the consumer''s region)'
+            cand --subnet 'With --vpc: only this subnet, where the workload runs (repeatable; default: every subnet of the VPC)'
+            cand --profile 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)'
+            cand --region 'AWS region, e.g. us-east-1 (`login` and `lifecycle` take several)'
+            cand --registry-id 'AWS account ID of the registry; default: the caller''s (`login` and `lifecycle` take several)'
+            cand --endpoint-url 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile''s endpoint_url apply'
+            cand --registry-endpoint 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com'
+            cand --ca-cert 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt'
+            cand -o 'Output format: a table for people, JSON for scripts'
+            cand --output 'Output format: a table for people, JSON for scripts'
+            cand --fix 'Apply the safe fixes: attach AmazonEC2ContainerRegistryPullOnly to the role, add a repository-policy statement for the consumer account'
+            cand --dry-run 'With --fix: print the exact policy JSON and change nothing'
+            cand -y 'With --fix: do not ask (required when not on a terminal)'
+            cand --yes 'With --fix: do not ask (required when not on a terminal)'
+            cand -q 'Print only errors'
+            cand --quiet 'Print only errors'
+            cand -v 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
+            cand --verbose 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
+            cand --no-color 'Never colour output (also NO_COLOR)'
+            cand --no-progress 'Never draw progress bars'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'ecrctl;migrate'= {
             cand --plan 'The plan: `SOURCE DESTINATION` per line (`-` reads stdin), TOML/JSON, or a `skopeo sync` YAML file (FILE.yaml, with --to)'
             cand --from 'Generate the plan: every repository under REGISTRY/PREFIX (listed with the registry API, or DescribeRepositories/DescribeImages for ECR)'
@@ -589,6 +622,7 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
             cand lifecycle 'Preview exactly what a lifecycle policy expires, check it, apply it safely'
             cand scan 'Wait for ECR scan results and pass or fail a build on them (CI gate)'
             cand push-check 'Diagnose why a push to ECR would fail, before pushing'
+            cand pull-check 'Diagnose why a pod, task or function cannot pull an image from ECR'
             cand migrate 'Copy and re-tag images between registries, digests preserved, resumably'
             cand completions 'Print shell completions to stdout'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -631,6 +665,8 @@ set edit:completion:arg-completer[ecrctl] = {|@words|
         &'ecrctl;help;scan;gate'= {
         }
         &'ecrctl;help;push-check'= {
+        }
+        &'ecrctl;help;pull-check'= {
         }
         &'ecrctl;help;migrate'= {
         }

@@ -44,6 +44,7 @@ complete -c ecrctl -n "__fish_ecrctl_needs_command" -f -a "repo" -d 'Create repo
 complete -c ecrctl -n "__fish_ecrctl_needs_command" -f -a "lifecycle" -d 'Preview exactly what a lifecycle policy expires, check it, apply it safely'
 complete -c ecrctl -n "__fish_ecrctl_needs_command" -f -a "scan" -d 'Wait for ECR scan results and pass or fail a build on them (CI gate)'
 complete -c ecrctl -n "__fish_ecrctl_needs_command" -f -a "push-check" -d 'Diagnose why a push to ECR would fail, before pushing'
+complete -c ecrctl -n "__fish_ecrctl_needs_command" -f -a "pull-check" -d 'Diagnose why a pod, task or function cannot pull an image from ECR'
 complete -c ecrctl -n "__fish_ecrctl_needs_command" -f -a "migrate" -d 'Copy and re-tag images between registries, digests preserved, resumably'
 complete -c ecrctl -n "__fish_ecrctl_needs_command" -f -a "completions" -d 'Print shell completions to stdout'
 complete -c ecrctl -n "__fish_ecrctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -403,6 +404,31 @@ complete -c ecrctl -n "__fish_ecrctl_using_subcommand push-check" -l no-color -d
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand push-check" -l no-progress -d 'Never draw progress bars'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand push-check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand push-check" -s V -l version -d 'Print version'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand pull-check" -l principal -d 'Who pulls: an IAM role or user ARN (an assumed-role session ARN means its role)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand pull-check" -l eks-nodegroup -d 'Who pulls: the node role of this EKS managed node group' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand pull-check" -l ecs-task-definition -d 'Who pulls: the execution role of this ECS task definition' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand pull-check" -l lambda-function -d 'Who pulls: this Lambda function\'s role (and the Lambda service across accounts)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand pull-check" -l platform -d 'The platform the consumer runs, e.g. linux/arm64 (default: what the node group, task definition or function says, when it says)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand pull-check" -l region-of-consumer -d 'The region the consumer runs in (default: the configured region for a node group, task definition or function; that is also where they are looked up)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand pull-check" -l vpc -d 'Check that the VPC\'s subnets reach ECR: interface endpoints ecr.api / ecr.dkr with private DNS, the S3 gateway endpoint on their route tables, or a NAT/internet route (read in the consumer\'s region)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand pull-check" -l subnet -d 'With --vpc: only this subnet, where the workload runs (repeatable; default: every subnet of the VPC)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand pull-check" -l profile -d 'AWS named profile from ~/.aws/config (SSO profiles included). Given here, its credentials win over AWS_ACCESS_KEY_ID in the environment, as in the AWS CLI; AWS_PROFILE keeps the standard order (environment keys first)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand pull-check" -l region -d 'AWS region, e.g. us-east-1 (`login` and `lifecycle` take several)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand pull-check" -l registry-id -d 'AWS account ID of the registry; default: the caller\'s (`login` and `lifecycle` take several)' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand pull-check" -l endpoint-url -d 'ECR API endpoint, e.g. a VPC endpoint or a local stand-in. Without it the standard AWS_ENDPOINT_URL_ECR, then AWS_ENDPOINT_URL, then the profile\'s endpoint_url apply' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand pull-check" -l registry-endpoint -d 'Registry (data-plane) host to use instead of ACCOUNT.dkr.ecr.REGION.amazonaws.com' -r
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand pull-check" -l ca-cert -d 'Extra CA certificate (PEM) to trust for registries, besides the system roots, SSL_CERT_FILE and /etc/docker/certs.d/HOST[:PORT]/*.crt' -r -F
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand pull-check" -s o -l output -d 'Output format: a table for people, JSON for scripts' -r -f -a "table\t''
+json\t''"
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand pull-check" -l fix -d 'Apply the safe fixes: attach AmazonEC2ContainerRegistryPullOnly to the role, add a repository-policy statement for the consumer account'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand pull-check" -l dry-run -d 'With --fix: print the exact policy JSON and change nothing'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand pull-check" -s y -l yes -d 'With --fix: do not ask (required when not on a terminal)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand pull-check" -s q -l quiet -d 'Print only errors'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand pull-check" -s v -l verbose -d 'More detail on stderr (-v, -vv, -vvv); secrets are never logged'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand pull-check" -l no-color -d 'Never colour output (also NO_COLOR)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand pull-check" -l no-progress -d 'Never draw progress bars'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand pull-check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand pull-check" -s V -l version -d 'Print version'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l plan -d 'The plan: `SOURCE DESTINATION` per line (`-` reads stdin), TOML/JSON, or a `skopeo sync` YAML file (FILE.yaml, with --to)' -r -F
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l from -d 'Generate the plan: every repository under REGISTRY/PREFIX (listed with the registry API, or DescribeRepositories/DescribeImages for ECR)' -r
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand migrate" -l to -d 'With --from or a skopeo sync plan (FILE.yaml): the destination prefix (ending in `/`), e.g. `mirror/`' -r
@@ -460,15 +486,16 @@ complete -c ecrctl -n "__fish_ecrctl_using_subcommand completions" -l no-color -
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand completions" -l no-progress -d 'Never draw progress bars'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login logout repo lifecycle scan push-check migrate completions help" -f -a "login" -d 'Log a container client in to ECR with a cached, auto-refreshed token'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login logout repo lifecycle scan push-check migrate completions help" -f -a "logout" -d 'Remove ecrctl\'s cached ECR tokens and the client\'s stored credentials for registries'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login logout repo lifecycle scan push-check migrate completions help" -f -a "repo" -d 'Create repositories, or converge existing ones to the settings given; list them'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login logout repo lifecycle scan push-check migrate completions help" -f -a "lifecycle" -d 'Preview exactly what a lifecycle policy expires, check it, apply it safely'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login logout repo lifecycle scan push-check migrate completions help" -f -a "scan" -d 'Wait for ECR scan results and pass or fail a build on them (CI gate)'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login logout repo lifecycle scan push-check migrate completions help" -f -a "push-check" -d 'Diagnose why a push to ECR would fail, before pushing'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login logout repo lifecycle scan push-check migrate completions help" -f -a "migrate" -d 'Copy and re-tag images between registries, digests preserved, resumably'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login logout repo lifecycle scan push-check migrate completions help" -f -a "completions" -d 'Print shell completions to stdout'
-complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login logout repo lifecycle scan push-check migrate completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login logout repo lifecycle scan push-check pull-check migrate completions help" -f -a "login" -d 'Log a container client in to ECR with a cached, auto-refreshed token'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login logout repo lifecycle scan push-check pull-check migrate completions help" -f -a "logout" -d 'Remove ecrctl\'s cached ECR tokens and the client\'s stored credentials for registries'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login logout repo lifecycle scan push-check pull-check migrate completions help" -f -a "repo" -d 'Create repositories, or converge existing ones to the settings given; list them'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login logout repo lifecycle scan push-check pull-check migrate completions help" -f -a "lifecycle" -d 'Preview exactly what a lifecycle policy expires, check it, apply it safely'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login logout repo lifecycle scan push-check pull-check migrate completions help" -f -a "scan" -d 'Wait for ECR scan results and pass or fail a build on them (CI gate)'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login logout repo lifecycle scan push-check pull-check migrate completions help" -f -a "push-check" -d 'Diagnose why a push to ECR would fail, before pushing'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login logout repo lifecycle scan push-check pull-check migrate completions help" -f -a "pull-check" -d 'Diagnose why a pod, task or function cannot pull an image from ECR'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login logout repo lifecycle scan push-check pull-check migrate completions help" -f -a "migrate" -d 'Copy and re-tag images between registries, digests preserved, resumably'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login logout repo lifecycle scan push-check pull-check migrate completions help" -f -a "completions" -d 'Print shell completions to stdout'
+complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and not __fish_seen_subcommand_from login logout repo lifecycle scan push-check pull-check migrate completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and __fish_seen_subcommand_from login" -f -a "status" -d 'Show every known ECR login and how long it has left; exit 1 if any is expired or expires within --warn-within'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and __fish_seen_subcommand_from repo" -f -a "create" -d 'Create repositories, or bring existing ones to the settings given (idempotent)'
 complete -c ecrctl -n "__fish_ecrctl_using_subcommand help; and __fish_seen_subcommand_from repo" -f -a "list" -d 'List repositories with their settings'

@@ -137,6 +137,9 @@ pub enum Command {
     /// Diagnose why a push to ECR would fail, before pushing
     PushCheck(PushCheckArgs),
 
+    /// Diagnose why a pod, task or function cannot pull an image from ECR
+    PullCheck(PullCheckArgs),
+
     /// Copy and re-tag images between registries, digests preserved, resumably
     Migrate(MigrateArgs),
 
@@ -1074,6 +1077,82 @@ pub struct PushCheckArgs {
     /// With --fix: settings for a repository it creates (the `repo create --from-file` format)
     #[arg(long, value_name = "FILE", requires = "fix")]
     pub repo_settings: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_long_help = "\
+Who pulls (one of): --principal ARN, --eks-nodegroup CLUSTER/NODEGROUP (its node role),
+--ecs-task-definition FAMILY[:REV] (its execution role), --lambda-function NAME (its role,
+and the Lambda service across accounts); default: the caller of these credentials.
+
+Checks, in order: the reference (repository, tag or digest, not archived); the principal;
+ecr:GetAuthorizationToken; the pull actions (BatchGetImage, GetDownloadUrlForLayer,
+BatchCheckLayerAvailability) in IAM; the repository policy (cross-account); kms:Decrypt
+for KMS repositories; the platform; the consumer's region and replication; with --vpc, the
+VPC's paths to ECR (vpc, endpoint-ecr-api, endpoint-ecr-dkr, endpoint-s3).
+
+Exit codes: 0 nothing fails (warnings allowed), 1 a pull would fail, 2 bad input, 3 a
+check could not run (and none fails).
+
+Examples:
+  ecrctl pull-check 123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/api:v1 --eks-nodegroup prod/arm-nodes
+  ecrctl pull-check team/api:v1 --principal arn:aws:iam::210987654321:role/deployer
+  ecrctl pull-check team/api:v1 --ecs-task-definition api:42 --fix --dry-run
+  ecrctl pull-check team/api:v1 --eks-nodegroup prod/nodes --vpc vpc-0a1b2c3d4e5f67890")]
+pub struct PullCheckArgs {
+    /// The image to pull: ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO:TAG (or @DIGEST), or REPO:TAG
+    #[arg(value_name = "IMAGE")]
+    pub image: String,
+
+    /// Who pulls: an IAM role or user ARN (an assumed-role session ARN means its role)
+    #[arg(long, value_name = "ARN", group = "who")]
+    pub principal: Option<String>,
+
+    /// Who pulls: the node role of this EKS managed node group
+    #[arg(long, value_name = "CLUSTER/NODEGROUP", group = "who")]
+    pub eks_nodegroup: Option<String>,
+
+    /// Who pulls: the execution role of this ECS task definition
+    #[arg(long, value_name = "FAMILY[:REV]", group = "who")]
+    pub ecs_task_definition: Option<String>,
+
+    /// Who pulls: this Lambda function's role (and the Lambda service across accounts)
+    #[arg(long, value_name = "NAME", group = "who")]
+    pub lambda_function: Option<String>,
+
+    /// The platform the consumer runs, e.g. linux/arm64 (default: what the node group,
+    /// task definition or function says, when it says)
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]")]
+    pub platform: Option<String>,
+
+    /// The region the consumer runs in (default: the configured region for a node group,
+    /// task definition or function; that is also where they are looked up)
+    #[arg(long, value_name = "REGION")]
+    pub region_of_consumer: Option<String>,
+
+    /// Check that the VPC's subnets reach ECR: interface endpoints ecr.api / ecr.dkr with
+    /// private DNS, the S3 gateway endpoint on their route tables, or a NAT/internet route
+    /// (read in the consumer's region)
+    #[arg(long, value_name = "VPC_ID")]
+    pub vpc: Option<String>,
+
+    /// With --vpc: only this subnet, where the workload runs (repeatable; default: every
+    /// subnet of the VPC)
+    #[arg(long = "subnet", value_name = "SUBNET_ID", requires = "vpc")]
+    pub subnets: Vec<String>,
+
+    /// Apply the safe fixes: attach AmazonEC2ContainerRegistryPullOnly to the role, add a
+    /// repository-policy statement for the consumer account
+    #[arg(long)]
+    pub fix: bool,
+
+    /// With --fix: print the exact policy JSON and change nothing
+    #[arg(long, requires = "fix")]
+    pub dry_run: bool,
+
+    /// With --fix: do not ask (required when not on a terminal)
+    #[arg(long, short = 'y')]
+    pub yes: bool,
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ pub(crate) mod model;
 pub(crate) mod names;
 pub(crate) mod outcome;
 pub(crate) mod output;
+pub(crate) mod pullcheck;
 pub(crate) mod pushcheck;
 pub mod registry;
 pub(crate) mod repo;
@@ -149,6 +150,7 @@ async fn dispatch(command: &Command, settings: &Settings, printer: &Printer) -> 
         Command::Scan(ScanCommand::Gate(args)) => scan::command::run(settings, args, printer).await,
         Command::Migrate(args) => migrate::command::run(settings, args, printer).await,
         Command::PushCheck(args) => pushcheck::command::run(settings, args, printer).await,
+        Command::PullCheck(args) => pullcheck::command::run(settings, args, printer).await,
         Command::Login(args) => match &args.command {
             Some(LoginCommand::Status(status)) => login::status::run(status, printer).await,
             None => login::command::run(settings, args, printer).await,

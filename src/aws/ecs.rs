@@ -225,6 +225,70 @@ async fn tasks(
     Ok(())
 }
 
+/// What pull-check needs of a task definition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskDefinitionRoles {
+    /// `family:revision` as ECS resolved it.
+    pub family_revision: String,
+    /// The task execution role: the ECS agent (and Fargate) pull private images with it.
+    pub execution_role: Option<String>,
+    /// `EC2`, `FARGATE`, `EXTERNAL`… from `requiresCompatibilities`.
+    pub compatibilities: Vec<String>,
+    /// `runtimePlatform.cpuArchitecture` (`X86_64` / `ARM64`) when set.
+    pub cpu_architecture: Option<String>,
+}
+
+/// DescribeTaskDefinition for `FAMILY[:REVISION]` (the latest ACTIVE revision without one).
+pub async fn task_definition_roles(
+    ctx: &AwsContext,
+    task_definition: &str,
+) -> Result<TaskDefinitionRoles> {
+    let out = client(ctx)
+        .describe_task_definition()
+        .task_definition(task_definition)
+        .send()
+        .await;
+    let out = match out {
+        Ok(out) => out,
+        Err(e) if super::error_code(&e) == Some("ClientException") => {
+            return Err(crate::error::CliError::usage(format!(
+                "ECS task definition `{task_definition}` was not found in {}",
+                ctx.region
+            ))
+            .with_cause(sdk_error("DescribeTaskDefinition", e).to_string())
+            .with_hint("pass FAMILY or FAMILY:REVISION (aws ecs list-task-definitions); --region-of-consumer for another region"));
+        }
+        Err(e) => {
+            return Err(sdk_error(
+                format!("could not read ECS task definition `{task_definition}`"),
+                e,
+            ));
+        }
+    };
+    let d = out.task_definition().ok_or_else(|| {
+        crate::error::CliError::remote(format!(
+            "ECS described no task definition `{task_definition}`"
+        ))
+    })?;
+    let family_revision = match (d.family(), d.revision()) {
+        (Some(f), r) if r > 0 => format!("{f}:{r}"),
+        _ => task_definition.to_string(),
+    };
+    Ok(TaskDefinitionRoles {
+        family_revision,
+        execution_role: d.execution_role_arn().map(String::from),
+        compatibilities: d
+            .requires_compatibilities()
+            .iter()
+            .map(|c| c.as_str().to_string())
+            .collect(),
+        cpu_architecture: d
+            .runtime_platform()
+            .and_then(|p| p.cpu_architecture())
+            .map(|a| a.as_str().to_string()),
+    })
+}
+
 /// A DescribeServices / DescribeTasks answer's failures, except MISSING, fail the read: an
 /// unknown answer must not read as "nothing runs there".
 fn no_failures(failures: &[aws_sdk_ecs::types::Failure], what: &str, name: &str) -> Result<()> {

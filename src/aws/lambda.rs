@@ -75,3 +75,51 @@ pub async fn images_in_use(ctx: &AwsContext) -> Result<Vec<ImageUse>> {
         .await?;
     Ok(found.into_iter().flatten().collect())
 }
+
+/// What pull-check needs of a function.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunctionRole {
+    pub function_arn: String,
+    /// The execution role.
+    pub role: String,
+    /// `x86_64` / `arm64`.
+    pub architectures: Vec<String>,
+    pub image_uri: Option<String>,
+}
+
+/// GetFunction for `name` (a name, ARN or partial ARN).
+pub async fn function_role(ctx: &AwsContext, name: &str) -> Result<FunctionRole> {
+    let out = client(ctx).get_function().function_name(name).send().await;
+    let out = match out {
+        Ok(out) => out,
+        Err(e) if super::error_code(&e) == Some("ResourceNotFoundException") => {
+            return Err(crate::error::CliError::usage(format!(
+                "Lambda function `{name}` does not exist in {}",
+                ctx.region
+            ))
+            .with_hint("pass its name or ARN; --region-of-consumer for another region"));
+        }
+        Err(e) => {
+            return Err(sdk_error(
+                format!("could not read Lambda function `{name}`"),
+                e,
+            ));
+        }
+    };
+    let c = out.configuration().ok_or_else(|| {
+        crate::error::CliError::remote(format!("Lambda described no function `{name}`"))
+    })?;
+    let role = c.role().map(String::from).ok_or_else(|| {
+        crate::error::CliError::remote(format!("Lambda function `{name}` has no role"))
+    })?;
+    Ok(FunctionRole {
+        function_arn: c.function_arn().unwrap_or(name).to_string(),
+        role,
+        architectures: c
+            .architectures()
+            .iter()
+            .map(|a| a.as_str().to_string())
+            .collect(),
+        image_uri: out.code().and_then(|c| c.image_uri()).map(String::from),
+    })
+}

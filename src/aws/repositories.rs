@@ -201,6 +201,24 @@ pub async fn repository_policy(ctx: &AwsContext, name: &str) -> Result<Option<Va
     }
 }
 
+/// Replaces the repository policy with `text` (SetRepositoryPolicy).
+pub async fn set_repository_policy(ctx: &AwsContext, name: &str, text: &str) -> Result<()> {
+    ctx.ecr
+        .set_repository_policy()
+        .set_registry_id(ctx.registry_id.clone())
+        .repository_name(name)
+        .policy_text(text)
+        .send()
+        .await
+        .map_err(|err| {
+            sdk_error(
+                format!("could not set the repository policy of `{name}`"),
+                err,
+            )
+        })?;
+    Ok(())
+}
+
 async fn tags(ctx: &AwsContext, arn: &str) -> Result<BTreeMap<String, String>> {
     let out = ctx
         .ecr

@@ -9,47 +9,7 @@ use serde_json::Value;
 
 use crate::registry::client::{Manifest, sha256_digest};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Platform {
-    pub os: String,
-    pub architecture: String,
-    pub variant: Option<String>,
-}
-
-impl std::fmt::Display for Platform {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}/{}", self.os, self.architecture)?;
-        if let Some(v) = &self.variant {
-            write!(f, "/{v}")?;
-        }
-        Ok(())
-    }
-}
-
-/// `os/arch[/variant]`, e.g. `linux/arm64/v8`.
-pub fn parse(text: &str) -> Result<Platform, String> {
-    let parts: Vec<&str> = text.split('/').collect();
-    let ok = |p: &&str| {
-        !p.is_empty()
-            && p.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.')
-    };
-    match parts.as_slice() {
-        [os, arch] if ok(os) && ok(arch) => Ok(Platform {
-            os: os.to_string(),
-            architecture: arch.to_string(),
-            variant: None,
-        }),
-        [os, arch, variant] if ok(os) && ok(arch) && ok(variant) => Ok(Platform {
-            os: os.to_string(),
-            architecture: arch.to_string(),
-            variant: Some(variant.to_string()),
-        }),
-        _ => Err(format!(
-            "`{text}` is not os/arch[/variant] (e.g. linux/amd64, linux/arm64/v8)"
-        )),
-    }
-}
+pub use crate::model::platform::{Platform, parse};
 
 /// The platform an index entry declares.
 fn declared(entry: &Value) -> Option<Platform> {
@@ -59,14 +19,6 @@ fn declared(entry: &Value) -> Option<Platform> {
         architecture: p.get("architecture")?.as_str()?.to_string(),
         variant: p.get("variant").and_then(Value::as_str).map(String::from),
     })
-}
-
-/// Whether `entry` is what `wanted` asks for: a request without a variant takes the
-/// entry of that os/arch (arm64 entries say `v8`, and `linux/arm64` means it).
-fn matches(wanted: &Platform, entry: &Platform) -> bool {
-    wanted.os == entry.os
-        && wanted.architecture == entry.architecture
-        && (wanted.variant.is_none() || wanted.variant == entry.variant)
 }
 
 /// What to copy for `platforms` from `index` (an index manifest): `Ok(Single(digest))`
@@ -90,7 +42,7 @@ pub fn select(index: &Manifest, platforms: &[Platform]) -> Result<Selected, Stri
     for wanted in platforms {
         match entries
             .iter()
-            .find(|e| declared(e).is_some_and(|p| matches(wanted, &p)))
+            .find(|e| declared(e).is_some_and(|p| wanted.matches(&p)))
         {
             Some(e) if !chosen.contains(e) => chosen.push(e.clone()),
             Some(_) => {}

@@ -6,6 +6,8 @@ pub mod finding;
 pub mod image;
 pub mod manifest;
 pub mod media_type;
+pub mod network;
+pub mod platform;
 pub mod reference;
 pub mod repository;
 pub mod workload;

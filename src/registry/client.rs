@@ -577,6 +577,30 @@ impl RegistryClient {
         }
     }
 
+    /// A small blob (an image config), read whole within the manifest size bound and
+    /// checked against its digest; `None` when the registry has none.
+    pub async fn get_small_blob(&self, repo: &str, digest: &str) -> Result<Option<Vec<u8>>> {
+        let url = self.url(&format!("{repo}/blobs/{digest}"));
+        let what = format!("reading blob {digest} in {}/{repo}", self.host);
+        let fetched = self
+            .fetch(&Self::pull_scope(repo), &what, |http| http.get(&url))
+            .await?;
+        if fetched.status == StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        if !fetched.status.is_success() {
+            return Err(fetched.error(&what));
+        }
+        check_digest(digest, &sha256_digest(&fetched.body)).map_err(|why| {
+            CliError::remote(format!(
+                "the blob {}/{repo}@{digest} does not match its digest",
+                self.host
+            ))
+            .with_cause(why)
+        })?;
+        Ok(Some(fetched.body))
+    }
+
     pub async fn blob_exists(&self, repo: &str, digest: &str) -> Result<bool> {
         let url = self.url(&format!("{repo}/blobs/{digest}"));
         let what = format!("looking for blob {digest} in {}/{repo}", self.host);

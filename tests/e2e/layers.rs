@@ -4,7 +4,15 @@
 use std::path::{Path, PathBuf};
 
 /// Top-level modules of each layer, highest first.
-const COMMANDS: &[&str] = &["repo", "lifecycle", "scan", "migrate", "pushcheck", "login"];
+const COMMANDS: &[&str] = &[
+    "repo",
+    "lifecycle",
+    "scan",
+    "migrate",
+    "pushcheck",
+    "pullcheck",
+    "login",
+];
 const ADAPTERS: &[&str] = &["aws", "registry", "docker", "kube"];
 
 fn rust_files(dir: &Path) -> Vec<PathBuf> {

@@ -35,6 +35,8 @@ mod migrate_faults;
 mod migrate_hosts;
 mod migrate_mjournal;
 mod migrate_msafe;
+mod pull_check_vpc;
+mod pullcheck;
 mod push_check;
 mod push_check_targets;
 mod registry;
