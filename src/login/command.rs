@@ -102,7 +102,12 @@ pub async fn run(settings: &Settings, args: &LoginArgs, printer: &Printer) -> Co
         .as_deref()
         .map(endpoint::parse_registry_endpoint)
         .transpose()?;
-    if registry_endpoint.as_deref() == Some(super::helper::ECR_PUBLIC) {
+    if registry_endpoint.as_deref().is_some_and(|h| {
+        h.split(':')
+            .next()
+            .unwrap_or(h)
+            .eq_ignore_ascii_case(super::helper::ECR_PUBLIC)
+    }) {
         // A private registry's token would be handed to ECR Public's host.
         return Err(CliError::usage("ecrctl does not log in to ECR Public (public.ecr.aws)")
             .with_hint(
@@ -131,6 +136,10 @@ pub async fn run(settings: &Settings, args: &LoginArgs, printer: &Printer) -> Co
             "--registry-endpoint stands for one registry, but several were asked for",
         )
         .with_hint("log in to one --region and --registry-id at a time with --registry-endpoint"));
+    }
+    // Checked before any AWS call or cache write (validate everything first).
+    if args.print_password && targets.len() > 1 {
+        return Err(several_passwords());
     }
     let token_settings = TokenSettings {
         registry_endpoint,
