@@ -32,7 +32,8 @@ struct Removal {
 enum How {
     Cache,
     DockerAuths,
-    Helper(String),
+    /// The store and the keys it holds the host's login under.
+    Helper(String, Vec<String>),
     Podman,
 }
 
@@ -183,15 +184,22 @@ async fn plan_docker(
         }
         return;
     }
-    // Only what the store really holds is listed; a store that cannot answer is listed
-    // too, so the erase reports why it failed instead of the host being skipped silently.
-    match helpers::get(&helper, host).await {
-        HelperAnswer::NotFound | HelperAnswer::Missing => {}
-        HelperAnswer::Found { .. } | HelperAnswer::Failed { .. } => plan.push(removal(
+    // Only what the store really holds is listed, under every key docker would erase
+    // (`HOST`, `https://HOST`, `http://HOST`); a store that cannot answer is listed too,
+    // so the erase reports why it failed instead of the host being skipped silently.
+    let mut keys = Vec::new();
+    for key in helpers::spellings(host) {
+        match helpers::get(&helper, &key).await {
+            HelperAnswer::NotFound | HelperAnswer::Missing => {}
+            HelperAnswer::Found { .. } | HelperAnswer::Failed { .. } => keys.push(key),
+        }
+    }
+    if !keys.is_empty() {
+        plan.push(removal(
             host,
             &format!("docker-credential-{helper}"),
-            How::Helper(helper),
-        )),
+            How::Helper(helper, keys),
+        ));
     }
 }
 
@@ -243,9 +251,11 @@ async fn execute(
     }
     for r in plan {
         match &r.how {
-            How::Helper(helper) => {
-                if let Err(why) = helpers::erase(helper, &r.registry).await {
-                    failures.push(format!("{}: {why}", r.registry));
+            How::Helper(helper, keys) => {
+                for key in keys {
+                    if let Err(why) = helpers::erase(helper, key).await {
+                        failures.push(format!("{key}: {why}"));
+                    }
                 }
             }
             How::Podman => {

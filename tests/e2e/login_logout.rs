@@ -278,3 +278,50 @@ fn logout_with_podman_removes_its_login() {
     assert_ne!(podman_login(&host).code, 0, "podman is logged out");
     podman_login("quay.io").assert_code(0);
 }
+
+/// An ECR-shaped password that expired an hour ago.
+fn expired_ecr_password() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    base64::engine::general_purpose::STANDARD.encode(format!(
+        r#"{{"payload":"p","datakey":"d","version":"2","type":"DATA_KEY","expiration":{}}}"#,
+        now - 3600
+    ))
+}
+
+#[test]
+fn store_items_under_https_urls_are_seen_by_status_and_erased_by_logout() {
+    // `aws ecr get-login` and older docker stored `https://HOST`; docker resolves the bare
+    // host to it, so status must see it and logout must erase it, as `docker logout` does.
+    let sandbox = Sandbox::new();
+    let store = file_store(&sandbox);
+    sandbox.write_docker_config(&json!({ "credsStore": "filestore" }));
+    let host = format!("{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com");
+    let item = json!({
+        "ServerURL": format!("https://{host}"),
+        "Username": "AWS",
+        "Secret": expired_ecr_password(),
+    });
+    let key = format!("https://{host}").replace(['/', ':'], "_");
+    std::fs::write(store.join(key), item.to_string()).unwrap();
+
+    let status = sandbox.ecrctl(&["login", "status", "-o", "json"]);
+    status.assert_code(1);
+    let rows = status.json()["registries"].as_array().unwrap().clone();
+    assert!(
+        rows.iter()
+            .any(|r| r["registry"] == host.as_str() && r["state"] == "expired"),
+        "{rows:?}"
+    );
+
+    let out = sandbox.ecrctl(&["logout", &host, "-o", "json"]);
+    out.assert_code(0);
+    assert!(
+        out.stdout.contains("docker-credential-filestore"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(store_files(&store), 0, "the https:// item was erased");
+}
