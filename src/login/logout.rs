@@ -63,8 +63,9 @@ pub async fn run(args: &LogoutArgs, printer: &Printer) -> CommandResult {
         })?),
         LogoutClientArg::Docker => None,
     };
+    let mut unlisted = Vec::new();
     let hosts = match args.all {
-        true => known_hosts(&entries, docker.as_ref(), podman.is_some()).await,
+        true => known_hosts(&entries, docker.as_ref(), podman.is_some(), &mut unlisted).await,
         false => named,
     };
     let mut plan = Vec::new();
@@ -86,6 +87,17 @@ pub async fn run(args: &LogoutArgs, printer: &Printer) -> CommandResult {
         execute(&plan, cache_dir, docker.as_ref(), podman.as_ref()).await?;
     }
     print(printer, args.dry_run, &plan, &still_served, &hosts);
+    // `--all` could not see what a store holds: it may still hold logins (fail closed).
+    if !unlisted.is_empty() {
+        let mut error = CliError::remote(
+            "logout --all could not list every credential store: logins may remain",
+        );
+        for why in unlisted {
+            error = error.with_cause(why);
+        }
+        return Err(error
+            .with_hint("fix the store (see the cause), or name the hosts: `ecrctl logout HOST…`"));
+    }
     Ok(Outcome::Success)
 }
 
@@ -126,6 +138,7 @@ async fn known_hosts(
     entries: &[CacheEntry],
     docker: Option<&DockerConfig>,
     podman: bool,
+    unlisted: &mut Vec<String>,
 ) -> Vec<String> {
     let mut hosts: Vec<String> = entries.iter().map(|e| e.registry.clone()).collect();
     let ecr_or_cached =
@@ -133,10 +146,13 @@ async fn known_hosts(
     if let Some(config) = docker {
         hosts.extend(config.auths().into_iter().map(|(h, _)| h));
         hosts.extend(config.cred_helpers().into_iter().map(|(h, _)| h));
-        if let Some(store) = config.creds_store()
-            && let Ok(listed) = helpers::list(store).await
-        {
-            hosts.extend(listed.iter().map(|h| normalize_host(h)));
+        if let Some(store) = config.creds_store() {
+            match helpers::list(store).await {
+                Ok(listed) => hosts.extend(listed.iter().map(|h| normalize_host(h))),
+                Err(why) => unlisted.push(format!(
+                    "could not list the credentials in docker-credential-{store}: {why}"
+                )),
+            }
         }
     }
     if podman
@@ -243,7 +259,18 @@ async fn execute(
             // Reloaded under the lock, so a concurrent edit is not lost.
             let mut fresh = DockerConfig::load(&dir)?;
             fresh.remove_auths(&in_auths);
-            fresh.save_with_backup()
+            // The backup guards the write; once it succeeded it would only keep the
+            // removed credentials on disk (and pile up), so it goes.
+            if let Some(backup) = fresh.save_with_backup()? {
+                std::fs::remove_file(&backup).map_err(|e| {
+                    CliError::remote(format!(
+                        "could not remove the backup {} (it holds the removed login)",
+                        backup.display()
+                    ))
+                    .with_cause(e.to_string())
+                })?;
+            }
+            Ok(())
         });
         if let Err(e) = saved {
             failures.push(e.to_string());
@@ -292,11 +319,18 @@ async fn podman_logout(podman: &PathBuf, host: &str) -> std::result::Result<(), 
         return Ok(());
     }
     let said = String::from_utf8_lossy(&output.stderr);
-    match said.contains("not logged into") {
-        true => Ok(()),
-        false => Err(format!(
+    if !said.contains("not logged into") {
+        return Err(format!(
             "podman logout failed: {}",
             said.lines().next().unwrap_or("").trim()
+        ));
+    }
+    // "not logged into HOST" while podman still resolves a login for it (an auth.json
+    // key `https://HOST`, which `podman logout HOST` does not remove): not removed.
+    match podman_logged_in(podman, host).await {
+        false => Ok(()),
+        true => Err(format!(
+            "podman still has a login for {host} (stored under another key, e.g. https://{host}, which `podman logout {host}` does not remove): edit its auth file (REGISTRY_AUTH_FILE or $XDG_RUNTIME_DIR/containers/auth.json)"
         )),
     }
 }

@@ -325,3 +325,40 @@ fn store_items_under_https_urls_are_seen_by_status_and_erased_by_logout() {
     );
     assert_eq!(store_files(&store), 0, "the https:// item was erased");
 }
+
+#[test]
+fn logout_keeps_no_backup_holding_the_removed_token() {
+    let sandbox = Sandbox::new();
+    let auth = base64::engine::general_purpose::STANDARD.encode("AWS:removed-secret");
+    sandbox.write_docker_config(&json!({ "auths": { &sandbox.registry: { "auth": auth } } }));
+    sandbox
+        .ecrctl(&["logout", &sandbox.registry])
+        .assert_code(0);
+    for file in std::fs::read_dir(sandbox.docker_config()).unwrap() {
+        let path = file.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            !text.contains(&auth),
+            "{} keeps the removed token",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn logout_all_fails_when_the_store_cannot_be_listed() {
+    let sandbox = Sandbox::new();
+    sandbox.shim(
+        "docker-credential-brokenstore",
+        "#!/bin/sh\ncat >/dev/null\necho 'error getting credentials - err: exit status 1, out: `The stub received bad data.`' >&2\nexit 1\n",
+    );
+    sandbox.write_docker_config(&json!({ "credsStore": "brokenstore" }));
+    let out = sandbox.ecrctl(&["logout", "--all", "-o", "json"]);
+    out.assert_code(3);
+    assert!(
+        out.stderr
+            .contains("could not list the credentials in docker-credential-brokenstore"),
+        "{}",
+        out.stderr
+    );
+}
