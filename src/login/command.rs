@@ -375,7 +375,23 @@ async fn log_in(
         _ => None,
     };
     if let Some(config) = &config {
+        // docker runs `docker-credential-NAME`: one it cannot find is a failed login.
+        let runnable = |helper: &str| {
+            let program = format!("docker-credential-{helper}");
+            match super::client::find_on_path(&program) {
+                Some(_) => Ok(()),
+                None => Err(CliError::remote(format!(
+                    "docker sends {} to `{program}`, which is not on PATH",
+                    t.host
+                ))
+                .with_hint(match helper {
+                    HELPER_NAME => "run `ecrctl login --install-helper` again (it links the helper), or put it on PATH".to_string(),
+                    _ => format!("install {program}, or remove the credHelpers entry for {}", t.host),
+                })),
+            }
+        };
         if config.helper_for(&t.host).as_deref() == Some(HELPER_NAME) {
+            runnable(HELPER_NAME)?;
             return Ok(Action::CredentialHelper);
         }
         if config
@@ -383,6 +399,7 @@ async fn log_in(
             .iter()
             .any(|(h, helper)| *h == t.host && helper == ECR_LOGIN)
         {
+            runnable(ECR_LOGIN)?;
             return Ok(Action::EcrLogin);
         }
         if config

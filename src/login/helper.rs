@@ -181,16 +181,16 @@ async fn get(host: &str) -> Result<Option<RegistryToken>> {
     let Some(recipe) = recipe_in(dir.as_deref(), host) else {
         return Ok(None);
     };
-    refresh(host, &recipe, dir)
+    refresh(host, &recipe, dir, true)
         .await
         .map(Some)
         .map_err(|error| error.context(format!("could not get an ECR token for {host}")))
 }
 
 /// Whether `docker-credential-ecrctl get HOST` could answer now (for `login status`):
-/// ecrctl knows how to get a token for the host and the credentials it would use
-/// resolve. Returns the expiry of the cached token it would serve, if one is cached for
-/// these credentials.
+/// ecrctl knows how to get a token for the host, the credentials in effect resolve, and
+/// either a cached token of theirs has `ECRCTL_MIN_VALIDITY` left or a refresh works now.
+/// Returns the expiry of the token it would serve.
 pub async fn can_serve(host: &str) -> Result<Option<i64>> {
     let dir = cache::cache_dir()?;
     let recipe = recipe_in(dir.as_deref(), host).ok_or_else(|| {
@@ -198,16 +198,11 @@ pub async fn can_serve(host: &str) -> Result<Option<i64>> {
             "run `ecrctl login --install-helper` for it (with --registry-endpoint {host} if it stands for an ECR registry)"
         ))
     })?;
-    let (sdk, settings) = recipe_sdk(&recipe).await?;
-    let token_settings = token_settings(host, &settings, dir.clone())?;
-    let identity = fetch::identity(&sdk, &token_settings).await?;
-    Ok(dir.as_deref().and_then(|d| {
-        cache::all(d)
-            .into_iter()
-            .find(|e| e.registry == host && e.identity.as_deref() == Some(identity.as_str()))
-            .filter(|e| e.password.is_some())
-            .and_then(|e| e.expires_at)
-    }))
+    // A fresh cached token for the credentials in effect, or a refresh that works now
+    // (GetAuthorizationToken really answers); a still-valid cached token does not count
+    // when the refresh fails — docker would get it only until it runs out.
+    let token = refresh(host, &recipe, dir, false).await?;
+    Ok(token.expires_at)
 }
 
 /// How to get a token for `host`: where (region, account, endpoint form). Whose
@@ -331,6 +326,7 @@ async fn refresh(
     host: &str,
     recipe: &Recipe,
     dir: Option<std::path::PathBuf>,
+    fall_back: bool,
 ) -> Result<RegistryToken> {
     let (sdk, settings) = recipe_sdk(recipe).await?;
     let settings = token_settings(host, &settings, dir)?;
@@ -363,6 +359,7 @@ async fn refresh(
         Err(error) => {
             // A token that is still valid beats none; an expired one is never served.
             let still_valid = mine
+                .filter(|_| fall_back)
                 .filter(|e| e.expires_at.is_some_and(|t| t > now))
                 .and_then(|e| e.token());
             let Some(token) = still_valid else {

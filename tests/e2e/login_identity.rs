@@ -544,7 +544,7 @@ fn make_valid(file: &Path, password: &str, seconds_left: i64) {
 }
 
 /// A proxy in front of moto that forwards while `up` is set and answers 500 otherwise.
-fn switchable_moto() -> (
+pub fn switchable_moto() -> (
     crate::faults::HttpFaultProxy,
     std::sync::Arc<std::sync::atomic::AtomicBool>,
 ) {

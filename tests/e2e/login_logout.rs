@@ -362,3 +362,84 @@ fn logout_all_fails_when_the_store_cannot_be_listed() {
         out.stderr
     );
 }
+
+#[test]
+fn status_of_an_ecrctl_helper_host_tries_the_refresh_and_finds_the_helper() {
+    let sandbox = Sandbox::new();
+    sandbox
+        .ecrctl(&["login", "--install-helper"])
+        .assert_code(0);
+    // The ECR API does not answer now: the helper could not refresh (moto's cached token
+    // is expired), so the row is broken, although the credentials resolve.
+    let (proxy, up) = crate::login_identity::switchable_moto();
+    up.store(false, std::sync::atomic::Ordering::SeqCst);
+    let mut command = sandbox.command(&["login", "status", "-o", "json"]);
+    let out = run(command
+        .env("AWS_ENDPOINT_URL", format!("http://{}", proxy.addr))
+        .env("AWS_MAX_ATTEMPTS", "1"));
+    out.assert_code(1);
+    assert_eq!(
+        out.json()["registries"][0]["state"],
+        "broken",
+        "{}",
+        out.stdout
+    );
+    // docker cannot run a helper that is not on PATH: broken, and login says so.
+    let bare_path = "/usr/local/sbin:/usr/sbin:/sbin:/nonexistent";
+    let mut command = sandbox.command(&["login", "status", "-o", "json"]);
+    let out = run(command.env("PATH", bare_path));
+    out.assert_code(1);
+    let row = &out.json()["registries"][0];
+    assert_eq!(row["state"], "broken");
+    assert!(
+        row["note"].as_str().unwrap().contains("not on PATH"),
+        "{row}"
+    );
+}
+
+#[test]
+fn a_login_served_by_a_helper_that_is_not_installed_fails() {
+    let sandbox = Sandbox::new();
+    sandbox.write_docker_config(&json!({ "credHelpers": { &sandbox.registry: "ecr-login" } }));
+    let out = sandbox.ecrctl(&["login", "-o", "json"]);
+    out.assert_code(3);
+    assert!(
+        out.stderr.contains("docker-credential-ecr-login"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn an_old_cache_entry_is_stale_when_docker_uses_another_token() {
+    let sandbox = Sandbox::new();
+    sandbox.seed_cache("old-cached-secret", -60);
+    // docker holds a different, valid ECR token for the host (e.g. `aws ecr
+    // get-login-password | docker login`).
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let valid = base64::engine::general_purpose::STANDARD.encode(format!(
+        r#"{{"payload":"p","datakey":"d","version":"2","type":"DATA_KEY","expiration":{}}}"#,
+        now + 11 * 3600
+    ));
+    let auth = base64::engine::general_purpose::STANDARD.encode(format!("AWS:{valid}"));
+    sandbox.write_docker_config(&json!({ "auths": { &sandbox.registry: { "auth": auth } } }));
+    let out = sandbox.ecrctl(&["login", "status", "-o", "json"]);
+    out.assert_code(0);
+    let rows = out.json()["registries"].as_array().unwrap().clone();
+    assert!(rows.iter().any(|r| r["state"] == "stale"), "{rows:?}");
+    assert!(rows.iter().any(|r| r["state"] == "valid"), "{rows:?}");
+}
+
+#[test]
+fn quiet_status_prints_nothing_on_success() {
+    let sandbox = Sandbox::new();
+    sandbox
+        .ecrctl(&["login", "--install-helper"])
+        .assert_code(0);
+    let out = sandbox.ecrctl(&["login", "status", "-q"]);
+    out.assert_code(0);
+    assert_eq!(out.stdout, "");
+}
