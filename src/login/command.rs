@@ -589,8 +589,13 @@ fn plain_docker_config(printer: &Printer) -> Result<PathBuf> {
     let dir = base.join("ecrctl").join("docker");
     let _lock = crate::docker::config::lock(&dir)?;
     let user_dir = config_dir()?;
-    let plain = DockerConfig::load(&user_dir)?.without_creds_store(&dir);
-    // ecrctl's own copy, rebuilt on every such login: no backup to pile up.
+    // ecrctl's own copy, rebuilt on every such login from the user's config (no backup
+    // to pile up), keeping the logins docker stored in the copy since (an earlier
+    // region's, `docker login ghcr.io` under the exported DOCKER_CONFIG).
+    let earlier = DockerConfig::load(&dir)?;
+    let plain = DockerConfig::load(&user_dir)?
+        .without_creds_store(&dir)
+        .keeping_auths_of(&earlier);
     plain.save()?;
     for name in LINKED_DOCKER_DIRS {
         link_docker_dir(printer, &user_dir, &dir, name)?;

@@ -684,3 +684,38 @@ fn print_password_for_several_regions_is_refused_before_any_call() {
         "no token fetched or cached"
     );
 }
+
+#[test]
+fn a_second_no_creds_store_login_keeps_the_earlier_logins() {
+    let sandbox = Sandbox::new();
+    sandbox.shim(
+        "docker-credential-desktop",
+        "#!/bin/sh\necho 'The stub received bad data.'\nexit 1\n",
+    );
+    sandbox.write_docker_config(&json!({ "credsStore": "desktop" }));
+    sandbox
+        .ecrctl(&["login", "--no-creds-store"])
+        .assert_code(0);
+    let copy = sandbox.dir.join("xdg/ecrctl/docker/config.json");
+    let read = || -> Value { serde_json::from_slice(&std::fs::read(&copy).unwrap()).unwrap() };
+    assert!(read()["auths"][&sandbox.registry]["auth"].is_string());
+    // `docker login ghcr.io` under the exported DOCKER_CONFIG.
+    let mut config = read();
+    config["auths"]["ghcr.io"] = json!({ "auth": base64_auth("ghcr-secret") });
+    std::fs::write(&copy, config.to_string()).unwrap();
+
+    sandbox
+        .ecrctl(&["login", "--no-creds-store"])
+        .assert_code(0);
+    let config = read();
+    assert_eq!(
+        config["auths"]["ghcr.io"]["auth"],
+        base64_auth("ghcr-secret"),
+        "{config}"
+    );
+    assert!(
+        config["auths"][&sandbox.registry]["auth"].is_string(),
+        "{config}"
+    );
+    assert!(config.get("credsStore").is_none());
+}
