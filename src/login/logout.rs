@@ -83,10 +83,24 @@ pub async fn run(args: &LogoutArgs, printer: &Printer) -> CommandResult {
             plan.push(removal(host, "podman", How::Podman));
         }
     }
-    if !args.dry_run {
-        execute(&plan, cache_dir, docker.as_ref(), podman.as_ref()).await?;
-    }
-    print(printer, args.dry_run, &plan, &still_served, &hosts);
+    // What was removed is printed (table or JSON) even when some removals failed; the
+    // failures are the error after it (exit 3).
+    let (done, executed) = match args.dry_run {
+        true => (plan.clone(), Ok(())),
+        false => {
+            let (failed, result) =
+                execute(&plan, cache_dir, docker.as_ref(), podman.as_ref()).await;
+            let done = plan
+                .iter()
+                .zip(failed)
+                .filter(|(_, failed)| !failed)
+                .map(|(r, _)| r.clone())
+                .collect();
+            (done, result)
+        }
+    };
+    print(printer, args.dry_run, &plan, &done, &still_served, &hosts);
+    executed?;
     // `--all` could not see what a store holds: it may still hold logins (fail closed).
     if !unlisted.is_empty() {
         let mut error = CliError::remote(
@@ -230,13 +244,22 @@ async fn podman_logged_in(podman: &PathBuf, host: &str) -> bool {
         .is_ok_and(|s| s.success())
 }
 
-/// Carries out the plan: every removal is tried; the failures are one error (exit 3).
+/// Carries out the plan: every removal is tried; which failed (by plan row), and the
+/// failures as one error (exit 3).
 async fn execute(
     plan: &[Removal],
     cache_dir: Option<PathBuf>,
     docker: Option<&DockerConfig>,
     podman: Option<&PathBuf>,
-) -> Result<()> {
+) -> (Vec<bool>, Result<()>) {
+    let mut failed = vec![false; plan.len()];
+    let mark = |how: &dyn Fn(&How) -> bool, failed: &mut Vec<bool>| {
+        for (i, r) in plan.iter().enumerate() {
+            if how(&r.how) {
+                failed[i] = true;
+            }
+        }
+    };
     let mut failures = Vec::new();
     let cached: Vec<&str> = plan
         .iter()
@@ -247,6 +270,7 @@ async fn execute(
         && let Err(e) = cache::remove_where(&dir, |e| cached.contains(&e.registry.as_str()))
     {
         failures.push(e.to_string());
+        mark(&|h| *h == How::Cache, &mut failed);
     }
     let in_auths: Vec<String> = plan
         .iter()
@@ -274,14 +298,16 @@ async fn execute(
         });
         if let Err(e) = saved {
             failures.push(e.to_string());
+            mark(&|h| *h == How::DockerAuths, &mut failed);
         }
     }
-    for r in plan {
+    for (i, r) in plan.iter().enumerate() {
         match &r.how {
             How::Helper(helper, keys) => {
                 for key in keys {
                     if let Err(why) = helpers::erase(helper, key).await {
                         failures.push(format!("{key}: {why}"));
+                        failed[i] = true;
                     }
                 }
             }
@@ -290,13 +316,14 @@ async fn execute(
                     && let Err(why) = podman_logout(podman, &r.registry).await
                 {
                     failures.push(format!("{}: {why}", r.registry));
+                    failed[i] = true;
                 }
             }
             How::Cache | How::DockerAuths => {}
         }
     }
     if failures.is_empty() {
-        return Ok(());
+        return (failed, Ok(()));
     }
     let mut error = CliError::remote(format!(
         "{} could not be removed",
@@ -305,7 +332,10 @@ async fn execute(
     for failure in failures {
         error = error.with_cause(failure);
     }
-    Err(error.with_hint("the rest was removed; see the causes, then run the same logout again"))
+    (
+        failed,
+        Err(error.with_hint("the rest was removed; see the causes, then run the same logout again")),
+    )
 }
 
 async fn podman_logout(podman: &PathBuf, host: &str) -> std::result::Result<(), String> {
@@ -335,10 +365,12 @@ async fn podman_logout(podman: &PathBuf, host: &str) -> std::result::Result<(), 
     }
 }
 
+/// `plan`: everything tried; `done`: what was removed (or would be, in a dry run).
 fn print(
     printer: &Printer,
     dry_run: bool,
     plan: &[Removal],
+    done: &[Removal],
     still_served: &[String],
     hosts: &[String],
 ) {
@@ -346,7 +378,7 @@ fn print(
         printer.json(&LogoutDocument {
             schema_version: SchemaVersion,
             dry_run,
-            removed: plan,
+            removed: done,
             still_served,
         });
         return;
@@ -359,13 +391,13 @@ fn print(
             printer.info(&format!("nothing stored for {host}"));
         }
     }
-    if !plan.is_empty() && !printer.quiet {
+    if !done.is_empty() && !printer.quiet {
         let header = match dry_run {
             true => ["REGISTRY", "WOULD BE REMOVED FROM"],
             false => ["REGISTRY", "REMOVED FROM"],
         };
         let mut table = printer.table(&header);
-        for r in plan {
+        for r in done {
             table.add_row(vec![r.registry.clone(), r.from.clone()]);
         }
         printer.print_table(&table);

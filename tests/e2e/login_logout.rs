@@ -443,3 +443,31 @@ fn quiet_status_prints_nothing_on_success() {
     out.assert_code(0);
     assert_eq!(out.stdout, "");
 }
+
+#[test]
+fn a_partly_failed_logout_still_reports_what_was_removed() {
+    let sandbox = Sandbox::new();
+    sandbox.ecrctl(&["login"]).assert_code(0);
+    let mut config = sandbox.read_docker_config();
+    config["credsStore"] = json!("stuckstore");
+    sandbox.write_docker_config(&config);
+    sandbox.shim(
+        "docker-credential-stuckstore",
+        "#!/bin/sh\ncase \"$1\" in\n  get) cat >/dev/null; echo '{\"ServerURL\":\"x\",\"Username\":\"AWS\",\"Secret\":\"s\"}';;\n  erase) cat >/dev/null; echo 'keychain locked' >&2; exit 1;;\n  list) echo '{}';;\nesac\n",
+    );
+    let out = sandbox.ecrctl(&["logout", &sandbox.registry, "-o", "json"]);
+    out.assert_code(3);
+    let removed: Vec<String> = out.json()["removed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["from"].as_str().unwrap().to_string())
+        .collect();
+    assert!(removed.contains(&"ecrctl cache".to_string()), "{removed:?}");
+    assert!(removed.contains(&"docker auths".to_string()), "{removed:?}");
+    assert!(
+        !removed.contains(&"docker-credential-stuckstore".to_string()),
+        "{removed:?}"
+    );
+    assert!(out.stderr.contains("keychain locked"), "{}", out.stderr);
+}
