@@ -36,6 +36,12 @@ pub fn cache_dir() -> Result<Option<PathBuf>> {
     if disabled() {
         return Ok(None);
     }
+    Ok(usable(location()?))
+}
+
+/// Where the cache is, whether or not it is switched off or usable (for `logout`, which
+/// removes what earlier runs cached there).
+pub fn location() -> Result<PathBuf> {
     for name in ["ECRCTL_CACHE_DIR", "AWS_ECR_CACHE_DIR"] {
         let Some(value) = std::env::var_os(name).filter(|d| !d.is_empty()) else {
             continue;
@@ -52,7 +58,7 @@ pub fn cache_dir() -> Result<Option<PathBuf>> {
                     .with_hint("give an absolute path, or unset it"),
             );
         }
-        return Ok(usable(dir));
+        return Ok(dir);
     }
     let fallback = if cfg!(target_os = "macos") {
         "Library/Caches"
@@ -60,7 +66,7 @@ pub fn cache_dir() -> Result<Option<PathBuf>> {
         ".cache"
     };
     let base = crate::fsutil::xdg_dir("XDG_CACHE_HOME", fallback)?;
-    Ok(usable(base.join("ecrctl").join("tokens")))
+    Ok(base.join("ecrctl").join("tokens"))
 }
 
 /// The largest cache entry read (a real one is well under 2 KiB): a huge file planted in

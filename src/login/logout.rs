@@ -50,7 +50,8 @@ struct LogoutDocument<'a> {
 
 pub async fn run(args: &LogoutArgs, printer: &Printer) -> CommandResult {
     let named = named_hosts(&args.hosts)?;
-    let cache_dir = cache::cache_dir()?;
+    // Also with the cache switched off now (ECRCTL_NO_CACHE): tokens cached before go.
+    let cache_dir = Some(cache::location()?);
     let entries = cache_dir.as_deref().map(cache::all).unwrap_or_default();
     let docker = match args.client {
         LogoutClientArg::Docker => Some(DockerConfig::load(&config_dir()?)?),
@@ -233,15 +234,20 @@ async fn plan_docker(
     }
 }
 
+/// How long a podman probe or logout may take (as for docker-credential-* calls).
+const PODMAN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 async fn podman_logged_in(podman: &PathBuf, host: &str) -> bool {
-    tokio::process::Command::new(podman)
+    let status = tokio::process::Command::new(podman)
         .args(["login", "--get-login", host])
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
-        .status()
+        .kill_on_drop(true)
+        .status();
+    tokio::time::timeout(PODMAN_TIMEOUT, status)
         .await
-        .is_ok_and(|s| s.success())
+        .is_ok_and(|s| s.is_ok_and(|s| s.success()))
 }
 
 /// Carries out the plan: every removal is tried; which failed (by plan row), and the
@@ -342,8 +348,11 @@ async fn podman_logout(podman: &PathBuf, host: &str) -> std::result::Result<(), 
     let output = tokio::process::Command::new(podman)
         .args(["logout", host])
         .stdin(std::process::Stdio::null())
-        .output()
+        .kill_on_drop(true)
+        .output();
+    let output = tokio::time::timeout(PODMAN_TIMEOUT, output)
         .await
+        .map_err(|_| "podman logout did not finish within 10 s".to_string())?
         .map_err(|e| format!("could not run podman: {e}"))?;
     if output.status.success() {
         return Ok(());

@@ -471,3 +471,17 @@ fn a_partly_failed_logout_still_reports_what_was_removed() {
     );
     assert!(out.stderr.contains("keychain locked"), "{}", out.stderr);
 }
+
+#[test]
+fn logout_removes_cached_tokens_even_with_the_cache_switched_off_now() {
+    let sandbox = Sandbox::new();
+    sandbox.ecrctl(&["login"]).assert_code(0);
+    assert!(!sandbox.cache_files().is_empty());
+    let mut command = sandbox.command(&["logout", "--all"]);
+    run(command.env("ECRCTL_NO_CACHE", "1")).assert_code(0);
+    assert!(
+        sandbox.cache_files().is_empty(),
+        "{:?}",
+        sandbox.cache_files()
+    );
+}
