@@ -485,3 +485,27 @@ fn logout_removes_cached_tokens_even_with_the_cache_switched_off_now() {
         sandbox.cache_files()
     );
 }
+
+#[test]
+fn a_podman_login_that_podman_logout_cannot_remove_is_a_failure() {
+    // podman resolves a legacy `https://HOST` key for reads, but `podman logout HOST`
+    // says "not logged into HOST" and leaves it.
+    let sandbox = Sandbox::new();
+    let host = format!("{ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com");
+    let authfile = sandbox.dir.join("podman-auth.json");
+    let auth = base64::engine::general_purpose::STANDARD.encode("AWS:podman-secret");
+    std::fs::write(
+        &authfile,
+        json!({ "auths": { format!("https://{host}"): { "auth": auth } } }).to_string(),
+    )
+    .unwrap();
+    let mut command = sandbox.command(&["logout", "--all", "--client", "podman", "-o", "json"]);
+    let out = run(command.env("REGISTRY_AUTH_FILE", &authfile));
+    out.assert_code(3);
+    assert!(
+        out.stderr.contains("podman still has a login"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.json()["removed"], json!([]), "{}", out.stdout);
+}
