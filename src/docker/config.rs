@@ -254,7 +254,6 @@ impl DockerConfig {
         keys.iter().map(|k| normalize_host(k)).collect()
     }
 
-    /// A copy without `credsStore` (for a separate DOCKER_CONFIG that stores in `auths`).
     /// Keeps the logins `earlier` holds (ecrctl's previous copy, where docker stored
     /// `auths` since): each of its `auths` entries with credentials is kept unless this
     /// config has credentials of its own for that key (an empty `{}` placeholder of a
@@ -283,6 +282,7 @@ impl DockerConfig {
         self
     }
 
+    /// A copy without `credsStore` (for a separate DOCKER_CONFIG that stores in `auths`).
     pub fn without_creds_store(&self, dir: &Path) -> Self {
         let mut value = self.value.clone();
         value.remove("credsStore");

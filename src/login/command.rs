@@ -502,6 +502,14 @@ fn install_helper(printer: &Printer, obtained: &[Obtained]) -> Result<Vec<LoginR
     let _lock = crate::docker::config::lock(&dir)?;
     let mut config = DockerConfig::load(&dir)?;
     let hosts: Vec<String> = obtained.iter().map(|o| o.token.host.clone()).collect();
+    // Another helper a host was sent to (ecr-login) is replaced: say so.
+    for (host, helper) in config.cred_helpers() {
+        if hosts.contains(&host) && helper != HELPER_NAME {
+            printer.info(&format!(
+                "replaced credHelpers `{helper}` for {host} with `{HELPER_NAME}`"
+            ));
+        }
+    }
     let mut changed = config.set_cred_helpers(&hosts, HELPER_NAME);
     // Inline tokens for these hosts would only go stale: the helper replaces them.
     let removed = config.remove_auths(&hosts);

@@ -719,3 +719,22 @@ fn a_second_no_creds_store_login_keeps_the_earlier_logins() {
     );
     assert!(config.get("credsStore").is_none());
 }
+
+#[test]
+fn install_helper_says_which_helper_it_replaced() {
+    let sandbox = Sandbox::new();
+    sandbox.write_docker_config(&json!({ "credHelpers": { &sandbox.registry: "ecr-login" } }));
+    let out = sandbox.ecrctl(&["login", "--install-helper"]);
+    out.assert_code(0);
+    assert!(
+        out.stderr.contains("replaced credHelpers `ecr-login`")
+            || out.stdout.contains("replaced credHelpers `ecr-login`"),
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
+    assert_eq!(
+        sandbox.read_docker_config()["credHelpers"][&sandbox.registry],
+        "ecrctl"
+    );
+}
