@@ -34,6 +34,13 @@ fn resolve_home(
     })
 }
 
+/// The effective user id (who must own private folders such as the token cache).
+#[allow(unsafe_code)]
+pub fn effective_uid() -> u32 {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() }
+}
+
 /// The home directory of the effective user in the system user database (`getpwuid_r`).
 /// The one place ecrctl calls into libc, so unsafe code is allowed here alone.
 #[allow(unsafe_code)]

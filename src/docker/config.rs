@@ -254,6 +254,34 @@ impl DockerConfig {
         keys.iter().map(|k| normalize_host(k)).collect()
     }
 
+    /// Keeps the logins `earlier` holds (ecrctl's previous copy, where docker stored
+    /// `auths` since): each of its `auths` entries with credentials is kept unless this
+    /// config has credentials of its own for that key (an empty `{}` placeholder of a
+    /// credential store does not count).
+    pub fn keeping_auths_of(mut self, earlier: &DockerConfig) -> Self {
+        let has_credentials = |entry: &Value| {
+            entry
+                .as_object()
+                .is_some_and(|o| o.contains_key("auth") || o.contains_key("identitytoken"))
+        };
+        let Some(Value::Object(kept)) = earlier.value.get("auths") else {
+            return self;
+        };
+        let auths = self
+            .value
+            .entry("auths")
+            .or_insert_with(|| Value::Object(Map::new()));
+        let Value::Object(auths) = auths else {
+            return self;
+        };
+        for (key, entry) in kept {
+            if has_credentials(entry) && !auths.get(key).is_some_and(has_credentials) {
+                auths.insert(key.clone(), entry.clone());
+            }
+        }
+        self
+    }
+
     /// A copy without `credsStore` (for a separate DOCKER_CONFIG that stores in `auths`).
     pub fn without_creds_store(&self, dir: &Path) -> Self {
         let mut value = self.value.clone();
@@ -451,5 +479,27 @@ mod tests {
         assert_eq!(c.remove_auths(&["h1".into()]), vec!["h1".to_string()]);
         assert!(c.stored_auth("h1").is_none());
         assert_eq!(c.auths().len(), 1);
+    }
+
+    #[test]
+    fn a_rebuilt_copy_keeps_the_logins_of_the_earlier_copy() {
+        let user = config(
+            r#"{"credsStore":"desktop","auths":{"a.example":{},"b.example":{"auth":"dTpi"}}}"#,
+        );
+        let earlier = config(
+            r#"{"auths":{"a.example":{"auth":"dTph"},"b.example":{"auth":"old"},"ghcr.io":{"auth":"dTpn"},"c.example":{}}}"#,
+        );
+        let copy = user
+            .without_creds_store(Path::new("/nowhere"))
+            .keeping_auths_of(&earlier);
+        let auths = copy.value["auths"].as_object().unwrap();
+        assert_eq!(auths["a.example"]["auth"], "dTph", "placeholder replaced");
+        assert_eq!(
+            auths["b.example"]["auth"], "dTpi",
+            "the user's own credentials win"
+        );
+        assert_eq!(auths["ghcr.io"]["auth"], "dTpn");
+        assert!(!auths.contains_key("c.example"));
+        assert!(!copy.value.contains_key("credsStore"));
     }
 }

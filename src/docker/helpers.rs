@@ -89,6 +89,34 @@ pub async fn get(name: &str, host: &str) -> HelperAnswer {
     }
 }
 
+/// The keys a store may hold a login for `host` under, as `docker logout` erases them:
+/// the bare host, then the `https://` and `http://` URLs (older docker and
+/// `aws ecr get-login` stored `https://HOST`).
+pub fn spellings(host: &str) -> [String; 3] {
+    [
+        host.to_string(),
+        format!("https://{host}"),
+        format!("http://{host}"),
+    ]
+}
+
+/// [`get`] under every [spelling](spellings) of `host`: the first found, else the first
+/// failure, else not found / missing.
+pub async fn get_any(name: &str, host: &str) -> HelperAnswer {
+    let mut failed = None;
+    for key in spellings(host) {
+        match get(name, &key).await {
+            found @ HelperAnswer::Found { .. } => return found,
+            HelperAnswer::Missing => return HelperAnswer::Missing,
+            failure @ HelperAnswer::Failed { .. } => {
+                failed.get_or_insert(failure);
+            }
+            HelperAnswer::NotFound => {}
+        }
+    }
+    failed.unwrap_or(HelperAnswer::NotFound)
+}
+
 /// `docker-credential-NAME erase` for `host` (the host on stdin, as docker sends it),
 /// with a 10 s limit; on failure, why (never the helper's stdout).
 pub async fn erase(name: &str, host: &str) -> Result<(), String> {

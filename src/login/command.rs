@@ -102,7 +102,12 @@ pub async fn run(settings: &Settings, args: &LoginArgs, printer: &Printer) -> Co
         .as_deref()
         .map(endpoint::parse_registry_endpoint)
         .transpose()?;
-    if registry_endpoint.as_deref() == Some(super::helper::ECR_PUBLIC) {
+    if registry_endpoint.as_deref().is_some_and(|h| {
+        h.split(':')
+            .next()
+            .unwrap_or(h)
+            .eq_ignore_ascii_case(super::helper::ECR_PUBLIC)
+    }) {
         // A private registry's token would be handed to ECR Public's host.
         return Err(CliError::usage("ecrctl does not log in to ECR Public (public.ecr.aws)")
             .with_hint(
@@ -131,6 +136,10 @@ pub async fn run(settings: &Settings, args: &LoginArgs, printer: &Printer) -> Co
             "--registry-endpoint stands for one registry, but several were asked for",
         )
         .with_hint("log in to one --region and --registry-id at a time with --registry-endpoint"));
+    }
+    // Checked before any AWS call or cache write (validate everything first).
+    if args.print_password && targets.len() > 1 {
+        return Err(several_passwords());
     }
     let token_settings = TokenSettings {
         registry_endpoint,
@@ -366,7 +375,23 @@ async fn log_in(
         _ => None,
     };
     if let Some(config) = &config {
+        // docker runs `docker-credential-NAME`: one it cannot find is a failed login.
+        let runnable = |helper: &str| {
+            let program = format!("docker-credential-{helper}");
+            match super::client::find_on_path(&program) {
+                Some(_) => Ok(()),
+                None => Err(CliError::remote(format!(
+                    "docker sends {} to `{program}`, which is not on PATH",
+                    t.host
+                ))
+                .with_hint(match helper {
+                    HELPER_NAME => "run `ecrctl login --install-helper` again (it links the helper), or put it on PATH".to_string(),
+                    _ => format!("install {program}, or remove the credHelpers entry for {}", t.host),
+                })),
+            }
+        };
         if config.helper_for(&t.host).as_deref() == Some(HELPER_NAME) {
+            runnable(HELPER_NAME)?;
             return Ok(Action::CredentialHelper);
         }
         if config
@@ -374,6 +399,7 @@ async fn log_in(
             .iter()
             .any(|(h, helper)| *h == t.host && helper == ECR_LOGIN)
         {
+            runnable(ECR_LOGIN)?;
             return Ok(Action::EcrLogin);
         }
         if config
@@ -476,6 +502,14 @@ fn install_helper(printer: &Printer, obtained: &[Obtained]) -> Result<Vec<LoginR
     let _lock = crate::docker::config::lock(&dir)?;
     let mut config = DockerConfig::load(&dir)?;
     let hosts: Vec<String> = obtained.iter().map(|o| o.token.host.clone()).collect();
+    // Another helper a host was sent to (ecr-login) is replaced: say so.
+    for (host, helper) in config.cred_helpers() {
+        if hosts.contains(&host) && helper != HELPER_NAME {
+            printer.info(&format!(
+                "replaced credHelpers `{helper}` for {host} with `{HELPER_NAME}`"
+            ));
+        }
+    }
     let mut changed = config.set_cred_helpers(&hosts, HELPER_NAME);
     // Inline tokens for these hosts would only go stale: the helper replaces them.
     let removed = config.remove_auths(&hosts);
@@ -563,8 +597,13 @@ fn plain_docker_config(printer: &Printer) -> Result<PathBuf> {
     let dir = base.join("ecrctl").join("docker");
     let _lock = crate::docker::config::lock(&dir)?;
     let user_dir = config_dir()?;
-    let plain = DockerConfig::load(&user_dir)?.without_creds_store(&dir);
-    // ecrctl's own copy, rebuilt on every such login: no backup to pile up.
+    // ecrctl's own copy, rebuilt on every such login from the user's config (no backup
+    // to pile up), keeping the logins docker stored in the copy since (an earlier
+    // region's, `docker login ghcr.io` under the exported DOCKER_CONFIG).
+    let earlier = DockerConfig::load(&dir)?;
+    let plain = DockerConfig::load(&user_dir)?
+        .without_creds_store(&dir)
+        .keeping_auths_of(&earlier);
     plain.save()?;
     for name in LINKED_DOCKER_DIRS {
         link_docker_dir(printer, &user_dir, &dir, name)?;

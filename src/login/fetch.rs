@@ -7,7 +7,7 @@ use futures::future::join_all;
 
 use super::cache::{self, CacheEntry, CacheKey};
 use super::token::{self, RegistryToken};
-use crate::aws::identity::credentials_fingerprint;
+use crate::aws::identity::{credentials_fingerprint, fingerprint};
 use crate::aws::{ecr_client, sdk_error};
 use crate::error::{CliError, Result};
 use crate::registry::endpoint::{ecr_registry_host_in, parse_ecr_host};
@@ -128,8 +128,62 @@ pub async fn obtain_each(
 
 /// The fingerprint of the credentials in effect (the cache's key); an error when there
 /// are none.
+///
+/// Long-term keys are keyed by the fingerprint of their access key id (local, no call).
+/// Temporary credentials (an assumed role, SSO, a web identity) get new keys in every
+/// process, so they are keyed by the principal STS names for them (GetCallerIdentity:
+/// the role ARN without its session name, or the user ARN), asked once per key and
+/// recorded next to the cache ([`cache::write_alias`]): the same role finds its token
+/// again in the next process. When STS cannot say, the key's fingerprint is used.
 pub async fn identity(sdk: &SdkConfig, settings: &TokenSettings) -> Result<String> {
-    credentials_fingerprint(sdk, settings.profile.as_deref()).await
+    use aws_credential_types::provider::ProvideCredentials;
+    let resolved = match sdk.credentials_provider() {
+        Some(provider) => provider.provide_credentials().await.ok(),
+        None => None,
+    };
+    let Some(credentials) = resolved else {
+        // The same lookup again, for its precise error and hint.
+        return credentials_fingerprint(sdk, settings.profile.as_deref()).await;
+    };
+    let key_id = fingerprint(credentials.access_key_id());
+    if credentials.session_token().is_none() {
+        return Ok(key_id);
+    }
+    let dir = settings.cache_dir.as_deref();
+    if let Some(id) = dir.and_then(|d| cache::read_alias(d, &key_id)) {
+        return Ok(id);
+    }
+    let sts = aws_sdk_sts::Client::new(sdk);
+    let arn = match sts.get_caller_identity().send().await {
+        Ok(out) => out.arn().map(String::from),
+        Err(e) => {
+            tracing::debug!(error = %crate::aws::sdk_error("GetCallerIdentity", e), "keying the cache by the access key");
+            None
+        }
+    };
+    let Some(arn) = arn else {
+        return Ok(key_id);
+    };
+    let id = principal_fingerprint(&arn);
+    if let Some(dir) = dir
+        && let Err(e) = cache::write_alias(dir, &key_id, &id)
+    {
+        tracing::debug!(error = %e, "could not record the principal of the credentials");
+    }
+    Ok(id)
+}
+
+/// The cache identity of a principal: the role of an assumed-role session (its session
+/// name changes with every process that assumes it), else the ARN itself.
+pub fn principal_fingerprint(arn: &str) -> String {
+    let principal = match arn.split_once(":assumed-role/") {
+        Some((head, rest)) => {
+            let role = rest.split_once('/').map_or(rest, |(role, _)| role);
+            format!("{head}:assumed-role/{role}")
+        }
+        None => arn.to_string(),
+    };
+    fingerprint(&format!("principal:{principal}"))
 }
 
 /// [`obtain_each`] for credentials whose fingerprint is already known.
@@ -207,6 +261,8 @@ pub async fn obtain_as(
                 }
                 obtained
             }),
+            // A forced refresh that failed is a failure: the old token is what it replaces.
+            Err(error) if settings.force => Err(error.clone()),
             Err(error) => {
                 // A token that is still valid (if below --min-validity) beats no token, as
                 // for amazon-ecr-credential-helper; an expired one is never handed out.
@@ -318,4 +374,26 @@ fn token_for(
         expired_at_birth,
         warnings: Vec::new(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sessions_of_one_role_share_an_identity_and_other_principals_do_not() {
+        let a = principal_fingerprint("arn:aws:sts::222222222222:assumed-role/x/aws-sdk-rust-1");
+        let b = principal_fingerprint("arn:aws:sts::222222222222:assumed-role/x/aws-sdk-rust-2");
+        assert_eq!(a, b);
+        assert_eq!(a.len(), 16);
+        assert_ne!(
+            a,
+            principal_fingerprint("arn:aws:sts::222222222222:assumed-role/y/s")
+        );
+        assert_ne!(
+            a,
+            principal_fingerprint("arn:aws:sts::333333333333:assumed-role/x/s")
+        );
+        assert_ne!(a, principal_fingerprint("arn:aws:iam::222222222222:user/x"));
+    }
 }

@@ -83,8 +83,37 @@ struct HelperGetAnswer<'a> {
     secret: &'a str,
 }
 
+/// The registry host of a server URL docker passes, parsed strictly: an optional
+/// `https://`/`http://`, a host name, an optional port number (1–65535), an optional
+/// trailing `/` — nothing else (no user info, path, query or fragment, which could make
+/// the real authority another host than the ECR name it starts with).
+fn strict_host(server: &str) -> Option<String> {
+    let rest = server
+        .strip_prefix("https://")
+        .or_else(|| server.strip_prefix("http://"))
+        .unwrap_or(server);
+    let rest = rest.strip_suffix('/').unwrap_or(rest);
+    let (name, port) = match rest.split_once(':') {
+        Some((name, port)) => (name, Some(port)),
+        None => (rest, None),
+    };
+    let name_ok = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
+    let port_ok = port.is_none_or(|p| {
+        !p.is_empty()
+            && p.len() <= 5
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && p.parse::<u32>().is_ok_and(|n| (1..=65535).contains(&n))
+    });
+    (name_ok && port_ok).then(|| normalize_host(server))
+}
+
 fn get_and_print(server: &str) -> i32 {
-    let host = normalize_host(server);
+    let Some(host) = strict_host(server) else {
+        return reply(NOT_FOUND, 1);
+    };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -139,7 +168,7 @@ pub const ECR_PUBLIC: &str = "public.ecr.aws";
 /// `None` if ecrctl does not serve that host. An expired token is never served, even
 /// when a refresh fails, and a token cached for other credentials is never served.
 async fn get(host: &str) -> Result<Option<RegistryToken>> {
-    if host == ECR_PUBLIC {
+    if host == ECR_PUBLIC || host.split(':').next() == Some(ECR_PUBLIC) {
         return Err(CliError::usage(
             "ecrctl does not serve ECR Public (public.ecr.aws)",
         )
@@ -149,99 +178,146 @@ async fn get(host: &str) -> Result<Option<RegistryToken>> {
         ));
     }
     let dir = cache::cache_dir()?;
-    let entry = dir.as_deref().and_then(|d| cache::find_by_host(d, host));
-    let Some(recipe) = recipe_for(host, entry.as_ref()) else {
+    let Some(recipe) = recipe_in(dir.as_deref(), host) else {
         return Ok(None);
     };
-    refresh(host, &recipe, dir)
+    refresh(host, &recipe, dir, true)
         .await
         .map(Some)
         .map_err(|error| error.context(format!("could not get an ECR token for {host}")))
 }
 
 /// Whether `docker-credential-ecrctl get HOST` could answer now (for `login status`):
-/// ecrctl knows how to get a token for the host and the credentials it would use
-/// resolve. Returns the expiry of the cached token it would serve, if one is cached for
-/// these credentials.
+/// ecrctl knows how to get a token for the host, the credentials in effect resolve, and
+/// either a cached token of theirs has `ECRCTL_MIN_VALIDITY` left or a refresh works now.
+/// Returns the expiry of the token it would serve.
 pub async fn can_serve(host: &str) -> Result<Option<i64>> {
     let dir = cache::cache_dir()?;
-    let entry = dir.as_deref().and_then(|d| cache::find_by_host(d, host));
-    let recipe = recipe_for(host, entry.as_ref()).ok_or_else(|| {
+    let recipe = recipe_in(dir.as_deref(), host).ok_or_else(|| {
         CliError::remote(format!("ecrctl has no token recipe for {host}")).with_hint(format!(
             "run `ecrctl login --install-helper` for it (with --registry-endpoint {host} if it stands for an ECR registry)"
         ))
     })?;
-    let sdk =
-        crate::aws::load_sdk_config(&recipe_settings(&recipe)?.aws, Some(&recipe.region)).await?;
-    let identity =
-        crate::aws::identity::credentials_fingerprint(&sdk, recipe.profile.as_deref()).await?;
-    Ok(dir.as_deref().and_then(|d| {
-        cache::all(d)
-            .into_iter()
-            .find(|e| e.registry == host && e.identity.as_deref() == Some(identity.as_str()))
-            .filter(|e| e.password.is_some())
-            .and_then(|e| e.expires_at)
-    }))
+    // A fresh cached token for the credentials in effect, or a refresh that works now
+    // (GetAuthorizationToken really answers); a still-valid cached token does not count
+    // when the refresh fails — docker would get it only until it runs out.
+    let token = refresh(host, &recipe, dir, false).await?;
+    Ok(token.expires_at)
 }
 
-/// How to get a token for `host`.
+/// How to get a token for `host`: where (region, account, endpoint form). Whose
+/// credentials is not part of it: the helper always uses the credentials in effect now.
 struct Recipe {
-    profile: Option<String>,
-    profile_explicit: bool,
+    /// The profile a login for this host named (`--profile` or AWS_PROFILE then), used
+    /// only when the environment now configures no credentials at all.
+    fallback_profile: Option<String>,
     region: String,
     account: Option<String>,
-    api_endpoint: Option<String>,
     /// The ECR endpoint form the host names (FIPS, dual-stack), for GetAuthorizationToken.
     fips: bool,
     dual_stack: bool,
 }
 
-fn recipe_for(host: &str, entry: Option<&CacheEntry>) -> Option<Recipe> {
-    let ecr = parse_ecr_host(host);
-    let (fips, dual_stack) = ecr
-        .as_ref()
-        .map(|h| (h.fips, h.dual_stack))
-        .unwrap_or_default();
-    if let Some(e) = entry {
-        return Some(Recipe {
-            profile: (e.profile != "default").then(|| e.profile.clone()),
-            profile_explicit: e.profile_explicit,
-            region: e.region.clone(),
-            account: Some(e.account.clone()),
-            api_endpoint: e.api_endpoint.clone(),
-            fips,
-            dual_stack,
-        });
-    }
-    // An ECR host names its account and region; the profile comes from the environment.
-    let ecr = ecr?;
-    Some(Recipe {
-        profile: std::env::var("AWS_PROFILE").ok().filter(|p| !p.is_empty()),
-        profile_explicit: false,
-        region: ecr.region,
-        account: Some(ecr.account),
-        api_endpoint: None,
-        fips,
-        dual_stack,
-    })
+/// The recipe for `host` from the cache in `dir`: the newest entry for the host says
+/// where, the newest one that named a profile gives the fallback profile.
+fn recipe_in(dir: Option<&std::path::Path>, host: &str) -> Option<Recipe> {
+    let entries: Vec<CacheEntry> = dir
+        .map(cache::all)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|e| e.registry == host)
+        .collect();
+    let fallback_profile = entries
+        .iter()
+        .find(|e| e.profile != "default")
+        .map(|e| e.profile.clone());
+    recipe_for(host, entries.first(), fallback_profile)
 }
 
-/// The same settings a command gets, from the environment (a helper has no flags) and
-/// from what the recipe says about this host.
-fn recipe_settings(recipe: &Recipe) -> Result<Settings> {
+fn recipe_for(
+    host: &str,
+    entry: Option<&CacheEntry>,
+    fallback_profile: Option<String>,
+) -> Option<Recipe> {
+    let ecr = parse_ecr_host(host);
+    match ecr {
+        // An ECR host names its account, region and endpoint form.
+        Some(h) => Some(Recipe {
+            fallback_profile,
+            region: h.region,
+            account: Some(h.account),
+            fips: h.fips,
+            dual_stack: h.dual_stack,
+        }),
+        // A host that stands for an ECR registry (`--registry-endpoint`) is known only
+        // through a login's entry.
+        None => entry.map(|e| Recipe {
+            fallback_profile,
+            region: e.region.clone(),
+            account: Some(e.account.clone()),
+            fips: false,
+            dual_stack: false,
+        }),
+    }
+}
+
+/// The settings and SDK configuration of the credentials in effect now, as any ecrctl
+/// command would resolve them from the environment (AWS_PROFILE, AWS_ACCESS_KEY_ID, …,
+/// AWS_ENDPOINT_URL): the same chain amazon-ecr-credential-helper uses. A named profile
+/// that does not exist is an error. Only when the environment yields no credentials at
+/// all, and sets no AWS_PROFILE, is the profile a login recorded for the host used.
+async fn recipe_sdk(recipe: &Recipe) -> Result<(aws_config::SdkConfig, Settings)> {
     let flags = Flags {
         regions: vec![recipe.region.clone()],
-        endpoint_url: recipe.api_endpoint.clone(),
         ..Flags::from_environment()?
     };
     let mut settings = Settings::resolve(flags)?;
-    if let Some(name) = &recipe.profile {
+    let mut sdk = crate::aws::load_sdk_config(&settings.aws, Some(&recipe.region)).await?;
+    if settings.aws.profile.is_none()
+        && let Some(name) = &recipe.fallback_profile
+        && !credentials_resolve(&sdk).await
+    {
         settings.aws.profile = Some(Profile {
             name: name.clone(),
-            explicit: recipe.profile_explicit,
+            explicit: true,
         });
+        sdk = crate::aws::load_sdk_config(&settings.aws, Some(&recipe.region)).await?;
     }
-    Ok(settings)
+    let mut builder = sdk.into_builder();
+    if recipe.fips {
+        builder.set_use_fips(Some(true));
+    }
+    if recipe.dual_stack {
+        builder.set_use_dual_stack(Some(true));
+    }
+    Ok((builder.build(), settings))
+}
+
+async fn credentials_resolve(sdk: &aws_config::SdkConfig) -> bool {
+    use aws_credential_types::provider::ProvideCredentials;
+    match sdk.credentials_provider() {
+        Some(provider) => provider.provide_credentials().await.is_ok(),
+        None => false,
+    }
+}
+
+/// The token settings of a helper `get` for `host` under `settings`: the API endpoint
+/// comes from the environment in effect, never from a cache entry.
+fn token_settings(
+    host: &str,
+    settings: &Settings,
+    dir: Option<std::path::PathBuf>,
+) -> Result<TokenSettings> {
+    Ok(TokenSettings {
+        profile: settings.aws.profile_name().map(String::from),
+        profile_explicit: settings.aws.profile.as_ref().is_some_and(|p| p.explicit),
+        api_endpoint: fetch::effective_api_endpoint(None),
+        // The token is served for the host docker asked about, in the form it asked.
+        registry_endpoint: Some(host.to_string()),
+        cache_dir: dir,
+        min_validity: min_validity()?,
+        force: false,
+    })
 }
 
 /// The token for exactly `host`, from the cache under the credentials in effect or from
@@ -250,27 +326,10 @@ async fn refresh(
     host: &str,
     recipe: &Recipe,
     dir: Option<std::path::PathBuf>,
+    fall_back: bool,
 ) -> Result<RegistryToken> {
-    let sdk =
-        crate::aws::load_sdk_config(&recipe_settings(recipe)?.aws, Some(&recipe.region)).await?;
-    let mut builder = sdk.into_builder();
-    if recipe.fips {
-        builder.set_use_fips(Some(true));
-    }
-    if recipe.dual_stack {
-        builder.set_use_dual_stack(Some(true));
-    }
-    let sdk = builder.build();
-    let settings = TokenSettings {
-        profile: recipe.profile.clone(),
-        profile_explicit: recipe.profile_explicit,
-        api_endpoint: fetch::effective_api_endpoint(recipe.api_endpoint.as_deref()),
-        // The token is served for the host docker asked about, in the form it asked.
-        registry_endpoint: Some(host.to_string()),
-        cache_dir: dir,
-        min_validity: min_validity()?,
-        force: false,
-    };
+    let (sdk, settings) = recipe_sdk(recipe).await?;
+    let settings = token_settings(host, &settings, dir)?;
     let target = LoginTarget {
         registry_id: recipe.account.clone(),
         region: recipe.region.clone(),
@@ -300,6 +359,7 @@ async fn refresh(
         Err(error) => {
             // A token that is still valid beats none; an expired one is never served.
             let still_valid = mine
+                .filter(|_| fall_back)
                 .filter(|e| e.expires_at.is_some_and(|t| t > now))
                 .and_then(|e| e.token());
             let Some(token) = still_valid else {
@@ -340,10 +400,38 @@ mod tests {
             ("123456789012.dkr-ecr.us-east-1.on.aws", false, true),
             ("123456789012.dkr-ecr-fips.us-east-1.on.aws", true, true),
         ] {
-            let r = recipe_for(host, None).unwrap();
+            let r = recipe_for(host, None, None).unwrap();
             assert_eq!((r.fips, r.dual_stack), (fips, dual), "{host}");
             assert_eq!(r.region, "us-east-1");
         }
-        assert!(recipe_for("ghcr.io", None).is_none());
+        assert!(recipe_for("ghcr.io", None, None).is_none());
+    }
+
+    #[test]
+    fn server_urls_are_parsed_strictly() {
+        let h = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
+        for ok in [
+            h.to_string(),
+            format!("https://{h}"),
+            format!("https://{h}/"),
+            format!("{h}:443"),
+        ] {
+            assert_eq!(
+                strict_host(&ok).as_deref(),
+                Some(&*normalize_host(&ok)),
+                "{ok}"
+            );
+        }
+        for bad in [
+            ":@evil.com",
+            ":x@evil.com:443",
+            ":443#@evil.com",
+            ":443?@evil.com",
+            ":99999",
+            "/v2/x",
+            "@evil.com",
+        ] {
+            assert!(strict_host(&format!("{h}{bad}")).is_none(), "{bad}");
+        }
     }
 }

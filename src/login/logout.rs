@@ -32,7 +32,8 @@ struct Removal {
 enum How {
     Cache,
     DockerAuths,
-    Helper(String),
+    /// The store and the keys it holds the host's login under.
+    Helper(String, Vec<String>),
     Podman,
 }
 
@@ -49,7 +50,8 @@ struct LogoutDocument<'a> {
 
 pub async fn run(args: &LogoutArgs, printer: &Printer) -> CommandResult {
     let named = named_hosts(&args.hosts)?;
-    let cache_dir = cache::cache_dir()?;
+    // Also with the cache switched off now (ECRCTL_NO_CACHE): tokens cached before go.
+    let cache_dir = Some(cache::location()?);
     let entries = cache_dir.as_deref().map(cache::all).unwrap_or_default();
     let docker = match args.client {
         LogoutClientArg::Docker => Some(DockerConfig::load(&config_dir()?)?),
@@ -62,8 +64,9 @@ pub async fn run(args: &LogoutArgs, printer: &Printer) -> CommandResult {
         })?),
         LogoutClientArg::Docker => None,
     };
+    let mut unlisted = Vec::new();
     let hosts = match args.all {
-        true => known_hosts(&entries, docker.as_ref(), podman.is_some()).await,
+        true => known_hosts(&entries, docker.as_ref(), podman.is_some(), &mut unlisted).await,
         false => named,
     };
     let mut plan = Vec::new();
@@ -81,10 +84,35 @@ pub async fn run(args: &LogoutArgs, printer: &Printer) -> CommandResult {
             plan.push(removal(host, "podman", How::Podman));
         }
     }
-    if !args.dry_run {
-        execute(&plan, cache_dir, docker.as_ref(), podman.as_ref()).await?;
+    // What was removed is printed (table or JSON) even when some removals failed; the
+    // failures are the error after it (exit 3).
+    let (done, executed) = match args.dry_run {
+        true => (plan.clone(), Ok(())),
+        false => {
+            let (failed, result) =
+                execute(&plan, cache_dir, docker.as_ref(), podman.as_ref()).await;
+            let done = plan
+                .iter()
+                .zip(failed)
+                .filter(|(_, failed)| !failed)
+                .map(|(r, _)| r.clone())
+                .collect();
+            (done, result)
+        }
+    };
+    print(printer, args.dry_run, &plan, &done, &still_served, &hosts);
+    executed?;
+    // `--all` could not see what a store holds: it may still hold logins (fail closed).
+    if !unlisted.is_empty() {
+        let mut error = CliError::remote(
+            "logout --all could not list every credential store: logins may remain",
+        );
+        for why in unlisted {
+            error = error.with_cause(why);
+        }
+        return Err(error
+            .with_hint("fix the store (see the cause), or name the hosts: `ecrctl logout HOST…`"));
     }
-    print(printer, args.dry_run, &plan, &still_served, &hosts);
     Ok(Outcome::Success)
 }
 
@@ -125,6 +153,7 @@ async fn known_hosts(
     entries: &[CacheEntry],
     docker: Option<&DockerConfig>,
     podman: bool,
+    unlisted: &mut Vec<String>,
 ) -> Vec<String> {
     let mut hosts: Vec<String> = entries.iter().map(|e| e.registry.clone()).collect();
     let ecr_or_cached =
@@ -132,10 +161,13 @@ async fn known_hosts(
     if let Some(config) = docker {
         hosts.extend(config.auths().into_iter().map(|(h, _)| h));
         hosts.extend(config.cred_helpers().into_iter().map(|(h, _)| h));
-        if let Some(store) = config.creds_store()
-            && let Ok(listed) = helpers::list(store).await
-        {
-            hosts.extend(listed.iter().map(|h| normalize_host(h)));
+        if let Some(store) = config.creds_store() {
+            match helpers::list(store).await {
+                Ok(listed) => hosts.extend(listed.iter().map(|h| normalize_host(h))),
+                Err(why) => unlisted.push(format!(
+                    "could not list the credentials in docker-credential-{store}: {why}"
+                )),
+            }
         }
     }
     if podman
@@ -183,36 +215,57 @@ async fn plan_docker(
         }
         return;
     }
-    // Only what the store really holds is listed; a store that cannot answer is listed
-    // too, so the erase reports why it failed instead of the host being skipped silently.
-    match helpers::get(&helper, host).await {
-        HelperAnswer::NotFound | HelperAnswer::Missing => {}
-        HelperAnswer::Found { .. } | HelperAnswer::Failed { .. } => plan.push(removal(
+    // Only what the store really holds is listed, under every key docker would erase
+    // (`HOST`, `https://HOST`, `http://HOST`); a store that cannot answer is listed too,
+    // so the erase reports why it failed instead of the host being skipped silently.
+    let mut keys = Vec::new();
+    for key in helpers::spellings(host) {
+        match helpers::get(&helper, &key).await {
+            HelperAnswer::NotFound | HelperAnswer::Missing => {}
+            HelperAnswer::Found { .. } | HelperAnswer::Failed { .. } => keys.push(key),
+        }
+    }
+    if !keys.is_empty() {
+        plan.push(removal(
             host,
             &format!("docker-credential-{helper}"),
-            How::Helper(helper),
-        )),
+            How::Helper(helper, keys),
+        ));
     }
 }
 
+/// How long a podman probe or logout may take (as for docker-credential-* calls).
+const PODMAN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 async fn podman_logged_in(podman: &PathBuf, host: &str) -> bool {
-    tokio::process::Command::new(podman)
+    let status = tokio::process::Command::new(podman)
         .args(["login", "--get-login", host])
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
-        .status()
+        .kill_on_drop(true)
+        .status();
+    tokio::time::timeout(PODMAN_TIMEOUT, status)
         .await
-        .is_ok_and(|s| s.success())
+        .is_ok_and(|s| s.is_ok_and(|s| s.success()))
 }
 
-/// Carries out the plan: every removal is tried; the failures are one error (exit 3).
+/// Carries out the plan: every removal is tried; which failed (by plan row), and the
+/// failures as one error (exit 3).
 async fn execute(
     plan: &[Removal],
     cache_dir: Option<PathBuf>,
     docker: Option<&DockerConfig>,
     podman: Option<&PathBuf>,
-) -> Result<()> {
+) -> (Vec<bool>, Result<()>) {
+    let mut failed = vec![false; plan.len()];
+    let mark = |how: &dyn Fn(&How) -> bool, failed: &mut Vec<bool>| {
+        for (i, r) in plan.iter().enumerate() {
+            if how(&r.how) {
+                failed[i] = true;
+            }
+        }
+    };
     let mut failures = Vec::new();
     let cached: Vec<&str> = plan
         .iter()
@@ -223,6 +276,7 @@ async fn execute(
         && let Err(e) = cache::remove_where(&dir, |e| cached.contains(&e.registry.as_str()))
     {
         failures.push(e.to_string());
+        mark(&|h| *h == How::Cache, &mut failed);
     }
     let in_auths: Vec<String> = plan
         .iter()
@@ -235,17 +289,32 @@ async fn execute(
             // Reloaded under the lock, so a concurrent edit is not lost.
             let mut fresh = DockerConfig::load(&dir)?;
             fresh.remove_auths(&in_auths);
-            fresh.save_with_backup()
+            // The backup guards the write; once it succeeded it would only keep the
+            // removed credentials on disk (and pile up), so it goes.
+            if let Some(backup) = fresh.save_with_backup()? {
+                std::fs::remove_file(&backup).map_err(|e| {
+                    CliError::remote(format!(
+                        "could not remove the backup {} (it holds the removed login)",
+                        backup.display()
+                    ))
+                    .with_cause(e.to_string())
+                })?;
+            }
+            Ok(())
         });
         if let Err(e) = saved {
             failures.push(e.to_string());
+            mark(&|h| *h == How::DockerAuths, &mut failed);
         }
     }
-    for r in plan {
+    for (i, r) in plan.iter().enumerate() {
         match &r.how {
-            How::Helper(helper) => {
-                if let Err(why) = helpers::erase(helper, &r.registry).await {
-                    failures.push(format!("{}: {why}", r.registry));
+            How::Helper(helper, keys) => {
+                for key in keys {
+                    if let Err(why) = helpers::erase(helper, key).await {
+                        failures.push(format!("{key}: {why}"));
+                        failed[i] = true;
+                    }
                 }
             }
             How::Podman => {
@@ -253,13 +322,14 @@ async fn execute(
                     && let Err(why) = podman_logout(podman, &r.registry).await
                 {
                     failures.push(format!("{}: {why}", r.registry));
+                    failed[i] = true;
                 }
             }
             How::Cache | How::DockerAuths => {}
         }
     }
     if failures.is_empty() {
-        return Ok(());
+        return (failed, Ok(()));
     }
     let mut error = CliError::remote(format!(
         "{} could not be removed",
@@ -268,33 +338,48 @@ async fn execute(
     for failure in failures {
         error = error.with_cause(failure);
     }
-    Err(error.with_hint("the rest was removed; see the causes, then run the same logout again"))
+    (
+        failed,
+        Err(error.with_hint("the rest was removed; see the causes, then run the same logout again")),
+    )
 }
 
 async fn podman_logout(podman: &PathBuf, host: &str) -> std::result::Result<(), String> {
     let output = tokio::process::Command::new(podman)
         .args(["logout", host])
         .stdin(std::process::Stdio::null())
-        .output()
+        .kill_on_drop(true)
+        .output();
+    let output = tokio::time::timeout(PODMAN_TIMEOUT, output)
         .await
+        .map_err(|_| "podman logout did not finish within 10 s".to_string())?
         .map_err(|e| format!("could not run podman: {e}"))?;
     if output.status.success() {
         return Ok(());
     }
     let said = String::from_utf8_lossy(&output.stderr);
-    match said.contains("not logged into") {
-        true => Ok(()),
-        false => Err(format!(
+    if !said.contains("not logged into") {
+        return Err(format!(
             "podman logout failed: {}",
             said.lines().next().unwrap_or("").trim()
+        ));
+    }
+    // "not logged into HOST" while podman still resolves a login for it (an auth.json
+    // key `https://HOST`, which `podman logout HOST` does not remove): not removed.
+    match podman_logged_in(podman, host).await {
+        false => Ok(()),
+        true => Err(format!(
+            "podman still has a login for {host} (stored under another key, e.g. https://{host}, which `podman logout {host}` does not remove): edit its auth file (REGISTRY_AUTH_FILE or $XDG_RUNTIME_DIR/containers/auth.json)"
         )),
     }
 }
 
+/// `plan`: everything tried; `done`: what was removed (or would be, in a dry run).
 fn print(
     printer: &Printer,
     dry_run: bool,
     plan: &[Removal],
+    done: &[Removal],
     still_served: &[String],
     hosts: &[String],
 ) {
@@ -302,7 +387,7 @@ fn print(
         printer.json(&LogoutDocument {
             schema_version: SchemaVersion,
             dry_run,
-            removed: plan,
+            removed: done,
             still_served,
         });
         return;
@@ -315,13 +400,13 @@ fn print(
             printer.info(&format!("nothing stored for {host}"));
         }
     }
-    if !plan.is_empty() && !printer.quiet {
+    if !done.is_empty() && !printer.quiet {
         let header = match dry_run {
             true => ["REGISTRY", "WOULD BE REMOVED FROM"],
             false => ["REGISTRY", "REMOVED FROM"],
         };
         let mut table = printer.table(&header);
-        for r in plan {
+        for r in done {
             table.add_row(vec![r.registry.clone(), r.from.clone()]);
         }
         printer.print_table(&table);

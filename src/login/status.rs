@@ -37,8 +37,12 @@ pub async fn run(args: &LoginStatusArgs, printer: &Printer) -> CommandResult {
     let config = DockerConfig::load(&config_dir()?)?;
     let mut rows = cache_rows(&config, &entries, now, warn_within);
     rows.extend(docker_rows(&config, &entries, now, warn_within).await);
-    print(printer, &rows);
     let bad: Vec<&StatusRow> = rows.iter().filter(|r| needs_attention(r.state)).collect();
+    // -q: nothing on success (the verdict still names what needs attention); JSON asked
+    // for is printed.
+    if !printer.quiet || printer.is_json() || !bad.is_empty() {
+        print(printer, &rows);
+    }
     if bad.is_empty() {
         return Ok(Outcome::Success);
     }
@@ -98,10 +102,21 @@ fn status_row(
     }
 }
 
-/// Whether docker uses `host` at all: an `auths` entry or a credHelpers entry.
-fn docker_uses(config: &DockerConfig, host: &str) -> bool {
-    config.auths().iter().any(|(h, _)| h == host)
-        || config.cred_helpers().iter().any(|(h, _)| h == host)
+/// Whether docker uses this entry's token: its `auths` entry for the host holds exactly
+/// this password. Another login docker has for the host (another token in `auths`, a
+/// credential store, ecr-login) gets its own row; ecrctl's leftover entry is then stale.
+/// An entry that kept no password (issued expired) cannot be compared: it counts as used
+/// when docker's token for the host has no readable expiry of its own either.
+fn docker_uses(config: &DockerConfig, entry: &CacheEntry) -> bool {
+    config.auths().iter().any(|(h, auth)| {
+        *h == entry.registry
+            && auth
+                .as_ref()
+                .is_some_and(|(_, pw)| match entry.password.as_deref() {
+                    Some(password) => pw.expose() == password,
+                    None => token::expiry_from_password(pw.expose()).is_none(),
+                })
+    })
 }
 
 /// The newest cache entry per registry. Hosts docker sends to ecrctl's helper are left to
@@ -135,7 +150,7 @@ fn cache_rows(
         if entry.password.is_none() {
             row.note = Some("token was expired when issued; not cached".into());
         }
-        if row.state == TokenState::Expired && !docker_uses(config, &entry.registry) {
+        if row.state == TokenState::Expired && !docker_uses(config, entry) {
             row.state = TokenState::Stale;
             row.note = Some(format!(
                 "stale, not in use: `ecrctl logout {}` removes it",
@@ -241,12 +256,22 @@ fn store_broken_note(helper: &str, why: &str) -> String {
 /// A host docker sends to `docker-credential-ecrctl`: fine while the helper can get a
 /// token now, whatever the cached token's age; broken when it cannot.
 async fn ecrctl_helper_row(host: &str, source: String, now: i64, warn_within: i64) -> StatusRow {
+    if super::client::find_on_path("docker-credential-ecrctl").is_none() {
+        let mut row = status_row(host, source, None, now, warn_within);
+        row.state = TokenState::Broken;
+        row.note = Some(
+            "docker-credential-ecrctl is not on PATH: run `ecrctl login --install-helper` again"
+                .into(),
+        );
+        return row;
+    }
     match super::helper::can_serve(host).await {
         Ok(expiry) => {
             let mut row = status_row(host, source, expiry, now, warn_within);
             row.state = TokenState::Valid;
-            row.note =
-                Some("docker-credential-ecrctl can refresh it now (credentials resolve)".into());
+            row.note = Some(
+                "docker-credential-ecrctl can serve it now (a fresh cached token, or a refresh just worked)".into(),
+            );
             row
         }
         Err(error) => {
@@ -268,7 +293,8 @@ async fn helper_row(
     now: i64,
     warn_within: i64,
 ) -> StatusRow {
-    let answer = helpers::get(helper, host).await;
+    // Under any key docker resolves to the host (`HOST`, `https://HOST`).
+    let answer = helpers::get_any(helper, host).await;
     let (expiry, note, broken) = match answer {
         HelperAnswer::Found { secret, .. } => {
             (token::expiry_from_password(secret.expose()), None, false)

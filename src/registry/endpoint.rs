@@ -50,9 +50,21 @@ pub struct EcrHost {
 /// dual-stack `ACCOUNT.dkr-ecr[-fips].REGION.SUFFIX`, where SUFFIX is a partition's
 /// domain (`amazonaws.com`, `amazonaws.com.cn`, `on.aws`, `on.amazonwebservices.com.cn`,
 /// `amazonaws.eu`, `c2s.ic.gov`, `sc2s.sgov.gov`, `csp.hci.ic.gov`, `cloud.adc-e.uk`).
-/// Any port is ignored.
+/// A port is allowed only as a port number (1–65535); anything else after the `:`
+/// (`:@evil.com`, `:443#…`, `:99999`) is not an ECR host.
 pub fn parse_ecr_host(host: &str) -> Option<EcrHost> {
-    let host = host.split(':').next()?.to_ascii_lowercase();
+    let (host, port) = match host.split_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (host, None),
+    };
+    if let Some(port) = port {
+        let digits =
+            !port.is_empty() && port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit());
+        if !digits || !(1..=65535).contains(&port.parse::<u32>().ok()?) {
+            return None;
+        }
+    }
+    let host = host.to_ascii_lowercase();
     let parts: Vec<&str> = host.split('.').collect();
     let (account, service, region, rest) = match parts.as_slice() {
         [account, "dkr", service, region, rest @ ..] => (*account, *service, *region, rest),
@@ -76,7 +88,11 @@ pub fn parse_ecr_host(host: &str) -> Option<EcrHost> {
     let fips = service.ends_with("-fips");
     let service_ok = matches!(service, "ecr" | "ecr-fips" | "dkr-ecr" | "dkr-ecr-fips");
     let account_ok = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
-    (known_suffix && service_ok && account_ok && !region.is_empty()).then(|| EcrHost {
+    let region_ok = !region.is_empty()
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    (known_suffix && service_ok && account_ok && region_ok).then(|| EcrHost {
         account: account.to_string(),
         region: region.to_string(),
         fips,
@@ -198,6 +214,22 @@ mod tests {
             );
         }
         assert!(parse_ecr_host("public.ecr.aws").is_none());
+        let h = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
+        assert!(parse_ecr_host(&format!("{h}:443")).is_some());
+        assert!(parse_ecr_host(&format!("{h}:65535")).is_some());
+        for tail in [
+            ":@evil.com",
+            ":x@evil.com:443",
+            ":443#@evil.com",
+            ":443?@evil.com",
+            ":99999",
+            ":0",
+            ":",
+            ":443/x",
+        ] {
+            assert!(parse_ecr_host(&format!("{h}{tail}")).is_none(), "{tail}");
+        }
+        assert!(parse_ecr_host("123456789012.dkr.ecr.us@evil.amazonaws.com").is_none());
         assert!(parse_ecr_host("ghcr.io").is_none());
         assert!(parse_ecr_host("123.dkr.ecr.us-east-1.amazonaws.com").is_none());
         assert!(parse_ecr_host("123456789012.dkr.ecr.us-east-1.evil.com").is_none());

@@ -231,7 +231,7 @@ fn credential_helper_serves_docker_with_no_stored_password() {
     inspect.assert_code(0);
 
     // The helper speaks docker's protocol directly too.
-    let helper = Path::new(env!("CARGO_BIN_EXE_ecrctl")).with_file_name("docker-credential-ecrctl");
+    let helper = helper_path();
     let mut get = Command::new(&helper);
     get.env("PATH", sandbox.path());
     let out = run_with_stdin(sandbox_env(&sandbox, get).arg("get"), &sandbox.registry);
@@ -248,26 +248,76 @@ fn credential_helper_serves_docker_with_no_stored_password() {
 }
 
 #[test]
-fn the_helper_refreshes_with_the_credentials_login_used() {
-    // `login --profile P` used P's credentials over AWS_ACCESS_KEY_ID; docker's later
-    // `get` must too, not whatever keys are in the environment that runs docker.
+fn the_helper_uses_the_credentials_in_effect_now() {
+    // `login --profile P` used P's credentials; docker's later `get` uses the credentials
+    // of the environment docker runs in (AWS_PROFILE, keys), as amazon-ecr-credential-helper
+    // does. The recorded profile is only a fallback when nothing is configured at all.
     let sandbox = Sandbox::new();
     let (config, mark) = crate::client::marked_profile();
     let mut login = sandbox.command(&["--profile", "marked", "login", "--install-helper"]);
     run(login.env("AWS_CONFIG_FILE", &config)).assert_code(0);
     assert!(mark.exists(), "login used the profile");
     std::fs::remove_file(&mark).unwrap();
-    let helper = Path::new(env!("CARGO_BIN_EXE_ecrctl")).with_file_name("docker-credential-ecrctl");
-    let mut get = Command::new(&helper);
-    get.env("PATH", sandbox.path());
-    let mut get = sandbox_env(&sandbox, get);
-    get.env("AWS_CONFIG_FILE", &config).arg("get");
-    let out = run_with_stdin(&mut get, &sandbox.registry);
+    let get = |env: &[(&str, &str)], remove: &[&str]| {
+        let mut get = sandbox_env(&sandbox, Command::new(helper_path()));
+        get.env("PATH", sandbox.path())
+            .env("AWS_CONFIG_FILE", &config);
+        for name in remove {
+            get.env_remove(name);
+        }
+        get.envs(env.iter().copied()).arg("get");
+        run_with_stdin(&mut get, &sandbox.registry)
+    };
+    // Keys in the environment: they are used, not the profile of the login.
+    let out = get(&[], &[]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        !mark.exists(),
+        "the helper used the login's profile over the environment's keys"
+    );
+    // Another profile named now: that one, and a profile that does not exist is an error.
+    let out = get(&[("AWS_PROFILE", "nosuchprofile")], &[]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(out.stdout.contains("nosuchprofile"), "{}", out.stdout);
+    assert!(!out.stdout.contains("Secret"), "{}", out.stdout);
+    let mut status = sandbox.command(&["login", "status"]);
+    let status = run(status
+        .env("AWS_CONFIG_FILE", &config)
+        .env("AWS_PROFILE", "nosuchprofile"));
+    assert_ne!(
+        status.code, 0,
+        "login status agrees with the helper: {}",
+        status.stdout
+    );
+    // Nothing configured at all: the profile the login named is the fallback.
+    let out = get(
+        &[],
+        &[
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+            "AWS_PROFILE",
+        ],
+    );
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
         mark.exists(),
-        "the helper refreshed with the environment's keys"
+        "with no credentials configured, the login's profile is used"
     );
+}
+
+/// `docker-credential-ecrctl`, a link to the ecrctl under test (re-pointed when it
+/// points elsewhere, e.g. at another worktree's build).
+pub fn helper_path() -> std::path::PathBuf {
+    let exe = Path::new(env!("CARGO_BIN_EXE_ecrctl"));
+    let helper = exe.with_file_name("docker-credential-ecrctl");
+    if std::fs::read_link(&helper).ok().as_deref() != Some(exe) {
+        let temp = exe.with_file_name(format!(".docker-credential-ecrctl.{}", std::process::id()));
+        let _ = std::fs::remove_file(&temp);
+        std::os::unix::fs::symlink(exe, &temp).unwrap();
+        std::fs::rename(&temp, &helper).unwrap();
+    }
+    helper
 }
 
 fn sandbox_env(sandbox: &Sandbox, mut command: Command) -> Command {
@@ -418,8 +468,7 @@ fn a_warm_login_makes_no_aws_call() {
 fn the_helper_never_serves_an_expired_token() {
     let sandbox = Sandbox::new();
     sandbox.seed_cache(MOTO_PASSWORD, -60);
-    let helper = Path::new(env!("CARGO_BIN_EXE_ecrctl")).with_file_name("docker-credential-ecrctl");
-    let _ = std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_ecrctl"), &helper);
+    let helper = helper_path();
     // Refreshing needs AWS credentials, which this helper run does not have.
     let mut get = sandbox_env(&sandbox, Command::new(&helper));
     get.env_remove("AWS_ACCESS_KEY_ID")

@@ -49,20 +49,29 @@ fn assumed_role() -> [(String, String); 3] {
     ]
 }
 
-fn helper_path() -> std::path::PathBuf {
-    let helper = Path::new(env!("CARGO_BIN_EXE_ecrctl")).with_file_name("docker-credential-ecrctl");
-    let _ = std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_ecrctl"), &helper);
-    helper
-}
+use crate::login::helper_path;
 
 /// `docker-credential-ecrctl get` for `host` in the sandbox, with extra environment.
 fn helper_get(sandbox: &Sandbox, host: &str, env: &[(String, String)]) -> crate::client::Run {
+    helper_get_without(sandbox, host, env, &[])
+}
+
+/// [`helper_get`] with the variables `remove` unset.
+fn helper_get_without(
+    sandbox: &Sandbox,
+    host: &str,
+    env: &[(String, String)],
+    remove: &[&str],
+) -> crate::client::Run {
     use std::io::Write;
     let base = ecrctl();
     let mut command = Command::new(helper_path());
     command.env_clear();
     command.envs(base.get_envs().filter_map(|(k, v)| Some((k, v?))));
     sandbox.isolate(&mut command);
+    for name in remove {
+        command.env_remove(name);
+    }
     command.envs(env.iter().map(|(k, v)| (k, v)));
     let mut child = command
         .arg("get")
@@ -449,5 +458,283 @@ fn a_host_served_by_ecr_login_is_reported_not_failed() {
         table.stdout.contains("served by ecr-login"),
         "{}",
         table.stdout
+    );
+}
+
+fn pairs(env: &[(&str, &str)]) -> Vec<(String, String)> {
+    env.iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+const ENV_KEYS: [&str; 3] = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+];
+
+#[test]
+fn an_assumed_role_profile_finds_its_token_again() {
+    // Every process that assumes the role gets new temporary keys; the cache is keyed by
+    // the role (STS caller identity), so the next login and `get` are cache hits.
+    let sandbox = Sandbox::new();
+    let config = sandbox.dir.join("aws-config");
+    std::fs::write(
+        &config,
+        format!(
+            "[profile base]\naws_access_key_id = AKIABASEEXAMPLE00001\naws_secret_access_key = base\n\n\
+             [profile other]\nrole_arn = arn:aws:iam::{OTHER_ACCOUNT}:role/x\nsource_profile = base\n"
+        ),
+    )
+    .unwrap();
+    let login = || {
+        let mut command = sandbox.command(&[
+            "--profile",
+            "other",
+            "login",
+            "--print-password",
+            "-o",
+            "json",
+        ]);
+        let out = run(command.env("AWS_CONFIG_FILE", &config));
+        out.assert_code(0);
+        out.json()
+    };
+    let first = login();
+    assert_eq!(first["password"], OTHER_PASSWORD);
+    // moto's tokens are issued expired (2015): give the entry a valid one to find again.
+    let files = sandbox.cache_files();
+    assert_eq!(files.len(), 1, "{files:?}");
+    make_valid(&files[0], "role-cached-secret", 6 * 3600);
+    let second = login();
+    assert_eq!(
+        second["password"], "role-cached-secret",
+        "a warm login with a role profile: {second}"
+    );
+    let env = pairs(&[
+        ("AWS_PROFILE", "other"),
+        ("AWS_CONFIG_FILE", config.to_str().unwrap()),
+    ]);
+    for _ in 0..2 {
+        let out = helper_get_without(&sandbox, &sandbox.registry, &env, &ENV_KEYS);
+        assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+        assert_eq!(
+            serde_json::from_str::<Value>(&out.stdout).unwrap()["Secret"],
+            "role-cached-secret"
+        );
+    }
+    assert_eq!(
+        sandbox.cache_files().len(),
+        1,
+        "{:?}",
+        sandbox.cache_files()
+    );
+}
+
+/// Gives the cache entry `file` a token with `seconds_left`.
+fn make_valid(file: &Path, password: &str, seconds_left: i64) {
+    let mut entry: Value = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    entry["password"] = json!(password);
+    entry["expiresAt"] = json!(now + seconds_left);
+    std::fs::write(file, entry.to_string()).unwrap();
+}
+
+/// A proxy in front of moto that forwards while `up` is set and answers 500 otherwise.
+pub fn switchable_moto() -> (
+    crate::faults::HttpFaultProxy,
+    std::sync::Arc<std::sync::atomic::AtomicBool>,
+) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let up = std::sync::Arc::new(AtomicBool::new(true));
+    let flag = up.clone();
+    let upstream = stand_ins()
+        .moto_url
+        .trim_start_matches("http://")
+        .to_string();
+    let proxy = crate::faults::HttpFaultProxy::start(&upstream, move |_, _| {
+        if flag.load(Ordering::SeqCst) {
+            crate::faults::Fault::Pass
+        } else {
+            crate::faults::Fault::Status("500 Internal Server Error", None)
+        }
+    });
+    (proxy, up)
+}
+
+#[test]
+fn a_forced_login_that_cannot_get_a_new_token_fails() {
+    let sandbox = Sandbox::new();
+    let (proxy, up) = switchable_moto();
+    let endpoint = format!("http://{}", proxy.addr);
+    let login = |args: &[&str]| {
+        let mut command = sandbox.command(args);
+        run(command
+            .env("AWS_ENDPOINT_URL", &endpoint)
+            .env("AWS_MAX_ATTEMPTS", "1"))
+    };
+    login(&["login", "--print-password"]).assert_code(0);
+    let files = sandbox.cache_files();
+    assert_eq!(files.len(), 1, "{files:?}");
+    make_valid(&files[0], "cached-secret", 1800);
+    up.store(false, std::sync::atomic::Ordering::SeqCst);
+    let out = login(&["login", "--force", "--print-password"]);
+    out.assert_code(3);
+    assert_eq!(out.stdout, "", "the old token is not handed out");
+    let out = login(&["login", "--force", "-o", "json"]);
+    out.assert_code(3);
+    assert!(proxy.count("Status") >= 2);
+    // Without --force, the valid cached token is what a login is for.
+    let out = login(&["login", "--print-password"]);
+    out.assert_code(0);
+    assert_eq!(out.stdout, "cached-secret\n");
+}
+
+#[test]
+fn the_helper_asks_the_endpoint_in_effect_not_the_recorded_one() {
+    let sandbox = Sandbox::new();
+    let host = format!("{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com");
+    // The first `get` (AWS_ENDPOINT_URL = moto) records moto as its entry's endpoint.
+    let out = helper_get(&sandbox, &host, &[]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let (proxy, up) = switchable_moto();
+    up.store(false, std::sync::atomic::Ordering::SeqCst);
+    let env = pairs(&[
+        ("AWS_ENDPOINT_URL", &format!("http://{}", proxy.addr)),
+        ("AWS_MAX_ATTEMPTS", "1"),
+        ("ECRCTL_MIN_VALIDITY", "13h"),
+    ]);
+    let out = helper_get(&sandbox, &host, &env);
+    assert!(
+        proxy.count("Status") >= 1,
+        "the refresh went to the recorded endpoint, not AWS_ENDPOINT_URL: {}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_cache_folder_others_can_write_is_not_used() {
+    use std::os::unix::fs::PermissionsExt;
+    let sandbox = Sandbox::new();
+    let shared = sandbox.dir.join("shared-cache");
+    std::fs::create_dir(&shared).unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o1777)).unwrap();
+    let mut command = sandbox.command(&["login", "--print-password"]);
+    let out = run(command.env("ECRCTL_CACHE_DIR", &shared));
+    out.assert_code(0);
+    assert_eq!(out.stdout, format!("{MOTO_PASSWORD}\n"));
+    assert!(
+        out.stderr.contains("not using the token cache"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        std::fs::read_dir(&shared).unwrap().count(),
+        0,
+        "nothing written there"
+    );
+}
+
+#[test]
+fn the_helper_parses_server_urls_strictly() {
+    let sandbox = Sandbox::new();
+    let host = format!("{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com");
+    for tail in [
+        ":@evil.com",
+        ":x@evil.com:443",
+        ":443#@evil.com",
+        ":443?@evil.com",
+        ":99999",
+    ] {
+        let out = helper_get(&sandbox, &format!("{host}{tail}"), &[]);
+        assert_eq!(out.code, 1, "{tail}: {}", out.stdout);
+        assert!(
+            out.stdout.contains("credentials not found"),
+            "{tail}: {}",
+            out.stdout
+        );
+    }
+    let out = helper_get(&sandbox, &format!("https://{host}:443"), &[]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let out = helper_get(&sandbox, "public.ecr.aws:443", &[]);
+    assert_eq!(out.code, 1);
+    assert!(out.stdout.contains("ECR Public"), "{}", out.stdout);
+    let out = sandbox.ecrctl(&["login", "--registry-endpoint", "public.ecr.aws:443"]);
+    out.assert_code(2);
+}
+
+#[test]
+fn print_password_for_several_regions_is_refused_before_any_call() {
+    let sandbox = Sandbox::new();
+    let mut command = sandbox.command(&[
+        "login",
+        "--print-password",
+        "--region",
+        "us-east-1",
+        "--region",
+        "us-west-2",
+    ]);
+    let out = run(command.env_remove("ECRCTL_REGISTRY_ENDPOINT"));
+    out.assert_code(2);
+    assert!(
+        sandbox.cache_files().is_empty(),
+        "no token fetched or cached"
+    );
+}
+
+#[test]
+fn a_second_no_creds_store_login_keeps_the_earlier_logins() {
+    let sandbox = Sandbox::new();
+    sandbox.shim(
+        "docker-credential-desktop",
+        "#!/bin/sh\necho 'The stub received bad data.'\nexit 1\n",
+    );
+    sandbox.write_docker_config(&json!({ "credsStore": "desktop" }));
+    sandbox
+        .ecrctl(&["login", "--no-creds-store"])
+        .assert_code(0);
+    let copy = sandbox.dir.join("xdg/ecrctl/docker/config.json");
+    let read = || -> Value { serde_json::from_slice(&std::fs::read(&copy).unwrap()).unwrap() };
+    assert!(read()["auths"][&sandbox.registry]["auth"].is_string());
+    // `docker login ghcr.io` under the exported DOCKER_CONFIG.
+    let mut config = read();
+    config["auths"]["ghcr.io"] = json!({ "auth": base64_auth("ghcr-secret") });
+    std::fs::write(&copy, config.to_string()).unwrap();
+
+    sandbox
+        .ecrctl(&["login", "--no-creds-store"])
+        .assert_code(0);
+    let config = read();
+    assert_eq!(
+        config["auths"]["ghcr.io"]["auth"],
+        base64_auth("ghcr-secret"),
+        "{config}"
+    );
+    assert!(
+        config["auths"][&sandbox.registry]["auth"].is_string(),
+        "{config}"
+    );
+    assert!(config.get("credsStore").is_none());
+}
+
+#[test]
+fn install_helper_says_which_helper_it_replaced() {
+    let sandbox = Sandbox::new();
+    sandbox.write_docker_config(&json!({ "credHelpers": { &sandbox.registry: "ecr-login" } }));
+    let out = sandbox.ecrctl(&["login", "--install-helper"]);
+    out.assert_code(0);
+    assert!(
+        out.stderr.contains("replaced credHelpers `ecr-login`")
+            || out.stdout.contains("replaced credHelpers `ecr-login`"),
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
+    assert_eq!(
+        sandbox.read_docker_config()["credHelpers"][&sandbox.registry],
+        "ecrctl"
     );
 }

@@ -278,3 +278,234 @@ fn logout_with_podman_removes_its_login() {
     assert_ne!(podman_login(&host).code, 0, "podman is logged out");
     podman_login("quay.io").assert_code(0);
 }
+
+/// An ECR-shaped password that expired an hour ago.
+fn expired_ecr_password() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    base64::engine::general_purpose::STANDARD.encode(format!(
+        r#"{{"payload":"p","datakey":"d","version":"2","type":"DATA_KEY","expiration":{}}}"#,
+        now - 3600
+    ))
+}
+
+#[test]
+fn store_items_under_https_urls_are_seen_by_status_and_erased_by_logout() {
+    // `aws ecr get-login` and older docker stored `https://HOST`; docker resolves the bare
+    // host to it, so status must see it and logout must erase it, as `docker logout` does.
+    let sandbox = Sandbox::new();
+    let store = file_store(&sandbox);
+    sandbox.write_docker_config(&json!({ "credsStore": "filestore" }));
+    let host = format!("{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com");
+    let item = json!({
+        "ServerURL": format!("https://{host}"),
+        "Username": "AWS",
+        "Secret": expired_ecr_password(),
+    });
+    let key = format!("https://{host}").replace(['/', ':'], "_");
+    std::fs::write(store.join(key), item.to_string()).unwrap();
+
+    let status = sandbox.ecrctl(&["login", "status", "-o", "json"]);
+    status.assert_code(1);
+    let rows = status.json()["registries"].as_array().unwrap().clone();
+    assert!(
+        rows.iter()
+            .any(|r| r["registry"] == host.as_str() && r["state"] == "expired"),
+        "{rows:?}"
+    );
+
+    let out = sandbox.ecrctl(&["logout", &host, "-o", "json"]);
+    out.assert_code(0);
+    assert!(
+        out.stdout.contains("docker-credential-filestore"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(store_files(&store), 0, "the https:// item was erased");
+}
+
+#[test]
+fn logout_keeps_no_backup_holding_the_removed_token() {
+    let sandbox = Sandbox::new();
+    let auth = base64::engine::general_purpose::STANDARD.encode("AWS:removed-secret");
+    sandbox.write_docker_config(&json!({ "auths": { &sandbox.registry: { "auth": auth } } }));
+    sandbox
+        .ecrctl(&["logout", &sandbox.registry])
+        .assert_code(0);
+    for file in std::fs::read_dir(sandbox.docker_config()).unwrap() {
+        let path = file.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            !text.contains(&auth),
+            "{} keeps the removed token",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn logout_all_fails_when_the_store_cannot_be_listed() {
+    let sandbox = Sandbox::new();
+    sandbox.shim(
+        "docker-credential-brokenstore",
+        "#!/bin/sh\ncat >/dev/null\necho 'error getting credentials - err: exit status 1, out: `The stub received bad data.`' >&2\nexit 1\n",
+    );
+    sandbox.write_docker_config(&json!({ "credsStore": "brokenstore" }));
+    let out = sandbox.ecrctl(&["logout", "--all", "-o", "json"]);
+    out.assert_code(3);
+    assert!(
+        out.stderr
+            .contains("could not list the credentials in docker-credential-brokenstore"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn status_of_an_ecrctl_helper_host_tries_the_refresh_and_finds_the_helper() {
+    let sandbox = Sandbox::new();
+    sandbox
+        .ecrctl(&["login", "--install-helper"])
+        .assert_code(0);
+    // The ECR API does not answer now: the helper could not refresh (moto's cached token
+    // is expired), so the row is broken, although the credentials resolve.
+    let (proxy, up) = crate::login_identity::switchable_moto();
+    up.store(false, std::sync::atomic::Ordering::SeqCst);
+    let mut command = sandbox.command(&["login", "status", "-o", "json"]);
+    let out = run(command
+        .env("AWS_ENDPOINT_URL", format!("http://{}", proxy.addr))
+        .env("AWS_MAX_ATTEMPTS", "1"));
+    out.assert_code(1);
+    assert_eq!(
+        out.json()["registries"][0]["state"],
+        "broken",
+        "{}",
+        out.stdout
+    );
+    // docker cannot run a helper that is not on PATH: broken, and login says so.
+    let bare_path = "/usr/local/sbin:/usr/sbin:/sbin:/nonexistent";
+    let mut command = sandbox.command(&["login", "status", "-o", "json"]);
+    let out = run(command.env("PATH", bare_path));
+    out.assert_code(1);
+    let row = &out.json()["registries"][0];
+    assert_eq!(row["state"], "broken");
+    assert!(
+        row["note"].as_str().unwrap().contains("not on PATH"),
+        "{row}"
+    );
+}
+
+#[test]
+fn a_login_served_by_a_helper_that_is_not_installed_fails() {
+    let sandbox = Sandbox::new();
+    sandbox.write_docker_config(&json!({ "credHelpers": { &sandbox.registry: "ecr-login" } }));
+    let out = sandbox.ecrctl(&["login", "-o", "json"]);
+    out.assert_code(3);
+    assert!(
+        out.stderr.contains("docker-credential-ecr-login"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn an_old_cache_entry_is_stale_when_docker_uses_another_token() {
+    let sandbox = Sandbox::new();
+    sandbox.seed_cache("old-cached-secret", -60);
+    // docker holds a different, valid ECR token for the host (e.g. `aws ecr
+    // get-login-password | docker login`).
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let valid = base64::engine::general_purpose::STANDARD.encode(format!(
+        r#"{{"payload":"p","datakey":"d","version":"2","type":"DATA_KEY","expiration":{}}}"#,
+        now + 11 * 3600
+    ));
+    let auth = base64::engine::general_purpose::STANDARD.encode(format!("AWS:{valid}"));
+    sandbox.write_docker_config(&json!({ "auths": { &sandbox.registry: { "auth": auth } } }));
+    let out = sandbox.ecrctl(&["login", "status", "-o", "json"]);
+    out.assert_code(0);
+    let rows = out.json()["registries"].as_array().unwrap().clone();
+    assert!(rows.iter().any(|r| r["state"] == "stale"), "{rows:?}");
+    assert!(rows.iter().any(|r| r["state"] == "valid"), "{rows:?}");
+}
+
+#[test]
+fn quiet_status_prints_nothing_on_success() {
+    let sandbox = Sandbox::new();
+    sandbox
+        .ecrctl(&["login", "--install-helper"])
+        .assert_code(0);
+    let out = sandbox.ecrctl(&["login", "status", "-q"]);
+    out.assert_code(0);
+    assert_eq!(out.stdout, "");
+}
+
+#[test]
+fn a_partly_failed_logout_still_reports_what_was_removed() {
+    let sandbox = Sandbox::new();
+    sandbox.ecrctl(&["login"]).assert_code(0);
+    let mut config = sandbox.read_docker_config();
+    config["credsStore"] = json!("stuckstore");
+    sandbox.write_docker_config(&config);
+    sandbox.shim(
+        "docker-credential-stuckstore",
+        "#!/bin/sh\ncase \"$1\" in\n  get) cat >/dev/null; echo '{\"ServerURL\":\"x\",\"Username\":\"AWS\",\"Secret\":\"s\"}';;\n  erase) cat >/dev/null; echo 'keychain locked' >&2; exit 1;;\n  list) echo '{}';;\nesac\n",
+    );
+    let out = sandbox.ecrctl(&["logout", &sandbox.registry, "-o", "json"]);
+    out.assert_code(3);
+    let removed: Vec<String> = out.json()["removed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["from"].as_str().unwrap().to_string())
+        .collect();
+    assert!(removed.contains(&"ecrctl cache".to_string()), "{removed:?}");
+    assert!(removed.contains(&"docker auths".to_string()), "{removed:?}");
+    assert!(
+        !removed.contains(&"docker-credential-stuckstore".to_string()),
+        "{removed:?}"
+    );
+    assert!(out.stderr.contains("keychain locked"), "{}", out.stderr);
+}
+
+#[test]
+fn logout_removes_cached_tokens_even_with_the_cache_switched_off_now() {
+    let sandbox = Sandbox::new();
+    sandbox.ecrctl(&["login"]).assert_code(0);
+    assert!(!sandbox.cache_files().is_empty());
+    let mut command = sandbox.command(&["logout", "--all"]);
+    run(command.env("ECRCTL_NO_CACHE", "1")).assert_code(0);
+    assert!(
+        sandbox.cache_files().is_empty(),
+        "{:?}",
+        sandbox.cache_files()
+    );
+}
+
+#[test]
+fn a_podman_login_that_podman_logout_cannot_remove_is_a_failure() {
+    // podman resolves a legacy `https://HOST` key for reads, but `podman logout HOST`
+    // says "not logged into HOST" and leaves it.
+    let sandbox = Sandbox::new();
+    let host = format!("{ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com");
+    let authfile = sandbox.dir.join("podman-auth.json");
+    let auth = base64::engine::general_purpose::STANDARD.encode("AWS:podman-secret");
+    std::fs::write(
+        &authfile,
+        json!({ "auths": { format!("https://{host}"): { "auth": auth } } }).to_string(),
+    )
+    .unwrap();
+    let mut command = sandbox.command(&["logout", "--all", "--client", "podman", "-o", "json"]);
+    let out = run(command.env("REGISTRY_AUTH_FILE", &authfile));
+    out.assert_code(3);
+    assert!(
+        out.stderr.contains("podman still has a login"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.json()["removed"], json!([]), "{}", out.stdout);
+}
