@@ -1,0 +1,78 @@
+//! A policy text ECR holds but that does not parse as JSON here (ECR's parser accepted a
+//! lone `\ud800` escape, as moto's does) is never read as "no policy": `repo list` fails
+//! closed naming the repository, `repo create` does not converge over it, and push-check
+//! does not call the repository policy check ok.
+
+use serde_json::{Value, json};
+
+use crate::client::{boto3, ecr, unique};
+use crate::login::Sandbox;
+
+/// A deny-all repository policy whose Sid holds a lone surrogate escape.
+const DENY_ALL_UNPARSABLE: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"nope\ud800","Effect":"Deny","Principal":"*","Action":"ecr:*"}]}"#;
+
+fn repo_with_unparsable_policy(prefix: &str) -> String {
+    let repo = unique(prefix);
+    ecr(&["repo", "create", &repo]).assert_code(0);
+    let put = boto3(
+        "set_repository_policy",
+        json!({"repositoryName": repo, "policyText": DENY_ALL_UNPARSABLE}),
+    );
+    assert!(put.get("policyText").is_some(), "{put}");
+    repo
+}
+
+#[test]
+fn repo_list_fails_closed_on_a_policy_it_cannot_parse() {
+    let repo = repo_with_unparsable_policy("unp/list");
+    let run = ecr(&["repo", "list", "--prefix", &repo, "-o", "json"]);
+    run.assert_code(3);
+    assert!(run.stdout.trim().is_empty(), "{}", run.stdout);
+    assert!(
+        run.stderr.contains(&repo) && run.stderr.contains("could not be read as a policy"),
+        "{}",
+        run.stderr
+    );
+    // Without policies the listing does not need them.
+    ecr(&[
+        "repo", "list", "--prefix", &repo, "--with", "tags", "-o", "json",
+    ])
+    .assert_code(0);
+}
+
+#[test]
+fn repo_create_does_not_read_an_unparsable_policy_as_none() {
+    let repo = repo_with_unparsable_policy("unp/create");
+    let run = ecr(&["repo", "create", &repo, "--scan-on-push", "-o", "json"]);
+    assert_eq!(run.code, 3, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("could not be read as a policy"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn push_check_never_says_ok_over_an_unparsable_repository_policy() {
+    let repo = repo_with_unparsable_policy("unp/pc");
+    let sandbox = Sandbox::new();
+    let mut command = sandbox.command(&["push-check", &format!("{repo}:v1"), "-o", "json"]);
+    command.env("AWS_MAX_ATTEMPTS", "1");
+    let run = crate::client::run(&mut command);
+    let report = run.json();
+    let check: Value = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "repository-policy")
+        .cloned()
+        .unwrap_or_else(|| panic!("no repository-policy check: {report:#}"));
+    assert_ne!(check["status"], "ok", "{check:#}");
+    assert!(
+        check["detail"]
+            .as_str()
+            .unwrap()
+            .contains("could not be read as a policy"),
+        "{check:#}"
+    );
+}
