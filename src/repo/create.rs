@@ -21,6 +21,10 @@ pub async fn run(settings: &Settings, args: &RepoCreateArgs, printer: &Printer) 
     }
     let ctx = aws::load(&settings.aws).await?;
     super::kms::check_regions(&desired, &ctx.region)?;
+    if super::kms::any_key_arn(&desired) {
+        let account = aws::identity::registry_account(&ctx).await?;
+        super::kms::check_accounts(&desired, &account)?;
+    }
     let jobs = usize::from(args.jobs);
 
     tracing::info!(

@@ -326,7 +326,13 @@ fn convert(raw: RawEntry, base: &Path, place: &str) -> Result<RepoSettings> {
     let tags = match raw.tags {
         None => BTreeMap::new(),
         Some(RawTags::Map(map)) => map,
-        Some(RawTags::List(list)) => list.into_iter().map(|t| (t.key, t.value)).collect(),
+        Some(RawTags::List(list)) => {
+            let mut tags = BTreeMap::new();
+            for t in list {
+                settings::insert_tag(&mut tags, &t.key, &t.value, "tags").map_err(at)?;
+            }
+            tags
+        }
     };
     settings::check_tags(&tags).map_err(at)?;
     Ok(RepoSettings {
