@@ -76,3 +76,69 @@ fn push_check_never_says_ok_over_an_unparsable_repository_policy() {
         "{check:#}"
     );
 }
+
+#[test]
+fn a_dry_run_reports_every_repository_when_one_cannot_be_read() {
+    let (a, b) = (unique("unp/dry-a"), unique("unp/dry-b"));
+    ecr(&["repo", "create", &a, &b]).assert_code(0);
+    let proxy = crate::slow::DenyingApi::start_with(
+        &crate::harness::stand_ins().moto_url,
+        vec![crate::slow::Deny {
+            operation: "GetRepositoryPolicy",
+            repository: Some(a.clone()),
+            code: "AccessDeniedException",
+        }],
+    );
+    let mut command = crate::client::ecrctl();
+    command
+        .args([
+            "repo",
+            "create",
+            &a,
+            &b,
+            "--scan-on-push=true",
+            "--dry-run",
+            "-o",
+            "json",
+        ])
+        .env("AWS_ENDPOINT_URL", &proxy.url)
+        .env("AWS_MAX_ATTEMPTS", "1");
+    let run = crate::client::run(&mut command);
+    run.assert_code(3);
+    let report = run.json();
+    let rows = report["repositories"].as_array().unwrap();
+    assert_eq!(rows.len(), 2, "{report:#}");
+    let row = |name: &str| rows.iter().find(|r| r["repositoryName"] == name).unwrap();
+    assert!(
+        row(&a)["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("AccessDenied")),
+        "{report:#}"
+    );
+    assert!(row(&b)["error"].is_null(), "{report:#}");
+    assert_eq!(row(&b)["changes"], json!(["scanOnPush"]), "{report:#}");
+    // Nothing changed.
+    let described = crate::client::describe_repo(&b).unwrap();
+    assert_eq!(
+        described["imageScanningConfiguration"]["scanOnPush"], false,
+        "{described}"
+    );
+}
+
+#[test]
+fn asking_for_the_managed_key_over_another_accounts_key_is_not_unchanged() {
+    let repo = unique("unp/kms");
+    let key = format!(
+        "arn:aws:kms:{}:111122223333:key/abcd",
+        crate::harness::REGION
+    );
+    let created = boto3(
+        "create_repository",
+        json!({"repositoryName": repo,
+            "encryptionConfiguration": {"encryptionType": "KMS", "kmsKey": key}}),
+    );
+    assert!(created.get("repository").is_some(), "{created}");
+    let run = ecr(&["repo", "create", &repo, "--encryption", "KMS"]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("111122223333"), "{}", run.stderr);
+}
