@@ -115,7 +115,16 @@ struct RawTag {
 
 /// Reads and validates a bulk file; every error names the file and the entry.
 pub fn read(path: &Path) -> Result<RepoFile> {
-    let text = crate::input::read_file(path, crate::input::SETTINGS)?;
+    let text = crate::input::read_file(path, crate::input::SETTINGS).map_err(|e| {
+        if e.message().contains("larger than") {
+            e.with_hint(
+                "split a large listing by name: `ecrctl repo list --prefix PREFIX -o json`, \
+                 one file per prefix, and replay each",
+            )
+        } else {
+            e
+        }
+    })?;
     let base = path.parent().unwrap_or(Path::new("."));
     parse(&text, &path.display().to_string(), base)
 }
@@ -141,7 +150,16 @@ struct RawFile {
 /// Reads a bulk file for the settings of one repository (push-check `--repo-settings`):
 /// as [`read`], but a file with only `[defaults]` is accepted.
 pub fn read_settings(path: &Path) -> Result<RepoFile> {
-    let text = crate::input::read_file(path, crate::input::SETTINGS)?;
+    let text = crate::input::read_file(path, crate::input::SETTINGS).map_err(|e| {
+        if e.message().contains("larger than") {
+            e.with_hint(
+                "split a large listing by name: `ecrctl repo list --prefix PREFIX -o json`, \
+                 one file per prefix, and replay each",
+            )
+        } else {
+            e
+        }
+    })?;
     let base = path.parent().unwrap_or(Path::new("."));
     parse_file(&text, &path.display().to_string(), base, true)
 }

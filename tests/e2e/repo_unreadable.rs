@@ -142,3 +142,68 @@ fn asking_for_the_managed_key_over_another_accounts_key_is_not_unchanged() {
     run.assert_code(2);
     assert!(run.stderr.contains("111122223333"), "{}", run.stderr);
 }
+
+fn list_through(deny: crate::slow::Deny, prefix: &str) -> crate::client::Run {
+    let proxy =
+        crate::slow::DenyingApi::start_with(&crate::harness::stand_ins().moto_url, vec![deny]);
+    let mut command = crate::client::ecrctl();
+    command
+        .args(["repo", "list", "--prefix", prefix, "-o", "json"])
+        .env("AWS_ENDPOINT_URL", &proxy.url)
+        .env("AWS_MAX_ATTEMPTS", "1");
+    crate::client::run(&mut command)
+}
+
+#[test]
+fn repo_list_leaves_out_a_repository_deleted_while_listing_and_never_hints_jobs() {
+    let prefix = unique("unp/gone");
+    let (a, b) = (format!("{prefix}/a"), format!("{prefix}/b"));
+    ecr(&["repo", "create", &a, &b]).assert_code(0);
+    let run = list_through(
+        crate::slow::Deny {
+            operation: "GetLifecyclePolicy",
+            repository: Some(b.clone()),
+            code: "RepositoryNotFoundException",
+        },
+        &prefix,
+    );
+    run.assert_code(0);
+    let names: Vec<Value> = run.json()["repositories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["repositoryName"].clone())
+        .collect();
+    assert_eq!(names, vec![json!(a)], "{}", run.stdout);
+    assert!(
+        run.stderr.contains("deleted while being listed"),
+        "{}",
+        run.stderr
+    );
+
+    let run = list_through(
+        crate::slow::Deny {
+            operation: "GetLifecyclePolicy",
+            repository: Some(b.clone()),
+            code: "ThrottlingException",
+        },
+        &prefix,
+    );
+    run.assert_code(3);
+    assert!(!run.stderr.contains("--jobs"), "{}", run.stderr);
+}
+
+#[test]
+fn a_listing_over_the_size_limit_hints_prefix() {
+    let big = format!("[{}]", " ".repeat(17 * 1024 * 1024));
+    let file = crate::client::temp_file("huge.json", &big);
+    let run = ecr(&[
+        "repo",
+        "create",
+        "--from-file",
+        file.to_str().unwrap(),
+        "--dry-run",
+    ]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("--prefix"), "{}", run.stderr);
+}
