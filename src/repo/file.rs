@@ -207,6 +207,16 @@ fn parse_file(text: &str, source: &str, base: &Path, defaults_only: bool) -> Res
         let place = format!("{place} (`{name}`)");
         out.push((name, convert(raw, base, &place)?));
     }
+    if let Some(unknown) = file
+        .with
+        .iter()
+        .flatten()
+        .find(|w| !matches!(w.as_str(), "policies" | "tags"))
+    {
+        return Err(CliError::usage(format!(
+            "{source}: `with` holds `{unknown}`; a listing's `with` names only `policies` and `tags`"
+        )));
+    }
     let not_listed = match &file.with {
         None => Vec::new(),
         Some(with) => [
@@ -466,6 +476,14 @@ tags = {{ tier = "web" }}
         assert_eq!(file.not_listed, ["lifecycle and repository policies"]);
         let file = parse(r#"[{"name":"a1"}]"#, "l.json", Path::new(".")).unwrap();
         assert!(file.not_listed.is_empty());
+        let typo = parse(
+            r#"{"schemaVersion":1,"with":["policy","tags"],"repositories":[{"repositoryName":"a1"}]}"#,
+            "l.json",
+            Path::new("."),
+        )
+        .unwrap_err();
+        assert_eq!(typo.exit_code().code(), 2);
+        assert!(typo.message().contains("`policy`"), "{}", typo.message());
     }
 
     #[test]
