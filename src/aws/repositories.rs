@@ -179,10 +179,28 @@ fn summary_from(repo: &Repository) -> RepoSummary {
 
 async fn lifecycle_policy(ctx: &AwsContext, name: &str) -> Result<Option<Value>> {
     let text = super::images::get_lifecycle_policy(ctx, name).await?;
-    Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+    text.map(|t| stored_policy(&t, "lifecycle policy", name))
+        .transpose()
 }
 
-/// The repository (resource) policy, parsed, if the repository has one.
+/// A policy text ECR holds, parsed. Text that does not parse is an error, never "no
+/// policy": ECR accepted it, so it is in force, and dropping it would lose it from a copy
+/// (or report a repository with a deny-all policy as having none).
+fn stored_policy(text: &str, what: &str, name: &str) -> Result<Value> {
+    serde_json::from_str(text).map_err(|err| {
+        CliError::remote(format!(
+            "the {what} of `{name}` could not be read as a policy: ECR holds text that is not plain JSON"
+        ))
+        .with_cause(err.to_string())
+        .with_hint(format!(
+            "see it with `aws ecr get-{}-policy --repository-name {name}`; put it back as plain JSON (no lone \\uD800-\\uDFFF escapes, numbers within range) and rerun",
+            if what == "lifecycle policy" { "lifecycle" } else { "repository" }
+        ))
+    })
+}
+
+/// The repository (resource) policy, parsed, if the repository has one; a stored text
+/// that does not parse is an error ("could not be read as a policy"), never `None`.
 pub async fn repository_policy(ctx: &AwsContext, name: &str) -> Result<Option<Value>> {
     let result = ctx
         .ecr
@@ -192,7 +210,10 @@ pub async fn repository_policy(ctx: &AwsContext, name: &str) -> Result<Option<Va
         .send()
         .await;
     match result {
-        Ok(out) => Ok(out.policy_text().and_then(|t| serde_json::from_str(t).ok())),
+        Ok(out) => out
+            .policy_text()
+            .map(|t| stored_policy(t, "repository policy", name))
+            .transpose(),
         Err(err) if error_code(&err) == Some("RepositoryPolicyNotFoundException") => Ok(None),
         Err(err) => Err(sdk_error(
             format!("could not read the repository policy of `{name}`"),

@@ -21,6 +21,10 @@ pub async fn run(settings: &Settings, args: &RepoCreateArgs, printer: &Printer) 
     }
     let ctx = aws::load(&settings.aws).await?;
     super::kms::check_regions(&desired, &ctx.region)?;
+    if super::kms::any_key_arn(&desired) {
+        let account = aws::identity::registry_account(&ctx).await?;
+        super::kms::check_accounts(&desired, &account)?;
+    }
     let jobs = usize::from(args.jobs);
 
     tracing::info!(
@@ -39,12 +43,22 @@ pub async fn run(settings: &Settings, args: &RepoCreateArgs, printer: &Printer) 
     let rows = if args.dry_run {
         // The settings an existing repository would have: what it holds now (policies and
         // tags included, read in full) with what was asked for on top.
-        let current = read_existing(&ctx, &desired, &observed, jobs).await?;
+        // A repository that cannot be read in full gets its own failed row (as the real
+        // run's "settings not verified"), and the others are still reported.
+        let current = read_existing(&ctx, &desired, &observed, jobs).await;
         desired
             .iter()
-            .zip(&current)
+            .zip(current)
+            .zip(&observed)
             .zip(&plans)
-            .map(|((d, o), p)| dry_run_row(d, o.as_ref(), p))
+            .map(|(((d, c), o), p)| match c {
+                Ok(c) => dry_run_row(d, c.as_ref(), p),
+                Err(error) => {
+                    let mut row = dry_run_row(d, o.as_ref(), p);
+                    row.error = Some(format!("settings not read in full: {error}"));
+                    row
+                }
+            })
             .collect()
     } else {
         apply_all(&ctx, &desired, &observed, &plans, jobs, printer).await
@@ -90,13 +104,14 @@ async fn observe_all(
         .await
 }
 
-/// Every setting of the repositories that exist (for the dry-run report).
+/// Every setting of the repositories that exist (for the dry-run report), one result
+/// per repository.
 async fn read_existing(
     ctx: &AwsContext,
     desired: &[DesiredRepo],
     observed: &[Option<ObservedRepo>],
     jobs: usize,
-) -> Result<Vec<Option<ObservedRepo>>> {
+) -> Vec<Result<Option<ObservedRepo>>> {
     stream::iter(desired.iter().zip(observed))
         .map(|(d, o)| async move {
             match o {
@@ -105,7 +120,7 @@ async fn read_existing(
             }
         })
         .buffered(jobs)
-        .try_collect()
+        .collect()
         .await
 }
 

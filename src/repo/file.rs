@@ -115,7 +115,16 @@ struct RawTag {
 
 /// Reads and validates a bulk file; every error names the file and the entry.
 pub fn read(path: &Path) -> Result<RepoFile> {
-    let text = crate::input::read_file(path, crate::input::SETTINGS)?;
+    let text = crate::input::read_file(path, crate::input::SETTINGS).map_err(|e| {
+        if e.message().contains("larger than") {
+            e.with_hint(
+                "split a large listing by name: `ecrctl repo list --prefix PREFIX -o json`, \
+                 one file per prefix, and replay each",
+            )
+        } else {
+            e
+        }
+    })?;
     let base = path.parent().unwrap_or(Path::new("."));
     parse(&text, &path.display().to_string(), base)
 }
@@ -141,7 +150,16 @@ struct RawFile {
 /// Reads a bulk file for the settings of one repository (push-check `--repo-settings`):
 /// as [`read`], but a file with only `[defaults]` is accepted.
 pub fn read_settings(path: &Path) -> Result<RepoFile> {
-    let text = crate::input::read_file(path, crate::input::SETTINGS)?;
+    let text = crate::input::read_file(path, crate::input::SETTINGS).map_err(|e| {
+        if e.message().contains("larger than") {
+            e.with_hint(
+                "split a large listing by name: `ecrctl repo list --prefix PREFIX -o json`, \
+                 one file per prefix, and replay each",
+            )
+        } else {
+            e
+        }
+    })?;
     let base = path.parent().unwrap_or(Path::new("."));
     parse_file(&text, &path.display().to_string(), base, true)
 }
@@ -188,6 +206,16 @@ fn parse_file(text: &str, source: &str, base: &Path, defaults_only: bool) -> Res
             .ok_or_else(|| CliError::usage(format!("{place} has no `name`")))?;
         let place = format!("{place} (`{name}`)");
         out.push((name, convert(raw, base, &place)?));
+    }
+    if let Some(unknown) = file
+        .with
+        .iter()
+        .flatten()
+        .find(|w| !matches!(w.as_str(), "policies" | "tags"))
+    {
+        return Err(CliError::usage(format!(
+            "{source}: `with` holds `{unknown}`; a listing's `with` names only `policies` and `tags`"
+        )));
     }
     let not_listed = match &file.with {
         None => Vec::new(),
@@ -326,7 +354,13 @@ fn convert(raw: RawEntry, base: &Path, place: &str) -> Result<RepoSettings> {
     let tags = match raw.tags {
         None => BTreeMap::new(),
         Some(RawTags::Map(map)) => map,
-        Some(RawTags::List(list)) => list.into_iter().map(|t| (t.key, t.value)).collect(),
+        Some(RawTags::List(list)) => {
+            let mut tags = BTreeMap::new();
+            for t in list {
+                settings::insert_tag(&mut tags, &t.key, &t.value, "tags").map_err(at)?;
+            }
+            tags
+        }
     };
     settings::check_tags(&tags).map_err(at)?;
     Ok(RepoSettings {
@@ -442,6 +476,14 @@ tags = {{ tier = "web" }}
         assert_eq!(file.not_listed, ["lifecycle and repository policies"]);
         let file = parse(r#"[{"name":"a1"}]"#, "l.json", Path::new(".")).unwrap();
         assert!(file.not_listed.is_empty());
+        let typo = parse(
+            r#"{"schemaVersion":1,"with":["policy","tags"],"repositories":[{"repositoryName":"a1"}]}"#,
+            "l.json",
+            Path::new("."),
+        )
+        .unwrap_err();
+        assert_eq!(typo.exit_code().code(), 2);
+        assert!(typo.message().contains("`policy`"), "{}", typo.message());
     }
 
     #[test]

@@ -85,6 +85,52 @@ pub fn key_region(key: &str) -> Option<&str> {
     }
 }
 
+/// The account of a KMS key ARN (`arn:PARTITION:kms:REGION:ACCOUNT:key/…`), if it is one.
+pub fn key_account(key: &str) -> Option<&str> {
+    key_region(key)?;
+    key.split(':').nth(4).filter(|a| !a.is_empty())
+}
+
+/// Whether any repository names a KMS key by ARN (whose account can be checked).
+pub fn any_key_arn(repos: &[DesiredRepo]) -> bool {
+    repos.iter().any(|r| {
+        r.settings
+            .encryption
+            .as_ref()
+            .and_then(|e| e.kms_key.as_deref())
+            .and_then(key_account)
+            .is_some()
+    })
+}
+
+/// Refuses (exit 2, before any change) KMS key ARNs of another account than `account`:
+/// a copy from another account would otherwise stay encrypted with the source account's
+/// key for good (encryption cannot change), and break when that key is revoked.
+pub fn check_accounts(repos: &[DesiredRepo], account: &str) -> Result<()> {
+    let foreign: Vec<(&str, &str)> = repos
+        .iter()
+        .filter_map(|r| {
+            let key = r.settings.encryption.as_ref()?.kms_key.as_deref()?;
+            (key_account(key)? != account).then_some((r.name.as_str(), key))
+        })
+        .collect();
+    let Some((_, example)) = foreign.first() else {
+        return Ok(());
+    };
+    let mut error = CliError::usage(format!(
+        "{} a KMS key of another account than {account}; nothing was changed",
+        crate::output::count(foreign.len(), "repository names", "repositories name")
+    ));
+    for (name, key) in &foreign {
+        error = error.with_cause(format!("{name}: {key}"));
+    }
+    Err(error.with_hint(format!(
+        "encryption cannot change after creation, so a copy would depend on that account's \
+         key for good: map each key with --kms-key-map {example}=NEW_KEY_ARN (a key of \
+         {account}), or --kms-key-map {example}= for the AWS managed key"
+    )))
+}
+
 /// Refuses (exit 2, before any change) KMS key ARNs of another region than `region`.
 pub fn check_regions(repos: &[DesiredRepo], region: &str) -> Result<()> {
     let foreign: Vec<(&str, &str)> = repos
@@ -139,6 +185,19 @@ mod tests {
         let err = check_regions(&[repo(Some(OLD))], "us-west-2").unwrap_err();
         assert_eq!(err.exit_code().code(), 2);
         assert!(err.causes()[0].contains(OLD));
+        assert!(err.hint().unwrap().contains("--kms-key-map"));
+    }
+
+    #[test]
+    fn keys_of_another_account_are_refused_with_a_hint() {
+        let theirs = "arn:aws:kms:us-west-2:111122223333:key/3333";
+        assert!(check_accounts(&[repo(Some(NEW)), repo(None)], "123456789012").is_ok());
+        assert!(check_accounts(&[repo(Some("alias/ecr"))], "123456789012").is_ok());
+        assert!(any_key_arn(&[repo(Some(theirs))]));
+        assert!(!any_key_arn(&[repo(Some("alias/ecr")), repo(None)]));
+        let err = check_accounts(&[repo(Some(theirs))], "123456789012").unwrap_err();
+        assert_eq!(err.exit_code().code(), 2);
+        assert!(err.causes()[0].contains(theirs));
         assert!(err.hint().unwrap().contains("--kms-key-map"));
     }
 

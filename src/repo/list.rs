@@ -48,23 +48,34 @@ pub async fn run(settings: &Settings, args: &RepoListArgs, printer: &Printer) ->
     let mut repos = repositories::list(&ctx, args.prefix.as_deref()).await?;
     if policies || tags {
         let bar = printer.progress(repos.len() as u64, "reading policies and tags");
-        repos = stream::iter(repos)
+        let before = repos.len();
+        let listed = stream::iter(std::mem::take(&mut repos))
             .map(|mut repo| {
                 let (ctx, bar) = (&ctx, bar.clone());
                 async move {
-                    repositories::fetch_extras(ctx, &mut repo, policies, tags).await?;
+                    let read = repositories::fetch_extras(ctx, &mut repo, policies, tags).await;
                     bar.inc(1);
-                    Ok::<_, crate::error::CliError>(repo)
+                    match read {
+                        Ok(()) => Ok(Some(repo)),
+                        // Deleted between the listing and this read: it is gone, not
+                        // unreadable, so it is left out (with a warning).
+                        Err(e) if vanished(&e) => Ok(None),
+                        Err(e) => Err(e),
+                    }
                 }
             })
             .buffered(JOBS)
-            .try_collect()
+            .try_collect::<Vec<Option<RepoSummary>>>()
             .await
             .map_err(|e: crate::error::CliError| {
                 // The listing itself worked; only the extra reads failed (often a missing
-                // ecr:GetRepositoryPolicy / ListTagsForResource permission).
+                // ecr:GetRepositoryPolicy / ListTagsForResource permission). repo list
+                // has no --jobs, so a throttling hint must not point at it.
                 let hint = match e.hint() {
-                    Some(h) => format!("{h}; or list without them: --with none"),
+                    Some(h) => format!(
+                        "{}; or list without them: --with none",
+                        h.replace("lower --jobs, or retry later", "retry later")
+                    ),
                     None => "list without policies and tags: --with none (then a copy \
                              made from it does not carry them)"
                         .to_string(),
@@ -72,9 +83,24 @@ pub async fn run(settings: &Settings, args: &RepoListArgs, printer: &Printer) ->
                 e.with_hint(hint)
             })?;
         bar.finish_and_clear();
+        let kept: Vec<RepoSummary> = listed.into_iter().flatten().collect();
+        if kept.len() < before {
+            printer.warn(&format!(
+                "{} deleted while being listed; left out",
+                crate::output::count(before - kept.len(), "repository was", "repositories were")
+            ));
+        }
+        repos = kept;
     }
     print(printer, &repos, policies, tags);
     Ok(Outcome::Success)
+}
+
+fn vanished(error: &crate::error::CliError) -> bool {
+    error
+        .causes()
+        .iter()
+        .any(|c| c.starts_with("RepositoryNotFoundException"))
 }
 
 fn print(printer: &Printer, repos: &[RepoSummary], policies: bool, tags: bool) {

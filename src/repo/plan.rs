@@ -21,7 +21,7 @@ pub fn plan(desired: &RepoSettings, observed: Option<&ObservedRepo>) -> Plan {
         return Plan::Create;
     };
     if let Some(wanted) = &desired.encryption
-        && let Some(conflict) = encryption_conflict(wanted, &observed.encryption)
+        && let Some(conflict) = encryption_conflict(wanted, &observed.encryption, &observed.arn)
     {
         return Plan::Conflict(conflict);
     }
@@ -64,8 +64,10 @@ pub fn plan(desired: &RepoSettings, observed: Option<&ObservedRepo>) -> Plan {
 }
 
 /// Encryption is fixed at creation. A key given as an alias cannot be compared without
-/// KMS, so only a different type, key ARN or key ID counts as a conflict.
-fn encryption_conflict(wanted: &Encryption, actual: &Encryption) -> Option<String> {
+/// KMS, so only a different type, key ARN or key ID counts as a conflict. The AWS managed
+/// key (KMS without a key) belongs to the repository's own account, so a repository
+/// encrypted with a key of another account is not on it.
+fn encryption_conflict(wanted: &Encryption, actual: &Encryption, arn: &str) -> Option<String> {
     if wanted.encryption_type != actual.encryption_type {
         return Some(format!(
             "encryption is {} and cannot be changed to {} after creation",
@@ -75,6 +77,17 @@ fn encryption_conflict(wanted: &Encryption, actual: &Encryption) -> Option<Strin
     }
     if wanted.encryption_type == EncryptionType::Aes256 {
         return None;
+    }
+    if wanted.kms_key.is_none()
+        && let Some(actual_key) = &actual.kms_key
+        && let Some(key_account) = crate::repo::kms::key_account(actual_key)
+        && let Some(repo_account) = arn.split(':').nth(4).filter(|a| !a.is_empty())
+        && key_account != repo_account
+    {
+        return Some(format!(
+            "the repository is encrypted with KMS key {actual_key} of account {key_account}, \
+             not the AWS managed key of {repo_account}; the key cannot be changed after creation"
+        ));
     }
     let (Some(key), Some(actual_key)) = (&wanted.kms_key, &actual.kms_key) else {
         return None;
@@ -210,6 +223,17 @@ mod tests {
         };
         assert!(
             matches!(plan(&desired, Some(&observed())), Plan::Conflict(m) if m.contains("AES256"))
+        );
+
+        let mut current = observed();
+        current.encryption = kms(Some("arn:aws:kms:us-east-1:111122223333:key/abcd"));
+        let managed = RepoSettings {
+            encryption: Some(kms(None)),
+            ..Default::default()
+        };
+        assert!(
+            matches!(plan(&managed, Some(&current)), Plan::Conflict(m) if m.contains("111122223333")),
+            "another account's key is not the AWS managed key"
         );
 
         let mut current = observed();

@@ -60,6 +60,24 @@ pub fn desired_repos(args: &RepoCreateArgs) -> Result<(Vec<DesiredRepo>, Vec<Str
             .with_hint("name them (`ecrctl repo create my-app`) or pass --from-file FILE"));
     }
     check_names(&repos)?;
+    let listed: Vec<&str> = repos
+        .iter()
+        .filter_map(|(r, _)| r.settings.encryption.as_ref()?.kms_key.as_deref())
+        .collect();
+    let unused: Vec<&String> = key_map
+        .keys()
+        .filter(|old| !listed.contains(&old.as_str()))
+        .collect();
+    if !unused.is_empty() {
+        warnings.push(format!(
+            "--kms-key-map: no repository is encrypted with {} (a typo?); the mapping is not used",
+            unused
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
     let repos = repos
         .into_iter()
         .map(|(mut repo, _)| {
@@ -114,7 +132,9 @@ pub fn settings_from_flags(flags: &RepoSettingsArgs) -> Result<RepoSettings> {
         flags.mutable_exclude.clone(),
     )?;
     let mut tags = settings::parse_tag_flags(&flags.tags)?;
-    tags.extend(settings::parse_aws_tags(&flags.aws_tags)?);
+    for (key, value) in settings::parse_aws_tags(&flags.aws_tags)? {
+        settings::insert_tag(&mut tags, &key, &value, "--tag and --tags")?;
+    }
     settings::check_tags(&tags)?;
     let mut encryption_type = flags.encryption.map(|e| match e {
         EncryptionArg::Aes256 => EncryptionType::Aes256,

@@ -113,10 +113,26 @@ pub fn parse_tag_flags(flags: &[String]) -> Result<BTreeMap<String, String>> {
             CliError::usage(format!("--tag `{flag}` is not KEY=VALUE"))
                 .with_hint("write tags as --tag team=platform (repeat for more)")
         })?;
-        tags.insert(key.to_string(), value.to_string());
+        insert_tag(&mut tags, key, value, "--tag")?;
     }
     check_tags(&tags)?;
     Ok(tags)
+}
+
+/// Adds one tag; the same key twice is bad input (ECR takes a list), whatever the values.
+pub fn insert_tag(
+    tags: &mut BTreeMap<String, String>,
+    key: &str,
+    value: &str,
+    place: &str,
+) -> Result<()> {
+    if tags.insert(key.to_string(), value.to_string()).is_some() {
+        return Err(
+            CliError::usage(format!("{place}: tag key `{key}` is given more than once"))
+                .with_hint("give each tag key once"),
+        );
+    }
+    Ok(())
 }
 
 /// Parses `--tags` as the AWS CLI takes it: `Key=k,Value=v` shorthand (one tag per
@@ -134,7 +150,7 @@ pub fn parse_aws_tags(values: &[String]) -> Result<BTreeMap<String, String>> {
             for item in &list {
                 let field = |name: &str| item.get(name).and_then(Value::as_str);
                 match (field("Key"), field("Value")) {
-                    (Some(k), Some(v)) => tags.insert(k.to_string(), v.to_string()),
+                    (Some(k), Some(v)) => insert_tag(&mut tags, k, v, "--tags")?,
                     _ => {
                         return Err(CliError::usage(format!(
                             "--tags: `{item}` is not {{\"Key\": …, \"Value\": …}}"
@@ -151,21 +167,27 @@ pub fn parse_aws_tags(values: &[String]) -> Result<BTreeMap<String, String>> {
                      repository names), or --tag team=platform",
             )
         })?;
-        tags.insert(key, val);
+        insert_tag(&mut tags, &key, &val, "--tags")?;
     }
     check_tags(&tags)?;
     Ok(tags)
 }
 
 /// `Key=k,Value=v` (either order); the value may contain commas and `=` after `Value=`
-/// when it comes last.
+/// when it comes last. A second `Key=`/`Value=` field in one word (two tags written
+/// without a space) is refused rather than folded into a key or value.
 fn shorthand_tag(text: &str) -> Option<(String, String)> {
-    if let Some(rest) = text.strip_prefix("Key=") {
-        let (key, value) = rest.split_once(",Value=")?;
-        return Some((key.to_string(), value.to_string()));
+    let (key, value) = if let Some(rest) = text.strip_prefix("Key=") {
+        rest.split_once(",Value=")?
+    } else {
+        let rest = text.strip_prefix("Value=")?;
+        let (value, key) = rest.rsplit_once(",Key=")?;
+        (key, value)
+    };
+    let another_field = |s: &str| s.contains(",Key=") || s.contains(",Value=");
+    if another_field(key) || another_field(value) {
+        return None;
     }
-    let rest = text.strip_prefix("Value=")?;
-    let (value, key) = rest.rsplit_once(",Key=")?;
     Some((key.to_string(), value.to_string()))
 }
 
@@ -290,6 +312,10 @@ mod tests {
         assert!(parse_tag_flags(&["novalue".into()]).is_err());
         assert!(parse_tag_flags(&["aws:x=1".into()]).is_err());
         assert!(parse_tag_flags(&["=v".into()]).is_err());
+        let twice = parse_tag_flags(&["k=1".into(), "k=2".into()]).unwrap_err();
+        assert_eq!(twice.exit_code().code(), 2);
+        assert!(twice.message().contains("`k`"), "{}", twice.message());
+        assert!(parse_aws_tags(&["Key=k,Value=1".into(), "Key=k,Value=1".into()]).is_err());
     }
 
     #[test]
@@ -311,6 +337,10 @@ mod tests {
             "[{\"Key\":\"a\"}]",
             "[x",
             "Key=aws:x,Value=1",
+            "Key=a,Value=x,Key=b,Value=y",
+            "Value=x,Key=k,Value=y",
+            "Key=a,Key=b,Value=x",
+            r#"[{"Key":"k","Value":"1"},{"Key":"k","Value":"2"}]"#,
         ] {
             let err = parse_aws_tags(&[bad.into()]).unwrap_err();
             assert_eq!(err.exit_code().code(), 2, "{bad}");

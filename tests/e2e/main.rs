@@ -44,6 +44,7 @@ mod repo_aliases;
 mod repo_copy;
 mod repo_create;
 mod repo_delete;
+mod repo_unreadable;
 mod sarif;
 mod scan;
 mod secrets;

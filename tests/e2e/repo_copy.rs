@@ -359,3 +359,93 @@ fn repo_list_with_fetches_policies_and_tags_only_when_asked() {
     let bad = ecrctl_in(REGION, &["repo", "list", "--with", "sizes"]);
     bad.assert_code(2);
 }
+
+#[test]
+fn a_kms_key_of_another_account_is_refused_and_unused_map_entries_warned() {
+    let name = unique("kms-acct");
+    let theirs = format!(
+        "arn:aws:kms:{}:111122223333:key/abcd",
+        crate::harness::REGION
+    );
+    let listing = json!([{"repositoryName": name,
+        "encryptionConfiguration": {"encryptionType": "KMS", "kmsKey": theirs}}]);
+    let file = temp_file("acct.json", &listing.to_string());
+    let typo = format!(
+        "arn:aws:kms:{}:999999999999:key/typo=",
+        crate::harness::REGION
+    );
+    let refused = run(ecrctl().args([
+        "repo",
+        "create",
+        "--from-file",
+        file.to_str().unwrap(),
+        "--kms-key-map",
+        &typo,
+    ]));
+    refused.assert_code(2);
+    assert!(
+        refused.stderr.contains("another account") && refused.stderr.contains(&theirs),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        refused.stderr.contains("no repository is encrypted with"),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        crate::client::describe_repo(&name).is_none(),
+        "nothing created"
+    );
+    // Mapped to the AWS managed key: created.
+    let mapped = run(ecrctl().args([
+        "repo",
+        "create",
+        "--from-file",
+        file.to_str().unwrap(),
+        "--kms-key-map",
+        &format!("{theirs}="),
+    ]));
+    mapped.assert_code(0);
+    assert!(
+        !mapped.stderr.contains("no repository is encrypted with"),
+        "{}",
+        mapped.stderr
+    );
+}
+
+#[test]
+fn duplicate_and_run_together_tags_are_bad_input() {
+    let name = unique("tg/dup");
+    for args in [
+        vec!["--tag", "k=1", "--tag", "k=2"],
+        vec!["--tags", "Key=k,Value=1", "--tag", "k=2"],
+        vec![
+            "--tags",
+            r#"[{"Key":"k","Value":"1"},{"Key":"k","Value":"2"}]"#,
+        ],
+        vec!["--tags", "Key=a,Value=x,Key=b,Value=y"],
+        vec!["--tags", "Value=x,Key=k,Value=y"],
+    ] {
+        let mut all = vec!["repo", "create", name.as_str(), "--dry-run"];
+        all.extend(args.iter().copied());
+        let r = run(ecrctl().args(&all));
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+    }
+    let file = temp_file(
+        "dup.toml",
+        &format!(
+            "[[repositories]]\nname = \"{name}\"\ntags = [{{Key=\"k\",Value=\"1\"}},{{Key=\"k\",Value=\"2\"}}]\n"
+        ),
+    );
+    let r = run(ecrctl().args([
+        "repo",
+        "create",
+        "--from-file",
+        file.to_str().unwrap(),
+        "--dry-run",
+    ]));
+    r.assert_code(2);
+    assert!(r.stderr.contains("`k`"), "{}", r.stderr);
+    assert!(crate::client::describe_repo(&name).is_none());
+}
