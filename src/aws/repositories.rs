@@ -429,3 +429,23 @@ fn sdk_tags(tags: &BTreeMap<String, String>) -> Option<Vec<Tag>> {
             .collect(),
     )
 }
+
+/// The repository policy as ECR holds it (the text, unparsed: a checker that must see
+/// a key given twice cannot read it from a `Value`), if the repository has one.
+pub async fn repository_policy_text(ctx: &AwsContext, name: &str) -> Result<Option<String>> {
+    let result = ctx
+        .ecr
+        .get_repository_policy()
+        .set_registry_id(ctx.registry_id.clone())
+        .repository_name(name)
+        .send()
+        .await;
+    match result {
+        Ok(out) => Ok(out.policy_text().map(String::from)),
+        Err(err) if error_code(&err) == Some("RepositoryPolicyNotFoundException") => Ok(None),
+        Err(err) => Err(sdk_error(
+            format!("could not read the repository policy of `{name}`"),
+            err,
+        )),
+    }
+}

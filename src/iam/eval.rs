@@ -98,6 +98,18 @@ fn statements(
                 index,
             };
             let mut truth = applies(s, request, ctx, variables);
+            // IAM rejects an identity statement without a Resource or with a Principal:
+            // what such a statement does is not a guess to make.
+            if !resource_side && (s.resource.is_none() || s.principal.is_some()) {
+                truth = Truth::all([
+                    truth,
+                    Truth::Unknown(
+                        "an identity-policy statement without Resource or with Principal is \
+                         malformed"
+                            .into(),
+                    ),
+                ]);
+            }
             let mut principal = None;
             if resource_side {
                 let m = match (&s.principal, s.effect) {

@@ -91,8 +91,14 @@ impl PolicyDocument {
     /// `Effect`/`Action` are errors: a statement ignored in part could grant or deny
     /// something the evaluation then misses.
     pub fn parse(text: &str) -> Result<PolicyDocument, PolicyError> {
-        let value: Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
-            .map_err(|e| err("", format!("not valid JSON: {e}")))?;
+        let text = text.trim_start_matches('\u{feff}');
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| err("", format!("not valid JSON: {e}")))?;
+        // serde_json keeps the last of a key given twice (another reader may keep the
+        // first): a Deny could silently become an Allow. Such a document is malformed.
+        if let Some(path) = duplicate_key(text) {
+            return Err(err(path, "given twice"));
+        }
         let Value::Object(top) = value else {
             return Err(err("", "a policy is a JSON object"));
         };
@@ -100,7 +106,13 @@ impl PolicyDocument {
         let mut statements = None;
         for (key, value) in &top {
             match key.as_str() {
-                "Version" => doc.version = Some(string(value, "Version")?),
+                "Version" => {
+                    let version = string(value, "Version")?;
+                    if version != "2012-10-17" && version != "2008-10-17" {
+                        return Err(err("Version", "expected \"2012-10-17\" or \"2008-10-17\""));
+                    }
+                    doc.version = Some(version)
+                }
                 "Id" => doc.id = Some(string(value, "Id")?),
                 "Statement" => statements = Some(value),
                 other => return Err(err(other, "unknown policy element")),
@@ -127,16 +139,98 @@ fn string(value: &Value, path: &str) -> Result<String, PolicyError> {
         .ok_or_else(|| err(path, "expected a string"))
 }
 
-/// A string or a list of strings.
+/// A string or a non-empty list of strings (IAM rejects an empty list).
 fn strings(value: &Value, path: &str) -> Result<Vec<String>, PolicyError> {
     match value {
         Value::String(s) => Ok(vec![s.clone()]),
+        Value::Array(list) if list.is_empty() => Err(err(path, "an empty list")),
         Value::Array(list) => list
             .iter()
             .enumerate()
             .map(|(i, v)| string(v, &format!("{path}[{i}]")))
             .collect(),
         _ => Err(err(path, "expected a string or a list of strings")),
+    }
+}
+
+/// The path of the first key given twice in one object, if any.
+fn duplicate_key(text: &str) -> Option<String> {
+    use serde::de::DeserializeSeed;
+    let found = std::cell::RefCell::new(None);
+    let mut de = serde_json::Deserializer::from_str(text);
+    let _ = Keys {
+        path: String::new(),
+        found: &found,
+    }
+    .deserialize(&mut de);
+    found.into_inner()
+}
+
+struct Keys<'a> {
+    path: String,
+    found: &'a std::cell::RefCell<Option<String>>,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for Keys<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Keys<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut i = 0;
+        while seq
+            .next_element_seed(Keys {
+                path: format!("{}[{i}]", self.path),
+                found: self.found,
+            })?
+            .is_some()
+        {
+            i += 1;
+        }
+        Ok(())
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut seen: Vec<String> = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let path = match self.path.is_empty() {
+                true => key.clone(),
+                false => format!("{}.{key}", self.path),
+            };
+            if seen.contains(&key) && self.found.borrow().is_none() {
+                *self.found.borrow_mut() = Some(path.clone());
+            }
+            seen.push(key);
+            map.next_value_seed(Keys {
+                path,
+                found: self.found,
+            })?;
+        }
+        Ok(())
     }
 }
 
@@ -149,6 +243,7 @@ fn scalars(value: &Value, path: &str) -> Result<Vec<String>, PolicyError> {
         _ => Err(err(p, "expected a string, number or boolean")),
     };
     match value {
+        Value::Array(list) if list.is_empty() => Err(err(path, "an empty list")),
         Value::Array(list) => list
             .iter()
             .enumerate()
@@ -170,6 +265,9 @@ fn principals(value: &Value, path: &str) -> Result<PrincipalSet, PolicyError> {
                     }
                     other => return Err(err(format!("{path}.{other}"), "unknown principal type")),
                 }
+            }
+            if named.is_empty() {
+                return Err(err(path, "names no principal"));
             }
             Ok(PrincipalSet::Named(named))
         }
@@ -217,6 +315,12 @@ fn statement(value: &Value, path: &str) -> Result<Statement, PolicyError> {
                     return Err(twice("Action"));
                 }
                 let list = strings(v, &here)?;
+                if let Some(bad) = list.iter().find(|a| *a != "*" && !a.contains(':')) {
+                    return Err(err(
+                        here,
+                        format!("`{bad}` has no service prefix (such as ecr:)"),
+                    ));
+                }
                 action = Some(match key.as_str() {
                     "Action" => Patterns::Listed(list),
                     _ => Patterns::Not(list),
@@ -311,6 +415,58 @@ mod tests {
             assert_eq!(e.path, path, "{text}: {e}");
         }
         assert!(PolicyDocument::parse("[]").is_err());
+        // Malformed as IAM and ECR see it: never read as something valid.
+        for (text, path) in [
+            (
+                r#"{"Version":"","Statement":[{"Effect":"Allow","Action":"*"}]}"#,
+                "Version",
+            ),
+            (
+                r#"{"Version":"2099-01-01","Statement":[{"Effect":"Allow","Action":"*"}]}"#,
+                "Version",
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Action":[]}]}"#,
+                "Statement[0].Action",
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Action":"*","Principal":{}}]}"#,
+                "Statement[0].Principal",
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Action":"*","Principal":{"AWS":[]}}]}"#,
+                "Statement[0].Principal.AWS",
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Action":"PutImage"}]}"#,
+                "Statement[0].Action",
+            ),
+        ] {
+            let e = PolicyDocument::parse(text).unwrap_err();
+            assert_eq!(e.path, path, "{text}: {e}");
+        }
+    }
+
+    #[test]
+    fn a_key_given_twice_is_malformed() {
+        for (text, path) in [
+            (
+                r#"{"Statement":[{"Effect":"Deny","Effect":"Allow","Action":"*","Resource":"*"}]}"#,
+                "Statement[0].Effect",
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Deny","Action":"*"}],"Statement":[]}"#,
+                "Statement",
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Deny","Action":"*","Condition":{"StringEquals":{"aws:PrincipalAccount":"1"},"StringEquals":{"aws:x":"1"}}}]}"#,
+                "Statement[0].Condition.StringEquals",
+            ),
+        ] {
+            let e = PolicyDocument::parse(text).unwrap_err();
+            assert_eq!(e.path, path, "{text}: {e}");
+            assert!(e.message.contains("twice"), "{e}");
+        }
         assert!(PolicyDocument::parse("{").is_err());
     }
 }

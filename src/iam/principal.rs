@@ -183,14 +183,21 @@ fn names(kind_key: &str, value: &str, p: &Principal) -> PrincipalMatch {
             }
             match (named.kind(), kind) {
                 (PrincipalKind::Role { name: a }, PrincipalKind::Role { name: b })
-                | (PrincipalKind::Role { name: a }, PrincipalKind::AssumedRole { role: b, .. }) => {
-                    match a == b {
-                        true => PrincipalMatch::Direct,
-                        false => PrincipalMatch::No,
+                | (PrincipalKind::Role { name: a }, PrincipalKind::AssumedRole { role: b, .. })
+                | (PrincipalKind::User { name: a }, PrincipalKind::User { name: b }) => {
+                    if a == b {
+                        PrincipalMatch::Direct
+                    } else if a.eq_ignore_ascii_case(&b) {
+                        // IAM names are unique whatever their case, and AWS resolves a
+                        // named principal to its unique id: whether `CI` names role `ci`
+                        // is not certain here, so not a confident "no".
+                        PrincipalMatch::Unknown(format!(
+                            "the policy names `{a}`, the caller is `{b}`: the same name in \
+                             another case may or may not be the same principal"
+                        ))
+                    } else {
+                        PrincipalMatch::No
                     }
-                }
-                (PrincipalKind::User { name: a }, PrincipalKind::User { name: b }) if a == b => {
-                    PrincipalMatch::Direct
                 }
                 // A policy naming one session of a role, when the request's session is
                 // not known: it may or may not be that session.
@@ -327,6 +334,26 @@ mod tests {
 
     fn p(arn: &str) -> Principal {
         Principal::from_arn(arn).unwrap()
+    }
+
+    #[test]
+    fn a_role_named_in_another_case_is_unknown() {
+        let session = p("arn:aws:sts::111122223333:assumed-role/ci/s1");
+        let named = block(r#""Principal":{"AWS":"arn:aws:iam::111122223333:role/CI"}"#);
+        assert!(matches!(
+            statement_principal(Some(&named), &session),
+            PrincipalMatch::Unknown(_)
+        ));
+        let exact = block(r#""Principal":{"AWS":"arn:aws:iam::111122223333:role/ci"}"#);
+        assert_eq!(
+            statement_principal(Some(&exact), &session),
+            PrincipalMatch::Direct
+        );
+        let other = block(r#""Principal":{"AWS":"arn:aws:iam::111122223333:role/cd"}"#);
+        assert_eq!(
+            statement_principal(Some(&other), &session),
+            PrincipalMatch::No
+        );
     }
 
     #[test]

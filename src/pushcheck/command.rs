@@ -118,7 +118,11 @@ pub async fn run(settings: &Settings, args: &PushCheckArgs, printer: &Printer) -
         if !confirm(args.yes)? {
             return Ok(Outcome::Verdict(Verdict::new("no fixes applied")));
         }
-        apply_fixes(&findings, &image, repo_settings.as_ref(), printer).await?;
+        // A fix that fails does not hide the ones applied before it: the checks run
+        // again (stdout shows the state after the fixes), then the failure is the error.
+        let failed = apply_fixes(&findings, &image, repo_settings.as_ref(), printer)
+            .await
+            .err();
         printer.info("checking again after the fixes:");
         findings = slow(
             printer,
@@ -127,6 +131,9 @@ pub async fn run(settings: &Settings, args: &PushCheckArgs, printer: &Printer) -
         )
         .await;
         super::report::print(printer, &args.image, &findings.checks);
+        if let Some(failed) = failed {
+            return Err(failed);
+        }
         if let Some(fatal) = findings.fatal {
             return Err(fatal);
         }
@@ -288,6 +295,9 @@ async fn check_all(
             return skip_rest(f, "no registry token");
         }
     };
+    // Without a registry in the reference the token is for the caller's own registry,
+    // so its account is the caller's even when STS did not answer.
+    let caller = caller.or_else(|| ecr_host.is_none().then(|| token.account.clone()));
     let target = Target {
         region: ctx.region.clone(),
         account: token.account.clone(),
@@ -301,6 +311,9 @@ async fn check_all(
             Some(caller) => {
                 format!(" (the credentials are of account {caller}: a cross-account push)")
             }
+            None if target.caller_account.is_none() => " (the credentials' account could not \
+                 be told: whether this is a cross-account push is unknown)"
+                .to_string(),
             None => String::new(),
         };
         f.checks.push(Check::ok(
@@ -350,6 +363,26 @@ async fn check_all(
                     image.repository, target.account, target.region
                 ),
                 cross_account_fix(&target, caller, &image.repository),
+            ));
+            None
+        }
+        // STS did not answer: whether the image's registry is the caller's is unknown,
+        // so creating a repository there is no safe fix.
+        Ok(None) if target.caller_account.is_none() => {
+            f.checks.push(Check::fail(
+                CheckId::Repository,
+                format!(
+                    "`{}` is not in the registry of account {} (region {}), and the account of \
+                     the credentials could not be told (STS did not answer): this may be a \
+                     cross-account push",
+                    image.repository, target.account, target.region
+                ),
+                format!(
+                    "if account {} is yours: `ecrctl repo create {}{flags}`; if not, {}",
+                    target.account,
+                    image.repository,
+                    cross_account_fix(&target, "(yours)", &image.repository)
+                ),
             ));
             None
         }
@@ -574,6 +607,17 @@ async fn apply_fixes(
         return Err(CliError::remote("cannot fix: no AWS access"));
     };
     if f.needs(AutoFix::CreateRepository) {
+        // Never in a registry that may not be the caller's.
+        let own = f
+            .target
+            .as_ref()
+            .is_some_and(|t| t.caller_account.as_deref() == Some(t.account.as_str()));
+        if !own {
+            return Err(CliError::remote(format!(
+                "not creating {}: the registry may not be the caller's account",
+                image.repository
+            )));
+        }
         // `ctx` is a client for the image's region, naming the image's registry.
         let settings = repo_settings.cloned().unwrap_or_default();
         let (arn, _) = repositories::create(ctx, &image.repository, &settings).await?;
@@ -605,7 +649,17 @@ async fn apply_fixes(
             image.repository
         ));
     }
-    if f.needs(AutoFix::DockerLogin) {
+    // A registry host that does not answer makes a docker login fail too.
+    let host_failed = f
+        .checks
+        .iter()
+        .any(|c| c.id == CheckId::RegistryHost && c.status == Status::Fail);
+    if f.needs(AutoFix::DockerLogin) && host_failed {
+        printer.warn(&format!(
+            "not logging docker in to {}: the registry-host check failed",
+            token.host
+        ));
+    } else if f.needs(AutoFix::DockerLogin) {
         let (kind, program) = client::choose(Some(client::ClientKind::Docker))?;
         client::login(
             kind,

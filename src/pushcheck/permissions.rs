@@ -44,9 +44,19 @@ fn request(caller: &Principal, action: &str, repo: &Repo, context: &iam::Context
 }
 
 fn names(list: &[iam::StatementRef]) -> String {
-    let mut seen: Vec<String> = list.iter().map(|s| s.to_string()).collect();
-    seen.dedup();
-    seen.join(", ")
+    unique(list.iter().map(|s| s.to_string())).join(", ")
+}
+
+/// The items without repeats, in the order first seen (once per statement, not once per
+/// push action).
+fn unique(items: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut seen: Vec<String> = Vec::new();
+    for item in items {
+        if !seen.contains(&item) {
+            seen.push(item);
+        }
+    }
+    seen
 }
 
 fn short(action: &str) -> &str {
@@ -139,8 +149,7 @@ pub fn judge_repository_policy(policy: &Policy, caller: &Principal, repo: &Repo)
         .flat_map(|(_, e)| e.unknown.clone())
         .collect();
     if !undecided.is_empty() || !unknown.is_empty() {
-        let mut reasons = unknown;
-        reasons.dedup();
+        let reasons = unique(unknown);
         let statements = match undecided.is_empty() {
             true => "a statement".to_string(),
             false => names(&undecided),
@@ -196,6 +205,16 @@ pub async fn repository_policy_check(ctx: &AwsContext, repository: &str) -> Chec
             ),
         ),
         Ok(None) => Check::ok(CheckId::RepositoryPolicy, "no repository policy"),
+        // A stored policy ecrctl cannot read as one (a key given twice, …) is in force:
+        // a warning, never "fine".
+        Err(why) if why.starts_with(UNREADABLE) => Check::warn(
+            CheckId::RepositoryPolicy,
+            why,
+            format!(
+                "see it with `aws ecr get-repository-policy --repository-name {repository}` \
+                 and set it again as a valid policy"
+            ),
+        ),
         Err(why) => Check::skipped(CheckId::RepositoryPolicy, why),
     }
 }
@@ -209,15 +228,15 @@ fn repo_of(ctx: &AwsContext, caller: &Principal, repository: &str) -> Repo {
     Repo::new(partition, &ctx.region, &account, repository)
 }
 
+const UNREADABLE: &str = "the repository policy could not be read as a policy";
+
 /// The repository policy, parsed; `Err` says why it could not be read or understood.
 async fn read_policy(ctx: &AwsContext, repository: &str) -> Result<Option<Policy>, String> {
-    match repositories::repository_policy(ctx, repository).await {
-        Ok(Some(value)) => {
-            let text = value.to_string();
-            Policy::parse("the repository policy", &text)
-                .map(Some)
-                .map_err(|e| format!("the repository policy could not be read as a policy: {e}"))
-        }
+    // The text as stored: duplicate keys must reach the parser (a `Value` drops them).
+    match repositories::repository_policy_text(ctx, repository).await {
+        Ok(Some(text)) => Policy::parse("the repository policy", &text)
+            .map(Some)
+            .map_err(|e| format!("{UNREADABLE}: {e}")),
         Ok(None) => Ok(None),
         Err(e) => Err(format!("could not read the repository policy: {e}")),
     }
@@ -242,12 +261,28 @@ fn attach_fix(identity_arn: &str, caller: &Principal, repo: &Repo, missing: &[&s
 }
 
 /// The caller's IAM policies (with the repository policy, when read) for the push actions.
+#[cfg(test)]
 pub fn judge_iam(
     caller: &Principal,
     identity: &aws::iam::Identity,
     repository_policy: Option<Policy>,
     repo: &Repo,
 ) -> Check {
+    judge_iam_with(caller, identity, Ok(repository_policy), repo)
+}
+
+/// `judge_iam`, where the repository policy may not have been readable (`Err` says why):
+/// then it is not taken for "no policy" wherever a grant in it could matter.
+pub fn judge_iam_with(
+    caller: &Principal,
+    identity: &aws::iam::Identity,
+    repository_policy: Result<Option<Policy>, String>,
+    repo: &Repo,
+) -> Check {
+    let (repository_policy, unread) = match repository_policy {
+        Ok(policy) => (policy, None),
+        Err(why) => (None, Some(why)),
+    };
     let policies = identity.policies(repository_policy, &repo.account);
     let context = identity.context();
     let results: Vec<(&str, Evaluation)> = PUSH
@@ -288,10 +323,63 @@ pub fn judge_iam(
         );
     }
     let missing = with(Decision::ImplicitDeny);
+    let listed = |list: &[&(&str, Evaluation)]| {
+        list.iter()
+            .map(|(a, _)| short(a))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     if !missing.is_empty() {
         let actions: Vec<&str> = missing.iter().map(|(a, _)| *a).collect();
         let cross = missing.iter().any(|(_, e)| e.cross_account);
         let iam_side = missing.iter().any(|(_, e)| e.identity != Grant::Allows);
+        let iam_refuses = missing
+            .iter()
+            .any(|(_, e)| e.identity == Grant::DoesNotAllow);
+        // Across accounts IAM here must allow whatever the repository policy says; in
+        // the same account (or when IAM's own answer is undecided) a grant in an unread
+        // repository policy could be enough: not a confident "no".
+        if let Some(why) = &unread
+            && !(cross && iam_refuses)
+        {
+            return Check::warn(
+                CheckId::IamPermissions,
+                format!(
+                    "whether {} may push {} cannot be decided: the repository policy could \
+                     not be read ({why}), and {}{caveats}",
+                    identity.arn,
+                    listed(&missing),
+                    match (cross, iam_side) {
+                        (true, false) => "across accounts it must grant them too",
+                        _ => "it may grant them",
+                    }
+                ),
+                match iam_side {
+                    true => format!(
+                        "if the repository policy does not grant them: {}",
+                        attach_fix(&identity.arn, caller, repo, &actions)
+                    ),
+                    false => format!(
+                        "check that the repository policy grants them (aws ecr \
+                         get-repository-policy --repository-name {} --registry-id {}, with \
+                         the credentials of account {})",
+                        repo.name, repo.account, repo.account
+                    ),
+                },
+            );
+        }
+        if cross && !iam_side {
+            // IAM here allows; what is missing is the repository policy's grant, which
+            // the repository-policy check reports (and fixes): not an IAM fix.
+            return Check::ok(
+                CheckId::IamPermissions,
+                format!(
+                    "IAM allows {} to push to {}{caveats}; from another account the \
+                     repository policy must grant it too (see repository-policy)",
+                    identity.arn, repo.arn
+                ),
+            );
+        }
         let detail = format!(
             "no policy of {} allows {} on {}{}",
             identity.arn,
@@ -326,7 +414,10 @@ pub fn judge_iam(
             .iter()
             .flat_map(|(_, e)| e.unknown.clone())
             .collect();
-        reasons.dedup();
+        if let Some(why) = &unread {
+            reasons.push(format!("the repository policy could not be read: {why}"));
+        }
+        let reasons = unique(reasons);
         return Check::warn(
             CheckId::IamPermissions,
             format!(
@@ -387,8 +478,9 @@ pub async fn iam_check(ctx: &AwsContext, repository: &str) -> Check {
     };
     // Without the repository policy the same-account answer may miss a grant there, but
     // never a deny of IAM's own: read it when possible.
-    let policy = read_policy(ctx, repository).await.ok().flatten();
-    judge_iam(&caller, &identity, policy, &repo)
+    // An unreadable one (AccessDenied is normal across accounts) is not "no policy".
+    let policy = read_policy(ctx, repository).await;
+    judge_iam_with(&caller, &identity, policy, &repo)
 }
 
 #[cfg(test)]
@@ -572,5 +664,72 @@ mod tests {
         let c = judge_iam(&me, &org, None, &repo());
         assert_eq!(c.status, Status::Warn);
         assert!(c.detail.contains("`InOrg`"), "{}", c.detail);
+    }
+
+    const POWER: &str = r#"{"Statement":[{"Effect":"Allow","Action":["ecr:*"],"Resource":"*"}]}"#;
+
+    #[test]
+    fn an_unreadable_repository_policy_is_not_no_policy() {
+        let me = Principal::from_arn(ME).unwrap();
+        let power = identity(&[("AmazonEC2ContainerRegistryPowerUser", POWER)], &[]);
+        let other = Repo::new("aws", "us-east-1", "444455556666", "team/app");
+        let denied = || Err("could not read the repository policy: AccessDenied".to_string());
+        // Cross-account, IAM allows: whether the owner's policy grants is unknown, and
+        // attaching the policy that is already attached is no fix.
+        let c = judge_iam_with(&me, &power, denied(), &other);
+        assert_eq!(c.status, Status::Warn, "{}", c.detail);
+        assert!(
+            c.detail.contains("the repository policy could not be read"),
+            "{}",
+            c.detail
+        );
+        let fix = c.fix.unwrap();
+        assert!(!fix.contains("attach-role-policy"), "{fix}");
+        // Really no repository policy, across accounts: the repository-policy check owns
+        // that failure; IAM here allows.
+        let c = judge_iam(&me, &power, None, &other);
+        assert_eq!(c.status, Status::Ok, "{}", c.detail);
+        assert!(
+            c.detail.contains("repository policy must grant"),
+            "{}",
+            c.detail
+        );
+        // Cross-account without IAM: IAM here must allow whatever the policy says.
+        let c = judge_iam_with(&me, &identity(&[], &[]), denied(), &other);
+        assert_eq!(c.status, Status::Fail, "{}", c.detail);
+        // Same account, no IAM grant: the unread policy may name the role.
+        let c = judge_iam_with(&me, &identity(&[], &[]), denied(), &repo());
+        assert_eq!(c.status, Status::Warn, "{}", c.detail);
+        assert!(c.detail.contains("may grant them"), "{}", c.detail);
+        // Same account, IAM allows: the unread policy cannot add a grant that matters.
+        let c = judge_iam_with(&me, &power, denied(), &repo());
+        assert_eq!(c.status, Status::Ok, "{}", c.detail);
+    }
+
+    #[test]
+    fn statements_and_reasons_are_named_once() {
+        let c = judge(
+            r#"{"Statement":[{"Sid":"A","Effect":"Deny","Principal":"*","Action":"ecr:*"},
+               {"Sid":"B","Effect":"Deny","Principal":"*","Action":"ecr:*"}]}"#,
+            ME,
+            &repo(),
+        );
+        assert_eq!(c.status, Status::Fail);
+        assert_eq!(c.detail.matches("`A`").count(), 1, "{}", c.detail);
+        let c = judge(
+            r#"{"Statement":[{"Sid":"A","Effect":"Deny","Principal":"*","Action":"ecr:*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}},
+               {"Sid":"B","Effect":"Deny","Principal":"*","Action":"ecr:*","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1"}}}]}"#,
+            ME,
+            &repo(),
+        );
+        assert_eq!(c.status, Status::Warn);
+        // Once in the list, once with its reason; not once per push action.
+        assert_eq!(c.detail.matches("`A`").count(), 2, "{}", c.detail);
+        assert_eq!(
+            c.detail.matches("aws:SourceVpce").count(),
+            1,
+            "{}",
+            c.detail
+        );
     }
 }

@@ -531,3 +531,101 @@ fn another_accounts_repository_needs_a_repository_policy_for_the_caller() {
     );
     run.assert_code(1);
 }
+
+#[test]
+fn without_sts_another_accounts_missing_repository_is_not_created() {
+    let sandbox = Sandbox::new();
+    let repo = unique("pct/nosts");
+    let image = format!("{OTHER_ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/{repo}:v1");
+    let nosts = |args: &[&str]| {
+        let mut command = sandbox.command(args);
+        command
+            .env("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9")
+            .env("AWS_MAX_ATTEMPTS", "1");
+        crate::client::run(&mut command)
+    };
+    let run = nosts(&["push-check", &image, "-o", "json"]);
+    run.assert_code(1);
+    let repository = check(&run, "repository");
+    assert_eq!(repository["status"], "fail");
+    let detail = text(&repository, "detail");
+    assert!(detail.contains("may be a cross-account push"), "{detail}");
+    assert!(!text(&repository, "fix").contains("--fix"), "{repository}");
+    assert!(
+        !run.stderr.contains("create the repository"),
+        "{}",
+        run.stderr
+    );
+    let fixed = nosts(&["push-check", &image, "--fix", "--yes"]);
+    assert!(
+        !fixed.stderr.contains("fixed: created repository"),
+        "{}",
+        fixed.stderr
+    );
+    let theirs = boto3_in(
+        REGION,
+        "describe_repositories",
+        json!({ "repositoryNames": [repo], "registryId": OTHER_ACCOUNT }),
+    );
+    assert!(theirs["repositories"].get(0).is_none(), "{theirs}");
+}
+
+#[test]
+fn a_repository_policy_with_a_key_given_twice_is_not_ok() {
+    let sandbox = Sandbox::new();
+    let repo = unique("pct/dupkey");
+    ecr(&["repo", "create", &repo, "--scan-on-push"]).assert_code(0);
+    // serde_json alone would keep the last `Effect` (Allow): the Deny vanishes.
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Sid":"NoPush","Effect":"Deny","Principal":"*","Action":"ecr:PutImage","Effect":"Allow"}]}"#;
+    let set = boto3_in(
+        REGION,
+        "set_repository_policy",
+        json!({ "repositoryName": repo, "policyText": policy }),
+    );
+    assert!(set.get("error").is_none(), "{set}");
+    let run = sandbox.ecrctl(&["push-check", &format!("{repo}:v1"), "-o", "json"]);
+    let c = check(&run, "repository-policy");
+    assert_eq!(c["status"], "warn", "{c}");
+    assert!(text(&c, "detail").contains("given twice"), "{c}");
+}
+
+#[test]
+fn fix_json_shows_the_state_after_an_applied_fix_and_skips_a_login_that_cannot_work() {
+    let sandbox = Sandbox::new();
+    let repo = unique("pct/fixjson");
+    let run = sandbox.ecrctl(&[
+        "--registry-endpoint",
+        "ecr.nonexistent.invalid",
+        "push-check",
+        &format!("{repo}:v1"),
+        "--fix",
+        "--yes",
+        "-o",
+        "json",
+    ]);
+    assert!(
+        run.stderr.contains("fixed: created repository"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("not logging docker in"),
+        "{}",
+        run.stderr
+    );
+    // The last document on stdout is the check after the fixes: the repository exists.
+    let last = serde_json::Deserializer::from_str(&run.stdout)
+        .into_iter::<Value>()
+        .last()
+        .expect("a JSON document")
+        .expect("JSON");
+    let repository = last["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "repository")
+        .cloned()
+        .unwrap();
+    assert_eq!(repository["status"], "ok", "{}", run.stdout);
+    assert!(describe_repo(&repo).is_some());
+}
