@@ -536,3 +536,41 @@ fn bad_input_is_refused_before_any_call() {
         assert!(run.stderr.contains("error:"), "{args:?}: {}", run.stderr);
     }
 }
+
+/// No who-flag: the caller (moto's `user/moto`, which moto's IAM does not hold) cannot
+/// have its identity policies read, so its token and manifest permissions are tried with
+/// its own credentials — a useful answer (exit 0 with a warning), not exit 3.
+#[test]
+fn the_default_caller_whose_iam_cannot_be_read_is_tried_instead() {
+    let sandbox = Sandbox::new();
+    let repo = image("pc/caller", false);
+    let run = sandbox.ecrctl(&["pull-check", &format!("{repo}:v1"), "-o", "json"]);
+    run.assert_code(0);
+    assert_eq!(run.json()["verdict"], "pass", "{}", run.stdout);
+    // moto's GetCallerIdentity says `arn:aws:sts::…:user/moto` (no IAM principal ARN).
+    assert!(
+        text(&run.json(), "principal").ends_with(&format!("{ACCOUNT}:user/moto")),
+        "{}",
+        run.stdout
+    );
+    let token = check(&run, "iam-authorization-token");
+    assert_eq!(token["status"], "ok", "{token}");
+    assert!(text(&token, "reason").contains("was tried"), "{token}");
+    let pull = check(&run, "iam-pull");
+    assert_eq!(pull["status"], "warn", "{pull}");
+    assert!(text(&pull, "reason").contains("ecr:BatchGetImage was tried and allowed"));
+    assert!(text(&pull, "reason").contains("GetDownloadUrlForLayer"));
+    assert!(pull.get("error").is_none(), "{pull}");
+    for id in ["reference", "repository-policy", "kms-decrypt"] {
+        assert_eq!(check(&run, id)["status"], "ok", "{id}: {}", run.stdout);
+    }
+    // The table says the same, with the reason.
+    let table = sandbox.ecrctl(&["pull-check", &format!("{repo}:v1")]);
+    table.assert_code(0);
+    assert!(table.stdout.contains("was tried"), "{}", table.stdout);
+
+    // A missing tag: the reference fails (exit 1); nothing to try BatchGetImage on.
+    let run = sandbox.ecrctl(&["pull-check", &format!("{repo}:nope"), "-o", "json"]);
+    run.assert_code(1);
+    assert_eq!(check(&run, "iam-pull")["status"], "skipped");
+}
