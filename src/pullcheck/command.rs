@@ -413,6 +413,12 @@ async fn check_all(
             // The caller's own IAM not readable (no such user/role, AccessDenied, a root or
             // federated caller): try what a pull does with these credentials instead.
             let try_instead = consumer.is_caller && matches!(&identity, Err(e) if e.unreadable);
+            // A role or user IAM says does not exist: nothing can pull as it (a deleted node
+            // role, a typo'd --principal) — a FAIL, not "could not check".
+            let missing = (!consumer.is_caller)
+                .then(|| identity.as_ref().err().filter(|e| e.not_found))
+                .flatten()
+                .map(|e| e.reason.clone());
             let identity = identity.map_err(|e| e.reason);
             let repository_policy = match repositories::repository_policy(repo_ctx, repository)
                 .await
@@ -465,6 +471,21 @@ async fn check_all(
                             *c = tried;
                         }
                     });
+            }
+            if let Some(why) = missing {
+                for c in access_checks.iter_mut().filter(|c| c.error.is_some()) {
+                    *c = Check::skipped(c.id, format!("{} does not exist", p.arn));
+                }
+                if let Some(c) = checks.iter_mut().find(|c| c.id == CheckId::Principal) {
+                    *c = Check::fail(
+                        CheckId::Principal,
+                        format!(
+                            "{} ({}) does not exist in IAM of account {}: nothing can pull as it ({why})",
+                            p.arn, consumer.label, p.account
+                        ),
+                        "check the ARN (aws iam list-roles / list-users), or create the role and attach arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
+                    );
+                }
             }
             checks.extend(access_checks);
         }
@@ -531,6 +552,8 @@ async fn check_all(
 struct IdentityError {
     reason: String,
     unreadable: bool,
+    /// IAM says the role or user does not exist (NoSuchEntity).
+    not_found: bool,
 }
 
 async fn identity_policies(
@@ -545,6 +568,7 @@ async fn identity_policies(
                 p.arn, p.account, p.account
             ),
             unreadable: false,
+            not_found: false,
         });
     }
     aws::iam::identity_policies(ctx, &p.arn)
@@ -552,6 +576,7 @@ async fn identity_policies(
         .map(|identity| (identity.policies, identity.caveats))
         .map_err(|e| IdentityError {
             reason: e.reason(),
+            not_found: matches!(e, aws::iam::IamError::NotFound(_)),
             unreadable: matches!(
                 e,
                 aws::iam::IamError::CannotRead(_)
