@@ -16,6 +16,7 @@ pub mod iam_fix;
 pub mod identity;
 pub mod images;
 pub mod lambda;
+pub mod pull_probe;
 pub mod replication;
 pub mod repositories;
 pub mod retag;

@@ -33,6 +33,9 @@ struct Consumer {
     platform: Option<(Platform, String)>,
     region: Option<(String, String)>,
     lambda_function_arn: Option<String>,
+    /// No who-flag: the principal is the caller of these credentials, whose pull
+    /// permissions can be tried when its IAM cannot be read.
+    is_caller: bool,
 }
 
 /// The validated input.
@@ -295,7 +298,13 @@ async fn resolve(
         c.principal = Some(principal(arn)?);
     } else {
         c.label = "the caller of these credentials (pass --principal, --eks-nodegroup, --ecs-task-definition or --lambda-function for the real consumer)".into();
-        c.principal = Some(principal(caller_arn)?);
+        // An ARN that is no IAM principal (a stand-in's `arn:aws:sts::…:user/…`) is kept
+        // as it is: its IAM cannot be read, so its pull is tried instead (see check_all).
+        c.principal = Some(match principal(caller_arn) {
+            Ok(p) => p,
+            Err(_) => aws::iam::caller(ctx).await?,
+        });
+        c.is_caller = true;
     }
     if let Some(r) = &args.region_of_consumer {
         c.region = Some((r.clone(), "--region-of-consumer".into()));
@@ -401,6 +410,16 @@ async fn check_all(
     match &consumer.principal {
         Some(p) => {
             let identity = identity_policies(consumer_ctx, p, caller_account).await;
+            // The caller's own IAM not readable (no such user/role, AccessDenied, a root or
+            // federated caller): try what a pull does with these credentials instead.
+            let try_instead = consumer.is_caller && matches!(&identity, Err(e) if e.unreadable);
+            // A role or user IAM says does not exist: nothing can pull as it (a deleted node
+            // role, a typo'd --principal) — a FAIL, not "could not check".
+            let missing = (!consumer.is_caller)
+                .then(|| identity.as_ref().err().filter(|e| e.not_found))
+                .flatten()
+                .map(|e| e.reason.clone());
+            let identity = identity.map_err(|e| e.reason);
             let repository_policy = match repositories::repository_policy(repo_ctx, repository)
                 .await
             {
@@ -424,7 +443,7 @@ async fn check_all(
                 }
                 _ => None,
             };
-            checks.extend(access::checks(&AccessInput {
+            let mut access_checks = access::checks(&AccessInput {
                 principal: p.clone(),
                 identity,
                 repository_policy,
@@ -434,7 +453,41 @@ async fn check_all(
                 kms_key,
                 lambda_function_arn: consumer.lambda_function_arn.clone(),
                 attachable_role,
-            }));
+            });
+            if try_instead {
+                let why = access_checks
+                    .iter()
+                    .find(|c| c.id == CheckId::IamPull)
+                    .and_then(|c| c.error.clone())
+                    .unwrap_or_default();
+                tried_instead(repo_ctx, p, repository, digest.as_deref(), &why)
+                    .await
+                    .into_iter()
+                    .for_each(|tried| {
+                        if let Some(c) = access_checks
+                            .iter_mut()
+                            .find(|c| c.id == tried.id && c.error.is_some())
+                        {
+                            *c = tried;
+                        }
+                    });
+            }
+            if let Some(why) = missing {
+                for c in access_checks.iter_mut().filter(|c| c.error.is_some()) {
+                    *c = Check::skipped(c.id, format!("{} does not exist", p.arn));
+                }
+                if let Some(c) = checks.iter_mut().find(|c| c.id == CheckId::Principal) {
+                    *c = Check::fail(
+                        CheckId::Principal,
+                        format!(
+                            "{} ({}) does not exist in IAM of account {}: nothing can pull as it ({why})",
+                            p.arn, consumer.label, p.account
+                        ),
+                        "check the ARN (aws iam list-roles / list-users), or create the role and attach arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
+                    );
+                }
+            }
+            checks.extend(access_checks);
         }
         None => {
             for id in [
@@ -493,21 +546,119 @@ async fn check_all(
     checks
 }
 
+/// Why the identity policies could not be read; `unreadable`: IAM answered that they
+/// cannot be read (no such entity, AccessDenied, not an IAM principal), as opposed to a
+/// failed call.
+struct IdentityError {
+    reason: String,
+    unreadable: bool,
+    /// IAM says the role or user does not exist (NoSuchEntity).
+    not_found: bool,
+}
+
 async fn identity_policies(
     ctx: &AwsContext,
     p: &Principal,
     caller_account: &str,
-) -> std::result::Result<(Vec<Policy>, Vec<String>), String> {
+) -> std::result::Result<(Vec<Policy>, Vec<String>), IdentityError> {
     if p.account != caller_account {
-        return Err(format!(
-            "{} is in account {}, these credentials in {caller_account}: ecrctl reads only this account's IAM; run pull-check with credentials of {} to check that side",
-            p.arn, p.account, p.account
-        ));
+        return Err(IdentityError {
+            reason: format!(
+                "{} is in account {}, these credentials in {caller_account}: ecrctl reads only this account's IAM; run pull-check with credentials of {} to check that side",
+                p.arn, p.account, p.account
+            ),
+            unreadable: false,
+            not_found: false,
+        });
     }
     aws::iam::identity_policies(ctx, &p.arn)
         .await
         .map(|identity| (identity.policies, identity.caveats))
-        .map_err(|e| e.reason())
+        .map_err(|e| IdentityError {
+            reason: e.reason(),
+            not_found: matches!(e, aws::iam::IamError::NotFound(_)),
+            unreadable: matches!(
+                e,
+                aws::iam::IamError::CannotRead(_)
+                    | aws::iam::IamError::NotFound(_)
+                    | aws::iam::IamError::Unsupported(_)
+            ),
+        })
+}
+
+/// The caller's IAM could not be read (`why`): its token and manifest permissions are
+/// tried with its own credentials instead. Returns the checks that replace the evaluated
+/// ones: iam-authorization-token, iam-pull, and kms-decrypt when it could not run.
+async fn tried_instead(
+    ctx: &AwsContext,
+    p: &Principal,
+    repository: &str,
+    digest: Option<&str>,
+    why: &str,
+) -> Vec<Check> {
+    use aws::pull_probe::{self, Tried};
+    let who = &p.arn;
+    let unread = format!("its identity policies could not be read ({why})");
+    let token = match pull_probe::authorization_token(ctx).await {
+        Tried::Allowed => Check::ok(
+            CheckId::IamAuthorizationToken,
+            format!(
+                "{who} (these credentials) got a registry token: ecr:GetAuthorizationToken was tried, since {unread}"
+            ),
+        ),
+        Tried::Denied(message) => Check::fail(
+            CheckId::IamAuthorizationToken,
+            format!(
+                "ecr:GetAuthorizationToken was tried with these credentials ({who}) and denied: {message} (docker says \"no basic auth credentials\")"
+            ),
+            format!(
+                "give {who} ecr:GetAuthorizationToken on * (e.g. attach arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly)"
+            ),
+        ),
+        Tried::Failed(e) => Check::could_not_check(
+            CheckId::IamAuthorizationToken,
+            format!("could not try ecr:GetAuthorizationToken as {who}, and {unread}"),
+            e.to_string(),
+        ),
+    };
+    let pull = match digest {
+        None => Check::skipped(
+            CheckId::IamPull,
+            format!("no pullable image to try ecr:BatchGetImage on, and {unread}"),
+        ),
+        Some(digest) => match pull_probe::batch_get_image(ctx, repository, digest).await {
+            // Only the manifest read was tried: the layer calls are not proven.
+            Tried::Allowed => Check::warn(
+                CheckId::IamPull,
+                format!(
+                    "{who} (these credentials) read the manifest (ecr:BatchGetImage was tried and allowed); ecr:GetDownloadUrlForLayer and ecr:BatchCheckLayerAvailability were not checked, since {unread}"
+                ),
+                "pull once to be sure (docker pull), or let these credentials read their IAM (iam:GetUser/GetRole, iam:List*Policies, iam:Get*Policy*) so pull-check can evaluate all pull actions",
+            ),
+            Tried::Denied(message) => Check::fail(
+                CheckId::IamPull,
+                format!(
+                    "ecr:BatchGetImage on {repository} was tried with these credentials ({who}) and denied: {message} (docker says \"pull access denied\")"
+                ),
+                format!(
+                    "give {who} ecr:BatchGetImage, ecr:GetDownloadUrlForLayer and ecr:BatchCheckLayerAvailability on the repository (e.g. attach arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly), or allow it in the repository policy"
+                ),
+            ),
+            Tried::Failed(e) => Check::could_not_check(
+                CheckId::IamPull,
+                format!("could not try ecr:BatchGetImage on {repository} as {who}, and {unread}"),
+                e.to_string(),
+            ),
+        },
+    };
+    let kms = Check::warn(
+        CheckId::KmsDecrypt,
+        format!(
+            "the repository is KMS-encrypted; kms:Decrypt of {who} was not checked: {unread}, and ecrctl does not read KMS key policies"
+        ),
+        "make sure the key policy and the identity policies of these credentials allow kms:Decrypt on the repository's key",
+    );
+    vec![token, pull, kms]
 }
 
 async fn image_state(

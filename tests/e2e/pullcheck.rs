@@ -536,3 +536,82 @@ fn bad_input_is_refused_before_any_call() {
         assert!(run.stderr.contains("error:"), "{args:?}: {}", run.stderr);
     }
 }
+
+/// No who-flag: the caller (moto's `user/moto`, which moto's IAM does not hold) cannot
+/// have its identity policies read, so its token and manifest permissions are tried with
+/// its own credentials — a useful answer (exit 0 with a warning), not exit 3.
+#[test]
+fn the_default_caller_whose_iam_cannot_be_read_is_tried_instead() {
+    let sandbox = Sandbox::new();
+    let repo = image("pc/caller", false);
+    let run = sandbox.ecrctl(&["pull-check", &format!("{repo}:v1"), "-o", "json"]);
+    run.assert_code(0);
+    assert_eq!(run.json()["verdict"], "pass", "{}", run.stdout);
+    // moto's GetCallerIdentity says `arn:aws:sts::…:user/moto` (no IAM principal ARN).
+    assert!(
+        text(&run.json(), "principal").ends_with(&format!("{ACCOUNT}:user/moto")),
+        "{}",
+        run.stdout
+    );
+    let token = check(&run, "iam-authorization-token");
+    assert_eq!(token["status"], "ok", "{token}");
+    assert!(text(&token, "reason").contains("was tried"), "{token}");
+    let pull = check(&run, "iam-pull");
+    assert_eq!(pull["status"], "warn", "{pull}");
+    assert!(text(&pull, "reason").contains("ecr:BatchGetImage was tried and allowed"));
+    assert!(text(&pull, "reason").contains("GetDownloadUrlForLayer"));
+    assert!(pull.get("error").is_none(), "{pull}");
+    for id in ["reference", "repository-policy", "kms-decrypt"] {
+        assert_eq!(check(&run, id)["status"], "ok", "{id}: {}", run.stdout);
+    }
+    // The table says the same, with the reason.
+    let table = sandbox.ecrctl(&["pull-check", &format!("{repo}:v1")]);
+    table.assert_code(0);
+    assert!(table.stdout.contains("was tried"), "{}", table.stdout);
+
+    // A missing tag: the reference fails (exit 1); nothing to try BatchGetImage on.
+    let run = sandbox.ecrctl(&["pull-check", &format!("{repo}:nope"), "-o", "json"]);
+    run.assert_code(1);
+    assert_eq!(check(&run, "iam-pull")["status"], "skipped");
+}
+
+/// A role with a path is found by its name; a --principal IAM says does not exist is a
+/// FAIL of the principal (exit 1: nothing can pull as it), not "could not check" (exit 3).
+#[test]
+fn a_role_with_a_path_is_found_and_a_missing_role_fails() {
+    let sandbox = Sandbox::new();
+    let repo = image("pc/path", false);
+    let name = unique("pc-path").replace('/', "-");
+    let trust = json!({ "Version": "2012-10-17", "Statement": [{ "Effect": "Allow",
+        "Principal": { "Service": "ec2.amazonaws.com" }, "Action": "sts:AssumeRole" }] });
+    aws(
+        "iam",
+        "create_role",
+        json!({ "RoleName": name, "Path": "/team/nodes/", "AssumeRolePolicyDocument": trust.to_string() }),
+    );
+    aws(
+        "iam",
+        "attach_role_policy",
+        json!({ "RoleName": name, "PolicyArn": READ_ONLY }),
+    );
+    let img = format!("{repo}:v1");
+    let with_path = format!("arn:aws:iam::{ACCOUNT}:role/team/nodes/{name}");
+    let run = sandbox.ecrctl(&["pull-check", &img, "--principal", &with_path, "-o", "json"]);
+    run.assert_code(0);
+    assert_eq!(check(&run, "iam-pull")["status"], "ok");
+
+    let ghost = format!("arn:aws:iam::{ACCOUNT}:role/some/path/ghost");
+    let run = sandbox.ecrctl(&["pull-check", &img, "--principal", &ghost, "-o", "json"]);
+    run.assert_code(1);
+    let principal = check(&run, "principal");
+    assert_eq!(principal["status"], "fail", "{principal}");
+    assert!(
+        text(&principal, "reason").contains("does not exist"),
+        "{principal}"
+    );
+    for id in ["iam-authorization-token", "iam-pull"] {
+        let c = check(&run, id);
+        assert_eq!(c["status"], "skipped", "{c}");
+        assert!(c.get("error").is_none(), "{c}");
+    }
+}
