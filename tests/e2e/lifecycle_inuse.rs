@@ -5,52 +5,16 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use serde_json::{Value, json};
 
-use crate::client::{ecr, ecrctl, put_image, run, temp_file, unique};
-use crate::harness::{ACCOUNT, REGION, stand_ins, tool};
+use crate::client::{aws, ecr, ecrctl, put_image, run, temp_file, unique};
+use crate::harness::{ACCOUNT, stand_ins};
 
 const HOST: &str = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
 
 /// Keeps only the newest image: every older one expires.
 const KEEP_ONE: &str = r#"{"rules":[{"rulePriority":1,"selection":{"tagStatus":"any","countType":"imageCountMoreThan","countNumber":1},"action":{"type":"expire"}}]}"#;
-
-/// Any AWS API through boto3 against moto: `service`, `operation` in snake_case.
-fn aws(service: &str, operation: &str, params: Value) -> Value {
-    let s = stand_ins();
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv-moto/bin/python");
-    let python = if venv.exists() { venv } else { tool("python3") };
-    let script = format!(
-        "import boto3, json, sys\n\
-         c = boto3.client('{service}', endpoint_url='{}', region_name='{REGION}', aws_access_key_id='test', aws_secret_access_key='test')\n\
-         out = c.{operation}(**json.load(sys.stdin))\n\
-         out.pop('ResponseMetadata', None)\n\
-         print(json.dumps(out, default=str))\n",
-        s.moto_url
-    );
-    let mut child = Command::new(python)
-        .args(["-c", &script])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(params.to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "boto3 {service} {operation}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
 
 /// A repository with three images pushed a second apart: `v1`, `v2`, `v3` (newest).
 fn repository() -> (String, Vec<String>) {

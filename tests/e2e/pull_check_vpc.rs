@@ -3,53 +3,15 @@
 //! independent client); the real binary reads them through EC2 and judges them.
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Stdio};
 
 use serde_json::{Value, json};
 
-use crate::client::{Run, ecr, put_image, unique};
-use crate::harness::{ACCOUNT, REGION, stand_ins, tool};
+use crate::client::{Run, aws, ecr, put_image, unique};
+use crate::harness::{ACCOUNT, REGION};
 
 /// EC2 through boto3 against moto: `operation` in snake_case.
 fn ec2(operation: &str, params: Value) -> Value {
     aws("ec2", operation, params)
-}
-
-/// Any AWS API through boto3 against moto.
-fn aws(service: &str, operation: &str, params: Value) -> Value {
-    let s = stand_ins();
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv-moto/bin/python");
-    let python = if venv.exists() { venv } else { tool("python3") };
-    let script = format!(
-        "import boto3, json, sys\n\
-         c = boto3.client('{service}', endpoint_url='{}', region_name='{REGION}', aws_access_key_id='test', aws_secret_access_key='test')\n\
-         out = c.{operation}(**json.load(sys.stdin))\n\
-         out.pop('ResponseMetadata', None)\n\
-         print(json.dumps(out, default=str))\n",
-        s.moto_url
-    );
-    let mut child = Command::new(python)
-        .args(["-c", &script])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(params.to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "boto3 {service} {operation}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 fn s(v: &Value) -> String {
