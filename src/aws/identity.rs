@@ -22,23 +22,6 @@ pub async fn registry_account(ctx: &AwsContext) -> Result<String> {
     })
 }
 
-/// Who the credentials are: (ARN, account) from STS GetCallerIdentity.
-pub async fn caller(ctx: &AwsContext) -> Result<(String, String)> {
-    let sts = aws_sdk_sts::Client::new(&ctx.sdk);
-    let out = sts
-        .get_caller_identity()
-        .send()
-        .await
-        .map_err(|e| sdk_error("could not find who the AWS credentials are", e))?;
-    match (out.arn(), out.account()) {
-        (Some(arn), Some(account)) => Ok((arn.to_string(), account.to_string())),
-        _ => Err(
-            CliError::remote("could not find who the AWS credentials are")
-                .with_cause("GetCallerIdentity returned no ARN or account"),
-        ),
-    }
-}
-
 /// Who is calling, as the token cache keys it: the first 16 hex digits of the SHA-256 of
 /// the credentials' access key id (as amazon-ecr-credential-helper does), never the key id
 /// itself. Resolving credentials is local for keys, profiles and SSO caches, so a warm

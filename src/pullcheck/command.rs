@@ -48,8 +48,9 @@ struct Input {
 pub async fn run(settings: &Settings, args: &PullCheckArgs, printer: &Printer) -> CommandResult {
     let input = validate(settings, args)?;
     let (repo_ctx, consumer_ctx) = contexts(settings, args, &input.image).await?;
-    let (caller_arn, caller_account) = aws::identity::caller(&repo_ctx).await?;
-    let consumer = resolve(args, &consumer_ctx, &caller_arn, &input).await?;
+    let caller = aws::iam::caller(&repo_ctx).await?;
+    let caller_account = caller.account.clone();
+    let consumer = resolve(args, &consumer_ctx, &caller, &input).await?;
     // `--vpc`: the network does not change with --fix, so it is read once.
     let network = match &args.vpc {
         Some(vpc) => {
@@ -221,7 +222,7 @@ fn arch_platform(word: &str, source: String) -> Option<(Platform, String)> {
 async fn resolve(
     args: &PullCheckArgs,
     ctx: &AwsContext,
-    caller_arn: &str,
+    caller: &Principal,
     input: &Input,
 ) -> Result<Consumer> {
     let mut c = Consumer::default();
@@ -299,11 +300,9 @@ async fn resolve(
     } else {
         c.label = "the caller of these credentials (pass --principal, --eks-nodegroup, --ecs-task-definition or --lambda-function for the real consumer)".into();
         // An ARN that is no IAM principal (a stand-in's `arn:aws:sts::…:user/…`) is kept
-        // as it is: its IAM cannot be read, so its pull is tried instead (see check_all).
-        c.principal = Some(match principal(caller_arn) {
-            Ok(p) => p,
-            Err(_) => aws::iam::caller(ctx).await?,
-        });
+        // as it is by aws::iam::caller: its IAM cannot be read, so its pull is tried
+        // instead (see check_all).
+        c.principal = Some(caller.clone());
         c.is_caller = true;
     }
     if let Some(r) = &args.region_of_consumer {

@@ -12,6 +12,7 @@ use crate::aws::{self, AwsContext, images as ecr_images, repositories};
 use crate::cli::PushCheckArgs;
 use crate::docker::config::{DockerConfig, config_dir};
 use crate::error::{CliError, Result};
+use crate::iam::Principal;
 use crate::lifecycle::{engine, images::Image, inputs};
 use crate::login::{client, fetch, token::RegistryToken};
 use crate::model::reference;
@@ -191,17 +192,18 @@ async fn caller_region(settings: &Settings) -> Option<String> {
     sdk.region().map(|r| r.to_string())
 }
 
-/// The account of the credentials (STS GetCallerIdentity), or `None` when STS cannot say.
-async fn caller_account(ctx: &AwsContext) -> Option<String> {
-    let mut own = ctx.clone();
-    own.registry_id = None;
-    match aws::identity::registry_account(&own).await {
-        Ok(account) => Some(account),
-        Err(e) => {
-            tracing::info!(error = %e, "could not tell the caller's account");
-            None
-        }
+/// Who the credentials are (STS GetCallerIdentity, once per run: the policy checks and
+/// the fix commands share it), or why STS could not say within 10 s.
+async fn caller(ctx: &AwsContext) -> std::result::Result<Principal, String> {
+    let asked = tokio::time::timeout(std::time::Duration::from_secs(10), aws::iam::caller(ctx));
+    let who = match asked.await {
+        Ok(answer) => answer.map_err(|e| e.to_string()),
+        Err(_) => Err("STS GetCallerIdentity did not answer within 10 s".to_string()),
+    };
+    if let Err(e) = &who {
+        tracing::info!(error = %e, "could not tell the caller's account");
     }
+    who
 }
 
 async fn check_all(
@@ -249,12 +251,8 @@ async fn check_all(
     };
     // Who is asking, beside the token request: STS may be slow or unreachable (a VPC
     // without its endpoint), and then only the fix commands lose precision.
-    let (configured, caller, obtained) = tokio::join!(
-        caller_region(settings),
-        tokio::time::timeout(std::time::Duration::from_secs(10), caller_account(&ctx)),
-        obtain
-    );
-    let caller = caller.ok().flatten();
+    let (configured, who, obtained) = tokio::join!(caller_region(settings), caller(&ctx), obtain);
+    let caller = who.as_ref().ok().map(|p| p.account.clone());
     let region_hint = unknown_region_hint(&ctx.region);
     if let Some(hint) = &region_hint {
         f.checks.push(Check::warn(
@@ -445,7 +443,7 @@ async fn check_all(
         Some(repo) => {
             let (images, policy) = tokio::join!(
                 ecr_images::describe_images(&ctx, &image.repository),
-                policy_check(&ctx, &image.repository)
+                permissions::repository_policy_check(&ctx, who.as_ref(), &image.repository)
             );
             // Checks that need the image list say so when it could not be read, rather
             // than judging an empty list ("the tag is new").
@@ -494,7 +492,7 @@ async fn check_all(
     }
     // The caller's IAM for the push actions (with or without the repository).
     f.checks
-        .push(permissions::iam_check(&ctx, &image.repository).await);
+        .push(permissions::iam_check(&ctx, who.as_ref(), &image.repository).await);
     f.token = Some(token);
     f.ctx = Some(ctx);
     f.target = Some(target);
@@ -540,10 +538,6 @@ fn immutability(repo: &ObservedRepo, images: &[Image], tag: &str) -> Check {
         ),
         (false, _) => Check::ok(CheckId::TagImmutability, format!("`{tag}` is new")),
     }
-}
-
-async fn policy_check(ctx: &AwsContext, repository: &str) -> Check {
-    permissions::repository_policy_check(ctx, repository).await
 }
 
 /// Would the policy expire the freshly pushed tag at once?

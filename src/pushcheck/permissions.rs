@@ -178,8 +178,12 @@ pub fn judge_repository_policy(policy: &Policy, caller: &Principal, repo: &Repo)
 }
 
 /// Reads the repository policy and judges it for the caller.
-pub async fn repository_policy_check(ctx: &AwsContext, repository: &str) -> Check {
-    let caller = match aws::iam::caller(ctx).await {
+pub async fn repository_policy_check(
+    ctx: &AwsContext,
+    caller: Result<&Principal, &String>,
+    repository: &str,
+) -> Check {
+    let caller = match caller {
         Ok(c) => c,
         Err(e) => {
             return Check::skipped(
@@ -188,9 +192,9 @@ pub async fn repository_policy_check(ctx: &AwsContext, repository: &str) -> Chec
             );
         }
     };
-    let repo = repo_of(ctx, &caller, repository);
+    let repo = repo_of(ctx, caller, repository);
     match read_policy(ctx, repository).await {
-        Ok(Some(policy)) => judge_repository_policy(&policy, &caller, &repo),
+        Ok(Some(policy)) => judge_repository_policy(&policy, caller, &repo),
         Ok(None) if caller.account != repo.account => Check::fail(
             CheckId::RepositoryPolicy,
             format!(
@@ -451,10 +455,14 @@ pub fn judge_iam_with(
 
 /// Reads the caller's identity policies and judges them; skipped with the reason when
 /// IAM cannot be read.
-pub async fn iam_check(ctx: &AwsContext, repository: &str) -> Check {
-    let caller = match aws::iam::caller(ctx).await {
+pub async fn iam_check(
+    ctx: &AwsContext,
+    caller: Result<&Principal, &String>,
+    repository: &str,
+) -> Check {
+    let caller = match caller {
         Ok(c) => c,
-        Err(e) => return Check::skipped(CheckId::IamPermissions, format!("{e}")),
+        Err(e) => return Check::skipped(CheckId::IamPermissions, e.to_string()),
     };
     if caller.kind() == PrincipalKind::Account {
         return Check::ok(
@@ -462,7 +470,7 @@ pub async fn iam_check(ctx: &AwsContext, repository: &str) -> Check {
             "the account root user is not limited by IAM policies",
         );
     }
-    let repo = repo_of(ctx, &caller, repository);
+    let repo = repo_of(ctx, caller, repository);
     let identity = match aws::iam::identity_policies(ctx, &caller.arn).await {
         Ok(identity) => identity,
         Err(e) => {
@@ -480,7 +488,7 @@ pub async fn iam_check(ctx: &AwsContext, repository: &str) -> Check {
     // never a deny of IAM's own: read it when possible.
     // An unreadable one (AccessDenied is normal across accounts) is not "no policy".
     let policy = read_policy(ctx, repository).await;
-    judge_iam_with(&caller, &identity, policy, &repo)
+    judge_iam_with(caller, &identity, policy, &repo)
 }
 
 #[cfg(test)]
