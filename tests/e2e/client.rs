@@ -308,3 +308,16 @@ pub fn aws(service: &str, operation: &str, params: Value) -> Value {
     );
     serde_json::from_slice(&out.stdout).unwrap()
 }
+
+/// The check `id` of a push-check or pull-check JSON report (panics with the report and
+/// stderr when it is missing).
+pub fn check(run: &Run, id: &str) -> Value {
+    let report = run.json();
+    report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .cloned()
+        .unwrap_or_else(|| panic!("no {id} check: {report:#}\nstderr: {}", run.stderr))
+}

@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 
 use serde_json::{Value, json};
 
-use crate::client::{Run, ecr, unique};
+use crate::client::{Run, check, ecr, unique};
 use crate::harness::{REGION, stand_ins};
 use crate::login::Sandbox;
 
@@ -91,17 +91,6 @@ fn push_check(repo: &str, creds: &Creds, extra_env: &[(&str, &str)]) -> Run {
         command.env(k, v);
     }
     crate::client::run(&mut command)
-}
-
-fn check(run: &Run, id: &str) -> Value {
-    let report = run.json();
-    report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == id)
-        .cloned()
-        .unwrap_or_else(|| panic!("no {id} check: {report:#}\n{}", run.stderr))
 }
 
 fn text(c: &Value, field: &str) -> String {

@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 
 use serde_json::{Value, json};
 
-use crate::client::{Run, unique};
+use crate::client::{check, unique};
 use crate::harness::{REGION, stand_ins};
 use crate::images::{Registry, oci_index_layout, oci_layout, push_layout};
 use crate::login::Sandbox;
@@ -49,17 +49,6 @@ fn aws(service: &str, operation: &str, params: Value) -> Value {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).unwrap()
-}
-
-fn check(run: &Run, id: &str) -> Value {
-    let report = run.json();
-    report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == id)
-        .cloned()
-        .unwrap_or_else(|| panic!("no {id} check: {report:#}\nstderr: {}", run.stderr))
 }
 
 fn text(v: &Value, field: &str) -> String {

@@ -2,22 +2,11 @@
 //! TLS registry and the docker CLI, must fail the right check with the right fix.
 
 use base64::Engine;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::client::{Run, boto3, ecr, put_image, temp_file, unique};
+use crate::client::{boto3, check, ecr, put_image, temp_file, unique};
 use crate::harness::MOTO_PASSWORD;
 use crate::login::Sandbox;
-
-fn check(run: &Run, id: &str) -> Value {
-    let report = run.json();
-    report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == id)
-        .cloned()
-        .unwrap_or_else(|| panic!("no {id} check: {report:#}"))
-}
 
 fn auth(password: &str) -> String {
     base64::engine::general_purpose::STANDARD.encode(format!("AWS:{password}"))

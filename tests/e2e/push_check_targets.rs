@@ -5,22 +5,11 @@
 
 use serde_json::{Value, json};
 
-use crate::client::{Run, boto3_in, describe_repo, ecr, temp_file, unique};
+use crate::client::{boto3_in, check, describe_repo, ecr, temp_file, unique};
 use crate::harness::{ACCOUNT, REGION, stand_ins};
 use crate::login::Sandbox;
 
 const OTHER_ACCOUNT: &str = "222222222222";
-
-fn check(run: &Run, id: &str) -> Value {
-    let report = run.json();
-    report["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == id)
-        .cloned()
-        .unwrap_or_else(|| panic!("no {id} check: {report:#}\n{}", run.stderr))
-}
 
 fn text(check: &Value, field: &str) -> String {
     check[field].as_str().unwrap_or_default().to_string()
