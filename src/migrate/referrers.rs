@@ -17,8 +17,9 @@ use crate::registry::client::RegistryClient;
 /// How deep referrers of referrers are followed (a signature of an SBOM of an image…).
 const MAX_DEPTH: usize = 4;
 
-/// Source (host, repository) → its tags.
-type TagCache = HashMap<(String, String), Arc<Vec<String>>>;
+/// Source (host, repository) → its tags, each listed once (one slot per repository, so
+/// items of other repositories never wait on a listing that is not theirs).
+type TagCache = HashMap<(String, String), Arc<tokio::sync::OnceCell<Arc<Vec<String>>>>>;
 
 #[derive(Default)]
 pub struct Referrers {
@@ -29,7 +30,7 @@ pub struct Referrers {
     /// Found by a dry run with `--referrers`.
     pub would_copy: AtomicU64,
     /// Source (host, repository) → its tags, listed once per run.
-    tags: tokio::sync::Mutex<TagCache>,
+    tags: std::sync::Mutex<TagCache>,
 }
 
 /// The referrers of one manifest: by digest (the API) and by tag (the fallbacks).
@@ -46,14 +47,17 @@ impl Found {
 
 impl Referrers {
     async fn tags_of(&self, src: &RegistryClient, repo: &str) -> Result<Arc<Vec<String>>> {
-        let key = (src.host.clone(), repo.to_string());
-        let mut cache = self.tags.lock().await;
-        if let Some(tags) = cache.get(&key) {
-            return Ok(tags.clone());
-        }
-        let tags = Arc::new(src.tags(repo).await?);
-        cache.insert(key, tags.clone());
-        Ok(tags)
+        let slot = self
+            .tags
+            .lock()
+            .expect("tag cache")
+            .entry((src.host.clone(), repo.to_string()))
+            .or_default()
+            .clone();
+        let tags = slot
+            .get_or_try_init(|| async { Ok::<_, CliError>(Arc::new(src.tags(repo).await?)) })
+            .await?;
+        Ok(tags.clone())
     }
 
     async fn find(&self, src: &RegistryClient, repo: &str, digest: &str) -> Result<Found> {
