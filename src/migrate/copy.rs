@@ -174,6 +174,9 @@ pub struct Destination {
     pub pacer: Option<Arc<Pacer>>,
     /// ECR repositories' tag mutability (with exclusion filters), checked tag by tag.
     pub tag_rules: HashMap<String, Mutability>,
+    /// Repositories this run created: their blobs are the ones this run put there, so
+    /// none is looked up (their tags still are: never clobber rests on reading them).
+    pub created: HashSet<String>,
 }
 
 impl Destination {
@@ -640,7 +643,10 @@ impl Copier {
         // (201: it is there; 202: it is not, and here is the upload), so it needs no
         // HEAD. Any other registry is asked first: bytes it has are never sent again.
         let honours_mounts = dst.client.honours_mounts();
-        if !honours_mounts && dst.client.blob_exists(dst_repo, digest).await? {
+        // A repository this run created has only what this run put there (`holders`);
+        // were it not so, a blob would be sent again, never a tag overwritten.
+        let created_empty = dst.created.contains(dst_repo);
+        if !honours_mounts && !created_empty && dst.client.blob_exists(dst_repo, digest).await? {
             holders.insert(dst_repo.to_string());
             return Ok(0);
         }
@@ -651,7 +657,7 @@ impl Copier {
         others.sort();
         let from = same_registry_source
             .or_else(|| others.first().map(|r| r.to_string()))
-            .or_else(|| honours_mounts.then(|| dst_repo.to_string()));
+            .or_else(|| (honours_mounts && !created_empty).then(|| dst_repo.to_string()));
         let mut session = None;
         if let Some(from) = from {
             match dst.client.mount_blob(dst_repo, digest, &from).await? {

@@ -2,8 +2,10 @@
 //! credentials for the rest, one HTTP client per host, and the ECR repositories the
 //! destinations need (created with --repo-settings), with their tag mutability.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
+
+use futures::{StreamExt, TryStreamExt, stream};
 
 use super::copy::{Destination, Pacer};
 use super::plan::{self, PlanItem};
@@ -13,7 +15,7 @@ use crate::docker::config::{DockerConfig, config_dir};
 use crate::docker::helpers::{self, HelperAnswer};
 use crate::error::{CliError, Result};
 use crate::login::fetch;
-use crate::model::repository::RepoSettings;
+use crate::model::repository::{Mutability, RepoSettings};
 use crate::output::Printer;
 use crate::registry::client::{Credentials, RegistryClient};
 use crate::registry::endpoint::parse_ecr_host;
@@ -380,6 +382,7 @@ pub async fn destinations(
     for (host, client) in clients {
         let ecr_here = ecr.filter(|e| is_ecr(Some(&host), e.registry_endpoint.as_deref()));
         let mut tag_rules = HashMap::new();
+        let mut created = HashSet::new();
         if let Some(ecr) = ecr_here {
             let mut repos: Vec<&str> = items
                 .iter()
@@ -391,37 +394,38 @@ pub async fn destinations(
             // The repositories are looked up and created in the registry the host names
             // (its region and account), never in the configured one.
             let ctx = ecr.ctx_for(&host);
-            for repo in repos {
-                let settings = settings_for(repo_settings.as_ref(), repo);
-                match repositories::observe(&ctx, repo, &RepoSettings::default()).await? {
-                    Some(existing) => {
-                        tag_rules.insert(repo.to_string(), existing.mutability);
+            let place = if ctx.region == ecr.ctx.region {
+                String::new()
+            } else {
+                format!(" in {}", ctx.region)
+            };
+            // Several at once (each is one or two API round trips); reported in order.
+            let states: Vec<(&str, RepoState)> = stream::iter(repos)
+                .map(|repo| {
+                    let settings = settings_for(repo_settings.as_ref(), repo);
+                    let ctx = &ctx;
+                    async move {
+                        let state = ensure_repository(ctx, repo, &settings, args.dry_run).await?;
+                        Ok::<_, CliError>((repo, state))
                     }
-                    None if args.dry_run => to_create.push(repo.to_string()),
-                    None => match repositories::create(&ctx, repo, &settings).await {
-                        Ok(_) => {
-                            let place = if ctx.region == ecr.ctx.region {
-                                String::new()
-                            } else {
-                                format!(" in {}", ctx.region)
-                            };
-                            printer.info(&format!("created ECR repository {repo}{place}"));
-                            to_create.push(repo.to_string());
-                            if let Some(m) = &settings.mutability {
-                                tag_rules.insert(repo.to_string(), m.clone());
-                            }
+                })
+                .buffered(REPOSITORIES_AT_ONCE)
+                .try_collect()
+                .await?;
+            for (repo, state) in states {
+                match state {
+                    RepoState::Exists(mutability) => {
+                        tag_rules.insert(repo.to_string(), mutability);
+                    }
+                    RepoState::WouldCreate => to_create.push(repo.to_string()),
+                    RepoState::Created(mutability) => {
+                        printer.info(&format!("created ECR repository {repo}{place}"));
+                        to_create.push(repo.to_string());
+                        created.insert(repo.to_string());
+                        if let Some(m) = mutability {
+                            tag_rules.insert(repo.to_string(), m);
                         }
-                        // Another shard of the plan created it in between: that is success,
-                        // with the settings it was created with.
-                        Err(e) if already_exists(&e) => {
-                            let existing =
-                                repositories::observe(&ctx, repo, &RepoSettings::default())
-                                    .await?
-                                    .ok_or(e)?;
-                            tag_rules.insert(repo.to_string(), existing.mutability);
-                        }
-                        Err(e) => return Err(e),
-                    },
+                    }
                 }
             }
         }
@@ -432,10 +436,50 @@ pub async fn destinations(
                 client,
                 pacer: rate.and_then(Pacer::per_second).map(Arc::new),
                 tag_rules,
+                created,
             },
         );
     }
     Ok((out, to_create))
+}
+
+/// ECR repositories looked up and created at once: API round trips, not bandwidth.
+const REPOSITORIES_AT_ONCE: usize = 8;
+
+/// What a destination repository is (or would be) once [`ensure_repository`] ran.
+enum RepoState {
+    /// It was there, with this tag mutability.
+    Exists(Mutability),
+    /// A dry run: it would be created.
+    WouldCreate,
+    /// Created now, with the mutability asked for (if any).
+    Created(Option<Mutability>),
+}
+
+async fn ensure_repository(
+    ctx: &AwsContext,
+    repo: &str,
+    settings: &RepoSettings,
+    dry_run: bool,
+) -> Result<RepoState> {
+    if let Some(existing) = repositories::observe(ctx, repo, &RepoSettings::default()).await? {
+        return Ok(RepoState::Exists(existing.mutability));
+    }
+    if dry_run {
+        return Ok(RepoState::WouldCreate);
+    }
+    match repositories::create(ctx, repo, settings).await {
+        Ok(_) => Ok(RepoState::Created(settings.mutability.clone())),
+        // Another shard of the plan created it in between: that is success, with the
+        // settings it was created with.
+        Err(e) if already_exists(&e) => {
+            let existing = repositories::observe(ctx, repo, &RepoSettings::default())
+                .await?
+                .ok_or(e)?;
+            Ok(RepoState::Exists(existing.mutability))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// `RepositoryAlreadyExistsException` from CreateRepository.

@@ -476,3 +476,70 @@ fn a_refused_ecr_token_is_renewed_mid_run() {
     assert!(run.stderr.contains("renewed it"), "{}", run.stderr);
     assert!(raw_digest(Registry::Ecr, &format!("{p}/dst"), "v1").is_some());
 }
+
+/// The requests the ECR stand-in logged for repositories under `prefix`:
+/// `(method, path)` from its access log.
+fn logged_requests(prefix: &str) -> Vec<(String, String)> {
+    let log = std::fs::read_to_string(stand_ins().root.join("registry/registry.log")).unwrap();
+    log.lines()
+        .filter_map(|line| {
+            let request = line.split('"').nth(1)?;
+            let mut parts = request.split(' ');
+            let (method, path) = (parts.next()?, parts.next()?);
+            path.starts_with(&format!("/v2/{prefix}/"))
+                .then(|| (method.to_string(), path.to_string()))
+        })
+        .collect()
+}
+
+#[test]
+fn blobs_are_not_looked_up_in_repositories_the_run_created() {
+    let s = stand_ins();
+    let p = unique("migfresh");
+    for tag in ["v1", "v2"] {
+        let (layout, _) = oci_layout_sharing(tag, &format!("{p}-base"), &format!("{p}-{tag}"));
+        push_layout(Registry::Plain, &layout, &format!("{p}/src"), tag);
+    }
+    // `old` exists before the run (with a tag of its own), `new` is created by it.
+    ecr(&["repo", "create", &format!("{p}/old")]).assert_code(0);
+    seed_image(Registry::Ecr, &format!("{p}/old"), "v0", &format!("{p}-v0"));
+    let src = &s.plain_registry;
+    let plan = temp_file(
+        "plan.txt",
+        &format!(
+            "{src}/{p}/src:v1 {p}/new:v1\n{src}/{p}/src:v2 {p}/new:v2\n\
+             {src}/{p}/src:v1 {p}/old:v1\n{src}/{p}/src:v2 {p}/old:v2\n"
+        ),
+    );
+    let run = migrate(&plan, &["--jobs", "1", "-o", "json"]);
+    run.assert_code(0);
+    assert_eq!(run.json()["totals"]["copied"], 4, "{}", run.stdout);
+    let asked = |repo: &str, method: &str, part: &str| {
+        logged_requests(&format!("{p}/{repo}"))
+            .iter()
+            .filter(|(m, path)| m == method && path.contains(part))
+            .count()
+    };
+    // Created by the run, so it holds only what the run put there: no blob HEAD (before
+    // any mount the registry's mount support is unknown, and a repository that was there
+    // would be asked: 3 HEADs). Its tags are still read (one listing): never clobbering
+    // a tag does not rest on the repository being new.
+    assert_eq!(asked("new", "HEAD", "/"), 0);
+    assert_eq!(asked("new", "GET", "/tags/list"), 1);
+    assert_eq!(asked("new", "GET", "/manifests/"), 0);
+    assert_eq!(asked("new", "PUT", "/manifests/"), 2);
+    assert_eq!(asked("old", "GET", "/tags/list"), 1);
+    let written = asked("old", "PUT", "/manifests/v1") + asked("old", "PUT", "/manifests/v2");
+    assert_eq!(written, 2);
+    // Digests as skopeo reads them, and the tag that was there untouched.
+    for repo in ["new", "old"] {
+        for tag in ["v1", "v2"] {
+            assert_eq!(
+                raw_digest(Registry::Ecr, &format!("{p}/{repo}"), tag),
+                raw_digest(Registry::Plain, &format!("{p}/src"), tag),
+                "{repo}:{tag}"
+            );
+        }
+    }
+    assert!(raw_digest(Registry::Ecr, &format!("{p}/old"), "v0").is_some());
+}
