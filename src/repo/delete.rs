@@ -48,14 +48,22 @@ pub struct DeleteRow {
     pub repository_name: String,
     pub repository_uri: Option<String>,
     pub status: DeleteStatus,
-    /// Manifests in the repository (images, and indexes with their children).
-    pub image_count: usize,
+    /// Manifests in the repository (images, and indexes with their children); `None`
+    /// (JSON null) when it could not be counted: unknown is never shown as 0.
+    pub image_count: Option<usize>,
     /// Image tags that point into it.
-    pub image_tag_count: usize,
+    pub image_tag_count: Option<usize>,
     /// ECR's imageSizeInBytes summed (layers shared by images counted once per image).
-    pub size_in_bytes: u64,
+    pub size_in_bytes: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+impl DeleteRow {
+    /// Images counted (0 when not counted: only counted rows are ever deleted).
+    fn images(&self) -> usize {
+        self.image_count.unwrap_or(0)
+    }
 }
 
 /// `repo delete -o json` (docs/json-output.md).
@@ -114,9 +122,11 @@ pub async fn run(settings: &Settings, args: &RepoDeleteArgs, printer: &Printer) 
         return finish(&rows);
     }
 
+    // What the question is about; with --yes nothing is asked, and the table that
+    // follows says what was deleted.
     for row in rows
         .iter()
-        .filter(|r| r.status == DeleteStatus::WouldDelete)
+        .filter(|r| !args.yes && r.status == DeleteStatus::WouldDelete)
     {
         printer.info(&format!(
             "would delete `{}`: {}",
@@ -154,7 +164,7 @@ pub async fn run(settings: &Settings, args: &RepoDeleteArgs, printer: &Printer) 
     .map(|(i, row)| {
         let ctx = &ctx;
         // Empty when described: no force, so an image pushed since then stops the delete.
-        let force = args.force && row.image_count > 0;
+        let force = args.force && row.images() > 0;
         async move {
             (
                 i,
@@ -197,9 +207,9 @@ async fn inspect(ctx: &AwsContext, name: &str) -> DeleteRow {
         repository_name: name.to_string(),
         repository_uri: None,
         status: DeleteStatus::WouldDelete,
-        image_count: 0,
-        image_tag_count: 0,
-        size_in_bytes: 0,
+        image_count: None,
+        image_tag_count: None,
+        size_in_bytes: None,
         error: None,
     };
     match repositories::observe(ctx, name, &RepoSettings::default()).await {
@@ -217,9 +227,9 @@ async fn inspect(ctx: &AwsContext, name: &str) -> DeleteRow {
     }
     match images::describe_images(ctx, name).await {
         Ok(images) => {
-            row.image_count = images.len();
-            row.image_tag_count = images.iter().map(|i| i.tags.len()).sum();
-            row.size_in_bytes = images.iter().map(|i| i.size).sum();
+            row.image_count = Some(images.len());
+            row.image_tag_count = Some(images.iter().map(|i| i.tags.len()).sum());
+            row.size_in_bytes = Some(images.iter().map(|i| i.size).sum());
         }
         // What would be lost is unknown: not deleted.
         Err(error) => {
@@ -232,21 +242,21 @@ async fn inspect(ctx: &AwsContext, name: &str) -> DeleteRow {
 
 fn refuse_non_empty(rows: &mut [DeleteRow]) {
     for row in rows {
-        if row.status == DeleteStatus::WouldDelete && row.image_count > 0 {
+        if row.status == DeleteStatus::WouldDelete && row.images() > 0 {
             row.status = DeleteStatus::Refused;
         }
     }
 }
 
 fn loss(row: &DeleteRow) -> String {
-    if row.image_count == 0 {
+    if row.images() == 0 {
         return "empty".into();
     }
     format!(
         "{}, {}, {}",
-        count(row.image_count, "image", "images"),
-        human_bytes(row.size_in_bytes),
-        count(row.image_tag_count, "image tag", "image tags")
+        count(row.images(), "image", "images"),
+        human_bytes(row.size_in_bytes.unwrap_or(0)),
+        count(row.image_tag_count.unwrap_or(0), "image tag", "image tags")
     )
 }
 
@@ -254,12 +264,12 @@ fn total_loss(rows: &[DeleteRow]) -> String {
     let pending = rows
         .iter()
         .filter(|r| r.status == DeleteStatus::WouldDelete);
-    let images: usize = pending.clone().map(|r| r.image_count).sum();
+    let images: usize = pending.clone().map(DeleteRow::images).sum();
     if images == 0 {
         return " (all empty)".into();
     }
-    let bytes: u64 = pending.clone().map(|r| r.size_in_bytes).sum();
-    let tags: usize = pending.map(|r| r.image_tag_count).sum();
+    let bytes: u64 = pending.clone().filter_map(|r| r.size_in_bytes).sum();
+    let tags: usize = pending.filter_map(|r| r.image_tag_count).sum();
     format!(
         " with {}, {}, {}",
         count(images, "image", "images"),
@@ -312,18 +322,13 @@ fn table(printer: &Printer, rows: &[DeleteRow]) -> comfy_table::Table {
             None => row.status.label().to_string(),
         };
         // Counts are known once the repository was described and its images counted.
-        let known = row.repository_uri.is_some()
-            && !row
-                .error
-                .as_deref()
-                .is_some_and(|e| e.starts_with("could not count"));
-        let cell = |v: String| if known { v } else { "-".into() };
+        let cell = |v: Option<String>| v.unwrap_or_else(|| "-".into());
         table.add_row(vec![
             row.repository_name.clone(),
             status,
-            cell(row.image_count.to_string()),
-            cell(human_bytes(row.size_in_bytes)),
-            cell(row.image_tag_count.to_string()),
+            cell(row.image_count.map(|n| n.to_string())),
+            cell(row.size_in_bytes.map(human_bytes)),
+            cell(row.image_tag_count.map(|n| n.to_string())),
         ]);
     }
     table
@@ -340,9 +345,9 @@ mod tests {
                 "123456789012.dkr.ecr.us-east-1.amazonaws.com/{name}"
             )),
             status,
-            image_count: images,
-            image_tag_count: images * 2,
-            size_in_bytes: images as u64 * 1_572_864,
+            image_count: Some(images),
+            image_tag_count: Some(images * 2),
+            size_in_bytes: Some(images as u64 * 1_572_864),
             error: None,
         }
     }

@@ -182,6 +182,11 @@ fn a_missing_repository_is_an_error_row_and_exit_3_the_others_are_deleted() {
     run.assert_code(3);
     let rows = run.json()["repositories"].as_array().unwrap().clone();
     assert_eq!(rows[0]["status"], "missing");
+    // Nothing was counted in a repository that is not there: null, never 0.
+    for field in ["imageCount", "imageTagCount", "sizeInBytes"] {
+        assert!(rows[0][field].is_null(), "{field}: {}", rows[0]);
+    }
+    assert_eq!(rows[1]["imageCount"], 0);
     assert!(
         rows[0]["error"]
             .as_str()
@@ -192,6 +197,8 @@ fn a_missing_repository_is_an_error_row_and_exit_3_the_others_are_deleted() {
     );
     assert_eq!(rows[1]["status"], "deleted");
     assert!(describe_repo(&here).is_none());
+    // --yes asks nothing, so there is no "would delete" preamble before the deletion.
+    assert!(!run.stderr.contains("would delete"), "{}", run.stderr);
     assert!(
         run.stderr
             .contains("1 of 2 repositories could not be deleted"),
