@@ -4,8 +4,9 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use futures::{StreamExt, TryStreamExt, stream};
+use futures::{StreamExt, stream};
 
 use super::copy::{Destination, Pacer};
 use super::plan::{self, PlanItem};
@@ -400,25 +401,40 @@ pub async fn destinations(
                 format!(" in {}", ctx.region)
             };
             // Several at once (each is one or two API round trips); reported in order.
-            let states: Vec<(&str, RepoState)> = stream::iter(repos)
+            // After a failure no further repository is touched, but those under way
+            // finish, so that every repository the run created is reported before the
+            // error (none is left behind unsaid).
+            let failed = AtomicBool::new(false);
+            let states: Vec<(&str, Result<Option<RepoState>>)> = stream::iter(repos)
                 .map(|repo| {
                     let settings = settings_for(repo_settings.as_ref(), repo);
-                    let ctx = &ctx;
+                    let (ctx, failed) = (&ctx, &failed);
                     async move {
-                        let state = ensure_repository(ctx, repo, &settings, args.dry_run).await?;
-                        Ok::<_, CliError>((repo, state))
+                        if failed.load(Ordering::SeqCst) {
+                            return (repo, Ok(None));
+                        }
+                        let state = ensure_repository(ctx, repo, &settings, args.dry_run).await;
+                        if state.is_err() {
+                            failed.store(true, Ordering::SeqCst);
+                        }
+                        (repo, state.map(Some))
                     }
                 })
                 .buffered(REPOSITORIES_AT_ONCE)
-                .try_collect()
-                .await?;
+                .collect()
+                .await;
+            let mut first_error = None;
             for (repo, state) in states {
                 match state {
-                    RepoState::Exists(mutability) => {
+                    Err(e) => {
+                        first_error.get_or_insert(e);
+                    }
+                    Ok(None) => {}
+                    Ok(Some(RepoState::Exists(mutability))) => {
                         tag_rules.insert(repo.to_string(), mutability);
                     }
-                    RepoState::WouldCreate => to_create.push(repo.to_string()),
-                    RepoState::Created(mutability) => {
+                    Ok(Some(RepoState::WouldCreate)) => to_create.push(repo.to_string()),
+                    Ok(Some(RepoState::Created(mutability))) => {
                         printer.info(&format!("created ECR repository {repo}{place}"));
                         to_create.push(repo.to_string());
                         created.insert(repo.to_string());
@@ -427,6 +443,9 @@ pub async fn destinations(
                         }
                     }
                 }
+            }
+            if let Some(e) = first_error {
+                return Err(e);
             }
         }
         let rate = ecr_here.and(put_rate);

@@ -543,3 +543,49 @@ fn blobs_are_not_looked_up_in_repositories_the_run_created() {
     }
     assert!(raw_digest(Registry::Ecr, &format!("{p}/old"), "v0").is_some());
 }
+
+#[test]
+fn a_refused_repository_creation_names_it_and_reports_every_repository_created() {
+    let s = stand_ins();
+    let p = unique("migrefused");
+    seed_image(Registry::Plain, &format!("{p}/src"), "v1", &p);
+    let src = &s.plain_registry;
+    let repos: Vec<String> = (0..10).map(|i| format!("{p}/r{i:02}")).collect();
+    let plan: String = repos
+        .iter()
+        .map(|r| format!("{src}/{p}/src:v1 {r}:v1\n"))
+        .collect();
+    let plan = temp_file("plan.txt", &plan);
+    let refused = repos[4].clone();
+    let proxy = crate::slow::DenyingApi::start_with(
+        &s.moto_url,
+        vec![crate::slow::Deny {
+            operation: "CreateRepository",
+            repository: Some(refused.clone()),
+            code: "AccessDeniedException",
+        }],
+    );
+    let run = run(migrate_command(&plan, &[])
+        .env("AWS_ENDPOINT_URL", &proxy.url)
+        .env("AWS_MAX_ATTEMPTS", "1"));
+    assert_ne!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!("`{refused}`")),
+        "{}",
+        run.stderr
+    );
+    // Every repository the run left behind is one it said it created (nothing is
+    // created unreported), and nothing was copied.
+    let reported: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("created ECR repository "))
+        .collect();
+    let mut there = crate::client::repo_names_with_prefix(&format!("{p}/"));
+    there.sort();
+    assert_eq!(reported, there, "{}", run.stderr);
+    assert!(!there.contains(&refused));
+    for repo in &repos {
+        assert!(raw_digest(Registry::Ecr, repo, "v1").is_none(), "{repo}");
+    }
+}
