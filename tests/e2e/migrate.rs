@@ -589,3 +589,52 @@ fn a_refused_repository_creation_names_it_and_reports_every_repository_created()
         assert!(raw_digest(Registry::Ecr, repo, "v1").is_none(), "{repo}");
     }
 }
+
+#[test]
+fn two_shards_at_once_create_each_shared_repository_once_and_copy_every_tag() {
+    let s = stand_ins();
+    let p = unique("migshards");
+    for tag in ["v1", "v2"] {
+        let (layout, _) = oci_layout_sharing(tag, &format!("{p}-base"), &format!("{p}-{tag}"));
+        push_layout(Registry::Plain, &layout, &format!("{p}/src"), tag);
+    }
+    let src = &s.plain_registry;
+    // Every repository has one tag in each shard (items are dealt by plan position).
+    let repos: Vec<String> = (0..20).map(|i| format!("{p}/r{i:02}")).collect();
+    let text: String = repos
+        .iter()
+        .map(|r| format!("{src}/{p}/src:v1 {r}:v1\n{src}/{p}/src:v2 {r}:v2\n"))
+        .collect();
+    let plans = [temp_file("plan.txt", &text), temp_file("plan.txt", &text)];
+    let runs: Vec<Run> = std::thread::scope(|scope| {
+        let shards: Vec<_> = plans
+            .iter()
+            .zip(["1/2", "2/2"])
+            .map(|(plan, shard)| {
+                scope.spawn(move || migrate(plan, &["--shard", shard, "-o", "json"]))
+            })
+            .collect();
+        shards.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let mut reported: Vec<&str> = Vec::new();
+    for run in &runs {
+        run.assert_code(0);
+        assert_eq!(run.json()["totals"]["copied"], 20, "{}", run.stdout);
+        reported.extend(
+            run.stderr
+                .lines()
+                .filter_map(|l| l.strip_prefix("created ECR repository ")),
+        );
+    }
+    reported.sort();
+    assert_eq!(reported, repos, "each repository created (and said) once");
+    for repo in &repos {
+        for tag in ["v1", "v2"] {
+            assert_eq!(
+                raw_digest(Registry::Ecr, repo, tag),
+                raw_digest(Registry::Plain, &format!("{p}/src"), tag),
+                "{repo}:{tag}"
+            );
+        }
+    }
+}
