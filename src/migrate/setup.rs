@@ -16,7 +16,7 @@ use crate::docker::config::{DockerConfig, config_dir};
 use crate::docker::helpers::{self, HelperAnswer};
 use crate::error::{CliError, Result};
 use crate::login::fetch;
-use crate::model::repository::{Mutability, RepoSettings};
+use crate::model::repository::{Field, Mutability, RepoSettings};
 use crate::output::Printer;
 use crate::registry::client::{Credentials, RegistryClient};
 use crate::registry::endpoint::parse_ecr_host;
@@ -488,7 +488,28 @@ async fn ensure_repository(
         return Ok(RepoState::WouldCreate);
     }
     match repositories::create(ctx, repo, settings).await {
-        Ok(_) => Ok(RepoState::Created(settings.mutability.clone())),
+        Ok((arn, _)) => {
+            // CreateRepository takes no policies: each is a call of its own.
+            for (field, wanted) in [
+                (Field::LifecyclePolicy, settings.lifecycle_policy.is_some()),
+                (
+                    Field::RepositoryPolicy,
+                    settings.repository_policy.is_some(),
+                ),
+            ] {
+                if wanted {
+                    repositories::update(ctx, repo, &arn, field, settings)
+                        .await
+                        .map_err(|e| {
+                            e.context(format!(
+                                "created ECR repository {repo}, but not its {}",
+                                field.as_str()
+                            ))
+                        })?;
+                }
+            }
+            Ok(RepoState::Created(settings.mutability.clone()))
+        }
         // Another shard of the plan created it in between: that is success, with the
         // settings it was created with.
         Err(e) if already_exists(&e) => {

@@ -638,3 +638,73 @@ fn two_shards_at_once_create_each_shared_repository_once_and_copy_every_tag() {
         }
     }
 }
+
+#[test]
+fn repo_settings_entries_reach_their_own_repository_policies_included() {
+    let s = stand_ins();
+    let p = unique("migsettings");
+    seed_image(Registry::Plain, &format!("{p}/src"), "v1", &p);
+    let src = &s.plain_registry;
+    let repos: Vec<String> = (0..10).map(|i| format!("{p}/r{i:02}")).collect();
+    let plan: String = repos
+        .iter()
+        .map(|r| format!("{src}/{p}/src:v1 {r}:v1\n"))
+        .collect();
+    let plan = temp_file("plan.txt", &plan);
+    let policy = r#"{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":14},"action":{"type":"expire"}}]}"#;
+    let access = r#"{"Version":"2012-10-17","Statement":[{"Sid":"pull","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":["ecr:BatchGetImage"]}]}"#;
+    // Every entry names its own repository in a tag; the even ones are immutable and
+    // carry a lifecycle policy, the odd ones a repository policy.
+    let mut file = String::from("[defaults]\ntags = { team = \"platform\" }\n");
+    for (i, repo) in repos.iter().enumerate() {
+        file.push_str(&format!(
+            "\n[[repositories]]\nname = \"{repo}\"\ntags = {{ team = \"platform\", entry = \"{i}\" }}\n"
+        ));
+        if i % 2 == 0 {
+            file.push_str(&format!(
+                "imageTagMutability = \"IMMUTABLE\"\nlifecyclePolicy = '{policy}'\n"
+            ));
+        } else {
+            file.push_str(&format!("repositoryPolicy = '{access}'\n"));
+        }
+    }
+    let settings = temp_file("settings.toml", &file);
+    let run = migrate(&plan, &["--repo-settings", settings.to_str().unwrap()]);
+    run.assert_code(0);
+    for (i, repo) in repos.iter().enumerate() {
+        let described = describe_repo(repo).expect("created");
+        let wanted = if i % 2 == 0 { "IMMUTABLE" } else { "MUTABLE" };
+        assert_eq!(described["imageTagMutability"], wanted, "{repo}");
+        let arn = described["repositoryArn"].as_str().unwrap();
+        let tags = crate::client::boto3(
+            "list_tags_for_resource",
+            serde_json::json!({ "resourceArn": arn }),
+        );
+        assert!(
+            tags["tags"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|t| t["Key"] == "entry" && t["Value"] == i.to_string()),
+            "{repo}: {tags}"
+        );
+        let stored = crate::client::boto3(
+            "get_lifecycle_policy",
+            serde_json::json!({ "repositoryName": repo }),
+        );
+        assert_eq!(
+            stored.get("lifecyclePolicyText").is_some(),
+            i % 2 == 0,
+            "{repo}: {stored}"
+        );
+        let access_stored = crate::client::boto3(
+            "get_repository_policy",
+            serde_json::json!({ "repositoryName": repo }),
+        );
+        assert_eq!(
+            access_stored.get("policyText").is_some(),
+            i % 2 == 1,
+            "{repo}: {access_stored}"
+        );
+    }
+}
