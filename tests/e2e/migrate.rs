@@ -676,6 +676,7 @@ fn repo_settings_entries_reach_their_own_repository_policies_included() {
         let wanted = if i % 2 == 0 { "IMMUTABLE" } else { "MUTABLE" };
         assert_eq!(described["imageTagMutability"], wanted, "{repo}");
         let arn = described["repositoryArn"].as_str().unwrap();
+        let entry = i.to_string();
         let tags = crate::client::boto3(
             "list_tags_for_resource",
             serde_json::json!({ "resourceArn": arn }),
@@ -685,7 +686,7 @@ fn repo_settings_entries_reach_their_own_repository_policies_included() {
                 .as_array()
                 .unwrap()
                 .iter()
-                .any(|t| t["Key"] == "entry" && t["Value"] == i.to_string()),
+                .any(|t| t["Key"] == "entry" && t["Value"] == entry.as_str()),
             "{repo}: {tags}"
         );
         let stored = crate::client::boto3(
