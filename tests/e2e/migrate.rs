@@ -709,3 +709,48 @@ fn repo_settings_entries_reach_their_own_repository_policies_included() {
         );
     }
 }
+
+#[test]
+fn a_repository_the_run_creates_keeps_what_the_registry_already_held() {
+    let s = stand_ins();
+    let p = unique("migheld");
+    for tag in ["v1", "v2"] {
+        let (layout, _) = oci_layout_sharing(tag, &format!("{p}-base"), &format!("{p}-{tag}"));
+        push_layout(Registry::Plain, &layout, &format!("{p}/src"), tag);
+    }
+    // The registry holds `dst:v1` (another image) and the shared base layer's blob, but
+    // moto has no such repository: the run creates it.
+    let held = seed_image(
+        Registry::Ecr,
+        &format!("{p}/dst"),
+        "v1",
+        &format!("{p}-held"),
+    );
+    let (layout, _) = oci_layout_sharing("v0", &format!("{p}-base"), &format!("{p}-v0"));
+    push_layout(Registry::Ecr, &layout, &format!("{p}/dst"), "v0");
+    assert!(describe_repo(&format!("{p}/dst")).is_none());
+    let src = &s.plain_registry;
+    let plan = temp_file(
+        "plan.txt",
+        &format!("{src}/{p}/src:v1 {p}/dst:v1\n{src}/{p}/src:v2 {p}/dst:v2\n"),
+    );
+    let run = migrate(&plan, &["-o", "json"]);
+    assert!(
+        run.stderr
+            .contains(&format!("created ECR repository {p}/dst")),
+        "{}",
+        run.stderr
+    );
+    // v1 is there with another digest: refused, never overwritten; v2 copied.
+    assert_ne!(run.code, 0, "{}", run.stdout);
+    let items = run.json()["items"].clone();
+    assert_eq!(items[0]["status"], "failed", "{items}");
+    assert_eq!(items[1]["status"], "copied", "{items}");
+    let dst = format!("{p}/dst");
+    assert_eq!(raw_digest(Registry::Ecr, &dst, "v1"), Some(held));
+    assert_eq!(
+        raw_digest(Registry::Ecr, &dst, "v2"),
+        raw_digest(Registry::Plain, &format!("{p}/src"), "v2")
+    );
+    assert!(raw_digest(Registry::Ecr, &dst, "v0").is_some());
+}
