@@ -754,3 +754,52 @@ fn a_repository_the_run_creates_keeps_what_the_registry_already_held() {
     );
     assert!(raw_digest(Registry::Ecr, &dst, "v0").is_some());
 }
+
+#[test]
+fn referrers_that_could_not_be_counted_are_said_so_not_counted_as_none() {
+    let s = stand_ins();
+    let p = unique("migrefcount");
+    for repo in ["good", "bad"] {
+        let digest = seed_image(
+            Registry::Plain,
+            &format!("{p}/{repo}"),
+            "v1",
+            &format!("{p}-{repo}"),
+        );
+        let hex = digest.trim_start_matches("sha256:").to_string();
+        let sig = format!("sha256-{hex}.sig");
+        seed_image(
+            Registry::Plain,
+            &format!("{p}/{repo}"),
+            &sig,
+            &format!("{p}-{repo}-sig"),
+        );
+    }
+    // The source's tag listing of `bad` fails; everything else is answered.
+    let refused = format!("/v2/{p}/bad/tags/list");
+    let proxy = crate::faults::HttpFaultProxy::start(&s.plain_registry, move |method, path| {
+        if method == "GET" && path.starts_with(&refused) {
+            crate::faults::Fault::Status("403 Forbidden", None)
+        } else {
+            crate::faults::Fault::Pass
+        }
+    });
+    let src = &proxy.addr;
+    let plan = temp_file(
+        "plan.txt",
+        &format!("{src}/{p}/good:v1 {p}/good:v1\n{src}/{p}/bad:v1 {p}/bad:v1\n"),
+    );
+    for extra in [&["--dry-run"][..], &[]] {
+        let run = migrate(&plan, &[extra, &["--plain-http", src.as_str()]].concat());
+        run.assert_code(0);
+        // One referrer counted (good's), and the images whose referrers could not be
+        // counted are said so: "1 left behind" alone would read as complete.
+        assert!(run.stderr.contains("1 referrer "), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("could not be counted"),
+            "{extra:?}: {}",
+            run.stderr
+        );
+    }
+    assert!(proxy.count("Status") > 0);
+}
