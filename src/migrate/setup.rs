@@ -375,7 +375,8 @@ pub async fn destinations(
     printer: &Printer,
 ) -> Result<(HashMap<String, Destination>, Vec<String>)> {
     let repo_settings = match &args.repo_settings {
-        Some(path) => Some(crate::repo::file::read(path)?),
+        // `[defaults]` alone is the common case: every repository created alike.
+        Some(path) => Some(crate::repo::file::read_settings(path)?),
         None => None,
     };
     let mut out = HashMap::new();
@@ -414,7 +415,7 @@ pub async fn destinations(
                             return (repo, Ok(None));
                         }
                         let state = ensure_repository(ctx, repo, &settings, args.dry_run).await;
-                        if state.is_err() {
+                        if matches!(state, Err(_) | Ok(RepoState::Created(_, Some(_)))) {
                             failed.store(true, Ordering::SeqCst);
                         }
                         (repo, state.map(Some))
@@ -434,8 +435,11 @@ pub async fn destinations(
                         tag_rules.insert(repo.to_string(), mutability);
                     }
                     Ok(Some(RepoState::WouldCreate)) => to_create.push(repo.to_string()),
-                    Ok(Some(RepoState::Created(mutability))) => {
+                    Ok(Some(RepoState::Created(mutability, failed_policy))) => {
                         printer.info(&format!("created ECR repository {repo}{place}"));
+                        if let Some(e) = failed_policy {
+                            first_error.get_or_insert(e);
+                        }
                         to_create.push(repo.to_string());
                         created.insert(repo.to_string());
                         if let Some(m) = mutability {
@@ -471,8 +475,9 @@ enum RepoState {
     Exists(Mutability),
     /// A dry run: it would be created.
     WouldCreate,
-    /// Created now, with the mutability asked for (if any).
-    Created(Option<Mutability>),
+    /// Created now, with the mutability asked for (if any); and the error of a policy
+    /// that could not be put on it, if one failed.
+    Created(Option<Mutability>, Option<CliError>),
 }
 
 async fn ensure_repository(
@@ -497,18 +502,18 @@ async fn ensure_repository(
                     settings.repository_policy.is_some(),
                 ),
             ] {
-                if wanted {
-                    repositories::update(ctx, repo, &arn, field, settings)
-                        .await
-                        .map_err(|e| {
-                            e.context(format!(
-                                "created ECR repository {repo}, but not its {}",
-                                field.as_str()
-                            ))
-                        })?;
+                if !wanted {
+                    continue;
+                }
+                if let Err(e) = repositories::update(ctx, repo, &arn, field, settings).await {
+                    let e = e.context(format!(
+                        "created ECR repository {repo}, but not its {}",
+                        field.as_str()
+                    ));
+                    return Ok(RepoState::Created(settings.mutability.clone(), Some(e)));
                 }
             }
-            Ok(RepoState::Created(settings.mutability.clone()))
+            Ok(RepoState::Created(settings.mutability.clone(), None))
         }
         // Another shard of the plan created it in between: that is success, with the
         // settings it was created with.

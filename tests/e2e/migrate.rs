@@ -803,3 +803,53 @@ fn referrers_that_could_not_be_counted_are_said_so_not_counted_as_none() {
     }
     assert!(proxy.count("Status") > 0);
 }
+
+#[test]
+fn a_policy_refused_after_creation_still_reports_the_repository_created() {
+    let s = stand_ins();
+    let p = unique("migpolicy");
+    seed_image(Registry::Plain, &format!("{p}/src"), "v1", &p);
+    let src = &s.plain_registry;
+    let repos: Vec<String> = (0..3).map(|i| format!("{p}/r{i}")).collect();
+    let plan: String = repos
+        .iter()
+        .map(|r| format!("{src}/{p}/src:v1 {r}:v1\n"))
+        .collect();
+    let plan = temp_file("plan.txt", &plan);
+    let policy = r#"{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":14},"action":{"type":"expire"}}]}"#;
+    let settings = temp_file(
+        "settings.toml",
+        &format!("[defaults]\nlifecyclePolicy = '{policy}'\n"),
+    );
+    let refused = repos[1].clone();
+    let proxy = crate::slow::DenyingApi::start_with(
+        &s.moto_url,
+        vec![crate::slow::Deny {
+            operation: "PutLifecyclePolicy",
+            repository: Some(refused.clone()),
+            code: "AccessDeniedException",
+        }],
+    );
+    let run = run(
+        migrate_command(&plan, &["--repo-settings", settings.to_str().unwrap()])
+            .env("AWS_ENDPOINT_URL", &proxy.url)
+            .env("AWS_MAX_ATTEMPTS", "1"),
+    );
+    assert_ne!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains(&format!("created ECR repository {refused}, but not its")),
+        "{}",
+        run.stderr
+    );
+    let reported: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("created ECR repository "))
+        .filter(|l| !l.contains(' '))
+        .collect();
+    let mut there = crate::client::repo_names_with_prefix(&format!("{p}/"));
+    there.sort();
+    assert_eq!(there, repos);
+    assert_eq!(reported, there, "{}", run.stderr);
+}
