@@ -29,6 +29,9 @@ pub struct Referrers {
     pub left_behind: AtomicU64,
     /// Found by a dry run with `--referrers`.
     pub would_copy: AtomicU64,
+    /// Images whose referrers could not be counted (a listing failed): the counts above
+    /// leave them out, so the summary says so.
+    pub uncounted: AtomicU64,
     /// Source (host, repository) → its tags, listed once per run.
     tags: std::sync::Mutex<TagCache>,
 }
@@ -113,7 +116,10 @@ impl Copier {
                         .left_behind
                         .fetch_add(found.count(), Ordering::Relaxed);
                 }
-                Err(e) => tracing::debug!(error = %e, "could not count referrers"),
+                Err(e) => {
+                    self.referrers.uncounted.fetch_add(1, Ordering::Relaxed);
+                    tracing::info!(%repo, %digest, error = %e, "could not count referrers");
+                }
             }
             return Ok(());
         }
@@ -200,7 +206,11 @@ impl Copier {
                 };
                 counter.fetch_add(found.count(), Ordering::Relaxed);
             }
-            Err(e) => tracing::debug!(error = %e, "could not count referrers"),
+            Err(e) => {
+                self.referrers.uncounted.fetch_add(1, Ordering::Relaxed);
+                let repo = &item.source.repository;
+                tracing::info!(%repo, %digest, error = %e, "could not count referrers");
+            }
         }
     }
 
@@ -258,38 +268,87 @@ impl Copier {
     }
 }
 
-/// The run's closing line about referrers, if any: `(true, …)` is a warning.
+/// The run's closing line about referrers, if any: `(true, …)` is a warning. Images
+/// whose referrers could not be counted are named as such, never taken for none.
 pub fn summary(referrers: &Referrers) -> Option<(bool, String)> {
     let copied = referrers.copied.load(Ordering::Relaxed);
     let left = referrers.left_behind.load(Ordering::Relaxed);
     let would_copy = referrers.would_copy.load(Ordering::Relaxed);
+    let uncounted = referrers.uncounted.load(Ordering::Relaxed);
     let s = |n: u64| if n == 1 { "" } else { "s" };
+    let unknown = format!(
+        "the referrers of {uncounted} image{} could not be counted (-v shows why)",
+        s(uncounted)
+    );
     if would_copy > 0 {
-        return Some((
-            false,
-            format!(
-                "would copy {would_copy} referrer{} (signatures, attestations, SBOMs) of the images found (more may follow: referrers of referrers)",
-                s(would_copy)
-            ),
-        ));
+        let mut line = format!(
+            "would copy {would_copy} referrer{} (signatures, attestations, SBOMs) of the images found (more may follow: referrers of referrers)",
+            s(would_copy)
+        );
+        if uncounted > 0 {
+            line.push_str(&format!("; {unknown}"));
+        }
+        return Some((uncounted > 0, line));
     }
     if left > 0 {
+        let also = if uncounted > 0 {
+            format!("; {unknown}")
+        } else {
+            String::new()
+        };
         Some((
             true,
             format!(
-                "{left} referrer{} (signatures, attestations, SBOMs) left behind; pass --referrers to copy them",
-                if left == 1 { "" } else { "s" }
+                "{left} referrer{} (signatures, attestations, SBOMs) left behind{also}; pass --referrers to copy them",
+                s(left)
             ),
         ))
+    } else if uncounted > 0 {
+        Some((true, unknown))
     } else if copied > 0 {
         Some((
             false,
             format!(
                 "copied {copied} referrer{} (signatures, attestations, SBOMs)",
-                if copied == 1 { "" } else { "s" }
+                s(copied)
             ),
         ))
     } else {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts(left: u64, would_copy: u64, uncounted: u64) -> Referrers {
+        let r = Referrers::default();
+        r.left_behind.store(left, Ordering::Relaxed);
+        r.would_copy.store(would_copy, Ordering::Relaxed);
+        r.uncounted.store(uncounted, Ordering::Relaxed);
+        r
+    }
+
+    #[test]
+    fn referrers_that_could_not_be_counted_are_never_taken_for_none() {
+        assert_eq!(summary(&counts(0, 0, 0)), None);
+        let (warn, line) = summary(&counts(0, 0, 2)).unwrap();
+        assert!(warn);
+        assert_eq!(
+            line,
+            "the referrers of 2 images could not be counted (-v shows why)"
+        );
+        let (warn, line) = summary(&counts(1, 0, 1)).unwrap();
+        assert!(warn);
+        assert!(line.starts_with("1 referrer (signatures"), "{line}");
+        assert!(line.contains("left behind; the referrers of 1 image could not be counted"));
+        assert!(line.ends_with("pass --referrers to copy them"), "{line}");
+        let (warn, line) = summary(&counts(0, 3, 1)).unwrap();
+        assert!(warn, "{line}");
+        assert!(line.starts_with("would copy 3 referrers"), "{line}");
+        assert!(line.contains("could not be counted"), "{line}");
+        let (warn, _) = summary(&counts(0, 3, 0)).unwrap();
+        assert!(!warn);
     }
 }

@@ -4,8 +4,9 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use futures::{StreamExt, TryStreamExt, stream};
+use futures::{StreamExt, stream};
 
 use super::copy::{Destination, Pacer};
 use super::plan::{self, PlanItem};
@@ -15,7 +16,7 @@ use crate::docker::config::{DockerConfig, config_dir};
 use crate::docker::helpers::{self, HelperAnswer};
 use crate::error::{CliError, Result};
 use crate::login::fetch;
-use crate::model::repository::{Mutability, RepoSettings};
+use crate::model::repository::{Field, Mutability, RepoSettings};
 use crate::output::Printer;
 use crate::registry::client::{Credentials, RegistryClient};
 use crate::registry::endpoint::parse_ecr_host;
@@ -374,7 +375,8 @@ pub async fn destinations(
     printer: &Printer,
 ) -> Result<(HashMap<String, Destination>, Vec<String>)> {
     let repo_settings = match &args.repo_settings {
-        Some(path) => Some(crate::repo::file::read(path)?),
+        // `[defaults]` alone is the common case: every repository created alike.
+        Some(path) => Some(crate::repo::file::read_settings(path)?),
         None => None,
     };
     let mut out = HashMap::new();
@@ -400,26 +402,44 @@ pub async fn destinations(
                 format!(" in {}", ctx.region)
             };
             // Several at once (each is one or two API round trips); reported in order.
-            let states: Vec<(&str, RepoState)> = stream::iter(repos)
+            // After a failure no further repository is touched, but those under way
+            // finish, so that every repository the run created is reported before the
+            // error (none is left behind unsaid).
+            let failed = AtomicBool::new(false);
+            let states: Vec<(&str, Result<Option<RepoState>>)> = stream::iter(repos)
                 .map(|repo| {
                     let settings = settings_for(repo_settings.as_ref(), repo);
-                    let ctx = &ctx;
+                    let (ctx, failed) = (&ctx, &failed);
                     async move {
-                        let state = ensure_repository(ctx, repo, &settings, args.dry_run).await?;
-                        Ok::<_, CliError>((repo, state))
+                        if failed.load(Ordering::SeqCst) {
+                            return (repo, Ok(None));
+                        }
+                        let state = ensure_repository(ctx, repo, &settings, args.dry_run).await;
+                        if matches!(state, Err(_) | Ok(RepoState::Created(_, Some(_)))) {
+                            failed.store(true, Ordering::SeqCst);
+                        }
+                        (repo, state.map(Some))
                     }
                 })
                 .buffered(REPOSITORIES_AT_ONCE)
-                .try_collect()
-                .await?;
+                .collect()
+                .await;
+            let mut first_error = None;
             for (repo, state) in states {
                 match state {
-                    RepoState::Exists(mutability) => {
+                    Err(e) => {
+                        first_error.get_or_insert(e);
+                    }
+                    Ok(None) => {}
+                    Ok(Some(RepoState::Exists(mutability))) => {
                         tag_rules.insert(repo.to_string(), mutability);
                     }
-                    RepoState::WouldCreate => to_create.push(repo.to_string()),
-                    RepoState::Created(mutability) => {
+                    Ok(Some(RepoState::WouldCreate)) => to_create.push(repo.to_string()),
+                    Ok(Some(RepoState::Created(mutability, failed_policy))) => {
                         printer.info(&format!("created ECR repository {repo}{place}"));
+                        if let Some(e) = failed_policy {
+                            first_error.get_or_insert(e);
+                        }
                         to_create.push(repo.to_string());
                         created.insert(repo.to_string());
                         if let Some(m) = mutability {
@@ -427,6 +447,9 @@ pub async fn destinations(
                         }
                     }
                 }
+            }
+            if let Some(e) = first_error {
+                return Err(e);
             }
         }
         let rate = ecr_here.and(put_rate);
@@ -452,8 +475,9 @@ enum RepoState {
     Exists(Mutability),
     /// A dry run: it would be created.
     WouldCreate,
-    /// Created now, with the mutability asked for (if any).
-    Created(Option<Mutability>),
+    /// Created now, with the mutability asked for (if any); and the error of a policy
+    /// that could not be put on it, if one failed.
+    Created(Option<Mutability>, Option<CliError>),
 }
 
 async fn ensure_repository(
@@ -469,7 +493,28 @@ async fn ensure_repository(
         return Ok(RepoState::WouldCreate);
     }
     match repositories::create(ctx, repo, settings).await {
-        Ok(_) => Ok(RepoState::Created(settings.mutability.clone())),
+        Ok((arn, _)) => {
+            // CreateRepository takes no policies: each is a call of its own.
+            for (field, wanted) in [
+                (Field::LifecyclePolicy, settings.lifecycle_policy.is_some()),
+                (
+                    Field::RepositoryPolicy,
+                    settings.repository_policy.is_some(),
+                ),
+            ] {
+                if !wanted {
+                    continue;
+                }
+                if let Err(e) = repositories::update(ctx, repo, &arn, field, settings).await {
+                    let e = e.context(format!(
+                        "created ECR repository {repo}, but not its {}",
+                        field.as_str()
+                    ));
+                    return Ok(RepoState::Created(settings.mutability.clone(), Some(e)));
+                }
+            }
+            Ok(RepoState::Created(settings.mutability.clone(), None))
+        }
         // Another shard of the plan created it in between: that is success, with the
         // settings it was created with.
         Err(e) if already_exists(&e) => {

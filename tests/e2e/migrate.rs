@@ -543,3 +543,313 @@ fn blobs_are_not_looked_up_in_repositories_the_run_created() {
     }
     assert!(raw_digest(Registry::Ecr, &format!("{p}/old"), "v0").is_some());
 }
+
+#[test]
+fn a_refused_repository_creation_names_it_and_reports_every_repository_created() {
+    let s = stand_ins();
+    let p = unique("migrefused");
+    seed_image(Registry::Plain, &format!("{p}/src"), "v1", &p);
+    let src = &s.plain_registry;
+    let repos: Vec<String> = (0..10).map(|i| format!("{p}/r{i:02}")).collect();
+    let plan: String = repos
+        .iter()
+        .map(|r| format!("{src}/{p}/src:v1 {r}:v1\n"))
+        .collect();
+    let plan = temp_file("plan.txt", &plan);
+    let refused = repos[4].clone();
+    let proxy = crate::slow::DenyingApi::start_with(
+        &s.moto_url,
+        vec![crate::slow::Deny {
+            operation: "CreateRepository",
+            repository: Some(refused.clone()),
+            code: "AccessDeniedException",
+        }],
+    );
+    let run = run(migrate_command(&plan, &[])
+        .env("AWS_ENDPOINT_URL", &proxy.url)
+        .env("AWS_MAX_ATTEMPTS", "1"));
+    assert_ne!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!("`{refused}`")),
+        "{}",
+        run.stderr
+    );
+    // Every repository the run left behind is one it said it created (nothing is
+    // created unreported), and nothing was copied.
+    let reported: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("created ECR repository "))
+        .collect();
+    let mut there = crate::client::repo_names_with_prefix(&format!("{p}/"));
+    there.sort();
+    assert_eq!(reported, there, "{}", run.stderr);
+    assert!(!there.contains(&refused));
+    for repo in &repos {
+        assert!(raw_digest(Registry::Ecr, repo, "v1").is_none(), "{repo}");
+    }
+}
+
+#[test]
+fn two_shards_at_once_create_each_shared_repository_once_and_copy_every_tag() {
+    let s = stand_ins();
+    let p = unique("migshards");
+    for tag in ["v1", "v2"] {
+        let (layout, _) = oci_layout_sharing(tag, &format!("{p}-base"), &format!("{p}-{tag}"));
+        push_layout(Registry::Plain, &layout, &format!("{p}/src"), tag);
+    }
+    let src = &s.plain_registry;
+    // Every repository has one tag in each shard (items are dealt by plan position).
+    let repos: Vec<String> = (0..20).map(|i| format!("{p}/r{i:02}")).collect();
+    let text: String = repos
+        .iter()
+        .map(|r| format!("{src}/{p}/src:v1 {r}:v1\n{src}/{p}/src:v2 {r}:v2\n"))
+        .collect();
+    let plans = [temp_file("plan.txt", &text), temp_file("plan.txt", &text)];
+    let runs: Vec<Run> = std::thread::scope(|scope| {
+        let shards: Vec<_> = plans
+            .iter()
+            .zip(["1/2", "2/2"])
+            .map(|(plan, shard)| {
+                scope.spawn(move || migrate(plan, &["--shard", shard, "-o", "json"]))
+            })
+            .collect();
+        shards.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let mut reported: Vec<&str> = Vec::new();
+    for run in &runs {
+        run.assert_code(0);
+        assert_eq!(run.json()["totals"]["copied"], 20, "{}", run.stdout);
+        reported.extend(
+            run.stderr
+                .lines()
+                .filter_map(|l| l.strip_prefix("created ECR repository ")),
+        );
+    }
+    reported.sort();
+    assert_eq!(reported, repos, "each repository created (and said) once");
+    for repo in &repos {
+        for tag in ["v1", "v2"] {
+            assert_eq!(
+                raw_digest(Registry::Ecr, repo, tag),
+                raw_digest(Registry::Plain, &format!("{p}/src"), tag),
+                "{repo}:{tag}"
+            );
+        }
+    }
+}
+
+#[test]
+fn repo_settings_entries_reach_their_own_repository_policies_included() {
+    let s = stand_ins();
+    let p = unique("migsettings");
+    seed_image(Registry::Plain, &format!("{p}/src"), "v1", &p);
+    let src = &s.plain_registry;
+    let repos: Vec<String> = (0..10).map(|i| format!("{p}/r{i:02}")).collect();
+    let plan: String = repos
+        .iter()
+        .map(|r| format!("{src}/{p}/src:v1 {r}:v1\n"))
+        .collect();
+    let plan = temp_file("plan.txt", &plan);
+    let policy = r#"{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":14},"action":{"type":"expire"}}]}"#;
+    let access = r#"{"Version":"2012-10-17","Statement":[{"Sid":"pull","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":["ecr:BatchGetImage"]}]}"#;
+    // Every entry names its own repository in a tag; the even ones are immutable and
+    // carry a lifecycle policy, the odd ones a repository policy.
+    let mut file = String::from("[defaults]\ntags = { team = \"platform\" }\n");
+    for (i, repo) in repos.iter().enumerate() {
+        file.push_str(&format!(
+            "\n[[repositories]]\nname = \"{repo}\"\ntags = {{ team = \"platform\", entry = \"{i}\" }}\n"
+        ));
+        if i % 2 == 0 {
+            file.push_str(&format!(
+                "imageTagMutability = \"IMMUTABLE\"\nlifecyclePolicy = '{policy}'\n"
+            ));
+        } else {
+            file.push_str(&format!("repositoryPolicy = '{access}'\n"));
+        }
+    }
+    let settings = temp_file("settings.toml", &file);
+    let run = migrate(&plan, &["--repo-settings", settings.to_str().unwrap()]);
+    run.assert_code(0);
+    for (i, repo) in repos.iter().enumerate() {
+        let described = describe_repo(repo).expect("created");
+        let wanted = if i % 2 == 0 { "IMMUTABLE" } else { "MUTABLE" };
+        assert_eq!(described["imageTagMutability"], wanted, "{repo}");
+        let arn = described["repositoryArn"].as_str().unwrap();
+        let entry = i.to_string();
+        let tags = crate::client::boto3(
+            "list_tags_for_resource",
+            serde_json::json!({ "resourceArn": arn }),
+        );
+        assert!(
+            tags["tags"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|t| t["Key"] == "entry" && t["Value"] == entry.as_str()),
+            "{repo}: {tags}"
+        );
+        let stored = crate::client::boto3(
+            "get_lifecycle_policy",
+            serde_json::json!({ "repositoryName": repo }),
+        );
+        assert_eq!(
+            stored.get("lifecyclePolicyText").is_some(),
+            i % 2 == 0,
+            "{repo}: {stored}"
+        );
+        let access_stored = crate::client::boto3(
+            "get_repository_policy",
+            serde_json::json!({ "repositoryName": repo }),
+        );
+        assert_eq!(
+            access_stored.get("policyText").is_some(),
+            i % 2 == 1,
+            "{repo}: {access_stored}"
+        );
+    }
+}
+
+#[test]
+fn a_repository_the_run_creates_keeps_what_the_registry_already_held() {
+    let s = stand_ins();
+    let p = unique("migheld");
+    for tag in ["v1", "v2"] {
+        let (layout, _) = oci_layout_sharing(tag, &format!("{p}-base"), &format!("{p}-{tag}"));
+        push_layout(Registry::Plain, &layout, &format!("{p}/src"), tag);
+    }
+    // The registry holds `dst:v1` (another image) and the shared base layer's blob, but
+    // moto has no such repository: the run creates it.
+    let held = seed_image(
+        Registry::Ecr,
+        &format!("{p}/dst"),
+        "v1",
+        &format!("{p}-held"),
+    );
+    let (layout, _) = oci_layout_sharing("v0", &format!("{p}-base"), &format!("{p}-v0"));
+    push_layout(Registry::Ecr, &layout, &format!("{p}/dst"), "v0");
+    assert!(describe_repo(&format!("{p}/dst")).is_none());
+    let src = &s.plain_registry;
+    let plan = temp_file(
+        "plan.txt",
+        &format!("{src}/{p}/src:v1 {p}/dst:v1\n{src}/{p}/src:v2 {p}/dst:v2\n"),
+    );
+    let run = migrate(&plan, &["-o", "json"]);
+    assert!(
+        run.stderr
+            .contains(&format!("created ECR repository {p}/dst")),
+        "{}",
+        run.stderr
+    );
+    // v1 is there with another digest: refused, never overwritten; v2 copied.
+    assert_ne!(run.code, 0, "{}", run.stdout);
+    let items = run.json()["items"].clone();
+    assert_eq!(items[0]["status"], "failed", "{items}");
+    assert_eq!(items[1]["status"], "copied", "{items}");
+    let dst = format!("{p}/dst");
+    assert_eq!(raw_digest(Registry::Ecr, &dst, "v1"), Some(held));
+    assert_eq!(
+        raw_digest(Registry::Ecr, &dst, "v2"),
+        raw_digest(Registry::Plain, &format!("{p}/src"), "v2")
+    );
+    assert!(raw_digest(Registry::Ecr, &dst, "v0").is_some());
+}
+
+#[test]
+fn referrers_that_could_not_be_counted_are_said_so_not_counted_as_none() {
+    let s = stand_ins();
+    let p = unique("migrefcount");
+    for repo in ["good", "bad"] {
+        let digest = seed_image(
+            Registry::Plain,
+            &format!("{p}/{repo}"),
+            "v1",
+            &format!("{p}-{repo}"),
+        );
+        let hex = digest.trim_start_matches("sha256:").to_string();
+        let sig = format!("sha256-{hex}.sig");
+        seed_image(
+            Registry::Plain,
+            &format!("{p}/{repo}"),
+            &sig,
+            &format!("{p}-{repo}-sig"),
+        );
+    }
+    // The source's tag listing of `bad` fails; everything else is answered.
+    let refused = format!("/v2/{p}/bad/tags/list");
+    let proxy = crate::faults::HttpFaultProxy::start(&s.plain_registry, move |method, path| {
+        if method == "GET" && path.starts_with(&refused) {
+            crate::faults::Fault::Status("403 Forbidden", None)
+        } else {
+            crate::faults::Fault::Pass
+        }
+    });
+    let src = &proxy.addr;
+    let plan = temp_file(
+        "plan.txt",
+        &format!("{src}/{p}/good:v1 {p}/good:v1\n{src}/{p}/bad:v1 {p}/bad:v1\n"),
+    );
+    for extra in [&["--dry-run"][..], &[]] {
+        let run = migrate(&plan, &[extra, &["--plain-http", src.as_str()]].concat());
+        run.assert_code(0);
+        // One referrer counted (good's), and the images whose referrers could not be
+        // counted are said so: "1 left behind" alone would read as complete.
+        assert!(run.stderr.contains("1 referrer "), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("could not be counted"),
+            "{extra:?}: {}",
+            run.stderr
+        );
+    }
+    assert!(proxy.count("Status") > 0);
+}
+
+#[test]
+fn a_policy_refused_after_creation_still_reports_the_repository_created() {
+    let s = stand_ins();
+    let p = unique("migpolicy");
+    seed_image(Registry::Plain, &format!("{p}/src"), "v1", &p);
+    let src = &s.plain_registry;
+    let repos: Vec<String> = (0..3).map(|i| format!("{p}/r{i}")).collect();
+    let plan: String = repos
+        .iter()
+        .map(|r| format!("{src}/{p}/src:v1 {r}:v1\n"))
+        .collect();
+    let plan = temp_file("plan.txt", &plan);
+    let policy = r#"{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":14},"action":{"type":"expire"}}]}"#;
+    let settings = temp_file(
+        "settings.toml",
+        &format!("[defaults]\nlifecyclePolicy = '{policy}'\n"),
+    );
+    let refused = repos[1].clone();
+    let proxy = crate::slow::DenyingApi::start_with(
+        &s.moto_url,
+        vec![crate::slow::Deny {
+            operation: "PutLifecyclePolicy",
+            repository: Some(refused.clone()),
+            code: "AccessDeniedException",
+        }],
+    );
+    let run = run(
+        migrate_command(&plan, &["--repo-settings", settings.to_str().unwrap()])
+            .env("AWS_ENDPOINT_URL", &proxy.url)
+            .env("AWS_MAX_ATTEMPTS", "1"),
+    );
+    assert_ne!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains(&format!("created ECR repository {refused}, but not its")),
+        "{}",
+        run.stderr
+    );
+    let reported: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("created ECR repository "))
+        .filter(|l| !l.contains(' '))
+        .collect();
+    let mut there = crate::client::repo_names_with_prefix(&format!("{p}/"));
+    there.sort();
+    assert_eq!(there, repos);
+    assert_eq!(reported, there, "{}", run.stderr);
+}
