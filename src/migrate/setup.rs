@@ -381,6 +381,9 @@ pub async fn destinations(
     };
     let mut out = HashMap::new();
     let mut to_create = Vec::new();
+    // In host-name order, so the "created" lines of several registries keep one order.
+    let mut clients: Vec<(String, Arc<RegistryClient>)> = clients.into_iter().collect();
+    clients.sort_by(|a, b| a.0.cmp(&b.0));
     for (host, client) in clients {
         let ecr_here = ecr.filter(|e| is_ecr(Some(&host), e.registry_endpoint.as_deref()));
         let mut tag_rules = HashMap::new();
