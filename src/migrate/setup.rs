@@ -434,7 +434,10 @@ pub async fn destinations(
                         first_error.get_or_insert(e);
                     }
                     Ok(None) => {}
-                    Ok(Some(RepoState::Exists(mutability))) => {
+                    Ok(Some(RepoState::Exists(mutability, lacking))) => {
+                        if !lacking.is_empty() {
+                            printer.warn(&lacking_settings(repo, &lacking, args));
+                        }
                         tag_rules.insert(repo.to_string(), mutability);
                     }
                     Ok(Some(RepoState::WouldCreate)) => to_create.push(repo.to_string()),
@@ -474,8 +477,9 @@ const REPOSITORIES_AT_ONCE: usize = 8;
 
 /// What a destination repository is (or would be) once [`ensure_repository`] ran.
 enum RepoState {
-    /// It was there, with this tag mutability.
-    Exists(Mutability),
+    /// It was there, with this tag mutability, lacking these policies that
+    /// --repo-settings gives it.
+    Exists(Mutability, Vec<Field>),
     /// A dry run: it would be created.
     WouldCreate,
     /// Created now, with the mutability asked for (if any); and the error of a policy
@@ -489,8 +493,25 @@ async fn ensure_repository(
     settings: &RepoSettings,
     dry_run: bool,
 ) -> Result<RepoState> {
-    if let Some(existing) = repositories::observe(ctx, repo, &RepoSettings::default()).await? {
-        return Ok(RepoState::Exists(existing.mutability));
+    // The policies --repo-settings gives it are read too, to say which it lacks.
+    let policies = RepoSettings {
+        lifecycle_policy: settings.lifecycle_policy.clone(),
+        repository_policy: settings.repository_policy.clone(),
+        ..RepoSettings::default()
+    };
+    if let Some(existing) = repositories::observe(ctx, repo, &policies).await? {
+        let lacking = [
+            (Field::LifecyclePolicy, existing.lifecycle_policy.is_none()),
+            (
+                Field::RepositoryPolicy,
+                existing.repository_policy.is_none(),
+            ),
+        ]
+        .into_iter()
+        .filter(|&(field, absent)| absent && wanted(&policies, field))
+        .map(|(field, _)| field)
+        .collect();
+        return Ok(RepoState::Exists(existing.mutability, lacking));
     }
     if dry_run {
         return Ok(RepoState::WouldCreate);
@@ -524,10 +545,36 @@ async fn ensure_repository(
             let existing = repositories::observe(ctx, repo, &RepoSettings::default())
                 .await?
                 .ok_or(e)?;
-            Ok(RepoState::Exists(existing.mutability))
+            // Its creator puts its policies: not said to lack them.
+            Ok(RepoState::Exists(existing.mutability, Vec::new()))
         }
         Err(e) => Err(e),
     }
+}
+
+fn wanted(settings: &RepoSettings, field: Field) -> bool {
+    match field {
+        Field::LifecyclePolicy => settings.lifecycle_policy.is_some(),
+        Field::RepositoryPolicy => settings.repository_policy.is_some(),
+        _ => false,
+    }
+}
+
+/// The warning for an existing repository without policies --repo-settings gives it
+/// (an earlier run created it but could not put them, or it was made by hand): migrate
+/// never changes an existing repository (a lifecycle policy expires images), so it is
+/// said, with the command that applies them.
+fn lacking_settings(repo: &str, lacking: &[Field], args: &MigrateArgs) -> String {
+    let fields: Vec<&str> = lacking.iter().map(|f| f.as_str()).collect();
+    let file = args
+        .repo_settings
+        .as_deref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    format!(
+        "ECR repository {repo} exists without the {} that --repo-settings gives it: migrate sets settings only on the repositories it creates; `ecrctl repo create --from-file {file}` applies them to the repositories the file lists",
+        fields.join(" and ")
+    )
 }
 
 /// `RepositoryAlreadyExistsException` from CreateRepository.

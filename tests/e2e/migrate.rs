@@ -852,4 +852,33 @@ fn a_policy_refused_after_creation_still_reports_the_repository_created() {
     there.sort();
     assert_eq!(there, repos);
     assert_eq!(reported, there, "{}", run.stderr);
+
+    // The rerun finds them all there: the one without its policy is said so (migrate
+    // never changes an existing repository: a lifecycle policy expires images), the
+    // others are not, and nothing is put on it.
+    let again = crate::client::run(&mut migrate_command(
+        &plan,
+        &["--repo-settings", settings.to_str().unwrap()],
+    ));
+    again.assert_code(0);
+    let lacking: Vec<&str> = again
+        .stderr
+        .lines()
+        .filter(|l| l.contains("exists without the lifecyclePolicy"))
+        .collect();
+    assert_eq!(lacking.len(), 1, "{}", again.stderr);
+    assert!(lacking[0].contains(&refused), "{}", again.stderr);
+    assert!(
+        lacking[0].contains("ecrctl repo create --from-file"),
+        "{}",
+        again.stderr
+    );
+    let lifecycle = crate::client::boto3(
+        "get_lifecycle_policy",
+        serde_json::json!({"repositoryName": refused}),
+    );
+    assert_eq!(
+        lifecycle["error"], "LifecyclePolicyNotFoundException",
+        "{lifecycle}"
+    );
 }
