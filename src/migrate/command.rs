@@ -146,7 +146,8 @@ pub async fn run(settings: &Settings, args: &MigrateArgs, printer: &Printer) -> 
     items.retain(|i| !unreadable_keys.contains(&i.key()));
     let put_rate = shard::put_rate(args.max_put_rate, shard.as_ref());
     let (destinations, created) =
-        setup::destinations(&items, dest_clients, ecr.as_ref(), args, put_rate, printer).await?;
+        super::destinations::prepare(&items, dest_clients, ecr.as_ref(), args, put_rate, printer)
+            .await?;
     let copier = Arc::new(
         Copier::new(sources, destinations, args.overwrite, args.verify)
             .with_host_limit(usize::from(args.jobs_per_host))

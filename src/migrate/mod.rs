@@ -1,9 +1,11 @@
 //! `ecrctl migrate`: copy and re-tag images between registries. Pure: `plan` (parsing
 //! and validation). The shell: `copy` (the registry-to-registry engine), `journal`
-//! (resume), `setup` (credentials, clients, ECR repositories) and `command`.
+//! (resume), `setup` (credentials, clients), `destinations` (pacing, ECR repositories) and
+//! `command`.
 
 pub mod command;
 pub mod copy;
+pub mod destinations;
 pub mod generate;
 pub mod journal;
 pub mod plan;
