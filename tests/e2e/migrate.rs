@@ -544,18 +544,42 @@ fn blobs_are_not_looked_up_in_repositories_the_run_created() {
     assert!(raw_digest(Registry::Ecr, &format!("{p}/old"), "v0").is_some());
 }
 
-#[test]
-fn a_refused_repository_creation_names_it_and_reports_every_repository_created() {
-    let s = stand_ins();
-    let p = unique("migrefused");
-    seed_image(Registry::Plain, &format!("{p}/src"), "v1", &p);
-    let src = &s.plain_registry;
-    let repos: Vec<String> = (0..10).map(|i| format!("{p}/r{i:02}")).collect();
+/// A lifecycle policy ECR accepts: untagged images expire after 14 days.
+const EXPIRE_UNTAGGED: &str = r#"{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":14},"action":{"type":"expire"}}]}"#;
+
+/// One image, `{p}/src:v1` in the plain registry, and a plan copying it to `v1` of each
+/// of `repos`.
+fn one_image_into(p: &str, repos: &[String]) -> std::path::PathBuf {
+    seed_image(Registry::Plain, &format!("{p}/src"), "v1", p);
+    let src = &stand_ins().plain_registry;
     let plan: String = repos
         .iter()
         .map(|r| format!("{src}/{p}/src:v1 {r}:v1\n"))
         .collect();
-    let plan = temp_file("plan.txt", &plan);
+    temp_file("plan.txt", &plan)
+}
+
+/// `migrate` with the ECR API behind `proxy`, each call tried once (a refusal is final).
+fn migrate_through(proxy: &crate::slow::DenyingApi, plan: &Path, extra: &[&str]) -> Run {
+    run(migrate_command(plan, extra)
+        .env("AWS_ENDPOINT_URL", &proxy.url)
+        .env("AWS_MAX_ATTEMPTS", "1"))
+}
+
+/// What follows "created ECR repository " on each line of `stderr` that starts so.
+fn created_lines(stderr: &str) -> Vec<&str> {
+    stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("created ECR repository "))
+        .collect()
+}
+
+#[test]
+fn a_refused_repository_creation_names_it_and_reports_every_repository_created() {
+    let s = stand_ins();
+    let p = unique("migrefused");
+    let repos: Vec<String> = (0..10).map(|i| format!("{p}/r{i:02}")).collect();
+    let plan = one_image_into(&p, &repos);
     let refused = repos[4].clone();
     let proxy = crate::slow::DenyingApi::start_with(
         &s.moto_url,
@@ -565,9 +589,7 @@ fn a_refused_repository_creation_names_it_and_reports_every_repository_created()
             code: "AccessDeniedException",
         }],
     );
-    let run = run(migrate_command(&plan, &[])
-        .env("AWS_ENDPOINT_URL", &proxy.url)
-        .env("AWS_MAX_ATTEMPTS", "1"));
+    let run = migrate_through(&proxy, &plan, &[]);
     assert_ne!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stderr.contains(&format!("`{refused}`")),
@@ -576,11 +598,7 @@ fn a_refused_repository_creation_names_it_and_reports_every_repository_created()
     );
     // Every repository the run left behind is one it said it created (nothing is
     // created unreported), and nothing was copied.
-    let reported: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter_map(|l| l.strip_prefix("created ECR repository "))
-        .collect();
+    let reported = created_lines(&run.stderr);
     let mut there = crate::client::repo_names_with_prefix(&format!("{p}/"));
     there.sort();
     assert_eq!(reported, there, "{}", run.stderr);
@@ -620,11 +638,7 @@ fn two_shards_at_once_create_each_shared_repository_once_and_copy_every_tag() {
     for run in &runs {
         run.assert_code(0);
         assert_eq!(run.json()["totals"]["copied"], 20, "{}", run.stdout);
-        reported.extend(
-            run.stderr
-                .lines()
-                .filter_map(|l| l.strip_prefix("created ECR repository ")),
-        );
+        reported.extend(created_lines(&run.stderr));
     }
     reported.sort();
     assert_eq!(reported, repos, "each repository created (and said) once");
@@ -641,17 +655,10 @@ fn two_shards_at_once_create_each_shared_repository_once_and_copy_every_tag() {
 
 #[test]
 fn repo_settings_entries_reach_their_own_repository_policies_included() {
-    let s = stand_ins();
     let p = unique("migsettings");
-    seed_image(Registry::Plain, &format!("{p}/src"), "v1", &p);
-    let src = &s.plain_registry;
     let repos: Vec<String> = (0..10).map(|i| format!("{p}/r{i:02}")).collect();
-    let plan: String = repos
-        .iter()
-        .map(|r| format!("{src}/{p}/src:v1 {r}:v1\n"))
-        .collect();
-    let plan = temp_file("plan.txt", &plan);
-    let policy = r#"{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":14},"action":{"type":"expire"}}]}"#;
+    let plan = one_image_into(&p, &repos);
+    let policy = EXPIRE_UNTAGGED;
     let access = r#"{"Version":"2012-10-17","Statement":[{"Sid":"pull","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":["ecr:BatchGetImage"]}]}"#;
     // Every entry names its own repository in a tag; the even ones are immutable and
     // carry a lifecycle policy, the odd ones a repository policy.
@@ -808,15 +815,9 @@ fn referrers_that_could_not_be_counted_are_said_so_not_counted_as_none() {
 fn a_policy_refused_after_creation_still_reports_the_repository_created() {
     let s = stand_ins();
     let p = unique("migpolicy");
-    seed_image(Registry::Plain, &format!("{p}/src"), "v1", &p);
-    let src = &s.plain_registry;
     let repos: Vec<String> = (0..3).map(|i| format!("{p}/r{i}")).collect();
-    let plan: String = repos
-        .iter()
-        .map(|r| format!("{src}/{p}/src:v1 {r}:v1\n"))
-        .collect();
-    let plan = temp_file("plan.txt", &plan);
-    let policy = r#"{"rules":[{"rulePriority":1,"selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":14},"action":{"type":"expire"}}]}"#;
+    let plan = one_image_into(&p, &repos);
+    let policy = EXPIRE_UNTAGGED;
     let settings = temp_file(
         "settings.toml",
         &format!("[defaults]\nlifecyclePolicy = '{policy}'\n"),
@@ -830,10 +831,10 @@ fn a_policy_refused_after_creation_still_reports_the_repository_created() {
             code: "AccessDeniedException",
         }],
     );
-    let run = run(
-        migrate_command(&plan, &["--repo-settings", settings.to_str().unwrap()])
-            .env("AWS_ENDPOINT_URL", &proxy.url)
-            .env("AWS_MAX_ATTEMPTS", "1"),
+    let run = migrate_through(
+        &proxy,
+        &plan,
+        &["--repo-settings", settings.to_str().unwrap()],
     );
     assert_ne!(run.code, 0, "{}", run.stderr);
     assert!(
@@ -842,10 +843,8 @@ fn a_policy_refused_after_creation_still_reports_the_repository_created() {
         "{}",
         run.stderr
     );
-    let reported: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter_map(|l| l.strip_prefix("created ECR repository "))
+    let reported: Vec<&str> = created_lines(&run.stderr)
+        .into_iter()
         .filter(|l| !l.contains(' '))
         .collect();
     let mut there = crate::client::repo_names_with_prefix(&format!("{p}/"));
