@@ -155,83 +155,9 @@ fn strings(value: &Value, path: &str) -> Result<Vec<String>, PolicyError> {
 
 /// The path of the first key given twice in one object, if any.
 fn duplicate_key(text: &str) -> Option<String> {
-    use serde::de::DeserializeSeed;
-    let found = std::cell::RefCell::new(None);
-    let mut de = serde_json::Deserializer::from_str(text);
-    let _ = Keys {
-        path: String::new(),
-        found: &found,
-    }
-    .deserialize(&mut de);
-    found.into_inner()
-}
-
-struct Keys<'a> {
-    path: String,
-    found: &'a std::cell::RefCell<Option<String>>,
-}
-
-impl<'de> serde::de::DeserializeSeed<'de> for Keys<'_> {
-    type Value = ();
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for Keys<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_unit<E>(self) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let mut i = 0;
-        while seq
-            .next_element_seed(Keys {
-                path: format!("{}[{i}]", self.path),
-                found: self.found,
-            })?
-            .is_some()
-        {
-            i += 1;
-        }
-        Ok(())
-    }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut seen: Vec<String> = Vec::new();
-        while let Some(key) = map.next_key::<String>()? {
-            let path = match self.path.is_empty() {
-                true => key.clone(),
-                false => format!("{}.{key}", self.path),
-            };
-            if seen.contains(&key) && self.found.borrow().is_none() {
-                *self.found.borrow_mut() = Some(path.clone());
-            }
-            seen.push(key);
-            map.next_value_seed(Keys {
-                path,
-                found: self.found,
-            })?;
-        }
-        Ok(())
-    }
+    crate::model::json_keys::duplicate_keys(text, "")
+        .into_iter()
+        .next()
 }
 
 /// Condition values: strings, numbers and booleans, alone or in a list.

@@ -223,83 +223,15 @@ pub fn check_text(text: &str) -> Result<Policy, Vec<Problem>> {
 /// Keys given twice in one object. serde_json keeps the last silently (and other readers
 /// may keep the first), so what ecrctl checks might not be what ECR runs.
 fn duplicate_keys(text: &str) -> Vec<Problem> {
-    use serde::de::DeserializeSeed;
-    let found = std::cell::RefCell::new(Vec::new());
-    let mut de = serde_json::Deserializer::from_str(text);
-    // Text that is not JSON is reported by the typed parse.
-    let _ = Keys {
-        path: "$".into(),
-        found: &found,
-    }
-    .deserialize(&mut de);
-    found.into_inner()
-}
-
-struct Keys<'a> {
-    path: String,
-    found: &'a std::cell::RefCell<Vec<Problem>>,
-}
-
-impl<'de> serde::de::DeserializeSeed<'de> for Keys<'_> {
-    type Value = ();
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for Keys<'_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_unit<E>(self) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let mut i = 0;
-        loop {
-            let item = Keys {
-                path: format!("{}[{i}]", self.path),
-                found: self.found,
-            };
-            if seq.next_element_seed(item)?.is_none() {
-                return Ok(());
-            }
-            i += 1;
-        }
-    }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut seen = std::collections::HashSet::new();
-        while let Some(key) = map.next_key::<String>()? {
-            let path = format!("{}.{key}", self.path);
-            if !seen.insert(key) {
-                self.found.borrow_mut().push(problem(
-                    &path,
-                    "is given twice in the same object; JSON readers keep only one (ecrctl the last, others may keep the first), so remove one",
-                ));
-            }
-            map.next_value_seed(Keys {
+    crate::model::json_keys::duplicate_keys(text, "$")
+        .iter()
+        .map(|path| {
+            problem(
                 path,
-                found: self.found,
-            })?;
-        }
-        Ok(())
-    }
+                "is given twice in the same object; JSON readers keep only one (ecrctl the last, others may keep the first), so remove one",
+            )
+        })
+        .collect()
 }
 
 /// Parses and checks a policy document already read as JSON.

@@ -4,6 +4,7 @@
 
 pub mod finding;
 pub mod image;
+pub mod json_keys;
 pub mod manifest;
 pub mod media_type;
 pub mod network;
