@@ -51,6 +51,12 @@ fn aws(service: &str, operation: &str, params: Value) -> Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// `ecrctl pull-check IMAGE ARGS… -o json` in `sandbox`.
+fn pull_check_json(sandbox: &Sandbox, image: &str, args: &[&str]) -> crate::client::Run {
+    let command: Vec<&str> = [&["pull-check", image], args, &["-o", "json"]].concat();
+    sandbox.ecrctl(&command)
+}
+
 fn text(v: &Value, field: &str) -> String {
     v[field].as_str().unwrap_or_default().to_string()
 }
@@ -207,14 +213,7 @@ fn a_node_role_with_the_managed_read_policy_passes() {
     let repo = image("pc/ok", false);
     let role = role("pc-nodes-ok", &[READ_ONLY]);
     let ng = node_group(&role, "AL2_x86_64");
-    let run = sandbox.ecrctl(&[
-        "pull-check",
-        &format!("{repo}:v1"),
-        "--eks-nodegroup",
-        &ng,
-        "-o",
-        "json",
-    ]);
+    let run = pull_check_json(&sandbox, &format!("{repo}:v1"), &["--eks-nodegroup", &ng]);
     run.assert_code(0);
     assert_eq!(run.json()["verdict"], "pass");
     assert_eq!(run.json()["principal"], role_arn(&role));
@@ -309,14 +308,11 @@ fn a_deny_with_a_condition_it_cannot_evaluate_warns() {
         "put_role_policy",
         json!({ "RoleName": role, "PolicyName": "org-only", "PolicyDocument": deny.to_string() }),
     );
-    let run = sandbox.ecrctl(&[
-        "pull-check",
+    let run = pull_check_json(
+        &sandbox,
         &format!("{repo}:v1"),
-        "--principal",
-        &role_arn(&role),
-        "-o",
-        "json",
-    ]);
+        &["--principal", &role_arn(&role)],
+    );
     run.assert_code(0);
     let pull = check(&run, "iam-pull");
     assert_eq!(pull["status"], "warn", "{pull}");
@@ -331,16 +327,11 @@ fn an_image_without_the_asked_platform_fails() {
     let sandbox = Sandbox::new();
     let repo = image("pc/amd64", false);
     let role = role("pc-plat", &[READ_ONLY]);
-    let run = sandbox.ecrctl(&[
-        "pull-check",
+    let run = pull_check_json(
+        &sandbox,
         &format!("{repo}:v1"),
-        "--principal",
-        &role_arn(&role),
-        "--platform",
-        "linux/arm64",
-        "-o",
-        "json",
-    ]);
+        &["--principal", &role_arn(&role), "--platform", "linux/arm64"],
+    );
     run.assert_code(1);
     let platform = check(&run, "platform");
     assert_eq!(platform["status"], "fail", "{platform}");
@@ -354,16 +345,11 @@ fn an_image_without_the_asked_platform_fails() {
     );
     // An index with arm64 passes the same question.
     let multi = image("pc/multi", true);
-    let ok = sandbox.ecrctl(&[
-        "pull-check",
+    let ok = pull_check_json(
+        &sandbox,
         &format!("{multi}:v1"),
-        "--principal",
-        &role_arn(&role),
-        "--platform",
-        "linux/arm64",
-        "-o",
-        "json",
-    ]);
+        &["--principal", &role_arn(&role), "--platform", "linux/arm64"],
+    );
     ok.assert_code(0);
     assert_eq!(check(&ok, "platform")["status"], "ok");
     // Bad input: exit 2, nothing checked.
@@ -384,16 +370,16 @@ fn a_replication_filter_that_does_not_cover_the_repository_warns() {
             "destinations": [{ "region": "eu-west-1", "registryId": ACCOUNT }],
             "repositoryFilters": [{ "filter": "other-team/", "filterType": "PREFIX_MATCH" }] }] } }),
     );
-    let run = sandbox.ecrctl(&[
-        "pull-check",
+    let run = pull_check_json(
+        &sandbox,
         &format!("{repo}:v1"),
-        "--principal",
-        &role_arn(&role),
-        "--region-of-consumer",
-        "eu-west-1",
-        "-o",
-        "json",
-    ]);
+        &[
+            "--principal",
+            &role_arn(&role),
+            "--region-of-consumer",
+            "eu-west-1",
+        ],
+    );
     run.assert_code(0);
     let region = check(&run, "region");
     assert_eq!(region["status"], "warn", "{region}");
@@ -422,14 +408,11 @@ fn a_missing_tag_and_an_ecs_task_without_execution_role() {
                 "cpu": "256", "memory": "512",
                 "containerDefinitions": [{ "name": "app", "image": format!("{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/{repo}:v1") }] }),
     );
-    let run = sandbox.ecrctl(&[
-        "pull-check",
+    let run = pull_check_json(
+        &sandbox,
         &format!("{repo}:v2"),
-        "--ecs-task-definition",
-        &family,
-        "-o",
-        "json",
-    ]);
+        &["--ecs-task-definition", &family],
+    );
     run.assert_code(1);
     assert_eq!(check(&run, "reference")["status"], "fail");
     let principal = check(&run, "principal");
@@ -448,14 +431,11 @@ fn a_missing_tag_and_an_ecs_task_without_execution_role() {
                 "cpu": "256", "memory": "512", "executionRoleArn": role_arn(&exec),
                 "containerDefinitions": [{ "name": "app", "image": "x" }] }),
     );
-    let ok = sandbox.ecrctl(&[
-        "pull-check",
+    let ok = pull_check_json(
+        &sandbox,
         &format!("{repo}:v1"),
-        "--ecs-task-definition",
-        &family,
-        "-o",
-        "json",
-    ]);
+        &["--ecs-task-definition", &family],
+    );
     ok.assert_code(0);
     assert!(
         text(&check(&ok, "principal"), "reason")
@@ -478,14 +458,11 @@ fn a_lambda_function_is_checked_with_its_role() {
                 "Code": { "ImageUri": format!("{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/{repo}:v1") },
                 "Architectures": ["arm64"] }),
     );
-    let run = sandbox.ecrctl(&[
-        "pull-check",
+    let run = pull_check_json(
+        &sandbox,
         &format!("{repo}:v1"),
-        "--lambda-function",
-        &name,
-        "-o",
-        "json",
-    ]);
+        &["--lambda-function", &name],
+    );
     run.assert_code(1);
     assert_eq!(check(&run, "iam-pull")["status"], "fail");
     // The function runs arm64; the image is amd64 only.
