@@ -106,23 +106,13 @@ impl Copier {
         dest_host: &str,
         digest: &str,
     ) -> Result<()> {
+        if !self.referrers.copy {
+            self.count_referrers(item, digest).await;
+            return Ok(());
+        }
         let src_host = item.source.host.as_deref().unwrap_or_default();
         let src = &self.sources[src_host];
         let repo = &item.source.repository;
-        if !self.referrers.copy {
-            match self.referrers.find(src, repo, digest).await {
-                Ok(found) => {
-                    self.referrers
-                        .left_behind
-                        .fetch_add(found.count(), Ordering::Relaxed);
-                }
-                Err(e) => {
-                    self.referrers.uncounted.fetch_add(1, Ordering::Relaxed);
-                    tracing::info!(%repo, %digest, error = %e, "could not count referrers");
-                }
-            }
-            return Ok(());
-        }
         let dst = &self.destinations[dest_host];
         self.copy_referrers(src, repo, dst, &item.destination.repository, digest, 0)
             .await
@@ -189,7 +179,8 @@ impl Copier {
         Ok(())
     }
 
-    /// A dry run: counts the referrers a real run would copy (or leave behind).
+    /// Counts the referrers of `item` (as `digest`): left behind without --referrers,
+    /// or (a dry run with it) those a real run would copy.
     pub(super) async fn count_referrers(&self, item: &PlanItem, digest: &str) {
         let src_host = item.source.host.as_deref().unwrap_or_default();
         let src = &self.sources[src_host];
