@@ -271,22 +271,21 @@ pub fn summary(referrers: &Referrers) -> Option<(bool, String)> {
         "the referrers of {uncounted} image{} could not be counted (-v shows why)",
         s(uncounted)
     );
+    let also = if uncounted > 0 {
+        format!("; {unknown}")
+    } else {
+        String::new()
+    };
     if would_copy > 0 {
-        let mut line = format!(
-            "would copy {would_copy} referrer{} (signatures, attestations, SBOMs) of the images found (more may follow: referrers of referrers)",
-            s(would_copy)
-        );
-        if uncounted > 0 {
-            line.push_str(&format!("; {unknown}"));
-        }
-        return Some((uncounted > 0, line));
+        return Some((
+            uncounted > 0,
+            format!(
+                "would copy {would_copy} referrer{} (signatures, attestations, SBOMs) of the images found (more may follow: referrers of referrers){also}",
+                s(would_copy)
+            ),
+        ));
     }
     if left > 0 {
-        let also = if uncounted > 0 {
-            format!("; {unknown}")
-        } else {
-            String::new()
-        };
         Some((
             true,
             format!(
