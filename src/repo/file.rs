@@ -115,6 +115,10 @@ struct RawTag {
 
 /// Reads and validates a bulk file; every error names the file and the entry.
 pub fn read(path: &Path) -> Result<RepoFile> {
+    read_as(path, false)
+}
+
+fn read_as(path: &Path, defaults_only: bool) -> Result<RepoFile> {
     let text = crate::input::read_file(path, crate::input::SETTINGS).map_err(|e| {
         if e.message().contains("larger than") {
             e.with_hint(
@@ -126,7 +130,7 @@ pub fn read(path: &Path) -> Result<RepoFile> {
         }
     })?;
     let base = path.parent().unwrap_or(Path::new("."));
-    parse(&text, &path.display().to_string(), base)
+    parse_file(&text, &path.display().to_string(), base, defaults_only)
 }
 
 /// The whole file, as serde reads it: `[defaults]` and `[[repositories]]`.
@@ -147,28 +151,20 @@ struct RawFile {
     repositories: Vec<RawEntry>,
 }
 
-/// Reads a bulk file for the settings of one repository (push-check `--repo-settings`):
+/// Reads a bulk file for the settings of repositories named elsewhere (push-check and
+/// migrate `--repo-settings`):
 /// as [`read`], but a file with only `[defaults]` is accepted.
 pub fn read_settings(path: &Path) -> Result<RepoFile> {
-    let text = crate::input::read_file(path, crate::input::SETTINGS).map_err(|e| {
-        if e.message().contains("larger than") {
-            e.with_hint(
-                "split a large listing by name: `ecrctl repo list --prefix PREFIX -o json`, \
-                 one file per prefix, and replay each",
-            )
-        } else {
-            e
-        }
-    })?;
-    let base = path.parent().unwrap_or(Path::new("."));
-    parse_file(&text, &path.display().to_string(), base, true)
+    read_as(path, true)
 }
 
-/// Parses file text; `base` is where relative policy file paths start.
-pub fn parse(text: &str, source: &str, base: &Path) -> Result<RepoFile> {
+/// Parses file text as [`read`] does; `base` is where relative policy file paths start.
+#[cfg(test)]
+fn parse(text: &str, source: &str, base: &Path) -> Result<RepoFile> {
     parse_file(text, source, base, false)
 }
 
+/// Parses file text; `base` is where relative policy file paths start.
 fn parse_file(text: &str, source: &str, base: &Path, defaults_only: bool) -> Result<RepoFile> {
     let file = read_document(text, source)?;
     if let Some(version) = file
